@@ -79,7 +79,7 @@ CREATE TABLE orders (
   channel       text,
   currency      text NOT NULL DEFAULT 'USD',
   country       text,
-  -- Σ quantity × unit_price over lines with quantity > 0 and unit_price > 0; 0 for returns.
+  -- Σ line amount over lines with quantity > 0 and unit_price > 0; 0 for returns.
   revenue       numeric(16, 4) NOT NULL DEFAULT 0,
   line_count    integer NOT NULL DEFAULT 0,
   import_run_id bigint,
@@ -96,6 +96,7 @@ CREATE TABLE order_lines (
   category      text,
   quantity      numeric(14, 3) NOT NULL,
   unit_price    numeric(14, 4) NOT NULL,
+  amount        numeric(16, 4) NOT NULL,     -- line total: quantity × unit_price unless the source states it
   PRIMARY KEY (order_id, line_no)
 );
 

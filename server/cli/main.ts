@@ -1,0 +1,88 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { isAppError } from '../errors.ts';
+import { ENTITIES, type Entity } from '../import/fields.ts';
+import { PRESETS } from '../import/presets.ts';
+import { withDb } from './context.ts';
+import { formatSummary, importCommand } from './import.ts';
+
+const program = new Command('sightline')
+  .description('Sightline: ask questions about your customers and get answers you can trust.')
+  .showHelpAfterError('(run sightline --help for usage)')
+  .exitOverride();
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+
+program
+  .command('start')
+  .description('start the HTTP server (migrates, and seeds demo data into an empty database)')
+  .option('--no-seed', 'do not seed demo data into an empty database')
+  .action(async (opts: { seed: boolean }) => {
+    const { startServer } = await import('../main.ts');
+    await startServer({ seed: opts.seed });
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const { migrate } = await import('../db/migrate.ts');
+    const { loadConfig } = await import('../config.ts');
+    const { openDb } = await import('../db/index.ts');
+    const db = await openDb(loadConfig().DATABASE_URL);
+    try {
+      const applied = await migrate(db);
+      console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('seed-demo')
+  .description('generate the deterministic demo shop (customers, orders, events, feedback)')
+  .option('--customers <n>', 'number of customers', positiveInt('--customers'), 5000)
+  .option('--seed <s>', 'random seed', positiveInt('--seed'), 42)
+  .action(async (opts: { customers: number; seed: number }) => {
+    const { seedDemo } = await import('../demo/seed.ts');
+    await withDb(async (db) => {
+      const counts = await seedDemo(db, { customers: opts.customers, seed: opts.seed });
+      console.log(`demo data seeded: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    });
+  });
+
+program
+  .command('import')
+  .description('import a CSV/TSV/JSONL file (optionally .gz) of customers, orders, events or feedback')
+  .argument('<entity>', `one of ${ENTITIES.join(', ')}`, (v: string) => {
+    if (!(ENTITIES as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${ENTITIES.join(', ')}`);
+    return v as Entity;
+  })
+  .argument('<file>', 'path of the file')
+  .option('--preset <name>', `known file layout: ${Object.keys(PRESETS).join(', ')}`)
+  .option('--map <field=column>', 'take a field from a column (repeatable)', collect)
+  .option('--source <name>', 'namespace of the ids in this file (default: preset name or "default")')
+  .option('--json', 'print the summary as JSON')
+  .action(async (entity: Entity, file: string, opts) => {
+    await withDb(async (db) => {
+      const summary = await importCommand(db, entity, file, opts);
+      console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+    });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander already printed the message (or help/version, which exit 0).
+    process.exitCode = err.exitCode;
+  } else {
+    const message = isAppError(err) ? `${err.code}: ${err.message}` : (err as Error).message;
+    console.error(`sightline: ${message}`);
+    process.exitCode = isAppError(err) && err.status < 500 ? 2 : 1;
+  }
+}
