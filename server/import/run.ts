@@ -7,7 +7,7 @@ import { customersImporter } from './entities/customers.ts';
 import { eventsImporter } from './entities/events.ts';
 import { feedbackImporter } from './entities/feedback.ts';
 import { ordersImporter } from './entities/orders.ts';
-import { ENTITIES, resolveMapping, type Entity, type FieldMapping } from './fields.ts';
+import { ENTITIES, ENTITY_FIELDS, resolveMapping, type Entity, type FieldMapping } from './fields.ts';
 import { FieldError } from './normalize.ts';
 import { getPreset, type Preset } from './presets.ts';
 import { formatFromFileName, openRecords, type SourceRecord } from './readers.ts';
@@ -64,9 +64,11 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   const preset: Preset | undefined = options.preset ? getPreset(options.preset, entity) : undefined;
   const format = preset?.format ?? formatFromFileName(options.file);
   const stream = await openRecords(options.file, format);
-  const mapping = resolveMapping(entity, await stream.columns(), preset?.map, options.map, {
-    strictColumns: format.kind !== 'jsonl',
-  });
+  // JSONL records need not all have the same keys: a field's own name is always a candidate key.
+  const jsonl = format.kind === 'jsonl';
+  const columns = await stream.columns();
+  const candidates = jsonl ? [...new Set([...columns, ...ENTITY_FIELDS[entity].map((f) => f.name)])] : columns;
+  const mapping = resolveMapping(entity, candidates, preset?.map, options.map, { strictColumns: !jsonl });
   const source = options.source ?? preset?.source ?? 'default';
   const runId = await createRun(db, { entity, source, file: options.file, preset: options.preset, mapping });
   const ctx: ImportContext = { source, runId, startedAt: new Date(started) };

@@ -1,0 +1,46 @@
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDb, type Db } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+
+/** An empty database gets the demo shop on first start, so a new user has something to ask about. */
+async function seedIfEmpty(db: Db, log: (msg: string) => void): Promise<void> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM customers');
+  if (rows[0]!.n > 0) return;
+  log('empty database: seeding demo data (sightline seed-demo)…');
+  const { seedDemo } = await import('./demo/seed.ts');
+  const counts = await seedDemo(db, {});
+  log(`demo data seeded: ${JSON.stringify(counts)}`);
+}
+
+export async function startServer({ seed = true } = {}) {
+  const config = loadConfig();
+  const db = await openDb(config.DATABASE_URL);
+  await migrate(db);
+  const app = await buildApp({ db, config });
+  if (seed) await seedIfEmpty(db, (msg) => app.log.info(msg));
+  app.addHook('onClose', () => db.close());
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: finishing in-flight requests and closing the database`);
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  return app;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await startServer();
+}
