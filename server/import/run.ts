@@ -81,18 +81,23 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
   let rows: unknown[] = [];
   let rejects: Reject[] = [];
 
+  // One batch is written while the next is parsed: with Postgres the two run in parallel (server vs. Node).
+  // Batches still commit in file order because each write waits for the previous one.
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     const batch = rows;
     const bad = rejects;
     rows = [];
     rejects = [];
-    await db.transaction(async (tx) => {
+    await inFlight;
+    inFlight = db.transaction(async (tx) => {
       if (batch.length) addCounts(totals, await importer.write(tx, batch, ctx));
       if (bad.length) {
         await tx.copyFrom('import_rejects', ['import_run_id', 'line_no', 'raw', 'reason'], copyText(bad.map((r) => [runId, r.line, r.raw, r.reason])));
       }
+      options.onProgress?.({ rows: read, bytes: stream.bytesRead(), size: stream.size });
     });
-    options.onProgress?.({ rows: read, bytes: stream.bytesRead(), size: stream.size });
+    inFlight.catch(() => undefined); // surfaced by the next await; avoids an unhandled-rejection crash meanwhile
   };
 
   try {
@@ -111,7 +116,9 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
       rows.push(parsed.row);
     }
     await flush();
+    await inFlight;
   } catch (err) {
+    await inFlight.catch(() => undefined);
     await finishRun(db, runId, 'failed', { read, rejected, ...totals }, (err as Error).message);
     throw err;
   }

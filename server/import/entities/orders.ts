@@ -11,16 +11,21 @@ import {
   type ImportContext,
 } from './common.ts';
 
-export interface OrderLineRow {
+/** Order-level fields, parsed from an order's first line and shared (one object) by all its lines. */
+export interface OrderHeader {
   orderId: string;
-  /** Position of the line within its order, in file order: identifies the line across re-imports. */
-  lineNo: number;
   customer: CustomerRef | null;
   kind: 'order' | 'return';
   orderedAt: Date;
   channel: string | null;
   currency: string;
   country: string | null;
+}
+
+export interface OrderLineRow {
+  header: OrderHeader;
+  /** Position of the line within its order, in file order: identifies the line across re-imports. */
+  lineNo: number;
   productCode: string | null;
   productName: string | null;
   category: string | null;
@@ -30,7 +35,7 @@ export interface OrderLineRow {
 }
 
 interface OrderGroup {
-  first: OrderLineRow;
+  header: OrderHeader;
   customerId: number | null;
   lines: OrderLineRow[];
 }
@@ -40,13 +45,14 @@ const LINE_COLUMNS = ['product_code', 'product_name', 'category', 'quantity', 'u
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** Revenue counts only lines with quantity > 0 and unit price > 0, and only for orders (never returns). */
-const countsAsRevenue = (l: OrderLineRow) => l.kind === 'order' && l.quantity > 0 && l.unitPrice > 0;
+const countsAsRevenue = (l: OrderLineRow) => l.header.kind === 'order' && l.quantity > 0 && l.unitPrice > 0;
 
-function parseOrderFields(get: FieldGetter, source: string) {
+function parseOrderHeader(get: FieldGetter, orderId: string, source: string): OrderHeader {
   const orderedAt = parseTimestamp(get('ordered_at'), 'ordered_at');
   if (!orderedAt) throw new FieldError('ordered_at is empty');
   const country = blankToNull(get('country'));
   return {
+    orderId,
     customer: customerRefOf(get, source, { country, name: blankToNull(get('customer_name')) }),
     kind: parseKind(get('kind')),
     orderedAt,
@@ -80,24 +86,23 @@ function parseKind(raw: unknown): 'order' | 'return' {
 
 interface OrdersState {
   lineCounter: Map<string, number>;
-  previous?: OrderLineRow;
+  previous?: OrderHeader;
 }
 
 export const ordersImporter: EntityImporter<OrderLineRow, OrdersState> = {
   createState: () => ({ lineCounter: new Map() }),
-  groupKey: (row) => row.orderId,
+  groupKey: (row) => row.header.orderId,
 
   parse(get, state, ctx) {
     const orderId = normalizeId(get('order_id'));
     if (!orderId) throw new FieldError('order_id is empty');
     const lineNo = (state.lineCounter.get(orderId) ?? 0) + 1;
-    const line = { ...parseLine(get), orderId, lineNo };
     // Order-level fields (customer, date, kind, channel…) come from an order's first line; the next lines of the
-    // same order reuse them instead of parsing them again (a large share of import time on line-level files).
-    const previous = state.previous?.orderId === orderId ? state.previous : undefined;
-    const row: OrderLineRow = { ...(previous ?? parseOrderFields(get, ctx.source)), ...line };
+    // same order share them instead of parsing them again (a large share of import time on line-level files).
+    const header = state.previous?.orderId === orderId ? state.previous : parseOrderHeader(get, orderId, ctx.source);
+    const row: OrderLineRow = { header, lineNo, ...parseLine(get) };
     state.lineCounter.set(orderId, lineNo);
-    state.previous = row;
+    state.previous = header;
     return row;
   },
 
@@ -107,20 +112,20 @@ export const ordersImporter: EntityImporter<OrderLineRow, OrdersState> = {
    * rows whose values changed, which is what makes re-importing a file a no-op.
    */
   async write(tx, rows, ctx) {
-    const refs = await resolveRefs(tx, rows.map((r) => r.customer), ctx.runId);
+    const refs = await resolveRefs(tx, rows.map((r) => r.header.customer), ctx.runId);
     const groups = new Map<string, OrderGroup>();
     rows.forEach((r, i) => {
-      const group = groups.get(r.orderId) ?? { first: r, customerId: refs.ids[i]!, lines: [] };
+      const group = groups.get(r.header.orderId) ?? { header: r.header, customerId: refs.ids[i]!, lines: [] };
       group.lines.push(r);
-      groups.set(r.orderId, group);
+      groups.set(r.header.orderId, group);
     });
     const { rows: known } = await tx.query<{ external_id: string }>(
       'SELECT external_id FROM orders WHERE source = $1 AND external_id = ANY($2::text[])',
       [ctx.source, [...groups.keys()]],
     );
     const knownIds = new Set(known.map((k) => k.external_id));
-    const fresh = [...groups.values()].filter((g) => !knownIds.has(g.first.orderId));
-    const existing = [...groups.values()].filter((g) => knownIds.has(g.first.orderId));
+    const fresh = [...groups.values()].filter((g) => !knownIds.has(g.header.orderId));
+    const existing = [...groups.values()].filter((g) => knownIds.has(g.header.orderId));
     const freshLines = await insertNewOrders(tx, fresh, ctx);
     const upserted = await upsertExistingOrders(tx, existing, ctx);
     const inserted = freshLines + upserted.inserted;
@@ -131,7 +136,7 @@ export const ordersImporter: EntityImporter<OrderLineRow, OrdersState> = {
       details: {
         orders_created: fresh.length,
         orders_updated: upserted.ordersUpdated,
-        return_lines: rows.filter((r) => r.kind === 'return').length,
+        return_lines: rows.filter((r) => r.header.kind === 'return').length,
         guest_lines: refs.ids.filter((id) => id === null).length,
         customers_created: refs.created,
         customers_merged: refs.merged,
@@ -155,7 +160,7 @@ async function insertNewOrders(tx: Queryable, groups: OrderGroup[], ctx: ImportC
   let lineCount = 0;
   groups.forEach((g, i) => {
     const id = ids[i]!.id;
-    const o = g.first;
+    const o = g.header;
     const totals = orderTotals(g.lines);
     orderRows.push([id, ctx.source, o.orderId, g.customerId, o.kind, o.orderedAt, o.channel, o.currency, o.country, totals.revenue, totals.lineCount, ctx.runId]);
     const lines = g.lines.map((l) => [id, l.lineNo, l.productCode, l.productName, l.category, l.quantity, l.unitPrice, l.amount]);
@@ -181,12 +186,12 @@ async function upsertExistingOrders(tx: Queryable, groups: OrderGroup[], ctx: Im
   await tx.copyFrom(
     'stage_orders',
     ORDER_COLUMNS,
-    copyText(groups.map(({ first: o, customerId }) => [o.orderId, customerId, o.kind, o.orderedAt, o.channel, o.currency, o.country])),
+    copyText(groups.map(({ header: o, customerId }) => [o.orderId, customerId, o.kind, o.orderedAt, o.channel, o.currency, o.country])),
   );
   await tx.copyFrom(
     'stage_lines',
     ['external_id', 'line_no', ...LINE_COLUMNS],
-    copyText(groups.flatMap((g) => g.lines.map((l) => [l.orderId, l.lineNo, l.productCode, l.productName, l.category, l.quantity, l.unitPrice, l.amount]))),
+    copyText(groups.flatMap((g) => g.lines.map((l) => [g.header.orderId, l.lineNo, l.productCode, l.productName, l.category, l.quantity, l.unitPrice, l.amount]))),
   );
   const { rowCount: ordersUpdated } = await tx.query(
     `UPDATE orders o SET customer_id = s.customer_id, kind = s.kind, ordered_at = s.ordered_at, channel = s.channel,
