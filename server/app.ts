@@ -5,15 +5,17 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { clockFromConfig } from '../tools/lib/clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { AppError, isAppError } from './errors.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
+import { toolRoutes } from './routes/tools.ts';
 
 export interface AppOptions {
   db: Db;
-  config: Pick<Config, 'LOG_LEVEL'>;
+  config: Pick<Config, 'LOG_LEVEL' | 'SIGHTLINE_TODAY'>;
   /** Pino options or false; tests pass false to keep output quiet. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -47,5 +49,6 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
 
   await app.register(healthRoutes(db));
   await app.register(dataRoutes(db));
+  await app.register(toolRoutes({ db, clock: clockFromConfig(config) }));
   return app;
 }

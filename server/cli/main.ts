@@ -74,6 +74,18 @@ program
     });
   });
 
+program
+  .command('tool')
+  .description('run an analytics tool with JSON arguments and print its validated JSON result')
+  .argument('[name]', 'tool name (omit to list the tools)')
+  .argument('[json]', 'arguments as a JSON object', '{}')
+  .option('--role <role>', 'who is asking (admin, support, analyst, executive): decides PII masking', 'analyst')
+  .option('--today <date>', 'fix "today" (YYYY-MM-DD) for relative dates; default SIGHTLINE_TODAY or the system date')
+  .action(async (name: string | undefined, json: string, opts: { role: string; today?: string }) => {
+    const { toolCommand } = await import('./tool.ts');
+    await withDb(async (db, config) => console.log(await toolCommand(db, config, name, json, opts)));
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { buildMeta, metaSchema } from './lib/meta.ts';
+import { MAX_ROWS, readOnly } from './lib/readonly.ts';
+import { defineTool, type ToolFactory } from './types.ts';
+
+const input = z
+  .object({
+    maxValues: z.number().int().min(1).max(200).default(50).describe('at most this many values per dimension (most frequent first)'),
+  })
+  .describe('no arguments needed');
+
+const valueCount = z.object({ value: z.string().describe('dimension value'), count: z.number().describe('rows with this value') });
+const range = z.object({ from: z.string().nullable().describe('earliest date'), to: z.string().nullable().describe('latest date') });
+
+const output = z.object({
+  counts: z
+    .object({
+      customers: z.number().describe('customers after identity resolution'),
+      customersWithOrders: z.number().describe('customers with at least one order'),
+      orders: z.number().describe('orders (returns excluded)'),
+      returns: z.number().describe('returns / cancellations'),
+      guestOrders: z.number().describe('orders without a known customer'),
+      orderLines: z.number().describe('order lines'),
+      events: z.number().describe('behaviour events'),
+      feedback: z.number().describe('feedback texts'),
+    })
+    .describe('row counts'),
+  ranges: z.object({ orders: range, events: range, feedback: range }).describe('date ranges (UTC days)'),
+  dimensions: z
+    .object({
+      country: z.array(valueCount).describe('customer countries'),
+      channel: z.array(valueCount).describe('order channels'),
+      category: z.array(valueCount).describe('product categories (order lines)'),
+      currency: z.array(valueCount).describe('order currencies'),
+      eventType: z.array(valueCount).describe('event types'),
+      feedbackLanguage: z.array(valueCount).describe('feedback languages'),
+      tag: z.array(valueCount).describe('customer tags'),
+      segment: z.array(valueCount).describe('saved segments (count = 0: evaluated on use)'),
+    })
+    .describe('dimensions and their values, to filter and group by'),
+  meta: metaSchema,
+});
+
+const DIMENSION_SQL: Record<keyof z.infer<typeof output>['dimensions'], string> = {
+  country: `SELECT country AS value, count(*) AS count FROM customers WHERE country IS NOT NULL GROUP BY 1`,
+  channel: `SELECT channel AS value, count(*) AS count FROM orders WHERE kind = 'order' AND channel IS NOT NULL GROUP BY 1`,
+  category: `SELECT category AS value, count(*) AS count FROM order_lines WHERE category IS NOT NULL GROUP BY 1`,
+  currency: `SELECT currency AS value, count(*) AS count FROM orders GROUP BY 1`,
+  eventType: `SELECT type AS value, count(*) AS count FROM events GROUP BY 1`,
+  feedbackLanguage: `SELECT language AS value, count(*) AS count FROM feedback WHERE language IS NOT NULL GROUP BY 1`,
+  tag: `SELECT t.name AS value, count(ct.customer_id) AS count FROM tags t LEFT JOIN customer_tags ct ON ct.tag_id = t.id GROUP BY 1`,
+  segment: `SELECT name AS value, 0 AS count FROM segments`,
+};
+
+const day = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+
+export const describeData: ToolFactory = ({ db, clock }) =>
+  defineTool({
+  name: 'describe_data',
+  description:
+    'What data is loaded: row counts, date ranges of orders/events/feedback, and the values of each dimension ' +
+    '(countries, channels, categories, event types, tags, saved segments). Use it to learn valid filter values.',
+  input,
+  output,
+  async run(args) {
+    return readOnly(db, async (q) => {
+      const { rows: [counts] } = await q.query<z.infer<typeof output>['counts'] & Record<string, number>>(
+        `SELECT (SELECT count(*) FROM customers) AS "customers",
+                (SELECT count(*) FROM customer_summary) AS "customersWithOrders",
+                count(*) FILTER (WHERE kind = 'order') AS "orders", count(*) FILTER (WHERE kind = 'return') AS "returns",
+                count(*) FILTER (WHERE kind = 'order' AND customer_id IS NULL) AS "guestOrders",
+                (SELECT count(*) FROM order_lines) AS "orderLines", (SELECT count(*) FROM events) AS "events",
+                (SELECT count(*) FROM feedback) AS "feedback"
+           FROM orders`,
+      );
+      const rangeOf = async (table: string, column: string, where = 'TRUE') =>
+        (await q.query<{ from: string | null; to: string | null }>(
+          `SELECT ${day(`min(${column})`)} AS "from", ${day(`max(${column})`)} AS "to" FROM ${table} WHERE ${where}`,
+        )).rows[0]!;
+      const ranges = {
+        orders: await rangeOf('orders', 'ordered_at', `kind = 'order'`),
+        events: await rangeOf('events', 'occurred_at'),
+        feedback: await rangeOf('feedback', 'created_at'),
+      };
+      const dimensions = {} as Record<keyof typeof DIMENSION_SQL, { value: string; count: number }[]>;
+      for (const [name, sql] of Object.entries(DIMENSION_SQL) as [keyof typeof DIMENSION_SQL, string][]) {
+        const limit = Math.min(args.maxValues, MAX_ROWS);
+        dimensions[name] = (await q.query<{ value: string; count: number }>(`${sql} ORDER BY 2 DESC, 1 LIMIT $1`, [limit])).rows;
+      }
+      return {
+        counts: counts!,
+        ranges,
+        dimensions,
+        meta: buildMeta('describe_data', args, {
+          window: ranges.orders.from && ranges.orders.to ? { from: ranges.orders.from, to: ranges.orders.to } : null,
+          rowCounts: { orders: counts!.orders, customers: counts!.customers },
+          metrics: ['orders', 'customers'],
+          asOf: clock.today(),
+        }),
+      };
+    });
+  },
+  });
