@@ -1,0 +1,73 @@
+/**
+ * RFM scoring and the named tiers (docs/metrics.md#rfm-scores-and-tiers). Scores are quintiles by rank among
+ * customers with an order as of the date; ties share a score. Tier = grid[R][FM] with FM = round((F + M) / 2).
+ */
+export const RFM_TIERS = [
+  'Champions',
+  'Loyal',
+  'Potential Loyalist',
+  'New',
+  'Promising',
+  'Need Attention',
+  'About to Sleep',
+  'At Risk',
+  "Can't Lose",
+  'Hibernating',
+  'Lost',
+] as const;
+export type RfmTier = (typeof RFM_TIERS)[number];
+
+/** TIER_GRID[R - 1][FM - 1], R and FM in 1..5 (R = 5 most recent). */
+const TIER_GRID: readonly (readonly RfmTier[])[] = [
+  ['Lost', 'Lost', 'At Risk', 'At Risk', "Can't Lose"], // R = 1
+  ['Hibernating', 'Hibernating', 'At Risk', 'At Risk', "Can't Lose"], // R = 2
+  ['About to Sleep', 'About to Sleep', 'Need Attention', 'Loyal', 'Loyal'], // R = 3
+  ['Promising', 'Potential Loyalist', 'Potential Loyalist', 'Loyal', 'Loyal'], // R = 4
+  ['New', 'Potential Loyalist', 'Potential Loyalist', 'Champions', 'Champions'], // R = 5
+];
+
+export function fmScore(f: number, m: number): number {
+  return Math.floor((f + m) / 2 + 0.5);
+}
+
+export function rfmTier(r: number, f: number, m: number): RfmTier {
+  const row = TIER_GRID[r - 1];
+  const tier = row?.[fmScore(f, m) - 1];
+  if (!tier) throw new Error(`RFM scores must be 1–5, got R=${r} F=${f} M=${m}`);
+  return tier;
+}
+
+/** The same grid as a SQL CASE over columns r, f, m (built from constants, never from input). */
+export function rfmTierSql(r = 'r', f = 'f', m = 'm'): string {
+  const fm = `floor((${f} + ${m}) / 2.0 + 0.5)::int`;
+  const arms = TIER_GRID.flatMap((row, ri) =>
+    row.map((tier, fi) => `WHEN ${r} = ${ri + 1} AND ${fm} = ${fi + 1} THEN '${tier.replace(/'/g, "''")}'`),
+  );
+  return `CASE ${arms.join(' ')} END`;
+}
+
+/** Quintile score 1..5 from rank() (ties share a rank, so a score); `order` is ascending value → higher score. */
+const quintile = (order: string) => `(1 + floor(5.0 * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()))::int`;
+
+/**
+ * SQL for per-customer RFM as of a date ($1, 'YYYY-MM-DD', inclusive). From customer_summary when the date is on or
+ * after the last order in the data (the summary is current); from orders otherwise (`source = 'orders'`).
+ * Returns customer_id, recency_days, frequency, monetary, r, f, m, tier.
+ */
+export function rfmSql(source: 'summary' | 'orders'): string {
+  const base =
+    source === 'summary'
+      ? `SELECT customer_id, ($1::date - (last_order_at AT TIME ZONE 'UTC')::date) AS recency_days,
+                orders AS frequency, revenue AS monetary
+           FROM customer_summary WHERE first_order_at < $1::date + 1`
+      : `SELECT customer_id, ($1::date - max((ordered_at AT TIME ZONE 'UTC')::date)) AS recency_days,
+                count(*)::int AS frequency, sum(revenue) AS monetary
+           FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL AND ordered_at < $1::date + 1
+          GROUP BY customer_id`;
+  return `WITH base AS (${base}),
+    scored AS (
+      SELECT customer_id, recency_days, frequency, monetary,
+             ${quintile('recency_days DESC')} AS r, ${quintile('frequency')} AS f, ${quintile('monetary')} AS m
+        FROM base)
+    SELECT scored.*, ${rfmTierSql()} AS tier FROM scored`;
+}
