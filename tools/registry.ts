@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { AppError } from '../server/errors.ts';
+import { churnRisk } from './churn_risk.ts';
+import { cohortRetention } from './cohort_retention.ts';
+import { customerLifetimeValue } from './customer_lifetime_value.ts';
+import { customerSegments } from './customer_segments.ts';
 import { describeData } from './describe_data.ts';
+import { funnelAnalysis } from './funnel_analysis.ts';
+import { journeyPaths } from './journey_paths.ts';
+import { kpiTrend } from './kpi_trend.ts';
+import { rfmAnalysis } from './rfm_analysis.ts';
 import type { Tool, ToolContext, ToolFactory } from './types.ts';
 
 /** Every tool, in the order they are listed to the model. Adding a tool = one file + one line here. */
-export const TOOL_FACTORIES: readonly ToolFactory[] = [describeData];
+export const TOOL_FACTORIES: readonly ToolFactory[] = [describeData, customerLifetimeValue, churnRisk, rfmAnalysis, cohortRetention, funnelAnalysis, journeyPaths, kpiTrend, customerSegments];
 
 export function createTools(ctx: ToolContext): Map<string, Tool> {
   return new Map(TOOL_FACTORIES.map((factory) => factory(ctx)).map((tool) => [tool.name, tool]));

@@ -23,10 +23,14 @@ export const GLOSSARY = {
   revenue_at_stake: 'For an at-risk customer: their average yearly revenue so far (revenue ÷ tenure in years, at least one year of tenure assumed).',
   inactivity_ratio: 'Days since last order ÷ the customer’s own average gap between orders.',
   retention_rate: 'Share of a cohort (customers by month of first order) who ordered in the given month after their first.',
+  revenue_per_cohort_customer: 'Revenue of a cohort’s orders in the given month after their first ÷ customers in the cohort.',
   conversion_rate: 'Users who reached a step ÷ users who reached the previous (or first) step, steps in order within the window per user.',
-  path_count: 'Number of users whose event sequence contains the path (consecutive steps) before the target event.',
+  path_count: 'Number of users whose last event types before their first target event (consecutive repeats merged, at most the path depth) are exactly the path.',
   segment_share: 'Customers in the segment ÷ all customers with orders.',
   revenue_share: 'Segment revenue ÷ revenue of all identified customers.',
+  tenure_days: 'Days from a customer’s first order to the as-of date.',
+  lift: 'Share of a group with a value ÷ share of the comparison population with that value (> 1 = over-represented).',
+  silhouette: 'Mean over customers of (b − a) ÷ max(a, b), a = mean distance to the own cluster, b = to the nearest other cluster (Rousseeuw 1987); −1..1, higher = better separated.',
 } as const satisfies Record<string, string>;
 
 export type MetricName = keyof typeof GLOSSARY;

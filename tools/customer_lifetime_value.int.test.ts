@@ -1,0 +1,185 @@
+import { beforeAll, expect, it } from 'vitest';
+import { refreshCustomerSummary } from '../server/db/summary.ts';
+import { runImport } from '../server/import/run.ts';
+import { describeEachDriver } from '../server/testing/db.ts';
+import { hasSharedData, sharedDataPath } from '../server/testing/sharedData.ts';
+import { fixedClock } from './lib/clock.ts';
+import {
+  bgnbdConditionalExpectedPurchases,
+  bgnbdProbabilityAlive,
+  fitBgNbd,
+  gammaGammaConditionalExpectedValue,
+  summarizeTransactions,
+} from './lib/clv/index.ts';
+import { loadCdnowSampleTransactions } from './lib/clv/testing/cdnow.ts';
+import { GLOSSARY } from './lib/glossary.ts';
+import { runTool } from './registry.ts';
+
+const relErr = (got: number, want: number): number => Math.abs(got / want - 1);
+
+/**
+ * Hand-built shop (all orders at 12:00 UTC), calibration to 2024-02-26, data to 2024-03-10:
+ *   Ann (1): 01-01 $10 + 01-01 $5 (same day), 01-15 $20, 02-12 $30 | holdout 03-10 $40
+ *   Bob (2): 01-29 $50
+ *   Cy  (3): 01-08 $8, 01-22 $12
+ *   Di  (4): 03-01 $9 (first order after calibration: not in the cohort)
+ * Merged, in weeks: Ann x = 2 (01-15, 02-12), t_x = 42/7 = 6, T = 56/7 = 8, zbar = (20 + 30)/2 = 25;
+ *   Bob x = 0, t_x = 0, T = 28/7 = 4; Cy x = 1, t_x = 14/7 = 2, T = 49/7 = 7, zbar = 12.
+ * Unmerged, Ann's second 01-01 order is a repeat: x = 3, t_x = 6, T = 8.
+ */
+async function loadShop(db: import('../server/db/index.ts').Db): Promise<void> {
+  await db.exec(`
+    INSERT INTO customers (id, name, email) VALUES (1, 'Ann Lee', 'ann@example.com'), (2, 'Bob Stone', NULL),
+      (3, 'Cy Dupont', NULL), (4, 'Di Wu', NULL);
+    INSERT INTO orders (source, external_id, customer_id, kind, ordered_at, revenue) VALUES
+      ('t', 'a1', 1, 'order', '2024-01-01 12:00Z', 10), ('t', 'a2', 1, 'order', '2024-01-01 12:00Z', 5),
+      ('t', 'a3', 1, 'order', '2024-01-15 12:00Z', 20), ('t', 'a4', 1, 'order', '2024-02-12 12:00Z', 30),
+      ('t', 'a5', 1, 'order', '2024-03-10 12:00Z', 40), ('t', 'a6', 1, 'return', '2024-03-10 13:00Z', 0),
+      ('t', 'b1', 2, 'order', '2024-01-29 12:00Z', 50),
+      ('t', 'c1', 3, 'order', '2024-01-08 12:00Z', 8), ('t', 'c2', 3, 'order', '2024-01-22 12:00Z', 12),
+      ('t', 'd1', 4, 'order', '2024-03-01 12:00Z', 9),
+      ('t', 'g1', NULL, 'order', '2024-02-01 12:00Z', 99);
+  `);
+  await refreshCustomerSummary(db, 'all');
+}
+
+describeEachDriver('customer_lifetime_value', (use) => {
+  const ctx = (role: 'analyst' | 'admin' = 'analyst') => ({ db: use(), clock: fixedClock('2024-04-01'), role });
+  beforeAll(async () => loadShop(use()));
+
+  it('computes x, t_x, T from orders per customer-day for a past calibration end, with a holdout check', async () => {
+    const args = { calibrationEnd: '2024-02-26', horizon: 4, customerIds: [2, 1, 3, 4], discountRate: 0.01 };
+    const out = (await runTool('customer_lifetime_value', args, ctx())) as any;
+    expect(out.calibration).toEqual({ end: '2024-02-26', unit: 'weeks', source: 'orders', customers: 3, repeatCustomers: 2 });
+    expect(out.customers.map((c: any) => [c.id, c.name, c.x, c.tx, c.T])).toEqual([
+      [2, 'Bob S.', 0, 0, 4],
+      [1, 'Ann L.', 2, 6, 8],
+      [3, 'Cy D.', 1, 2, 7],
+    ]);
+    expect(out.customersNotScored).toEqual([4]);
+    // The model's own formulas at the fitted parameters (6 significant digits in the output).
+    const bg = out.model.bgnbd;
+    const gg = out.model.gammaGamma;
+    const ann = { x: 2, tx: 6, T: 8, zbar: 25 };
+    expect(out.customers[1].pAlive).toBeCloseTo(bgnbdProbabilityAlive(bg, ann), 3);
+    expect(out.customers[1].expectedPurchases).toBeCloseTo(bgnbdConditionalExpectedPurchases(bg, 4, ann), 3);
+    expect(out.customers[1].expectedValue).toBeCloseTo(gammaGammaConditionalExpectedValue(gg, ann), 1);
+    expect(out.customers[0].pAlive).toBe(1); // x = 0: no purchase to drop out after
+    // Discounted at 1% a week, CLV lies between the undiscounted value and that value discounted for the full horizon.
+    for (const c of out.customers) {
+      expect(c.clv).toBeLessThanOrEqual(c.expectedPurchases * c.expectedValue + 0.01);
+      expect(c.clv).toBeGreaterThanOrEqual((c.expectedPurchases * c.expectedValue) / 1.01 ** 4 - 0.01);
+    }
+    expect(gg.customers).toBe(2);
+    // Holdout (02-26, 03-25] but the data ends 03-10: actual = Ann's 03-10 order (Di is not in the cohort),
+    // predicted over the 13 observed days.
+    expect(out.holdout).toMatchObject({ from: '2024-02-27', to: '2024-03-10', complete: false, actualTransactions: 1 });
+    const span = 13 / 7;
+    const predicted = [ann, { x: 0, tx: 0, T: 4 }, { x: 1, tx: 2, T: 7 }].reduce(
+      (s, c) => s + bgnbdConditionalExpectedPurchases(bg, span, c),
+      0,
+    );
+    expect(out.holdout.predictedTransactions).toBeCloseTo(predicted, 1);
+    expect(out.totals.customers).toBe(3);
+    expect(out.meta).toMatchObject({
+      tool: 'customer_lifetime_value',
+      window: { from: '2024-01-01', to: '2024-02-26' },
+      args: { calibrationEnd: '2024-02-26', horizon: 4, unit: 'weeks', mergeSameDay: true, limit: 20 },
+      definitions: { clv: GLOSSARY.clv, p_alive: GLOSSARY.p_alive },
+      asOf: '2024-04-01',
+    });
+  });
+
+  it('keeps same-day orders apart when mergeSameDay is false', async () => {
+    const args = { calibrationEnd: '2024-02-26', mergeSameDay: false, customerIds: [1] };
+    const out = (await runTool('customer_lifetime_value', args, ctx('admin'))) as any;
+    expect(out.customers[0]).toMatchObject({ id: 1, name: 'Ann Lee', x: 3, tx: 6, T: 8 });
+  });
+
+  it('reads customer_summary when calibrating to the last order day (the default) and lists the top customers', async () => {
+    // Default end = last order day 03-10 (before today 04-01). Ann: days 01-01, 01-15, 02-12, 03-10 → x = 3,
+    // t_x = T = 69/7; Bob T = 41/7; Cy x = 1, t_x = 2, T = 62/7; Di x = 0, T = 9/7.
+    const out = (await runTool('customer_lifetime_value', { limit: 2 }, ctx())) as any;
+    expect(out.calibration).toMatchObject({ end: '2024-03-10', source: 'customer_summary', customers: 4, repeatCustomers: 2 });
+    expect(out.holdout).toBeNull();
+    expect(out.customers).toHaveLength(2);
+    expect(out.customers[0].clv).toBeGreaterThanOrEqual(out.customers[1].clv);
+    const all = (await runTool('customer_lifetime_value', { customerIds: [1, 2, 3, 4] }, ctx())) as any;
+    expect(all.customers.map((c: any) => [c.x, c.tx, c.T])).toEqual([
+      [3, 9.8571, 9.8571],
+      [0, 0, 5.8571],
+      [1, 2, 8.8571],
+      [0, 0, 1.2857],
+    ]);
+    // Same numbers as the lib's own summary of the same transactions (fit on the same x, t_x, T).
+    const fit = fitBgNbd([{ x: 3, tx: 69 / 7, T: 69 / 7 }, { x: 0, tx: 0, T: 41 / 7 }, { x: 1, tx: 2, T: 62 / 7 }, { x: 0, tx: 0, T: 9 / 7 }]);
+    expect(relErr(all.model.bgnbd.r, fit.params.r)).toBeLessThan(1e-3);
+    expect(all.model.bgnbd.logLikelihood).toBeCloseTo(fit.logLikelihood, 3);
+    expect(all.totals.clv).toBeCloseTo(all.customers.reduce((s: number, c: any) => s + c.clv, 0), 1);
+  });
+
+  it('rejects bad arguments with a message naming the field', async () => {
+    const bad = (args: unknown) => runTool('customer_lifetime_value', args, ctx());
+    await expect(bad({ horizon: 0 })).rejects.toThrow(/^invalid arguments for customer_lifetime_value: horizon: /);
+    await expect(bad({ unit: 'years' })).rejects.toThrow(/unit: Invalid option/);
+    await expect(bad({ calibrationEnd: '2024-02-30' })).rejects.toThrow(/calibrationEnd: not a calendar date/);
+    await expect(bad({ calibrationEnd: '26/02/2024' })).rejects.toThrow(/calibrationEnd: expected a date as YYYY-MM-DD/);
+    await expect(bad({ limit: 5000 })).rejects.toThrow(/limit: Too big/);
+    await expect(bad({ discountRate: -0.1 })).rejects.toThrow(/discountRate: Too small/);
+    await expect(bad({ customerIds: ['x'] })).rejects.toThrow(/customerIds\.0: /);
+    await expect(bad({ horizn: 3 })).rejects.toThrow(/Unrecognized key: "horizn"/);
+    await expect(bad({ calibrationEnd: '2024-05-01' })).rejects.toMatchObject({ code: 'invalid_argument', message: /calibrationEnd: 2024-05-01 is after today/ });
+    await expect(bad({ calibrationEnd: '2023-12-31' })).rejects.toThrow(/calibrationEnd: no customer ordered on or before 2023-12-31/);
+    // Only Ann's and Cy's first orders by 01-10: nobody has repeated yet.
+    await expect(bad({ calibrationEnd: '2024-01-10' })).rejects.toThrow(/at least one customer with a repeat purchase/);
+  });
+});
+
+describeEachDriver('customer_lifetime_value on CDNOW (Fader, Hardie & Lee 2005)', (use) => {
+  const ctx = () => ({ db: use(), clock: fixedClock('2024-01-01'), role: 'analyst' as const });
+  const run = hasSharedData('cdnow', 'CDNOW_sample.txt');
+  beforeAll(async () => {
+    if (!run) return;
+    await runImport(use(), { entity: 'orders', file: sharedDataPath('cdnow', 'CDNOW_sample.txt'), preset: 'cdnow' });
+    await refreshCustomerSummary(use(), 'all');
+  }, 120_000);
+
+  it.runIf(run)('reproduces the published BG/NBD and Gamma-Gamma fits and customer 0001’s E[Y(39)] = 1.226', async () => {
+    const { rows } = await use().query<{ id: number }>(
+      `SELECT customer_id AS id FROM customer_identities WHERE kind = 'external_id' AND source = 'cdnow' AND value = '0001'`,
+    );
+    const id = Number(rows[0]!.id);
+    const args = { calibrationEnd: '1997-09-30', unit: 'weeks', mergeSameDay: true, horizon: 39, customerIds: [id] };
+    const t0 = performance.now();
+    const out = (await runTool('customer_lifetime_value', args, ctx())) as any;
+    console.log(`CDNOW via tool (${(performance.now() - t0).toFixed(0)} ms): ${JSON.stringify(out.model)} ` +
+      `customer 0001: ${JSON.stringify(out.customers[0])} holdout: ${JSON.stringify(out.holdout)}`);
+    const { bgnbd, gammaGamma } = out.model;
+    expect(out.calibration).toMatchObject({ source: 'orders', customers: 2357, repeatCustomers: 946 });
+    expect(relErr(bgnbd.r, 0.2426)).toBeLessThan(0.01);
+    expect(relErr(bgnbd.alpha, 4.4135)).toBeLessThan(0.01);
+    expect(relErr(bgnbd.a, 0.7929)).toBeLessThan(0.01);
+    expect(relErr(bgnbd.b, 2.4258)).toBeLessThan(0.01);
+    expect(bgnbd.logLikelihood).toBeCloseTo(-9582.4, 0);
+    expect(relErr(gammaGamma.p, 6.25)).toBeLessThan(0.01);
+    expect(relErr(gammaGamma.q, 3.74)).toBeLessThan(0.01);
+    expect(relErr(gammaGamma.v, 15.44)).toBeLessThan(0.01);
+    expect(gammaGamma.customers).toBe(946);
+    expect(out.customers[0]).toMatchObject({ id, x: 2, tx: 30.4286, T: 38.8571 });
+    expect(Math.abs(out.customers[0].expectedPurchases - 1.226)).toBeLessThanOrEqual(0.01);
+    // Holdout 1997-10-01..1998-06-30 (39 weeks): 1,882 repeat customer-days (data README).
+    expect(out.holdout).toMatchObject({ from: '1997-10-01', to: '1998-06-30', complete: true, actualTransactions: 1882 });
+    expect(out.holdout.predictedTransactions).toBeGreaterThan(1600);
+    expect(out.holdout.predictedTransactions).toBeLessThan(1700);
+  }, 60_000);
+
+  it.runIf(run)('the customer_summary fast path fits the same model as the lib on the raw file (calibration to the end)', async () => {
+    const out = (await runTool('customer_lifetime_value', { calibrationEnd: '1998-06-30' }, ctx())) as any;
+    expect(out.calibration.source).toBe('customer_summary');
+    const summary = summarizeTransactions(loadCdnowSampleTransactions(), { calibrationEnd: '1998-06-30', unit: 'weeks' });
+    const fit = fitBgNbd(summary.customers);
+    expect(out.calibration.customers).toBe(summary.customers.length);
+    expect(out.model.bgnbd.logLikelihood).toBeCloseTo(fit.logLikelihood, 2);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(relErr(out.model.bgnbd[k], fit.params[k])).toBeLessThan(1e-4);
+  }, 60_000);
+});

@@ -1,0 +1,199 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../server/db/index.ts';
+import { refreshCustomerSummary } from '../server/db/summary.ts';
+import { runImport } from '../server/import/run.ts';
+import { TEST_DRIVERS, describeEachDriver, openTestDb } from '../server/testing/db.ts';
+import { loadTinyShop } from '../server/testing/fixtures.ts';
+import { hasSharedData, sharedDataPath } from '../server/testing/sharedData.ts';
+import { fixedClock } from './lib/clock.ts';
+import { GLOSSARY } from './lib/glossary.ts';
+import { runTool } from './registry.ts';
+
+/**
+ * tinyShop (January/February 2024, see fixtures.ts) plus March 2024:
+ *   Cy   o6 2024-03-05 web   Home 2×10 = 20, Toys 1×6 = 6, free Toys line 1×0 → 26 (Cy's first order)
+ *   Ann  o7 2024-03-20 app   Toys 1×4 = 4
+ *   Bob  o8 2024-03-25 web   Home 1×15 = 15
+ *   guest o9 2024-03-28 store Toys 2×5 = 10, order country Spain
+ *   Cy   r2 2024-03-30 return (Home)
+ *   Bob is tagged "vip". April 2024 has no orders.
+ *
+ * By month (hand-worked):        Jan            Feb          Mar                    Jan–Mar window
+ *   orders                       3 (o1 o2 o3)   2 (o4 o5)    4 (o6 o7 o8 o9)        9
+ *   revenue                      35             10           55                     100
+ *   customers                    1 Ann          1 Bob        3 Cy Ann Bob           3
+ *   new_customers                1 Ann          1 Bob        1 Cy                   3
+ *   repeat_rate                  1/1 = 1        0/1 = 0      0/3 = 0                2/3 (Ann 4 orders, Bob 2)
+ *   aov                          35/3 = 11.67   10/2 = 5     55/4 = 13.75           100/9 = 11.11
+ *   revenue_per_customer         35/1           7/1          45/3 = 15              87/3 = 29 (guests 3 + 10 out)
+ *   returns                      1              0            1                      2
+ */
+async function loadShop(db: Db) {
+  await loadTinyShop(db);
+  await db.exec(`
+    INSERT INTO orders (id, source, external_id, customer_id, kind, ordered_at, channel, country, revenue, line_count) VALUES
+      (7, 't', 'o6', 3, 'order', '2024-03-05 10:00Z', 'web', NULL, 26, 3),
+      (8, 't', 'o7', 1, 'order', '2024-03-20 10:00Z', 'app', NULL, 4, 1),
+      (9, 't', 'o8', 2, 'order', '2024-03-25 10:00Z', 'web', NULL, 15, 1),
+      (10, 't', 'o9', NULL, 'order', '2024-03-28 10:00Z', 'store', 'Spain', 10, 1),
+      (11, 't', 'r2', 3, 'return', '2024-03-30 10:00Z', 'web', NULL, 0, 1);
+    INSERT INTO order_lines (order_id, line_no, product_code, category, quantity, unit_price, amount) VALUES
+      (7, 1, 'P1', 'Home', 2, 10, 20), (7, 2, 'P2', 'Toys', 1, 6, 6), (7, 3, 'P3', 'Toys', 1, 0, 0),
+      (8, 1, 'P2', 'Toys', 1, 4, 4), (9, 1, 'P1', 'Home', 1, 15, 15), (10, 1, 'P2', 'Toys', 2, 5, 10),
+      (11, 1, 'P1', 'Home', 1, 10, 10);
+    INSERT INTO tags (name) VALUES ('vip');
+    INSERT INTO customer_tags (customer_id, tag_id) SELECT 2, id FROM tags WHERE name = 'vip';`);
+  await refreshCustomerSummary(db, 'all');
+}
+
+const Q1 = { from: '2024-01-01', to: '2024-03-31' };
+const values = (s: any) => s.points.map((p: any) => p.value);
+
+describeEachDriver('kpi_trend', (use) => {
+  const run = async (args: object) =>
+    (await runTool('kpi_trend', args, { db: use(), clock: fixedClock('2024-05-15'), role: 'analyst' })) as any;
+  beforeAll(async () => loadShop(use()));
+
+  it('monthly revenue, orders, customers, new customers, repeat rate, AOV, revenue per customer, returns', async () => {
+    const expected: Record<string, [number[], number]> = {
+      revenue: [[35, 10, 55], 100], orders: [[3, 2, 4], 9], customers: [[1, 1, 3], 3], new_customers: [[1, 1, 1], 3],
+      repeat_rate: [[1, 0, 0], 0.6667], aov: [[11.67, 5, 13.75], 11.11], revenue_per_customer: [[35, 7, 15], 29], returns: [[1, 0, 1], 2],
+    };
+    for (const [metric, [points, total]] of Object.entries(expected)) {
+      const out = await run({ metric, ...Q1 });
+      expect(values(out.overall), metric).toEqual(points);
+      expect(out.overall.total, metric).toBe(total);
+      expect(out.overall.points.map((p: any) => p.period)).toEqual(['2024-01-01', '2024-02-01', '2024-03-01']);
+      expect(out.meta.definitions[metric]).toBe(GLOSSARY[metric as keyof typeof GLOSSARY]);
+    }
+  });
+
+  it('defaults to the last 12 complete months, fills empty months with 0, picks best and worst', async () => {
+    const out = await run({ metric: 'orders' });
+    expect(out.window).toEqual({ from: '2023-05-01', to: '2024-04-30' });
+    expect(out.overall.points).toHaveLength(12);
+    expect(values(out.overall)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 3, 2, 4, 0]);
+    expect(out.overall.best).toEqual({ period: '2024-03-01', value: 4 });
+    expect(out.overall.worst).toEqual({ period: '2023-05-01', value: 0 });
+    expect(out.overall.previous).toEqual({ from: '2022-05-01', to: '2023-04-30', value: 0, change: 9, changePct: null });
+    expect(out.partialPeriods).toEqual([]);
+    expect(out.meta).toMatchObject({ tool: 'kpi_trend', asOf: '2024-05-15', args: { grain: 'month', top: 10, filters: {} } });
+    // Ratios skip months without orders for best/worst: AOV Jan 11.67, Feb 5, Mar 13.75.
+    const aov = await run({ metric: 'aov' });
+    expect([aov.overall.best, aov.overall.worst]).toEqual([{ period: '2024-03-01', value: 13.75 }, { period: '2024-02-01', value: 5 }]);
+  });
+
+  it('compares with the previous window: calendar months when whole, equal days otherwise', async () => {
+    // March vs February: revenue 55 vs 10, AOV 13.75 vs 5.
+    const march = await run({ metric: 'revenue', from: '2024-03-01', to: '2024-03-31' });
+    expect(march.overall.previous).toEqual({ from: '2024-02-01', to: '2024-02-29', value: 10, change: 45, changePct: 4.5 });
+    const aov = await run({ metric: 'aov', from: '2024-03-01', to: '2024-03-31' });
+    expect(aov.overall.previous).toMatchObject({ value: 5, change: 8.75, changePct: 1.75 });
+    // 2024-01-11 … 02-01 (22 days: o3 20 + o4 7 = 27) vs 2023-12-20 … 2024-01-10 (o1 + o2 = 15).
+    const ragged = await run({ metric: 'revenue', from: '2024-01-11', to: '2024-02-01' });
+    expect(ragged.overall.previous).toEqual({ from: '2023-12-20', to: '2024-01-10', value: 15, change: 12, changePct: 0.8 });
+    expect(ragged.partialPeriods).toEqual(['2024-01-01', '2024-02-01']);
+    expect(values(ragged.overall)).toEqual([20, 7]);
+  });
+
+  it('weeks start on Monday', async () => {
+    // 2024-01-10 is a Wednesday: its week starts Monday 2024-01-08 and holds o3 (Thursday 01-11, 20).
+    const out = await run({ metric: 'revenue', grain: 'week', from: '2024-01-10', to: '2024-01-21' });
+    expect(out.overall.points).toEqual([{ period: '2024-01-08', value: 20 }, { period: '2024-01-15', value: 0 }]);
+    expect(out.partialPeriods).toEqual(['2024-01-08']);
+    const days = await run({ metric: 'orders', grain: 'day', from: '2024-01-01', to: '2024-01-02' });
+    expect(values(days.overall)).toEqual([2, 0]);
+  });
+
+  it('groups by channel, top N by window total', async () => {
+    // web o1 10 + o2 5 + o5 3 + o6 26 + o8 15 = 59; app o3 20 + o7 4 = 24; store o4 7 + o9 10 = 17.
+    const out = await run({ metric: 'revenue', ...Q1, groupBy: 'channel', top: 2 });
+    expect(out.groups.map((g: any) => [g.group, g.total, values(g)])).toEqual([
+      ['web', 59, [15, 3, 41]],
+      ['app', 24, [20, 0, 4]],
+    ]);
+    expect(out.otherGroups).toBe(1);
+    expect(out.overall.total).toBe(100);
+    const customers = await run({ metric: 'customers', ...Q1, groupBy: 'channel' });
+    // web: Ann, Bob, Cy (guest o5 not a customer); app: Ann; store: Bob.
+    expect(customers.groups.map((g: any) => [g.group, g.total])).toEqual([['web', 3], ['app', 1], ['store', 1]]);
+  });
+
+  it('a category filter keeps orders with a line in it and counts only its lines', async () => {
+    // Toys: o2 5, o3 20 (Jan); o6 6 (+ free line), o7 4, o9 10 (Mar). Cy's first order o6 has Toys → new; Ann's o1 had none.
+    const revenue = await run({ metric: 'revenue', ...Q1, filters: { category: 'Toys' } });
+    expect([values(revenue.overall), revenue.overall.total]).toEqual([[25, 0, 20], 45]);
+    const orders = await run({ metric: 'orders', ...Q1, filters: { category: 'Toys' } });
+    expect(orders.overall.total).toBe(5);
+    const fresh = await run({ metric: 'new_customers', ...Q1, filters: { category: 'Toys' } });
+    expect(values(fresh.overall)).toEqual([0, 0, 1]);
+    // Each line has one category, so category revenue adds up; o6 has both, so category orders do not (5 + 5 > 9).
+    const byCategory = await run({ metric: 'orders', ...Q1, groupBy: 'category' });
+    expect(byCategory.groups.map((g: any) => [g.group, g.total])).toEqual([['Home', 5], ['Toys', 5]]);
+    const returns = await run({ metric: 'returns', ...Q1, filters: { category: 'Home' } });
+    expect(values(returns.overall)).toEqual([0, 0, 1]);
+  });
+
+  it('filters by country (order, else customer), channel and tag', async () => {
+    expect((await run({ metric: 'revenue', ...Q1, filters: { country: 'United Kingdom' } })).overall.total).toBe(39);
+    expect((await run({ metric: 'revenue', ...Q1, filters: { country: 'Spain' } })).overall.total).toBe(10);
+    expect((await run({ metric: 'revenue', ...Q1, filters: { tag: 'vip' } })).overall.total).toBe(22);
+    const web = await run({ metric: 'orders', ...Q1, filters: { channel: 'web', country: 'Germany' } });
+    expect([web.overall.total, web.note]).toEqual([1, null]);
+    const none = await run({ metric: 'orders', ...Q1, filters: { channel: 'fax' } });
+    expect([none.overall.total, none.note]).toEqual([0, expect.stringContaining('describe_data')]);
+  });
+
+  it('rejects bad arguments with a clear message', async () => {
+    await expect(run({ metric: 'profit' })).rejects.toThrow(
+      /^invalid arguments for kpi_trend: metric: Invalid option: expected one of "revenue"\|"orders"\|"customers"\|"new_customers"\|"aov"\|"repeat_rate"\|"revenue_per_customer"\|"returns"$/,
+    );
+    await expect(run({ metric: 'orders', from: '2024-03-01', to: '2024-02-01' })).rejects.toThrow(/from: from must be on or before to/);
+    await expect(run({ metric: 'orders', from: '2024-05-10' })).rejects.toThrow(/from: 2024-05-10 is after to \(2024-04-30, the default\)/);
+    await expect(run({ metric: 'orders', grain: 'hour' })).rejects.toThrow(/grain: Invalid option/);
+    await expect(run({ metric: 'orders', groupBy: 'city' })).rejects.toThrow(/groupBy: Invalid option/);
+    await expect(run({ metric: 'orders', groupBy: 'channel', top: 21 })).rejects.toThrow(/top: Too big/);
+    await expect(run({ metric: 'orders', filters: { segment: 'x' } })).rejects.toThrow(/filters: Unrecognized key: "segment"/);
+    await expect(run({ metric: 'orders', filters: { tag: 'gold' } })).rejects.toThrow(/filters.tag: unknown tag "gold"; tags: .*\bvip\b/);
+    await expect(run({ metric: 'orders', grain: 'day', from: '2020-01-01', to: '2024-01-01' })).rejects.toThrow(/more than 1000 periods/);
+    await expect(run({ from: '2024-01-01' })).rejects.toThrow(/metric: Invalid option/);
+  });
+});
+
+for (const driver of TEST_DRIVERS) {
+  describe.runIf(hasSharedData('online_retail', 'online_retail.csv.gz'))(`kpi_trend on Online Retail [${driver}]`, () => {
+    it('November 2011 revenue equals an independent sum over the order lines', async () => {
+      const db = await openTestDb(driver);
+      try {
+        await runImport(db, { entity: 'orders', file: sharedDataPath('online_retail', 'online_retail.csv.gz'), preset: 'online-retail' });
+        await refreshCustomerSummary(db, 'all');
+        const ctx = { db, clock: fixedClock('2011-12-10'), role: 'analyst' as const };
+        const { rows: [facts] } = await db.query<{ revenue: number }>(
+          `SELECT sum(l.quantity * l.unit_price) AS revenue
+             FROM order_lines l JOIN orders o ON o.id = l.order_id
+            WHERE l.quantity > 0 AND l.unit_price > 0 AND o.external_id NOT LIKE 'C%'
+              AND o.ordered_at >= '2011-11-01T00:00:00Z' AND o.ordered_at < '2011-12-01T00:00:00Z'`,
+        );
+        const timed = async (label: string, args: object) => {
+          const started = performance.now();
+          const out = (await runTool('kpi_trend', args, ctx)) as any;
+          console.log(`kpi_trend ${label} on Online Retail [${driver}]: ${Math.round(performance.now() - started)} ms`);
+          return out;
+        };
+        const nov = await timed('revenue Nov 2011', { metric: 'revenue', from: '2011-11-01', to: '2011-11-30' });
+        console.log(`Online Retail revenue November 2011: tool ${nov.overall.total}, independent SQL ${facts!.revenue}`);
+        expect(nov.overall.total).toBeCloseTo(facts!.revenue, 2);
+        // Default window as of 2011-12-10: 2010-12-01 … 2011-11-30, twelve months.
+        const year = await timed('revenue by month (default window)', { metric: 'revenue' });
+        expect(year.window).toEqual({ from: '2010-12-01', to: '2011-11-30' });
+        expect(year.overall.points.find((p: any) => p.period === '2011-11-01').value).toBeCloseTo(facts!.revenue, 2);
+        const countries = await timed('revenue by country', { metric: 'revenue', groupBy: 'country', top: 5 });
+        expect(countries.groups[0].group).toBe('United Kingdom');
+        await timed('new customers by week', { metric: 'new_customers', grain: 'week' });
+        await timed('repeat rate by month', { metric: 'repeat_rate' });
+      } finally {
+        await db.close();
+      }
+    }, 300_000);
+  });
+}

@@ -1,0 +1,307 @@
+import { z } from 'zod';
+import type { Queryable } from '../server/db/index.ts';
+import { AppError } from '../server/errors.ts';
+import { addDays, daysBetween } from './lib/clock.ts';
+import type { MetricName } from './lib/glossary.ts';
+import { buildMeta, metaSchema } from './lib/meta.ts';
+import { MAX_ROWS, readOnly } from './lib/readonly.ts';
+import { defineTool, type ToolFactory } from './types.ts';
+
+const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
+const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+const DIMENSIONS = ['country', 'channel', 'category'] as const;
+type Metric = (typeof METRICS)[number];
+type Grain = (typeof GRAINS)[number];
+type Dimension = (typeof DIMENSIONS)[number];
+
+/** SQL text per grain (date_trunc weeks start on Monday, ISO 8601); `periods` = default window length. */
+const GRAIN: Record<Grain, { trunc: string; step: string; months: number; days: number; periods: number }> = {
+  day: { trunc: 'day', step: '1 day', months: 0, days: 1, periods: 30 },
+  week: { trunc: 'week', step: '7 days', months: 0, days: 7, periods: 13 },
+  month: { trunc: 'month', step: '1 month', months: 1, days: 0, periods: 12 },
+  quarter: { trunc: 'quarter', step: '3 months', months: 3, days: 0, periods: 8 },
+  year: { trunc: 'year', step: '1 year', months: 12, days: 0, periods: 5 },
+};
+/** Order country, else the customer's country (guest orders only have the former). */
+const DIMENSION_SQL: Record<Dimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
+/** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
+const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer']);
+const DEFINITIONS: Record<Metric, MetricName[]> = {
+  revenue: ['revenue'], orders: ['orders'], customers: ['customers'], new_customers: ['new_customers'],
+  aov: ['aov', 'revenue', 'orders'], repeat_rate: ['repeat_rate', 'customers'],
+  revenue_per_customer: ['revenue_per_customer', 'revenue', 'customers'], returns: ['returns'],
+};
+
+const isoDate = z.iso.date();
+const input = z
+  .object({
+    metric: z
+      .enum(METRICS)
+      .describe('metric (docs/metrics.md); with filters or groupBy, new_customers counts customers whose first order matches them'),
+    grain: z.enum(GRAINS).default('month').describe('period length; weeks start on Monday (ISO), all days are UTC'),
+    from: isoDate.optional().describe(
+      'first day (inclusive); default: start of the window of 30 days / 13 weeks / 12 months / 8 quarters / 5 years (by grain) ending at `to`',
+    ),
+    to: isoDate.optional().describe('last day (inclusive); default: last day of the last complete period before today'),
+    filters: z
+      .object({
+        country: z.string().min(1).optional().describe('order country (customer country when the order has none)'),
+        channel: z.string().min(1).optional().describe('order channel'),
+        category: z.string().min(1).optional().describe('orders with a line in this category; revenue counts only those lines'),
+        tag: z.string().min(1).optional().describe('only customers with this tag (guest orders drop out)'),
+      })
+      .strict()
+      .default({})
+      .describe('restrict to matching orders; valid values: describe_data'),
+    groupBy: z.enum(DIMENSIONS).optional().describe('one series per value of this dimension (top values by window total)'),
+    top: z.number().int().min(1).max(20).default(10).describe('with groupBy: how many values get a series (at most 20)'),
+  })
+  .strict()
+  .refine((a) => !a.from || !a.to || a.from <= a.to, { path: ['from'], message: 'from must be on or before to' })
+  .describe('a metric over time');
+
+const point = z.object({ period: z.string().describe('first day of the period'), value: z.number().describe('metric value') });
+const series = z.object({
+  group: z.string().nullable().describe('value of the groupBy dimension ("(none)" = missing); null for all matching orders'),
+  total: z.number().describe('metric over the whole window (ratios and distinct counts are not sums of the periods)'),
+  points: z.array(point).describe('one point per period, oldest first; periods without data have 0'),
+  previous: z
+    .object({
+      from: z.string().describe('first day of the previous window'),
+      to: z.string().describe('last day of the previous window'),
+      value: z.number().describe('metric over the previous window'),
+      change: z.number().describe('total − previous value'),
+      changePct: z.number().nullable().describe('change ÷ previous value; null when the previous value is 0'),
+    })
+    .describe('the window just before, of equal length (same number of periods when the window is whole periods)'),
+  best: point.nullable().describe('period with the highest value (ratios: among periods with data)'),
+  worst: point.nullable().describe('period with the lowest value (ratios: among periods with data)'),
+});
+const output = z.object({
+  metric: z.enum(METRICS).describe('metric'),
+  grain: z.enum(GRAINS).describe('period length'),
+  window: z.object({ from: z.string().describe('first day'), to: z.string().describe('last day') }).describe('window used'),
+  partialPeriods: z.array(z.string()).describe('periods the window covers only in part (their values are for the covered days)'),
+  overall: series.describe('the metric for all matching orders'),
+  groups: z.array(series).nullable().describe('with groupBy: one series per top value; null otherwise'),
+  otherGroups: z.number().describe('with groupBy: values beyond the top N (no series); category groups overlap'),
+  note: z.string().nullable().describe('hint when nothing matched'),
+  meta: metaSchema,
+});
+type Args = z.output<typeof input>;
+type Filters = Args['filters'];
+type Series = z.input<typeof series>;
+
+// ---- calendar arithmetic on YYYY-MM-DD (UTC) ----
+function periodStart(date: string, grain: Grain): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (grain === 'day') return date;
+  if (grain === 'week') return addDays(date, -((d.getUTCDay() + 6) % 7));
+  const month = d.getUTCMonth() - (d.getUTCMonth() % GRAIN[grain].months);
+  return new Date(Date.UTC(d.getUTCFullYear(), month, 1)).toISOString().slice(0, 10);
+}
+function shiftPeriods(start: string, grain: Grain, k: number): string {
+  const g = GRAIN[grain];
+  if (g.days) return addDays(start, k * g.days);
+  const d = new Date(`${start}T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k * g.months, 1)).toISOString().slice(0, 10);
+}
+
+function resolveWindow(args: Args, today: string): { from: string; to: string } {
+  const to = args.to ?? addDays(periodStart(today, args.grain), -1);
+  const from = args.from ?? shiftPeriods(periodStart(to, args.grain), args.grain, -(GRAIN[args.grain].periods - 1));
+  if (from > to) throw new AppError('invalid_argument', `invalid arguments for kpi_trend: from: ${from} is after to (${to}${args.to ? '' : ', the default'})`);
+  return { from, to };
+}
+
+/** Whole periods → the same number of calendar periods before; otherwise the same number of days before. */
+function previousWindow(w: { from: string; to: string }, grain: Grain, periods: number) {
+  const next = addDays(w.to, 1);
+  const whole = periodStart(w.from, grain) === w.from && periodStart(next, grain) === next;
+  const from = whole ? shiftPeriods(w.from, grain, -periods) : addDays(w.from, -(daysBetween(w.from, w.to) + 1));
+  return { from, to: addDays(w.from, -1) };
+}
+
+// ---- SQL ----
+interface Agg { grp: string; bucket: string | null; revenue: number; orders: number; customers: number; new_customers: number; repeaters: number; identified_revenue: number }
+interface Scope { metric: Metric; grain: Grain; filters: Filters; groupBy?: Dimension; from: string; to: string; byPeriod: boolean }
+
+/**
+ * One row per (group, bucket) with the base counts every metric derives from. Units are orders, or (order, category)
+ * pairs when a category is involved, with revenue = Σ qualifying line amounts of that category. Customers are counted
+ * per bucket first, so "repeat" means two orders within the same bucket.
+ */
+function aggregateSql(s: Scope): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const byLine = s.filters.category !== undefined || s.groupBy === 'category';
+  const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
+  const where = [
+    `o.kind = ${p(s.metric === 'returns' ? 'return' : 'order')}`,
+    `o.ordered_at >= ${p(s.from)}::date::timestamp AT TIME ZONE 'UTC'`,
+    `o.ordered_at < (${p(s.to)}::date + 1)::timestamp AT TIME ZONE 'UTC'`,
+  ];
+  if (s.filters.country !== undefined) where.push(`${DIMENSION_SQL.country} = ${p(s.filters.country)}`);
+  if (s.filters.channel !== undefined) where.push(`o.channel = ${p(s.filters.channel)}`);
+  if (s.filters.category !== undefined) where.push(`l.category = ${p(s.filters.category)}`);
+  if (s.filters.tag !== undefined) {
+    where.push(`o.customer_id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p(s.filters.tag)})`);
+  }
+  const grp = s.groupBy ? `coalesce(${DIMENSION_SQL[s.groupBy]}, '(none)')` : `''`;
+  const bucket = s.byPeriod ? `date_trunc('${GRAIN[s.grain].trunc}', o.ordered_at AT TIME ZONE 'UTC')::date` : 'NULL::date';
+  // First order ever (any filter), ties on the timestamp broken by id, so each customer has exactly one.
+  const first =
+    s.metric === 'new_customers'
+      ? `o.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.kind = 'order'
+           AND (e.ordered_at < o.ordered_at OR (e.ordered_at = o.ordered_at AND e.id < o.id)))`
+      : 'false';
+  const revenue = byLine ? 'coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0)' : 'o.revenue';
+  const sql = `
+    WITH units AS (
+      SELECT o.id, o.customer_id, ${bucket} AS bucket, ${grp} AS grp, ${revenue} AS revenue, ${first} AS first
+        FROM orders o
+        ${withCustomer ? 'LEFT JOIN customers c ON c.id = o.customer_id' : ''}
+        ${byLine ? 'JOIN order_lines l ON l.order_id = o.id' : ''}
+       WHERE ${where.join(' AND ')}
+       ${byLine ? 'GROUP BY o.id, 4' : ''}
+    ), per_customer AS (
+      SELECT grp, bucket, customer_id, sum(revenue) AS revenue, count(DISTINCT id) AS orders, bool_or(first) AS first
+        FROM units GROUP BY grp, bucket, customer_id
+    )
+    SELECT grp, bucket, sum(revenue) AS revenue, sum(orders) AS orders, count(customer_id) AS customers,
+           count(customer_id) FILTER (WHERE first) AS new_customers,
+           count(customer_id) FILTER (WHERE orders >= 2) AS repeaters,
+           coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue
+      FROM per_customer GROUP BY grp, bucket`;
+  return { sql, params };
+}
+
+async function aggregate(q: Queryable, s: Scope): Promise<Agg[]> {
+  const { sql, params } = aggregateSql(s);
+  return (await q.query<Agg>(sql, params)).rows;
+}
+
+const money = (x: number) => Math.round(x * 100) / 100;
+const rate = (x: number) => Math.round(x * 10_000) / 10_000;
+const ROUND: Record<Metric, (x: number) => number> = {
+  revenue: money, orders: Math.round, customers: Math.round, new_customers: Math.round, aov: money, repeat_rate: rate,
+  revenue_per_customer: money, returns: Math.round,
+};
+
+/** The metric from the base counts, and its base (orders or customers behind it). */
+function valueOf(metric: Metric, a: Agg | undefined): { value: number; base: number } {
+  if (!a) return { value: 0, base: 0 };
+  const ratio = (num: number, den: number) => (den ? num / den : 0);
+  const v: Record<Metric, [number, number]> = {
+    revenue: [a.revenue, a.orders], orders: [a.orders, a.orders], returns: [a.orders, a.orders],
+    customers: [a.customers, a.customers], new_customers: [a.new_customers, a.customers],
+    aov: [ratio(a.revenue, a.orders), a.orders], repeat_rate: [ratio(a.repeaters, a.customers), a.customers],
+    revenue_per_customer: [ratio(a.identified_revenue, a.customers), a.customers],
+  };
+  const [value, base] = v[metric];
+  return { value: ROUND[metric](value), base };
+}
+
+function buildSeries(
+  metric: Metric, group: string | null, periods: string[], rows: Agg[], total: Agg | undefined, prev: Agg | undefined,
+  prevWindow: { from: string; to: string },
+): Series {
+  const byPeriod = new Map(rows.map((r) => [r.bucket, r]));
+  const points = periods.map((period) => ({ period, ...valueOf(metric, byPeriod.get(period)) }));
+  const ranked = points.filter((pt) => !RATIOS.has(metric) || pt.base > 0);
+  const pick = (better: (a: number, b: number) => boolean) =>
+    ranked.reduce<(typeof points)[number] | null>((acc, pt) => (acc === null || better(pt.value, acc.value) ? pt : acc), null);
+  const [best, worst] = [pick((a, b) => a > b), pick((a, b) => a < b)];
+  const now = valueOf(metric, total).value;
+  const before = valueOf(metric, prev).value;
+  return {
+    group,
+    total: now,
+    points: points.map(({ period, value }) => ({ period, value })),
+    previous: { ...prevWindow, value: before, change: ROUND[metric](now - before), changePct: before ? rate((now - before) / before) : null },
+    best: best && { period: best.period, value: best.value },
+    worst: worst && { period: worst.period, value: worst.value },
+  };
+}
+
+async function periodsOf(q: Queryable, grain: Grain, w: { from: string; to: string }): Promise<string[]> {
+  const g = GRAIN[grain];
+  const { rows } = await q.query<{ period: string }>(
+    `SELECT gs::date AS period
+       FROM generate_series(date_trunc('${g.trunc}', $1::date::timestamp), $2::date::timestamp, interval '${g.step}') gs
+      LIMIT $3`,
+    [w.from, w.to, MAX_ROWS + 1],
+  );
+  return rows.map((r) => r.period);
+}
+
+export const kpiTrend: ToolFactory = ({ db, clock }) =>
+  defineTool({
+    name: 'kpi_trend',
+    description:
+      'A KPI over time: revenue, orders, customers, new_customers, aov, repeat_rate, revenue_per_customer or returns ' +
+      '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
+      'previous window of equal length, and the best and worst period. Optional filters (country, channel, category, ' +
+      'tag) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +
+      'a line in that category and counts only those lines as revenue.',
+    input,
+    output,
+    async run(raw) {
+      const window = resolveWindow(raw, clock.today());
+      const args = { ...raw, ...window };
+      return readOnly(db, async (q) => {
+        if (args.filters.tag !== undefined) await checkTag(q, args.filters.tag);
+        const periods = await periodsOf(q, args.grain, window);
+        const seriesCount = args.groupBy ? args.top : 1;
+        if (periods.length * seriesCount > MAX_ROWS) {
+          const count = periods.length > MAX_ROWS ? `more than ${MAX_ROWS}` : String(periods.length);
+          throw new AppError('invalid_argument', `invalid arguments for kpi_trend: grain: ${count} periods × ${seriesCount} ` +
+            `series is over ${MAX_ROWS} points; use a coarser grain, a shorter window or a smaller top`);
+        }
+        const prevWindow = previousWindow(window, args.grain, periods.length);
+        const base = { metric: args.metric, grain: args.grain, filters: args.filters };
+        const run3 = async (groupBy?: Dimension) => ({
+          byPeriod: await aggregate(q, { ...base, groupBy, ...window, byPeriod: true }),
+          total: await aggregate(q, { ...base, groupBy, ...window, byPeriod: false }),
+          prev: await aggregate(q, { ...base, groupBy, ...prevWindow, byPeriod: false }),
+        });
+        const all = await run3();
+        const overall = buildSeries(args.metric, null, periods, all.byPeriod, all.total[0], all.prev[0], prevWindow);
+        let groups: Series[] | null = null;
+        let otherGroups = 0;
+        if (args.groupBy) {
+          const g = await run3(args.groupBy);
+          const key = (a: Agg) => (RATIOS.has(args.metric) ? valueOf(args.metric, a).base : valueOf(args.metric, a).value);
+          const ranked = [...g.total].sort((a, b) => key(b) - key(a) || a.grp.localeCompare(b.grp));
+          otherGroups = Math.max(0, ranked.length - args.top);
+          groups = ranked.slice(0, args.top).map((t) =>
+            buildSeries(args.metric, t.grp, periods, g.byPeriod.filter((r) => r.grp === t.grp), t, g.prev.find((r) => r.grp === t.grp), prevWindow),
+          );
+        }
+        const rowsInWindow = all.total[0]?.orders ?? 0;
+        return {
+          metric: args.metric,
+          grain: args.grain,
+          window,
+          partialPeriods: periods.filter((p) => p < window.from || addDays(shiftPeriods(p, args.grain, 1), -1) > window.to),
+          overall,
+          groups,
+          otherGroups,
+          note: rowsInWindow ? null : `no ${args.metric === 'returns' ? 'returns' : 'orders'} match the window and filters; valid filter values: describe_data`,
+          meta: buildMeta('kpi_trend', args, {
+            window,
+            rowCounts: { periods: periods.length, [args.metric === 'returns' ? 'returns' : 'orders']: rowsInWindow, groups: groups?.length ?? 0 },
+            metrics: DEFINITIONS[args.metric],
+            asOf: clock.today(),
+          }),
+        };
+      });
+    },
+  });
+
+async function checkTag(q: Queryable, tag: string): Promise<void> {
+  if ((await q.query(`SELECT 1 FROM tags WHERE name = $1`, [tag])).rows.length) return;
+  const { rows } = await q.query<{ name: string }>(`SELECT name FROM tags ORDER BY name LIMIT 20`);
+  const names = rows.map((r) => r.name).join(', ') || '(none)';
+  throw new AppError('invalid_argument', `invalid arguments for kpi_trend: filters.tag: unknown tag "${tag}"; tags: ${names}`);
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { Db } from '../../../server/db/index.ts';
+import { AppError } from '../../../server/errors.ts';
+import { readOnly } from '../readonly.ts';
+import { buildFeatures, labelCluster, type CustomerBehaviour, type FeatureMatrix } from './features.ts';
+import { chooseK, deterministicSample, kmeans, pairwiseDistances, silhouette, type KMeansResult } from './kmeans.ts';
+import { money, personaSchema, personasByGroup, rate, round } from './persona.ts';
+import type { PreparedSegment } from './resolve.ts';
+
+/** Behaviour clusters of a segment's customers (k-means on features.ts), each with a centroid, label and persona. */
+
+/** Beyond this many customers, cluster a deterministic sample (k-means over 7 values of k stays a few seconds). */
+export const MAX_CLUSTER_CUSTOMERS = 50_000;
+export const SILHOUETTE_SAMPLE = 2_000;
+export const K_RANGE = { min: 2, max: 8 } as const;
+
+const clusterSchema = z.object({
+  cluster: z.number().describe('cluster number (0 = largest)'),
+  label: z.string().describe('generated description from the centroid (traits ≥ 0.5 sd from the average customer)'),
+  customers: z.number().describe('customers in the cluster'),
+  share: z.number().describe('share of the clustered customers'),
+  revenue: z.number().describe('revenue of the cluster’s customers'),
+  revenueShare: z.number().describe('share of the clustered customers’ revenue'),
+  centroid: z
+    .object({
+      revenue: z.number().describe('average revenue per customer'),
+      orders: z.number().describe('average orders per customer'),
+      aov: z.number().describe('average of the customers’ own average order values'),
+      recencyDays: z.number().describe('average days since last order'),
+      tenureDays: z.number().describe('average days since first order'),
+      mainCategories: z.array(z.object({
+        category: z.string().describe('category'),
+        share: z.number().describe('share of the cluster with it as main category'),
+      })).describe('shares of the top categories used as features'),
+    })
+    .describe('the cluster’s centre in original units: the mean of its members’ features'),
+  persona: personaSchema,
+});
+
+export const clusteringSchema = z
+  .object({
+    members: z.number().describe('customers in the filtered segment'),
+    customers: z.number().describe('customers clustered (a deterministic sample when members > 50,000)'),
+    sampled: z.boolean().describe('whether a sample was clustered'),
+    k: z.number().describe('number of clusters'),
+    chosenBy: z.enum(['silhouette', 'given']).describe('k given, or chosen by the highest mean silhouette over k = 2..8'),
+    silhouette: z.number().describe('mean silhouette of the result (−1..1; > 0.5 = clearly separated, < 0.25 = weak structure)'),
+    scores: z.array(z.object({ k: z.number().describe('k'), silhouette: z.number().describe('mean silhouette') })).describe('silhouette by k tried'),
+    features: z.array(z.string()).describe('features used (see tools/lib/segments/features.ts)'),
+    clusters: z.array(clusterSchema).describe('clusters, largest first'),
+  })
+  .describe('behaviour clusters');
+export type Clustering = z.infer<typeof clusteringSchema>;
+
+async function loadBehaviour(db: Db, seg: PreparedSegment): Promise<{ customers: CustomerBehaviour[]; members: number }> {
+  return readOnly(db, async (q) => {
+    const { rows } = await q.query<CustomerBehaviour & { total: number }>(
+      `SELECT m.customer_id, m.revenue, m.orders, m.aov, m.recency_days, m.tenure_days, m.main_category,
+              count(*) OVER () AS total
+         FROM (${seg.sql}) m ORDER BY md5(m.customer_id::text) LIMIT $${seg.params.length + 1}::int`,
+      [...seg.params, MAX_CLUSTER_CUSTOMERS],
+    );
+    rows.sort((a, b) => a.customer_id - b.customer_id);
+    return { customers: rows, members: rows[0]?.total ?? 0 };
+  });
+}
+
+function fit(matrix: FeatureMatrix, k: number | undefined, seed: number): { fit: KMeansResult; silhouette: number; scores: Clustering['scores'] } {
+  if (k === undefined) {
+    const { best, scores } = chooseK(matrix.points, { kMin: K_RANGE.min, kMax: K_RANGE.max, silhouetteSample: SILHOUETTE_SAMPLE, seed });
+    const chosen = scores.find((s) => s.k === best.k)!;
+    return { fit: best, silhouette: chosen.silhouette, scores: scores.map((s) => ({ k: s.k, silhouette: round(s.silhouette, 4) })) };
+  }
+  const result = kmeans(matrix.points, k, { seed });
+  const sample = deterministicSample(matrix.points.length, SILHOUETTE_SAMPLE, seed);
+  const score = silhouette(pairwiseDistances(sample.map((i) => matrix.points[i]!)), sample.map((i) => result.labels[i]!), k);
+  return { fit: result, silhouette: score, scores: [{ k, silhouette: round(score, 4) }] };
+}
+
+/** Renumber clusters by size (largest = 0) so the same data always lists them in the same order. */
+function bySize(result: KMeansResult): { labels: number[]; order: number[] } {
+  const counts = new Array<number>(result.k).fill(0);
+  for (const l of result.labels) counts[l]!++;
+  const order = counts.map((_, c) => c).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const rank = new Array<number>(result.k);
+  order.forEach((c, i) => (rank[c] = i));
+  return { labels: result.labels.map((l) => rank[l]!), order };
+}
+
+export async function clusterSegment(
+  db: Db,
+  seg: PreparedSegment,
+  opts: { k?: number; seed: number; top: number },
+): Promise<Clustering> {
+  const { customers, members } = await loadBehaviour(db, seg);
+  const matrix = buildFeatures(customers);
+  const distinct = new Set(matrix.points.map((p) => p.join(','))).size;
+  const needed = opts.k ?? K_RANGE.min;
+  if (matrix.names.length === 0 || distinct < needed) {
+    throw new AppError('invalid_argument', `too few distinct customers to cluster into ${needed} groups (segment has ${customers.length} customers, ${distinct} distinct)`);
+  }
+  const { fit: result, silhouette: score, scores } = fit(matrix, opts.k, opts.seed);
+  const { labels, order } = bySize(result);
+  const population = {
+    sql: `SELECT m.*, a.grp FROM (${seg.sql}) m
+            JOIN unnest($${seg.params.length + 1}::int8[], $${seg.params.length + 2}::int[]) AS a(customer_id, grp)
+              ON a.customer_id = m.customer_id`,
+    params: [...seg.params, customers.map((c) => c.customer_id), labels],
+  };
+  const groups = order.map((_, i) => i);
+  const profiles = await readOnly(db, (q) => personasByGroup(q, population, groups, opts.top));
+  const totalRevenue = customers.reduce((s, c) => s + c.revenue, 0);
+  return {
+    members,
+    customers: customers.length,
+    sampled: members > customers.length,
+    k: result.k,
+    chosenBy: opts.k === undefined ? 'silhouette' : 'given',
+    silhouette: round(score, 4),
+    scores,
+    features: matrix.names,
+    clusters: groups.map((g) => {
+      const inCluster = customers.filter((_, i) => labels[i] === g);
+      const profile = profiles.groups.get(g)!;
+      return {
+        cluster: g,
+        label: labelCluster(result.centroids[order[g]!]!, matrix),
+        customers: inCluster.length,
+        share: rate(inCluster.length / customers.length),
+        revenue: money(profile.revenue),
+        revenueShare: totalRevenue > 0 ? rate(profile.revenue / totalRevenue) : 0,
+        centroid: centroidInUnits(inCluster, matrix.categories),
+        persona: profile.persona,
+      };
+    }),
+  };
+}
+
+function centroidInUnits(members: readonly CustomerBehaviour[], categories: readonly string[]): Clustering['clusters'][number]['centroid'] {
+  const mean = (of: (c: CustomerBehaviour) => number) => members.reduce((s, c) => s + of(c), 0) / members.length;
+  return {
+    revenue: money(mean((c) => c.revenue)),
+    orders: round(mean((c) => c.orders), 2),
+    aov: money(mean((c) => c.aov)),
+    recencyDays: round(mean((c) => c.recency_days), 1),
+    tenureDays: round(mean((c) => c.tenure_days), 1),
+    mainCategories: categories.map((category) => ({ category, share: rate(mean((c) => (c.main_category === category ? 1 : 0))) })),
+  };
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { Queryable } from '../../../server/db/index.ts';
+
+/**
+ * Persona of groups of customers compared with everyone in the population: the most common countries, main
+ * channels, main categories and tags (with lift = share in the group ÷ share overall, the usual "index" of
+ * marketing profiles: > 1 means over-represented), and average behaviour beside the population's.
+ * One implementation for a segment vs all customers (groups 1/0) and for clusters (groups 0..k-1).
+ */
+
+export const DIMENSIONS = ['countries', 'mainChannels', 'mainCategories', 'tags'] as const;
+type Dimension = (typeof DIMENSIONS)[number];
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const money = (x: number) => round(x, 2);
+const rate = (x: number) => round(x, 4);
+
+const valueShare = z.object({
+  value: z.string().nullable().describe('the value (null = unknown)'),
+  customers: z.number().describe('customers in the group with this value'),
+  share: z.number().describe('share of the group with this value'),
+  shareOverall: z.number().describe('share of all customers in the comparison population with this value'),
+  lift: z.number().nullable().describe('share ÷ shareOverall (> 1 = over-represented in the group)'),
+});
+const compared = (what: string) =>
+  z.object({ group: z.number().nullable().describe(`${what} in the group`), overall: z.number().nullable().describe(`${what} overall`) }).describe(what);
+
+export const personaSchema = z
+  .object({
+    countries: z.array(valueShare).describe('most common customer countries'),
+    mainChannels: z.array(valueShare).describe('most common main order channels'),
+    mainCategories: z.array(valueShare).describe('most common main product categories'),
+    tags: z.array(valueShare).describe('most common tags (a customer can have several)'),
+    aov: compared('average order value (revenue ÷ orders)'),
+    frequency: compared('average orders per customer'),
+    recencyDays: compared('average days since last order'),
+    tenureDays: compared('average days since first order'),
+    revenuePerCustomer: compared('average revenue per customer'),
+  })
+  .describe('who these customers are, beside the comparison population');
+export type Persona = z.infer<typeof personaSchema>;
+
+export interface GroupProfile {
+  customers: number;
+  revenue: number;
+  persona: Persona;
+}
+export interface GroupProfiles {
+  groups: Map<number, GroupProfile>;
+  overall: { customers: number; revenue: number };
+}
+
+interface DimRow { grp: number; dim: Dimension; value: string | null; n: number; size: number; overall_n: number; total: number }
+interface MetricRow { grp: number | null; n: number; revenue: number | null; orders: number | null; recency: number | null; tenure: number | null }
+
+/**
+ * `populationSql` returns one row per customer with the compiled segment columns (compile.ts) plus `grp` (int).
+ * Returns size, revenue and persona of each of `groups` (empty groups included), and the population's totals.
+ * `top` = values per dimension.
+ */
+export async function personasByGroup(
+  q: Queryable,
+  population: { sql: string; params: readonly unknown[] },
+  groups: readonly number[],
+  top: number,
+): Promise<GroupProfiles> {
+  const { sql: populationSql, params } = population;
+  const topParam = `$${params.length + 1}::int`;
+  const dims = await q.query<DimRow>(
+    `WITH p AS (${populationSql}),
+     sizes AS (SELECT grp, count(*) AS n FROM p GROUP BY grp),
+     total AS (SELECT count(*) AS n FROM p),
+     d AS (
+       SELECT grp, 'countries' AS dim, country AS value, count(*) AS n FROM p GROUP BY grp, country
+       UNION ALL SELECT grp, 'mainChannels', main_channel, count(*) FROM p GROUP BY grp, main_channel
+       UNION ALL SELECT grp, 'mainCategories', main_category, count(*) FROM p GROUP BY grp, main_category
+       UNION ALL SELECT p.grp, 'tags', t.name, count(*) FROM p JOIN customer_tags ct ON ct.customer_id = p.customer_id
+                   JOIN tags t ON t.id = ct.tag_id GROUP BY p.grp, t.name),
+     overall AS (SELECT dim, value, sum(n) AS n FROM d GROUP BY dim, value),
+     ranked AS (SELECT d.*, row_number() OVER (PARTITION BY d.grp, d.dim ORDER BY d.n DESC, d.value NULLS LAST) AS rn FROM d)
+     SELECT r.grp, r.dim, r.value, r.n, s.n AS size, o.n AS overall_n, t.n AS total
+       FROM ranked r JOIN sizes s ON s.grp = r.grp
+       JOIN overall o ON o.dim = r.dim AND o.value IS NOT DISTINCT FROM r.value CROSS JOIN total t
+      WHERE r.rn <= ${topParam}
+      ORDER BY r.grp, r.dim, r.rn`,
+    [...params, top],
+  );
+  const metrics = await q.query<MetricRow>(
+    `WITH p AS (${populationSql})
+     SELECT grp, count(*) AS n, sum(revenue) AS revenue, sum(orders) AS orders,
+            avg(recency_days)::float8 AS recency, avg(tenure_days)::float8 AS tenure
+       FROM p GROUP BY ROLLUP (grp)`,
+    params,
+  );
+  const empty = (grp: number | null): MetricRow => ({ grp, n: 0, revenue: null, orders: null, recency: null, tenure: null });
+  const overall = metrics.rows.find((r) => r.grp === null) ?? empty(null);
+  const result = new Map<number, GroupProfile>();
+  for (const grp of groups) {
+    const m = metrics.rows.find((r) => r.grp === grp) ?? empty(grp);
+    const persona = { countries: [], mainChannels: [], mainCategories: [], tags: [], ...behaviour(m, overall) };
+    result.set(grp, { customers: m.n, revenue: m.revenue ?? 0, persona });
+  }
+  for (const d of dims.rows) {
+    const share = d.n / d.size;
+    const shareOverall = d.overall_n / d.total;
+    result.get(d.grp)?.persona[d.dim].push({
+      value: d.value,
+      customers: d.n,
+      share: rate(share),
+      shareOverall: rate(shareOverall),
+      lift: shareOverall > 0 ? round(share / shareOverall, 2) : null,
+    });
+  }
+  return { groups: result, overall: { customers: overall.n, revenue: overall.revenue ?? 0 } };
+}
+
+function behaviour(g: MetricRow, all: MetricRow): Pick<Persona, 'aov' | 'frequency' | 'recencyDays' | 'tenureDays' | 'revenuePerCustomer'> {
+  const per = (num: number | null, den: number | null, digits: number) => (num == null || !den ? null : round(num / den, digits));
+  return {
+    aov: { group: per(g.revenue, g.orders, 2), overall: per(all.revenue, all.orders, 2) },
+    frequency: { group: per(g.orders, g.n, 2), overall: per(all.orders, all.n, 2) },
+    recencyDays: { group: g.recency == null ? null : round(g.recency, 1), overall: all.recency == null ? null : round(all.recency, 1) },
+    tenureDays: { group: g.tenure == null ? null : round(g.tenure, 1), overall: all.tenure == null ? null : round(all.tenure, 1) },
+    revenuePerCustomer: { group: per(g.revenue, g.n, 2), overall: per(all.revenue, all.n, 2) },
+  };
+}
+
+export { money, rate, round };

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import type { Queryable } from '../server/db/index.ts';
+import { buildMeta, metaSchema } from './lib/meta.ts';
+import { maskEmail, maskName } from './lib/pii.ts';
+import { MAX_ROWS, readOnly } from './lib/readonly.ts';
+import { RFM_TIERS, rfmSql } from './lib/rfm.ts';
+import { defineTool, type Role, type ToolFactory } from './types.ts';
+
+const input = z
+  .object({
+    asOf: z.iso
+      .date()
+      .optional()
+      .describe('score customers as of this day (YYYY-MM-DD, inclusive); default today. Orders after it are ignored'),
+    tier: z.enum(RFM_TIERS).optional().describe('list the customers of this tier (by revenue, highest first)'),
+    limit: z.number().int().min(1).max(MAX_ROWS).default(50).describe('at most this many customers listed (only with tier)'),
+  })
+  .strict()
+  .describe('RFM segmentation; all arguments optional');
+
+const money = (x: number) => Math.round(x * 100) / 100;
+const rate = (x: number) => Math.round(x * 10_000) / 10_000;
+
+const tierRow = z.object({
+  tier: z.enum(RFM_TIERS).describe('tier name'),
+  customers: z.number().describe('customers in the tier'),
+  customerShare: z.number().describe('customers in the tier ÷ all scored customers (segment_share)'),
+  revenue: z.number().describe('Σ monetary of the tier'),
+  revenueShare: z.number().describe('tier revenue ÷ revenue of all scored customers (revenue_share)'),
+  avgRecencyDays: z.number().nullable().describe('mean recency_days; null for an empty tier'),
+  avgFrequency: z.number().nullable().describe('mean frequency (orders); null for an empty tier'),
+  avgMonetary: z.number().nullable().describe('mean monetary; null for an empty tier'),
+});
+const scoreRow = z.object({
+  score: z.number().describe('score 1–5'),
+  customers: z.number().describe('customers with this score'),
+  min: z.number().nullable().describe('smallest underlying value with this score (null if no customer has it)'),
+  max: z.number().nullable().describe('largest underlying value with this score (null if no customer has it)'),
+});
+const customerRow = z.object({
+  customerId: z.number().describe('customer id'),
+  name: z.string().nullable().describe('name (masked unless the role may see personal data)'),
+  email: z.string().nullable().describe('email (masked unless the role may see personal data)'),
+  country: z.string().nullable().describe('customer country'),
+  r: z.number().describe('recency score'),
+  f: z.number().describe('frequency score'),
+  m: z.number().describe('monetary score'),
+  recencyDays: z.number().describe('days since the last order'),
+  frequency: z.number().describe('orders up to the as-of date'),
+  monetary: z.number().describe('revenue up to the as-of date'),
+});
+
+const output = z.object({
+  asOf: z.string().describe('as-of day used'),
+  source: z.enum(['summary', 'orders']).describe('customer_summary (as-of on/after the last order) or a scan of orders (past as-of)'),
+  customers: z.number().describe('customers scored (identified customers with an order up to the as-of date)'),
+  revenue: z.number().describe('Σ monetary of all scored customers'),
+  method: z.string().describe('how scores and tiers are computed'),
+  tiers: z.array(tierRow).describe('all 11 tiers, in the documented order (empty tiers included)'),
+  scores: z
+    .object({
+      r: z.array(scoreRow).describe('R score 1–5: customers and recency_days range (5 = most recent)'),
+      f: z.array(scoreRow).describe('F score 1–5: customers and frequency range'),
+      m: z.array(scoreRow).describe('M score 1–5: customers and monetary range'),
+    })
+    .describe('distribution of each score and its boundaries, so a score can be explained'),
+  tierCustomers: z
+    .object({
+      tier: z.enum(RFM_TIERS).describe('the requested tier'),
+      total: z.number().describe('customers in the tier'),
+      rows: z.array(customerRow).describe('customers of the tier, by monetary desc, at most `limit`'),
+    })
+    .nullable()
+    .describe('customers of the requested tier; null when no tier was given'),
+  meta: metaSchema,
+});
+
+type Output = z.input<typeof output>;
+export type RfmSource = 'summary' | 'orders';
+
+const METHOD =
+  'R, F, M = quintile scores 1–5 by rank among the scored customers (ties share a score; R 5 = most recent, F/M 5 = ' +
+  'highest). Tier = grid[R][round((F + M) / 2)]; the tier grid is in docs/metrics.md (RFM scores and tiers).';
+
+/**
+ * customer_summary is exact for any as-of on or after the last order day (UTC) — provided it is current. Its latest
+ * last_order_at must match the latest identified order; otherwise (not refreshed yet) we scan orders instead.
+ */
+async function chooseSource(q: Queryable, asOf: string): Promise<RfmSource> {
+  const { rows } = await q.query<{ last: string | null; fresh: boolean }>(
+    `SELECT (max(ordered_at) AT TIME ZONE 'UTC')::date AS last,
+            max(ordered_at) FILTER (WHERE customer_id IS NOT NULL)
+              IS NOT DISTINCT FROM (SELECT max(last_order_at) FROM customer_summary) AS fresh
+       FROM orders WHERE kind = 'order'`,
+  );
+  const { last = null, fresh = true } = rows[0] ?? {};
+  return last === null || (asOf >= last && fresh) ? 'summary' : 'orders';
+}
+
+async function tierStats(q: Queryable, sql: string, asOf: string) {
+  const { rows } = await q.query<{ tier: string; customers: number; revenue: number; rec: number; freq: number; mon: number }>(
+    `WITH rfm AS (${sql})
+     SELECT tier, count(*) AS customers, coalesce(sum(monetary), 0) AS revenue, avg(recency_days) AS rec,
+            avg(frequency) AS freq, avg(monetary) AS mon
+       FROM rfm GROUP BY tier`,
+    [asOf],
+  );
+  const customers = rows.reduce((s, r) => s + r.customers, 0);
+  const revenue = rows.reduce((s, r) => s + r.revenue, 0);
+  const tiers = RFM_TIERS.map((tier) => {
+    const row = rows.find((r) => r.tier === tier);
+    return {
+      tier,
+      customers: row?.customers ?? 0,
+      customerShare: row && customers ? rate(row.customers / customers) : 0,
+      revenue: money(row?.revenue ?? 0),
+      revenueShare: row && revenue ? rate(row.revenue / revenue) : 0,
+      avgRecencyDays: row ? money(row.rec) : null,
+      avgFrequency: row ? money(row.freq) : null,
+      avgMonetary: row ? money(row.mon) : null,
+    };
+  });
+  return { customers, revenue: money(revenue), tiers };
+}
+
+async function scoreStats(q: Queryable, sql: string, asOf: string) {
+  const { rows } = await q.query<{ dim: 'r' | 'f' | 'm'; score: number; customers: number; min: number; max: number }>(
+    `WITH rfm AS (${sql})
+     SELECT 'r' AS dim, r AS score, count(*) AS customers, min(recency_days)::numeric AS min, max(recency_days)::numeric AS max
+       FROM rfm GROUP BY r
+     UNION ALL
+     SELECT 'f', f, count(*), min(frequency), max(frequency) FROM rfm GROUP BY f
+     UNION ALL
+     SELECT 'm', m, count(*), min(monetary), max(monetary) FROM rfm GROUP BY m`,
+    [asOf],
+  );
+  const scores = (dim: 'r' | 'f' | 'm') =>
+    [1, 2, 3, 4, 5].map((score) => {
+      const row = rows.find((r) => r.dim === dim && r.score === score);
+      return { score, customers: row?.customers ?? 0, min: row ? money(row.min) : null, max: row ? money(row.max) : null };
+    });
+  return { r: scores('r'), f: scores('f'), m: scores('m') };
+}
+
+async function listTier(q: Queryable, sql: string, asOf: string, tier: string, limit: number, role: Role) {
+  const { rows } = await q.query<{
+    customer_id: number; name: string | null; email: string | null; country: string | null;
+    r: number; f: number; m: number; recency_days: number; frequency: number; monetary: number;
+  }>(
+    `WITH rfm AS (${sql})
+     SELECT rfm.*, c.name, c.email, c.country FROM rfm JOIN customers c ON c.id = rfm.customer_id
+      WHERE rfm.tier = $2 ORDER BY rfm.monetary DESC, rfm.customer_id LIMIT $3`,
+    [asOf, tier, limit],
+  );
+  return rows.map((row) => ({
+    customerId: row.customer_id,
+    name: maskName(row.name, role),
+    email: maskEmail(row.email, role),
+    country: row.country,
+    r: row.r,
+    f: row.f,
+    m: row.m,
+    recencyDays: row.recency_days,
+    frequency: row.frequency,
+    monetary: money(row.monetary),
+  }));
+}
+
+/** The whole analysis from one source; exported so a test can check both sources agree. */
+export async function rfmReport(
+  q: Queryable,
+  source: RfmSource,
+  args: { asOf: string; tier?: (typeof RFM_TIERS)[number]; limit: number },
+  role: Role,
+): Promise<Omit<Output, 'meta'>> {
+  const sql = rfmSql(source);
+  const { customers, revenue, tiers } = await tierStats(q, sql, args.asOf);
+  const scores = await scoreStats(q, sql, args.asOf);
+  const tierCustomers = args.tier
+    ? {
+        tier: args.tier,
+        total: tiers.find((t) => t.tier === args.tier)?.customers ?? 0,
+        rows: await listTier(q, sql, args.asOf, args.tier, args.limit, role),
+      }
+    : null;
+  return { asOf: args.asOf, source, customers, revenue, method: METHOD, tiers, scores, tierCustomers };
+}
+
+export const rfmAnalysis: ToolFactory = ({ db, clock, role }) =>
+  defineTool({
+    name: 'rfm_analysis',
+    description:
+      'RFM segmentation as of a date: recency/frequency/monetary quintile scores (1–5) of every customer with orders, ' +
+      'the 11 named tiers (Champions, Loyal, Potential Loyalist, New, Promising, Need Attention, About to Sleep, At ' +
+      "Risk, Can't Lose, Hibernating, Lost) with size, revenue and shares, the R/F/M score distribution and score " +
+      'boundaries. Give `tier` to list that tier’s customers. The tier grid (R × round((F+M)/2)) is in docs/metrics.md.',
+    input,
+    output,
+    async run(raw) {
+      const args = { ...raw, asOf: raw.asOf ?? clock.today() };
+      return readOnly(db, async (q) => {
+        const source = await chooseSource(q, args.asOf);
+        const report = await rfmReport(q, source, args, role);
+        return {
+          ...report,
+          meta: buildMeta('rfm_analysis', args, {
+            window: null,
+            rowCounts: { customers: report.customers, listed: report.tierCustomers?.rows.length ?? 0 },
+            metrics: ['recency_days', 'frequency', 'monetary', 'rfm_score', 'rfm_tier', 'segment_share', 'revenue_share'],
+            asOf: args.asOf,
+          }),
+        };
+      });
+    },
+  });
