@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { Clock } from '../../tools/lib/clock.ts';
 import type { Db } from '../db/index.ts';
 import { parseMapOptions, type Entity } from '../import/fields.ts';
 import { runImport, type ImportSummary } from '../import/run.ts';
@@ -10,7 +11,13 @@ export interface ImportCliOptions {
   json?: boolean;
 }
 
-export async function importCommand(db: Db, entity: Entity, file: string, opts: ImportCliOptions): Promise<ImportSummary> {
+export async function importCommand(
+  db: Db,
+  entity: Entity,
+  file: string,
+  opts: ImportCliOptions,
+  clock: Clock,
+): Promise<ImportSummary> {
   const bar = process.stderr.isTTY && !opts.json
     ? new cliProgress.SingleBar({ format: 'importing [{bar}] {percentage}% | {rows} rows', stream: process.stderr }, cliProgress.Presets.shades_classic)
     : undefined;
@@ -22,6 +29,7 @@ export async function importCommand(db: Db, entity: Entity, file: string, opts: 
       preset: opts.preset,
       source: opts.source,
       map: parseMapOptions(opts.map ?? []),
+      clock,
       onProgress: ({ rows, bytes, size }) => bar?.update(size ? Math.min(100, Math.round((100 * bytes) / size)) : 0, { rows }),
     });
     bar?.update(100);

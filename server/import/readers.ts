@@ -15,18 +15,33 @@ export type FileFormat =
    */
   | { kind: 'whitespace'; columns?: string[] | ((firstLine: string[]) => string[] | null) };
 
-/** A row as read: its physical line number, its cells by column name, or why it could not be read. */
-export type SourceRecord =
-  | { line: number; values: Record<string, unknown>; error?: undefined }
-  | { line: number; values: Record<string, unknown>; error: string };
+/**
+ * A row as read: its physical line number, its cells, or why it could not be read. CSV and whitespace rows keep their
+ * cells in column order (no object per row: most rows are only read field by field); JSONL rows are their object.
+ */
+export interface SourceRecord {
+  line: number;
+  cells?: string[];
+  values?: Record<string, unknown>;
+  error?: string;
+}
 
 export interface RecordStream {
   /** Column names (header, given names, or — for JSONL — the keys of the first record). */
-  columns(): Promise<string[]>;
-  records(): AsyncGenerator<SourceRecord>;
+  columns: string[];
+  /** Records in file order, a chunk at a time (one async step per chunk, not per row). */
+  chunks(): AsyncGenerator<SourceRecord[]>;
   /** Bytes of the (possibly compressed) file consumed so far, for progress bars. */
   bytesRead(): number;
   size: number;
+}
+
+/** A record's cells by column name, as stored with a rejected row. */
+export function recordValues(columns: readonly string[], record: SourceRecord): Record<string, unknown> {
+  if (record.values) return record.values;
+  const values: Record<string, unknown> = {};
+  columns.forEach((c, i) => (values[c] = record.cells?.[i]));
+  return values;
 }
 
 export function formatFromFileName(file: string): FileFormat {
@@ -57,19 +72,12 @@ export async function openRecords(file: string, format: FileFormat): Promise<Rec
     format.kind === 'csv' ? csvRecords(input, format) : format.kind === 'jsonl' ? jsonlRecords(input) : wsRecords(input, format);
   // The header is read eagerly so field mapping can be checked before any row is imported.
   const first = await iterator.next();
-  const header = first.done ? [] : first.value;
   return {
-    columns: async () => header as string[],
-    records: () => iterator as AsyncGenerator<SourceRecord>,
+    columns: first.done ? [] : (first.value as string[]),
+    chunks: () => iterator as AsyncGenerator<SourceRecord[]>,
     bytesRead: () => raw.bytesRead,
     size: info.size,
   };
-}
-
-function zip(columns: string[], cells: string[]): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  columns.forEach((c, i) => (values[c] = cells[i]));
-  return values;
 }
 
 function cellCountError(columns: string[], cells: unknown[]): string | undefined {
@@ -77,9 +85,9 @@ function cellCountError(columns: string[], cells: unknown[]): string | undefined
 }
 
 /**
- * First yields the header (string[]), then records. Papa Parse streams in chunks; the parser is paused while the
- * consumer (the database) catches up, so memory stays bounded. Line numbers count the line breaks inside quoted
- * cells, so they are physical line numbers in the file.
+ * First yields the header (string[]), then chunks of records. Papa Parse streams in chunks; the parser is paused
+ * while the consumer (the database) catches up, so memory stays bounded. Line numbers count the line breaks inside
+ * quoted cells, so they are physical line numbers in the file.
  */
 async function* csvRecords(input: Readable, format: { delimiter?: string; columns?: string[] }) {
   const queue: Papa.ParseResult<string[]>[] = [];
@@ -116,7 +124,6 @@ async function* csvRecords(input: Readable, format: { delimiter?: string; column
   let columns = format.columns;
   if (columns) yield columns;
   let line = 0;
-  const pending: (string[] | SourceRecord)[] = [];
   for (;;) {
     const result = queue.shift();
     if (!result) {
@@ -130,33 +137,40 @@ async function* csvRecords(input: Readable, format: { delimiter?: string; column
       parser?.resume();
     }
     const badRows = new Map(result.errors.map((e) => [e.row, e.message]));
-    result.data.forEach((cells, i) => {
+    const chunk: SourceRecord[] = [];
+    const rows = result.data;
+    for (let i = 0; i < rows.length; i++) {
+      const cells = rows[i]!;
       line++;
       const start = line;
       for (const cell of cells) if (cell.includes('\n')) line += cell.split('\n').length - 1;
-      if (cells.length === 1 && cells[0] === '') return;
+      if (cells.length === 1 && cells[0] === '') continue;
       if (!columns) {
         columns = cells.map((c, j) => (j === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
-        pending.push(columns);
-        return;
+        yield columns;
+        continue;
       }
       const parseError = badRows.get(i);
-      pending.push({
-        line: start,
-        values: zip(columns, cells),
-        error: parseError ? `unreadable CSV: ${parseError}` : cellCountError(columns, cells),
-      } as SourceRecord);
-    });
-    for (const item of pending) yield item;
-    pending.length = 0;
+      const error = parseError ? `unreadable CSV: ${parseError}` : cellCountError(columns, cells);
+      chunk.push({ line: start, cells, error });
+    }
+    if (chunk.length) yield chunk;
   }
   if (!columns) yield [];
 }
 
+/** Line-based readers hand out records in chunks of this many. */
+const CHUNK_ROWS = 1000;
+
 async function* jsonlRecords(input: Readable) {
   let line = 0;
   let headerSent = false;
+  let chunk: SourceRecord[] = [];
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    if (chunk.length >= CHUNK_ROWS) {
+      yield chunk;
+      chunk = [];
+    }
     line++;
     if (text.trim() === '') continue;
     let value: unknown;
@@ -167,7 +181,7 @@ async function* jsonlRecords(input: Readable) {
         yield [];
         headerSent = true;
       }
-      yield { line, values: { _raw: text }, error: `invalid JSON: ${(err as Error).message}` } as SourceRecord;
+      chunk.push({ line, values: { _raw: text }, error: `invalid JSON: ${(err as Error).message}` });
       continue;
     }
     const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -175,17 +189,23 @@ async function* jsonlRecords(input: Readable) {
       yield isObject ? Object.keys(value as object) : [];
       headerSent = true;
     }
-    if (!isObject) yield { line, values: { _raw: text }, error: 'a JSONL line must be a JSON object' } as SourceRecord;
-    else yield { line, values: value as Record<string, unknown> } as SourceRecord;
+    if (!isObject) chunk.push({ line, values: { _raw: text }, error: 'a JSONL line must be a JSON object' });
+    else chunk.push({ line, values: value as Record<string, unknown> });
   }
   if (!headerSent) yield [];
+  if (chunk.length) yield chunk;
 }
 
 async function* wsRecords(input: Readable, format: { columns?: string[] | ((firstLine: string[]) => string[] | null) }) {
   let line = 0;
   let columns = Array.isArray(format.columns) ? format.columns : undefined;
   if (columns) yield columns;
+  let chunk: SourceRecord[] = [];
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    if (chunk.length >= CHUNK_ROWS) {
+      yield chunk;
+      chunk = [];
+    }
     line++;
     const cells = text.trim().split(/\s+/);
     if (cells.length === 1 && cells[0] === '') continue;
@@ -195,7 +215,8 @@ async function* wsRecords(input: Readable, format: { columns?: string[] | ((firs
       yield columns;
       if (!named) continue;
     }
-    yield { line, values: zip(columns, cells), error: cellCountError(columns, cells) } as SourceRecord;
+    chunk.push({ line, cells, error: cellCountError(columns, cells) });
   }
   if (!columns) yield [];
+  if (chunk.length) yield chunk;
 }

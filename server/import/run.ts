@@ -1,25 +1,18 @@
 import { basename } from 'node:path';
 import type { Db } from '../db/index.ts';
+import { systemClock, type Clock } from '../../tools/lib/clock.ts';
+import { afterImport } from './afterImport.ts';
 import { copyText } from '../db/copy.ts';
 import { AppError } from '../errors.ts';
-import type { BatchCounts, EntityImporter, FieldGetter, ImportContext } from './entities/common.ts';
-import { customersImporter } from './entities/customers.ts';
-import { eventsImporter } from './entities/events.ts';
-import { feedbackImporter } from './entities/feedback.ts';
-import { ordersImporter } from './entities/orders.ts';
+import type { BatchCounts, ImportContext } from './entities/common.ts';
+import { IMPORTERS } from './entities/index.ts';
 import { ENTITIES, ENTITY_FIELDS, resolveMapping, type Entity, type FieldMapping } from './fields.ts';
-import { FieldError } from './normalize.ts';
+import { startParsing, type ParseSession } from './parseClient.ts';
 import { getPreset, type Preset } from './presets.ts';
-import { formatFromFileName, openRecords, type SourceRecord } from './readers.ts';
-
-const IMPORTERS: Record<Entity, EntityImporter<any, any>> = {
-  customers: customersImporter,
-  orders: ordersImporter,
-  events: eventsImporter,
-  feedback: feedbackImporter,
-};
 
 export interface ImportOptions {
+  /** "Today" for rule tags recomputed after the import (e.g. "new this month"); default the system date. */
+  clock?: Clock;
   entity: Entity;
   file: string;
   preset?: string;
@@ -45,15 +38,12 @@ export interface ImportSummary {
   ms: number;
 }
 
-interface Reject {
-  line: number;
-  raw: Record<string, unknown>;
-  reason: string;
-}
-
 /**
  * Stream a file through the entity's importer in batches (one transaction each). Every row read ends up counted as
  * inserted, updated, unchanged or rejected; rejected rows are stored raw with their line number and reason.
+ *
+ * Reading and parsing run in a worker thread (parseWorker.ts); this thread writes. One batch is written while the
+ * worker parses the next, and batches commit in file order because each write waits for the previous one.
  */
 export async function runImport(db: Db, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
@@ -62,66 +52,60 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     throw new AppError('invalid_argument', `unknown entity "${entity}"; entities: ${ENTITIES.join(', ')}`);
   }
   const preset: Preset | undefined = options.preset ? getPreset(options.preset, entity) : undefined;
-  const format = preset?.format ?? formatFromFileName(options.file);
-  const stream = await openRecords(options.file, format);
+  const parser = startParsing({ entity, file: options.file, preset: options.preset, batchSize: options.batchSize ?? 100_000 });
+  try {
+    return await importParsed(db, options, preset, parser, started);
+  } finally {
+    await parser.close();
+  }
+}
+
+async function importParsed(db: Db, options: ImportOptions, preset: Preset | undefined, parser: ParseSession, started: number) {
+  const { entity } = options;
+  const { columns, jsonl, size } = await parser.header();
   // JSONL records need not all have the same keys: a field's own name is always a candidate key.
-  const jsonl = format.kind === 'jsonl';
-  const columns = await stream.columns();
   const candidates = jsonl ? [...new Set([...columns, ...ENTITY_FIELDS[entity].map((f) => f.name)])] : columns;
   const mapping = resolveMapping(entity, candidates, preset?.map, options.map, { strictColumns: !jsonl });
   const source = options.source ?? preset?.source ?? 'default';
   const runId = await createRun(db, { entity, source, file: options.file, preset: options.preset, mapping });
   const ctx: ImportContext = { source, runId, startedAt: new Date(started) };
+  parser.start(mapping, ctx);
   const importer = IMPORTERS[entity];
-  const state = importer.createState();
   const totals: BatchCounts = { inserted: 0, updated: 0, unchanged: 0, details: {} };
   const reasons = new Map<string, number>();
+  // Progress reports what the worker has read so far, as when parsing ran between the writes on this thread.
   let read = 0;
+  let bytes = 0;
   let rejected = 0;
-  let rows: unknown[] = [];
-  let rejects: Reject[] = [];
 
-  // One batch is written while the next is parsed: with Postgres the two run in parallel (server vs. Node).
-  // Batches still commit in file order because each write waits for the previous one.
   let inFlight: Promise<void> = Promise.resolve();
-  const flush = async () => {
-    const batch = rows;
-    const bad = rejects;
-    rows = [];
-    rejects = [];
-    await inFlight;
-    inFlight = db.transaction(async (tx) => {
-      if (batch.length) addCounts(totals, await importer.write(tx, batch, ctx));
-      if (bad.length) {
-        await tx.copyFrom('import_rejects', ['import_run_id', 'line_no', 'raw', 'reason'], copyText(bad.map((r) => [runId, r.line, r.raw, r.reason])));
-      }
-      options.onProgress?.({ rows: read, bytes: stream.bytesRead(), size: stream.size });
-    });
-    inFlight.catch(() => undefined); // surfaced by the next await; avoids an unhandled-rejection crash meanwhile
-  };
-
   try {
-    const getterFor = makeGetter(mapping, preset);
-    const batchSize = options.batchSize ?? 100_000;
-    for await (const record of stream.records()) {
-      read++;
-      const parsed = record.error ? { reason: record.error } : tryParse(importer, getterFor(record), state, ctx);
-      if ('reason' in parsed) {
-        rejected++;
-        reasons.set(parsed.reason, (reasons.get(parsed.reason) ?? 0) + 1);
-        rejects.push({ line: record.line, raw: record.values, reason: parsed.reason });
-        continue;
-      }
-      if (rows.length >= batchSize && !sameGroup(importer, rows[rows.length - 1], parsed.row)) await flush();
-      rows.push(parsed.row);
+    for (let last = false; !last; ) {
+      const parsed = await parser.nextBatch();
+      ({ read, bytes, last } = parsed);
+      const { batch, rejects } = parsed;
+      rejected += rejects.length;
+      for (const r of rejects) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+      // The next batch may come while this one waits for the write in flight: receiving it (a structured clone on
+      // this thread) then mostly falls in the long statements of that write rather than between statements.
+      parser.credit();
+      await inFlight;
+      inFlight = db.transaction(async (tx) => {
+        if (batch !== undefined) addCounts(totals, await importer.write(tx, batch, ctx));
+        if (rejects.length) {
+          await tx.copyFrom('import_rejects', ['import_run_id', 'line_no', 'raw', 'reason'], copyText(rejects.map((r) => [runId, r.line, r.raw, r.reason])));
+        }
+        options.onProgress?.({ rows: read, bytes, size });
+      });
+      inFlight.catch(() => undefined); // surfaced by the next await; avoids an unhandled-rejection crash meanwhile
     }
-    await flush();
     await inFlight;
   } catch (err) {
     await inFlight.catch(() => undefined);
     await finishRun(db, runId, 'failed', { read, rejected, ...totals }, (err as Error).message);
     throw err;
   }
+  await refreshDerived(db, runId, totals, options.clock ?? systemClock);
   await finishRun(db, runId, 'succeeded', { read, rejected, ...totals });
   return {
     runId,
@@ -133,45 +117,6 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportS
     rejected,
     topRejectReasons: [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([reason, count]) => ({ reason, count })),
     ms: Date.now() - started,
-  };
-}
-
-function tryParse(
-  importer: EntityImporter<unknown>,
-  get: FieldGetter,
-  state: unknown,
-  ctx: ImportContext,
-): { row: unknown } | { reason: string } {
-  try {
-    return { row: importer.parse(get, state, ctx) };
-  } catch (err) {
-    if (err instanceof FieldError) return { reason: err.message };
-    throw err;
-  }
-}
-
-function sameGroup(importer: EntityImporter<unknown>, a: unknown, b: unknown): boolean {
-  return importer.groupKey !== undefined && importer.groupKey(a) === importer.groupKey(b);
-}
-
-/** Field values of one record: a preset's derived value, else the mapped column, else the preset's default. */
-function makeGetter(mapping: FieldMapping, preset?: Preset) {
-  const seen = new Map<string, number>();
-  const nth = (key: string) => {
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    return n;
-  };
-  return (record: SourceRecord): FieldGetter => {
-    const raw = (column: string) => record.values[column];
-    const derived = new Map<string, unknown>();
-    for (const [field, fn] of Object.entries(preset?.derive ?? {})) derived.set(field, fn(raw, nth));
-    return (field) => {
-      if (derived.has(field)) return derived.get(field);
-      const column = mapping[field];
-      const value = column === undefined ? undefined : record.values[column];
-      return value === undefined || value === '' ? preset?.defaults?.[field] ?? value : value;
-    };
   };
 }
 
@@ -191,6 +136,27 @@ async function createRun(
     [run.entity, run.source, basename(run.file), run.preset ?? null, JSON.stringify(run.mapping)],
   );
   return rows[0]!.id;
+}
+
+/**
+ * Keep the per-customer summary, rule tags and planner statistics in step with the data. Incremental: only the
+ * customers whose orders this run inserted, plus survivors of merges it made; a run that updated existing rows (rare:
+ * a corrected re-import) refreshes every customer, since an update can move an order between customers.
+ */
+async function refreshDerived(db: Db, runId: number, totals: BatchCounts, clock: Clock) {
+  const merged = totals.details.customers_merged ?? 0;
+  if (totals.inserted + totals.updated + merged === 0) return;
+  let touched: number[] | 'all' = 'all';
+  if (totals.updated === 0) {
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT DISTINCT customer_id AS id FROM orders WHERE import_run_id = $1 AND customer_id IS NOT NULL
+       UNION SELECT survivor_id FROM customer_merges WHERE import_run_id = $1`,
+      [runId],
+    );
+    touched = rows.map((r) => r.id);
+  }
+  const result = await afterImport(db, touched, clock);
+  totals.details.summary_rows_refreshed = result.summaryRows;
 }
 
 async function finishRun(

@@ -19,13 +19,31 @@ export interface BatchCounts {
   details: Record<string, number>;
 }
 
-export interface EntityImporter<Row, State = unknown> {
+/**
+ * One entity's import: `createState`, `parse`, `collect` and `groupKey` run in the parse worker, `write` in the
+ * thread that owns the database. A batch crosses between the two as its collector made it: it should be cheap to
+ * copy, and a collector that keeps less than every row object also keeps the worker's garbage collector cheap.
+ */
+export interface EntityImporter<Row, State = unknown, Batch = Row[]> {
   createState(): State;
   /** Typed row from a source row; throws FieldError with the reason when the row can't be imported. */
   parse(get: FieldGetter, state: State, ctx: ImportContext): Row;
-  write(tx: Queryable, rows: Row[], ctx: ImportContext): Promise<BatchCounts>;
+  /** Collects a batch's rows, as they are parsed, into the form it is posted to the writer in. */
+  collect(ctx: ImportContext): BatchCollector<Row, Batch>;
+  write(tx: Queryable, batch: Batch, ctx: ImportContext): Promise<BatchCounts>;
   /** Rows with the same key are kept in one batch (an order's lines), so a batch sees whole groups. */
   groupKey?(row: Row): string;
+}
+
+export interface BatchCollector<Row, Batch> {
+  add(row: Row): void;
+  finish(): Batch;
+}
+
+/** The collector of entities whose batches are just their rows. */
+export function collectRows<Row>(): BatchCollector<Row, Row[]> {
+  const rows: Row[] = [];
+  return { add: (row) => void rows.push(row), finish: () => rows };
 }
 
 export interface CustomerRef {

@@ -1,6 +1,6 @@
 import { resolveCustomers, type CustomerRecord, type IdentityKey } from '../identity.ts';
 import { FieldError, blankToNull, normalizeEmail, normalizeId, normalizePhone, parseTimestamp } from '../normalize.ts';
-import type { EntityImporter } from './common.ts';
+import { collectRows, type EntityImporter } from './common.ts';
 
 export const customersImporter: EntityImporter<CustomerRecord> = {
   createState: () => undefined,
@@ -28,6 +28,8 @@ export const customersImporter: EntityImporter<CustomerRecord> = {
       },
     };
   },
+
+  collect: collectRows,
 
   async write(tx, rows, ctx) {
     const result = await resolveCustomers(tx, rows, ctx.runId);

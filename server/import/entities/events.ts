@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyText } from '../../db/copy.ts';
 import { FieldError, blankToNull, normalizeId, parseTimestamp } from '../normalize.ts';
-import { customerRefOf, occurrenceKey, resolveRefs, type CustomerRef, type EntityImporter } from './common.ts';
+import { collectRows, customerRefOf, occurrenceKey, resolveRefs, type CustomerRef, type EntityImporter } from './common.ts';
 
 export interface EventRow {
   dedupeKey: string;
@@ -50,6 +50,8 @@ export const eventsImporter: EntityImporter<EventRow, Map<string, number>> = {
       properties,
     };
   },
+
+  collect: collectRows,
 
   async write(tx, rows, ctx) {
     const refs = await resolveRefs(tx, rows.map((r) => r.customer), ctx.runId);

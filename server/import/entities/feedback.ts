@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyText } from '../../db/copy.ts';
 import { FieldError, blankToNull, detectLanguage, normalizeId, parseNumber, parseTimestamp } from '../normalize.ts';
-import { customerRefOf, occurrenceKey, resolveRefs, type CustomerRef, type EntityImporter } from './common.ts';
+import { collectRows, customerRefOf, occurrenceKey, resolveRefs, type CustomerRef, type EntityImporter } from './common.ts';
 
 export interface FeedbackRow {
   externalId: string;
@@ -46,6 +46,8 @@ export const feedbackImporter: EntityImporter<FeedbackRow, Map<string, number>> 
       label: blankToNull(get('label')),
     };
   },
+
+  collect: collectRows,
 
   async write(tx, rows, ctx) {
     const refs = await resolveRefs(tx, rows.map((r) => r.customer), ctx.runId);

@@ -1,4 +1,4 @@
-import { copyText } from '../../db/copy.ts';
+import { copyText, copyValue } from '../../db/copy.ts';
 import type { Queryable } from '../../db/index.ts';
 import { FieldError, blankToNull, normalizeId, parseNumber, parseTimestamp } from '../normalize.ts';
 import {
@@ -10,6 +10,7 @@ import {
   type FieldGetter,
   type ImportContext,
 } from './common.ts';
+import { ORDER_COPY_COLUMNS, collectOrderLines, linesText, round4, type OrdersBatch, type PackedOrder } from './orderBatch.ts';
 
 /** Order-level fields, parsed from an order's first line and shared (one object) by all its lines. */
 export interface OrderHeader {
@@ -37,15 +38,13 @@ export interface OrderLineRow {
 interface OrderGroup {
   header: OrderHeader;
   customerId: number | null;
-  lines: OrderLineRow[];
+  /** Index in the batch's `orders`. */
+  index: number;
+  order: PackedOrder;
 }
 
 const ORDER_COLUMNS = ['external_id', 'customer_id', 'kind', 'ordered_at', 'channel', 'currency', 'country'];
 const LINE_COLUMNS = ['product_code', 'product_name', 'category', 'quantity', 'unit_price', 'amount'];
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
-
-/** Revenue counts only lines with quantity > 0 and unit price > 0, and only for orders (never returns). */
-const countsAsRevenue = (l: OrderLineRow) => l.header.kind === 'order' && l.quantity > 0 && l.unitPrice > 0;
 
 function parseOrderHeader(get: FieldGetter, orderId: string, source: string): OrderHeader {
   const orderedAt = parseTimestamp(get('ordered_at'), 'ordered_at');
@@ -89,7 +88,7 @@ interface OrdersState {
   previous?: OrderHeader;
 }
 
-export const ordersImporter: EntityImporter<OrderLineRow, OrdersState> = {
+export const ordersImporter: EntityImporter<OrderLineRow, OrdersState, OrdersBatch> = {
   createState: () => ({ lineCounter: new Map() }),
   groupKey: (row) => row.header.orderId,
 
@@ -106,38 +105,37 @@ export const ordersImporter: EntityImporter<OrderLineRow, OrdersState> = {
     return row;
   },
 
+  collect: collectOrderLines,
+
   /**
    * Orders new to the database (the common case) are written with one COPY each for orders and lines, totals
-   * computed here. Lines of orders that already exist go through a staging table and an upsert that only touches
-   * rows whose values changed, which is what makes re-importing a file a no-op.
+   * computed in the worker. Lines of orders that already exist go through a staging table and an upsert that only
+   * touches rows whose values changed, which is what makes re-importing a file a no-op.
    */
-  async write(tx, rows, ctx) {
-    const refs = await resolveRefs(tx, rows.map((r) => r.header.customer), ctx.runId);
-    const groups = new Map<string, OrderGroup>();
-    rows.forEach((r, i) => {
-      const group = groups.get(r.header.orderId) ?? { header: r.header, customerId: refs.ids[i]!, lines: [] };
-      group.lines.push(r);
-      groups.set(r.header.orderId, group);
+  async write(tx, batch, ctx) {
+    const refs = await resolveRefs(tx, batch.headers.map((h) => h.customer), ctx.runId);
+    const groups = batch.orders.map((order, index) => {
+      return { header: batch.headers[order.header]!, customerId: refs.ids[order.header]!, index, order };
     });
     const { rows: known } = await tx.query<{ external_id: string }>(
       'SELECT external_id FROM orders WHERE source = $1 AND external_id = ANY($2::text[])',
-      [ctx.source, [...groups.keys()]],
+      [ctx.source, groups.map((g) => g.header.orderId)],
     );
     const knownIds = new Set(known.map((k) => k.external_id));
-    const fresh = [...groups.values()].filter((g) => !knownIds.has(g.header.orderId));
-    const existing = [...groups.values()].filter((g) => knownIds.has(g.header.orderId));
-    const freshLines = await insertNewOrders(tx, fresh, ctx);
-    const upserted = await upsertExistingOrders(tx, existing, ctx);
+    const fresh = groups.filter((g) => !knownIds.has(g.header.orderId));
+    const existing = groups.filter((g) => knownIds.has(g.header.orderId));
+    const freshLines = await insertNewOrders(tx, batch, fresh, ctx);
+    const upserted = await upsertExistingOrders(tx, batch, existing, ctx);
     const inserted = freshLines + upserted.inserted;
     return {
       inserted,
       updated: upserted.updated,
-      unchanged: rows.length - inserted - upserted.updated,
+      unchanged: batch.lineCount - inserted - upserted.updated,
       details: {
         orders_created: fresh.length,
         orders_updated: upserted.ordersUpdated,
-        return_lines: rows.filter((r) => r.header.kind === 'return').length,
-        guest_lines: refs.ids.filter((id) => id === null).length,
+        return_lines: batch.returnLines,
+        guest_lines: batch.guestLines,
         customers_created: refs.created,
         customers_merged: refs.merged,
       },
@@ -145,38 +143,31 @@ export const ordersImporter: EntityImporter<OrderLineRow, OrdersState> = {
   },
 };
 
-function orderTotals(lines: OrderLineRow[]) {
-  return { revenue: round4(lines.filter(countsAsRevenue).reduce((s, l) => s + l.amount, 0)), lineCount: lines.length };
-}
-
-async function insertNewOrders(tx: Queryable, groups: OrderGroup[], ctx: ImportContext): Promise<number> {
+async function insertNewOrders(tx: Queryable, batch: OrdersBatch, groups: OrderGroup[], ctx: ImportContext): Promise<number> {
   if (groups.length === 0) return 0;
   const { rows: ids } = await tx.query<{ id: number }>(
     `SELECT nextval('orders_id_seq') AS id FROM generate_series(1, $1::int)`,
     [groups.length],
   );
-  const orderRows: unknown[][] = [];
-  let lineText = '';
+  let orderText = '';
+  const picks: { index: number; first: string }[] = [];
   let lineCount = 0;
-  groups.forEach((g, i) => {
-    const id = ids[i]!.id;
-    const o = g.header;
-    const totals = orderTotals(g.lines);
-    orderRows.push([id, ctx.source, o.orderId, g.customerId, o.kind, o.orderedAt, o.channel, o.currency, o.country, totals.revenue, totals.lineCount, ctx.runId]);
-    const lines = g.lines.map((l) => [id, l.lineNo, l.productCode, l.productName, l.category, l.quantity, l.unitPrice, l.amount]);
-    lineText += copyText(lines);
-    lineCount += lines.length;
+  groups.forEach(({ customerId, index, order }, i) => {
+    const id = String(ids[i]!.id);
+    orderText += `${id}\t${copyValue(customerId)}\t${ctx.runId}\t${order.tail}\n`;
+    picks.push({ index, first: id });
+    lineCount += order.lineCount;
   });
-  await tx.copyFrom(
-    'orders',
-    ['id', 'source', ...ORDER_COLUMNS, 'revenue', 'line_count', 'import_run_id'],
-    copyText(orderRows),
-  );
-  await tx.copyFrom('order_lines', ['order_id', 'line_no', ...LINE_COLUMNS], lineText);
+  // The lines' COPY text is built while the server inserts the orders (linesText yields between slices).
+  const ordersCopied = tx.copyFrom('orders', ORDER_COPY_COLUMNS, orderText);
+  ordersCopied.catch(() => undefined); // awaited below; avoids an unhandled rejection while the lines are built
+  const lines = await linesText(batch, picks);
+  await ordersCopied;
+  await tx.copyFrom('order_lines', ['order_id', 'line_no', ...LINE_COLUMNS], lines);
   return lineCount;
 }
 
-async function upsertExistingOrders(tx: Queryable, groups: OrderGroup[], ctx: ImportContext) {
+async function upsertExistingOrders(tx: Queryable, batch: OrdersBatch, groups: OrderGroup[], ctx: ImportContext) {
   if (groups.length === 0) return { inserted: 0, updated: 0, ordersUpdated: 0 };
   await tx.exec(`
     CREATE TEMP TABLE stage_orders (external_id text, customer_id int8, kind text, ordered_at timestamptz,
@@ -188,11 +179,8 @@ async function upsertExistingOrders(tx: Queryable, groups: OrderGroup[], ctx: Im
     ORDER_COLUMNS,
     copyText(groups.map(({ header: o, customerId }) => [o.orderId, customerId, o.kind, o.orderedAt, o.channel, o.currency, o.country])),
   );
-  await tx.copyFrom(
-    'stage_lines',
-    ['external_id', 'line_no', ...LINE_COLUMNS],
-    copyText(groups.flatMap((g) => g.lines.map((l) => [g.header.orderId, l.lineNo, l.productCode, l.productName, l.category, l.quantity, l.unitPrice, l.amount]))),
-  );
+  const staged = await linesText(batch, groups.map((g) => ({ index: g.index, first: copyValue(g.header.orderId) })));
+  await tx.copyFrom('stage_lines', ['external_id', 'line_no', ...LINE_COLUMNS], staged);
   const { rowCount: ordersUpdated } = await tx.query(
     `UPDATE orders o SET customer_id = s.customer_id, kind = s.kind, ordered_at = s.ordered_at, channel = s.channel,
             currency = s.currency, country = s.country
@@ -220,7 +208,7 @@ async function upsertExistingOrders(tx: Queryable, groups: OrderGroup[], ctx: Im
   return { ...lines, ordersUpdated };
 }
 
-/** Recompute totals of the staged orders from all their stored lines (same rule as countsAsRevenue). */
+/** Recompute totals of the staged orders from all their stored lines (same rule as countsAsRevenue, orderBatch.ts). */
 async function refreshOrderTotals(tx: Queryable, source: string) {
   await tx.query(
     `UPDATE orders o SET revenue = CASE WHEN o.kind = 'order' THEN t.revenue ELSE 0 END, line_count = t.line_count
