@@ -2,6 +2,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isAppError } from '../errors.ts';
 import { ENTITIES, type Entity } from '../import/fields.ts';
 import { PRESETS } from '../import/presets.ts';
+import { clockFromConfig } from '../../tools/lib/clock.ts';
+import { afterImport } from '../import/afterImport.ts';
 import { withDb } from './context.ts';
 import { formatSummary, importCommand } from './import.ts';
 
@@ -47,10 +49,12 @@ program
   .description('generate the deterministic demo shop (customers, orders, events, feedback)')
   .option('--customers <n>', 'number of customers', positiveInt('--customers'), 5000)
   .option('--seed <s>', 'random seed', positiveInt('--seed'), 42)
-  .action(async (opts: { customers: number; seed: number }) => {
+  .option('--force', 'replace earlier demo rows (other data is kept)')
+  .action(async (opts: { customers: number; seed: number; force?: boolean }) => {
     const { seedDemo } = await import('../demo/seed.ts');
-    await withDb(async (db) => {
-      const counts = await seedDemo(db, { customers: opts.customers, seed: opts.seed });
+    await withDb(async (db, config) => {
+      const counts = await seedDemo(db, { customers: opts.customers, seed: opts.seed, force: opts.force });
+      await afterImport(db, [], clockFromConfig(config));
       console.log(`demo data seeded: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(', ')}`);
     });
   });
@@ -68,8 +72,8 @@ program
   .option('--source <name>', 'namespace of the ids in this file (default: preset name or "default")')
   .option('--json', 'print the summary as JSON')
   .action(async (entity: Entity, file: string, opts) => {
-    await withDb(async (db) => {
-      const summary = await importCommand(db, entity, file, opts);
+    await withDb(async (db, config) => {
+      const summary = await importCommand(db, entity, file, opts, clockFromConfig(config));
       console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     });
   });
@@ -84,6 +88,22 @@ program
   .action(async (name: string | undefined, json: string, opts: { role: string; today?: string }) => {
     const { toolCommand } = await import('./tool.ts');
     await withDb(async (db, config) => console.log(await toolCommand(db, config, name, json, opts)));
+  });
+
+program
+  .command('bench')
+  .description('benchmark every tool on a generated shop (PGlite, Postgres, DuckDB as reference); writes docs/benchmarks.md')
+  .option('--customers <n>', 'customers', positiveInt('--customers'), 100_000)
+  .option('--orders <n>', 'orders (about 2.5 lines each)', positiveInt('--orders'), 1_000_000)
+  .option('--events <n>', 'behaviour events', positiveInt('--events'), 2_000_000)
+  .option('--drivers <list>', 'comma-separated: pglite, postgres (Postgres = TEST_DATABASE_URL\'s server)', 'pglite,postgres')
+  .option('--repeats <n>', 'timed calls per tool after one warm-up', positiveInt('--repeats'), 20)
+  .option('--no-duckdb', 'skip the DuckDB reference')
+  .option('--seed <s>', 'random seed of the generated data', positiveInt('--seed'), 42)
+  .option('--out <file>', 'markdown file whose generated section is replaced ("-" = print only)', 'docs/benchmarks.md')
+  .action(async (opts) => {
+    const { benchCommand } = await import('../../bench/index.ts');
+    console.log(await benchCommand(opts));
   });
 
 try {

@@ -1,0 +1,95 @@
+/**
+ * Where does a slow tool spend its time? Runs bench cases against a database loaded with the bench shop, records
+ * every query the tool issues (SQL, parameters, ms), and prints them slowest first, with EXPLAIN (ANALYZE, BUFFERS)
+ * of the slowest (Postgres; PGlite prints the plan the same way).
+ *
+ *   npx tsx bench/profile.ts --url postgres://root@127.0.0.1:5432/bench_profile --load   # once: generate + load
+ *   npx tsx bench/profile.ts --url postgres://root@127.0.0.1:5432/bench_profile --case "kpi_trend aov" --explain
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDb, type Db, type Queryable } from '../server/db/index.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { runTool } from '../tools/registry.ts';
+import { casesFor } from './cases.ts';
+import { generateShop } from './generate.ts';
+import { benchContext, registeredTools } from './harness.ts';
+import { loadShop } from './load.ts';
+
+export interface TracedQuery {
+  sql: string;
+  params: readonly unknown[];
+  ms: number;
+}
+
+/** The same Db, recording every query (also inside transactions) into `trace`. */
+export function tracing(db: Db, trace: TracedQuery[]): Db {
+  const wrap = (q: Queryable): Queryable => ({
+    async query(sql, params = []) {
+      const started = performance.now();
+      try {
+        return await q.query(sql, params);
+      } finally {
+        trace.push({ sql, params, ms: performance.now() - started });
+      }
+    },
+    exec: (sql) => q.exec(sql),
+    copyFrom: (table, columns, text) => q.copyFrom(table, columns, text),
+  });
+  return { ...wrap(db), driver: db.driver, transaction: (fn, options) => db.transaction((tx) => fn(wrap(tx)), options), close: () => db.close() };
+}
+
+const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      load: { type: 'boolean', default: false },
+      customers: { type: 'string', default: '100000' },
+      orders: { type: 'string', default: '1000000' },
+      events: { type: 'string', default: '2000000' },
+      case: { type: 'string', default: '' },
+      explain: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.url) throw new Error('--url <database url> is required');
+  const db = await openDb(values.url);
+  try {
+    if (values.load) {
+      await migrate(db);
+      const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-profile-'));
+      try {
+        const shop = generateShop(dir, { customers: Number(values.customers), orders: Number(values.orders), events: Number(values.events) });
+        await loadShop(db, shop, console.log);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return;
+    }
+    const trace: TracedQuery[] = [];
+    const ctx = { ...benchContext(tracing(db, trace)) };
+    for (const c of casesFor(registeredTools(ctx)).filter((k) => k.label.includes(values.case))) {
+      await runTool(c.tool, c.args, ctx); // warm-up
+      trace.length = 0;
+      const started = performance.now();
+      await runTool(c.tool, c.args, ctx);
+      const total = performance.now() - started;
+      const sqlMs = trace.reduce((s, t) => s + t.ms, 0);
+      console.log(`\n## ${c.label}: ${total.toFixed(0)} ms (${trace.length} queries, ${sqlMs.toFixed(0)} ms in SQL)`);
+      const slowest = [...trace].sort((a, b) => b.ms - a.ms);
+      for (const t of slowest.slice(0, 5)) console.log(`- ${t.ms.toFixed(0)} ms: ${oneLine(t.sql).slice(0, 300)} ${JSON.stringify(t.params).slice(0, 200)}`);
+      const top = slowest[0];
+      if (values.explain && top) {
+        const plan = await db.transaction((q) => q.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${top.sql}`, top.params), { readOnly: true });
+        console.log(plan.rows.map((r) => Object.values(r)[0]).join('\n'));
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
