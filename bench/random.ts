@@ -2,18 +2,10 @@
  * Seeded randomness for the synthetic shop: the same seed gives the same data on every machine, so timings from two
  * runs (or two engines) are of the same rows.
  */
+import { mulberry32 } from '../tools/lib/random.ts';
 
-/** mulberry32: a tiny 32-bit generator (Tommy Ettinger, public domain); plenty for synthetic data, not for crypto. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (tools/lib/random.ts). */
+export const rng = mulberry32;
 
 export type Rand = () => number;
 

@@ -2,22 +2,14 @@
  * Seeded simulation of customer bases from the BG/NBD and Gamma-Gamma generative stories, for tests, benchmarks
  * and what-if analyses. Deterministic for a given seed (SplitMix32-style PRNG; not cryptographic).
  */
+import { mulberry32 } from '../random.ts';
 import type { BgNbdObservation, BgNbdParams } from './bgnbd.ts';
 import type { GammaGammaParams } from './gammaGamma.ts';
 
 export type Random = () => number;
 
-/** Uniform [0, 1) generator from a 32-bit seed (Mulberry32). */
-export function seededRandom(seed: number): Random {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform [0, 1) generator from a 32-bit seed (Mulberry32, tools/lib/random.ts). */
+export const seededRandom: (seed: number) => Random = mulberry32;
 
 function standardNormal(rand: Random): number {
   // Box–Muller; 1 − u avoids ln 0.

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random.ts';
 /**
  * k-means (Lloyd 1982) with k-means++ seeding (Arthur & Vassilvitskii 2007, "k-means++: The Advantages of Careful
  * Seeding") and the silhouette coefficient (Rousseeuw 1987, "Silhouettes: a graphical aid to the interpretation and
@@ -24,17 +25,7 @@ export interface KMeansOptions {
   maxIterations?: number;
 }
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG (Tommy Ettinger); returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export function squaredDistance(a: Point, b: Point): number {
   let s = 0;

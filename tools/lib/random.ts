@@ -1,0 +1,15 @@
+/**
+ * mulberry32 (Tommy Ettinger, public domain): a tiny, well-mixed 32-bit PRNG returning floats in [0, 1). The one
+ * seeded generator of the project (k-means starts, CLV simulations, bench data), so the same seed gives the same
+ * stream everywhere. Not for cryptography.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
