@@ -63,6 +63,8 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
 export async function deleteDemoRows(tx: Queryable): Promise<void> {
   await tx.query('DELETE FROM feedback WHERE source = $1', [SOURCE]);
   await tx.query('DELETE FROM events WHERE source = $1', [SOURCE]);
+  // order_lines has no foreign key to orders (migration 0004), so its rows go first, explicitly.
+  await tx.query('DELETE FROM order_lines l USING orders o WHERE o.id = l.order_id AND o.source = $1', [SOURCE]);
   await tx.query('DELETE FROM orders WHERE source = $1', [SOURCE]);
   try {
     await tx.query(

@@ -64,6 +64,11 @@ describeEachDriver('import', (use) => {
     const s = await runImport(use(), { entity: 'orders', file, source: 'shop' });
     expect(s).toMatchObject({ read: 10, inserted: 0, updated: 0, unchanged: 5, rejected: 5 });
     expect(await tables()).toEqual(before);
+    // order_lines has no foreign key (migration 0004): the importer alone keeps every line attached to an order.
+    const orphans = await use().query<{ n: number }>(
+      'SELECT count(*) AS n FROM order_lines l LEFT JOIN orders o ON o.id = l.order_id WHERE o.id IS NULL',
+    );
+    expect(orphans.rows[0]!.n).toBe(0);
   });
 
   it('updates a changed line and its order total', async () => {

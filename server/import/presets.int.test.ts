@@ -58,6 +58,10 @@ for (const driver of TEST_DRIVERS) {
         const uk = await db.query<{ n: number }>(`SELECT count(*) AS n FROM customers WHERE country = 'United Kingdom'`);
         expect(uk.rows[0]!.n).toBeGreaterThan(3_900); // most of the 4,372 customers are British
 
+        const orphans = await db.query<{ n: number }>(
+          'SELECT count(*) AS n FROM order_lines l LEFT JOIN orders o ON o.id = l.order_id WHERE o.id IS NULL',
+        );
+        expect(orphans.rows[0]!.n).toBe(0);
         const second = await runImport(db, { entity: 'orders', file, preset: 'online-retail' });
         expect(second).toMatchObject({ read: 541_909, inserted: 0, updated: 0, unchanged: 541_909, rejected: 0 });
       } finally {
