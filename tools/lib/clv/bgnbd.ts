@@ -6,8 +6,7 @@
  * purchase she drops out with probability p ~ Beta(a, b). Data per customer: x repeat purchases, time of the last
  * one t_x, and age T (all measured from the first purchase, in one time unit; α is in that unit).
  */
-import { bfgs } from '../optimize/bfgs.ts';
-import { nelderMead } from '../optimize/nelderMead.ts';
+import { minimizeNegLogLikelihood } from './mle.ts';
 import { digamma, hyp2f1, logAddExp, logBeta, logGamma } from './special.ts';
 
 export interface BgNbdParams {
@@ -193,16 +192,7 @@ export function fitBgNbd(data: readonly BgNbdObservation[], options: BgNbdFitOpt
       (v) => v / d.n,
     );
   };
-  const res =
-    options.method === 'nelder-mead'
-      ? nelderMead(f, th0, {
-          maxIterations: options.maxIterations ?? 5000,
-          maxEvaluations: 20000,
-          initialStep: 0.5,
-          tolerance: 1e-13,
-          xTolerance: 1e-9,
-        })
-      : bfgs(f, th0, { gradient, maxIterations: options.maxIterations ?? 500, gradientTolerance: 1e-10 });
+  const res = minimizeNegLogLikelihood(f, gradient, th0, options);
   const params = fromLog(res.x);
   return {
     params,

@@ -8,8 +8,7 @@
  * the purchase process (check this before combining with BG/NBD). Only customers with x > 0 repeat
  * transactions carry information; zbar is the mean of those x transactions (first purchase excluded).
  */
-import { bfgs } from '../optimize/bfgs.ts';
-import { nelderMead } from '../optimize/nelderMead.ts';
+import { minimizeNegLogLikelihood } from './mle.ts';
 import { digamma, logGamma } from './special.ts';
 
 export interface GammaGammaParams {
@@ -163,16 +162,7 @@ export function fitGammaGamma(data: readonly GammaGammaObservation[], options: G
     evaluate(d, prm, g);
     return [-(g[0] as number) * prm.p, -(g[1] as number) * prm.q, -(g[2] as number) * prm.v].map((v) => v / d.n);
   };
-  const res =
-    options.method === 'nelder-mead'
-      ? nelderMead(f, th0, {
-          maxIterations: options.maxIterations ?? 5000,
-          maxEvaluations: 20000,
-          initialStep: 0.5,
-          tolerance: 1e-13,
-          xTolerance: 1e-9,
-        })
-      : bfgs(f, th0, { gradient, maxIterations: options.maxIterations ?? 500, gradientTolerance: 1e-10 });
+  const res = minimizeNegLogLikelihood(f, gradient, th0, options);
   const params = toParams(res.x);
   return {
     params,
