@@ -1,0 +1,158 @@
+import { addDays } from '../../../tools/lib/clock.ts';
+import { formatMonth } from '../format.ts';
+
+/**
+ * Time expressions in English and Chinese → a window of UTC days, relative to the clock's today. Conventions (the
+ * usual BI ones, and the ones the tools use for their defaults):
+ * - calendar periods are whole: "last month" / "上个月" = the previous calendar month, "last year" / "去年" = the
+ *   previous calendar year, "last quarter" / "上季度" = the previous calendar quarter;
+ * - "this month/quarter/year" (本月/本季度/今年) run from the period's first day to today (to date);
+ * - rolling windows end yesterday (today is still under way): "last 90 days" / "过去90天" = today − 90 … today − 1;
+ *   "last N weeks/months/years" are the N complete ISO weeks / calendar months / years before the current one;
+ * - a month or quarter without a year is the latest one that has begun ("in March" on 2011-12-10 = March 2011).
+ */
+
+export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export interface TimeRange {
+  from: string;
+  to: string;
+  /** The natural period length of the expression (a month for "March 2011", a day for "yesterday"). */
+  grain: Grain;
+  /** Calendar label in each language (null for rolling windows, which are named by their days). */
+  label: { en: string; zh: string } | null;
+  /** The words matched, so the slot parser can remove them before looking for other slots. */
+  matched: string;
+}
+
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTH_RE = '\\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const ORDINAL: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4 };
+const CN_DIGIT: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const NUM = '(\\d+|[零一二两三四五六七八九十]+)';
+
+/** Arabic digits or a Chinese numeral up to 99 (十一, 二十, 九十) → number. */
+export function parseNumber(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  const [tens, ones] = text.includes('十') ? text.split('十') : ['', text];
+  const t = text.includes('十') ? (tens ? CN_DIGIT[tens] ?? NaN : 1) : 0;
+  const o = ones ? [...ones].reduce((acc, ch) => acc * 10 + (CN_DIGIT[ch] ?? NaN), 0) : 0;
+  return t * 10 + o;
+}
+
+const ymd = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+const monthEnd = (y: number, m: number) => ymd(y, m + 1, 0);
+const monthOf = (name: string) => MONTH_NAMES.findIndex((m) => m.startsWith(name.slice(0, 3))) + 1;
+
+function monthRange(y: number, m: number, matched: string): TimeRange {
+  const from = ymd(y, m, 1);
+  return { from, to: monthEnd(y, m), grain: 'month', label: { en: formatMonth(from, 'en'), zh: formatMonth(from, 'zh') }, matched };
+}
+function quarterRange(y: number, q: number, matched: string): TimeRange {
+  return { from: ymd(y, 3 * q - 2, 1), to: monthEnd(y, 3 * q), grain: 'quarter', label: { en: `Q${q} ${y}`, zh: `${y}年第${q}季度` }, matched };
+}
+function yearRange(y: number, matched: string): TimeRange {
+  return { from: ymd(y, 1, 1), to: ymd(y, 12, 31), grain: 'year', label: { en: `year ${y}`, zh: `${y}年` }, matched };
+}
+const rolling = (from: string, to: string, grain: Grain, matched: string): TimeRange => ({ from, to, grain, label: null, matched });
+const toDate = (r: TimeRange, today: string, suffix: { en: string; zh: string }): TimeRange => ({
+  ...r,
+  to: today < r.to ? today : r.to,
+  label: r.label && { en: `${r.label.en}${suffix.en}`, zh: `${r.label.zh}${suffix.zh}` },
+});
+
+interface Today { y: number; m: number; d: number; iso: string }
+type Rule = [RegExp, (m: RegExpMatchArray, t: Today) => TimeRange | null];
+
+/** Rules are tried in order; the first match wins (specific forms before vague ones). */
+const RULES: Rule[] = [
+  // explicit ISO ranges: "from 2011-01-01 to 2011-03-31", "between … and …", "2011-01-01 至 2011-03-31"
+  [/(\d{4}-\d{2}-\d{2})\s*(?:to|until|through|and|-|–|~|至|到)\s*(\d{4}-\d{2}-\d{2})/, (m) => (m[1]! <= m[2]! ? rolling(m[1]!, m[2]!, 'day', m[0]) : null)],
+  [/(\d{4}-\d{2}-\d{2})/, (m) => rolling(m[1]!, m[1]!, 'day', m[0])],
+  // quarters with a year
+  [/q([1-4])\s*(?:of\s*)?'?(\d{4})/, (m) => quarterRange(Number(m[2]), Number(m[1]), m[0])],
+  [/(\d{4})\s*年?\s*q([1-4])/, (m) => quarterRange(Number(m[1]), Number(m[2]), m[0])],
+  [/(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of )?(\d{4})/, (m) => quarterRange(Number(m[2]), ORDINAL[m[1]!]!, m[0])],
+  [/(\d{4})\s*年\s*第?([一二三四1-4])\s*(?:季度|季)/, (m) => quarterRange(Number(m[1]), parseNumber(m[2]!), m[0])],
+  // months with a year
+  [new RegExp(`${MONTH_RE}\\.?\\s*(?:of\\s*)?,?\\s*(\\d{4})`), (m) => monthRange(Number(m[2]), monthOf(m[1]!), m[0])],
+  [/(\d{4})-(0[1-9]|1[0-2])\b/, (m) => monthRange(Number(m[1]), Number(m[2]), m[0])],
+  [new RegExp(`(\\d{4})\\s*年\\s*${NUM}\\s*月(?:份)?`), (m) => monthRange(Number(m[1]), parseNumber(m[2]!), m[0])],
+  // rolling: last/past N days|weeks|months|years, 过去/最近/近 N 天|周|个月|年
+  [/(?:last|past|previous|trailing)\s+(\d+)\s+(day|week|month|year)s?/, (m, t) => lastN(Number(m[1]), m[2] as Unit, t, m[0])],
+  [new RegExp(`(?:过去|最近|近|前)\\s*${NUM}\\s*(天|日|周|星期|个月|月|年)`), (m, t) => lastN(parseNumber(m[1]!), ZH_UNIT[m[2]!]!, t, m[0])],
+  // named relative periods
+  [/(?:year to date|ytd|年初至今|今年以来)/, (t2, t) => toDate(yearRange(t.y, t2[0]), t.iso, { en: ' to date', zh: '至今' })],
+  [/(?:month to date|mtd)/, (m, t) => toDate(monthRange(t.y, t.m, m[0]), t.iso, { en: ' to date', zh: '至今' })],
+  [/(?:the )?year before last|前年/, (m, t) => yearRange(t.y - 2, m[0])],
+  [/(?:last|previous|prior) year|去年|上一?年/, (m, t) => yearRange(t.y - 1, m[0])],
+  [/this year|current year|今年|本年/, (m, t) => toDate(yearRange(t.y, m[0]), t.iso, { en: ' to date', zh: '至今' })],
+  [/(?:last|previous|prior) quarter|上一?个?季度/, (m, t) => shiftQuarter(t, -1, m[0])],
+  [/this quarter|current quarter|本季度|这个季度|这季度/, (m, t) => toDate(shiftQuarter(t, 0, m[0]), t.iso, { en: ' to date', zh: '至今' })],
+  [/(?:last|previous|prior) month|上一?个?月/, (m, t) => (t.m === 1 ? monthRange(t.y - 1, 12, m[0]) : monthRange(t.y, t.m - 1, m[0]))],
+  [/this month|current month|本月|这个月|当月/, (m, t) => toDate(monthRange(t.y, t.m, m[0]), t.iso, { en: ' to date', zh: '至今' })],
+  [/(?:last|previous|prior) week|上一?个?(?:周|星期|礼拜)/, (m, t) => lastN(1, 'week', t, m[0])],
+  [/this week|本周|这周|这个星期/, (m, t) => rolling(weekStart(t.iso), t.iso, 'week', m[0])],
+  [/yesterday|昨天|昨日/, (m, t) => rolling(addDays(t.iso, -1), addDays(t.iso, -1), 'day', m[0])],
+  [/\btoday\b|今天|今日/, (m, t) => rolling(t.iso, t.iso, 'day', m[0])],
+  // a year alone: "in 2011", "2011年"
+  [/(?:^|[^\d-])((?:19|20)\d{2})(?:\s*年)?(?![\d-])/, (m) => yearRange(Number(m[1]), m[0])],
+  // a month or quarter without a year: the latest one that has begun
+  [new RegExp(`\\b(?:in|during|for|of)\\s+${MONTH_RE}\\b`), (m, t) => latestMonth(monthOf(m[1]!), t, m[0])],
+  [new RegExp(`(?:^|[^\\d年])${NUM}\\s*月(?:份)?`), (m, t) => latestMonth(parseNumber(m[1]!), t, m[0])],
+  [/\bq([1-4])\b/, (m, t) => latestQuarter(Number(m[1]), t, m[0])],
+  [/第([一二三四1-4])\s*季度/, (m, t) => latestQuarter(parseNumber(m[1]!), t, m[0])],
+];
+
+type Unit = 'day' | 'week' | 'month' | 'year';
+const ZH_UNIT: Record<string, Unit> = { 天: 'day', 日: 'day', 周: 'week', 星期: 'week', 个月: 'month', 月: 'month', 年: 'year' };
+
+function weekStart(iso: string): string {
+  const dow = new Date(`${iso}T00:00:00Z`).getUTCDay();
+  return addDays(iso, -((dow + 6) % 7));
+}
+
+function lastN(n: number, unit: Unit, t: Today, matched: string): TimeRange | null {
+  if (!Number.isFinite(n) || n < 1 || n > 3660) return null;
+  if (unit === 'day') return rolling(addDays(t.iso, -n), addDays(t.iso, -1), 'day', matched);
+  if (unit === 'week') {
+    const start = weekStart(t.iso);
+    return rolling(addDays(start, -7 * n), addDays(start, -1), 'week', matched);
+  }
+  if (unit === 'month') return rolling(ymd(t.y, t.m - n, 1), ymd(t.y, t.m, 0), 'month', matched);
+  return rolling(ymd(t.y - n, 1, 1), ymd(t.y - 1, 12, 31), 'year', matched);
+}
+
+function shiftQuarter(t: Today, k: number, matched: string): TimeRange {
+  const index = t.y * 4 + Math.floor((t.m - 1) / 3) + k;
+  return quarterRange(Math.floor(index / 4), (index % 4) + 1, matched);
+}
+function latestMonth(month: number, t: Today, matched: string): TimeRange | null {
+  if (!(month >= 1 && month <= 12)) return null;
+  const r = monthRange(month <= t.m ? t.y : t.y - 1, month, matched);
+  return month === t.m ? toDate(r, t.iso, { en: ' to date', zh: '至今' }) : r;
+}
+function latestQuarter(q: number, t: Today, matched: string): TimeRange {
+  const current = Math.floor((t.m - 1) / 3) + 1;
+  const r = quarterRange(q <= current ? t.y : t.y - 1, q, matched);
+  return q === current ? toDate(r, t.iso, { en: ' to date', zh: '至今' }) : r;
+}
+
+/** The first time expression in `text` (lower-cased by the caller or not), or null when there is none. */
+export function parseTimeRange(text: string, today: string): TimeRange | null {
+  const lower = text.toLowerCase();
+  const t: Today = { y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)), d: Number(today.slice(8, 10)), iso: today };
+  for (const [re, build] of RULES) {
+    const m = lower.match(re);
+    if (!m) continue;
+    const range = build(m, t);
+    if (range && range.from <= range.to) return range;
+  }
+  return null;
+}
+
+/** "November 2011 (2011-11-01 to 2011-11-30)", or just the days for a rolling window. */
+export function describeRange(r: Pick<TimeRange, 'from' | 'to' | 'label'>, lang: 'en' | 'zh'): string {
+  const days = lang === 'zh' ? `${r.from} 至 ${r.to}` : `${r.from} to ${r.to}`;
+  if (!r.label) return r.from === r.to ? r.from : days;
+  return `${r.label[lang]} (${r.from === r.to ? r.from : days})`;
+}

@@ -1,0 +1,147 @@
+/**
+ * The analyses beyond a single KPI, as data: which tool serves each, the phrases that ask for it (en/zh, lower-case,
+ * matched as substrings; the analysis with the longest matching phrase wins, ties in list order), and how the
+ * planner's slots map onto the tool's arguments. Slot names: time.from / time.to (YYYY-MM-DD), time.fromMonth /
+ * time.toMonth (YYYY-MM), filter.<dimension>, groupBy, top, query, tier.
+ */
+export type AnalysisId =
+  | 'kpi'
+  | 'rfm'
+  | 'churn'
+  | 'cohort'
+  | 'funnel'
+  | 'feedback_themes'
+  | 'feedback_search'
+  | 'segment'
+  | 'clv';
+
+export interface AnalysisDef {
+  id: AnalysisId;
+  tool: string;
+  names: { en: string; zh: string };
+  triggers: { en: string[]; zh: string[] };
+  /** tool argument path ← slot name; a slot that is not filled leaves the argument to the tool's default. */
+  args: Record<string, string>;
+  /** Breakdowns the tool can do (slot groupBy → this argument value). */
+  groupBy?: Partial<Record<'country' | 'channel' | 'category' | 'month', string>>;
+  /** Glossary metrics whose definitions the answer names. */
+  definitions: string[];
+}
+
+export const ANALYSES: readonly AnalysisDef[] = [
+  {
+    id: 'kpi',
+    tool: 'kpi_trend',
+    names: { en: 'KPI over time', zh: '指标趋势' },
+    triggers: { en: [], zh: [] }, // chosen by a metric word (metrics.ts), not by a phrase
+    args: { metric: 'metric', from: 'time.from', to: 'time.to', grain: 'grain', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel', 'filters.category': 'filter.category', groupBy: 'groupBy', top: 'top' },
+    groupBy: { country: 'country', channel: 'channel', category: 'category' },
+    definitions: [],
+  },
+  {
+    id: 'rfm',
+    tool: 'rfm_analysis',
+    names: { en: 'RFM tiers', zh: 'RFM 客户分层' },
+    triggers: {
+      en: ['rfm', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention'],
+      zh: ['rfm', '客户分层', '分层', '层级', '冠军客户', '休眠客户', '忠诚客户', '潜力客户'],
+    },
+    args: { asOf: 'time.to' },
+    definitions: ['rfm_score', 'rfm_tier'],
+  },
+  {
+    id: 'churn',
+    tool: 'churn_risk',
+    names: { en: 'customers at risk of churning', zh: '流失风险客户' },
+    triggers: {
+      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back'],
+      zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入'],
+    },
+    args: { asOf: 'time.to' },
+    definitions: ['inactivity_ratio', 'p_alive', 'revenue_at_stake'],
+  },
+  {
+    id: 'cohort',
+    tool: 'cohort_retention',
+    names: { en: 'cohort retention', zh: '同期群留存' },
+    triggers: {
+      en: ['cohort', 'retention', 'retained', 'retain', 'come back', 'came back', 'returning customers'],
+      zh: ['同期群', '留存', '群组', '回访', '留住'],
+    },
+    args: { from: 'time.fromMonth', to: 'time.toMonth', 'filter.country': 'filter.country', 'filter.channel': 'filter.channel' },
+    definitions: ['retention_rate'],
+  },
+  {
+    id: 'funnel',
+    tool: 'funnel_analysis',
+    names: { en: 'conversion funnel', zh: '转化漏斗' },
+    triggers: {
+      en: ['funnel', 'conversion', 'convert', 'drop-off', 'drop off', 'dropoff', 'checkout to purchase', 'worst step', 'where do we lose', 'abandon'],
+      zh: ['漏斗', '转化', '流失最多的环节', '哪一步', '哪个环节', '弃购', '放弃购买'],
+    },
+    args: { from: 'time.from', to: 'time.to', splitBy: 'groupBy' },
+    groupBy: { channel: 'channel', country: 'country', month: 'month' },
+    definitions: ['conversion_rate'],
+  },
+  {
+    id: 'feedback_themes',
+    tool: 'feedback_themes',
+    names: { en: 'feedback themes', zh: '反馈主题' },
+    triggers: {
+      en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points'],
+      zh: ['主题', '投诉', '抱怨', '吐槽', '反馈主题', '客户在说什么', '主要问题', '痛点'],
+    },
+    args: { from: 'time.from', to: 'time.to' },
+    definitions: [],
+  },
+  {
+    id: 'feedback_search',
+    tool: 'search_feedback',
+    names: { en: 'feedback search', zh: '反馈搜索' },
+    triggers: {
+      en: ['feedback about', 'feedback on', 'feedback mentioning', 'reviews about', 'reviews mentioning', 'search feedback', 'find feedback', 'what do customers say about', 'comments about', 'show me feedback', 'feedback like'],
+      zh: ['搜索反馈', '查找反馈', '提到', '的反馈', '的评价', '评论'],
+    },
+    args: { query: 'query', from: 'time.from', to: 'time.to' },
+    definitions: [],
+  },
+  {
+    id: 'segment',
+    tool: 'customer_segments',
+    names: { en: 'customer segment', zh: '客户群' },
+    triggers: {
+      en: ['segment', 'profile', 'persona', 'who are our', 'describe the customers', 'what do we know about'],
+      zh: ['客群', '分群', '画像', '细分', '人群'],
+    },
+    args: {
+      asOf: 'time.to', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category',
+      'filter.segment': 'filter.segment', 'filter.rfmTier': 'filter.rfm_tier',
+    },
+    definitions: ['segment_share', 'revenue_share'],
+  },
+  {
+    id: 'clv',
+    tool: 'customer_lifetime_value',
+    names: { en: 'customer lifetime value', zh: '客户生命周期价值' },
+    triggers: { en: ['lifetime value', 'clv', 'ltv', 'customer value prediction'], zh: ['生命周期价值', '终身价值', 'clv', 'ltv'] },
+    args: {},
+    definitions: ['clv', 'expected_purchases', 'expected_value'],
+  },
+];
+
+export const ANALYSIS_BY_ID: ReadonlyMap<AnalysisId, AnalysisDef> = new Map(ANALYSES.map((a) => [a.id, a]));
+
+/** Fill a tool's arguments from slots through the analysis's mapping (unfilled slots are left out). */
+export function buildArgs(def: AnalysisDef, slots: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const [path, slot] of Object.entries(def.args)) {
+    let value = slots[slot];
+    if (slot === 'groupBy' && value !== undefined) value = def.groupBy?.[value as keyof NonNullable<AnalysisDef['groupBy']>];
+    if (value === undefined || value === null) continue;
+    const keys = path.split('.');
+    let target = args;
+    for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[keys.at(-1)!] = value;
+  }
+  return args;
+}

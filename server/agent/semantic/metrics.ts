@@ -1,0 +1,124 @@
+import type { NumberKind } from '../format.ts';
+
+/**
+ * The metrics users ask about, as data: names and synonyms in English and Chinese, the tool and argument value that
+ * computes each, how its numbers are formatted, its default time grain, and a short definition in each language
+ * (digit-free, so it never adds a number to an answer; the exact definitions are in the tools' receipts,
+ * docs/metrics.md). Adding a metric or a synonym is an edit here, not planner code.
+ */
+export type MetricId = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
+
+export interface MetricDef {
+  id: MetricId;
+  /** Tool that serves the metric, and the value of its `metric` argument. */
+  tool: 'kpi_trend';
+  toolMetric: MetricId;
+  names: { en: string; zh: string };
+  /** Lower-case phrases that name the metric (matched longest first across all metrics). */
+  synonyms: { en: string[]; zh: string[] };
+  format: NumberKind;
+  defaultGrain: 'month';
+  definition: { en: string; zh: string };
+  /** Dimensions it can be filtered and grouped by (keys of DIMENSIONS). */
+  dimensions: ('country' | 'channel' | 'category')[];
+}
+
+const ALL_DIMS: MetricDef['dimensions'] = ['country', 'channel', 'category'];
+const kpi = (d: Omit<MetricDef, 'tool' | 'toolMetric' | 'defaultGrain' | 'dimensions'>): MetricDef => ({
+  ...d,
+  tool: 'kpi_trend',
+  toolMetric: d.id,
+  defaultGrain: 'month',
+  dimensions: ALL_DIMS,
+});
+
+export const METRICS: readonly MetricDef[] = [
+  kpi({
+    id: 'revenue',
+    names: { en: 'revenue', zh: '收入' },
+    synonyms: {
+      en: ['revenue', 'sales', 'turnover', 'income', 'gmv', 'takings', 'how much did we sell', 'how much money', 'revenu', 'reveune', 'sales amount'],
+      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', 'gmv', '卖了多少钱', '销量额', '流水'],
+    },
+    format: 'money',
+    definition: {
+      en: 'sum of order amounts; returns, cancellations, free items and negative lines excluded; guest orders included',
+      zh: '订单金额合计；不含退货、取消、赠品和负数行；含游客订单',
+    },
+  }),
+  kpi({
+    id: 'orders',
+    names: { en: 'orders', zh: '订单数' },
+    synonyms: {
+      en: ['orders', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices'],
+      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数'],
+    },
+    format: 'count',
+    definition: { en: 'number of orders; returns and cancellations excluded; guest orders included', zh: '订单数量；不含退货和取消；含游客订单' },
+  }),
+  kpi({
+    id: 'new_customers',
+    names: { en: 'new customers', zh: '新客户数' },
+    synonyms: {
+      en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'acquired customers', 'customer acquisition', 'new clients'],
+      zh: ['新客户', '新客', '新增客户', '新顾客', '首次购买', '新买家', '拉新'],
+    },
+    format: 'count',
+    definition: { en: 'customers whose first order ever falls in the window', zh: '首次下单落在该时间段内的客户' },
+  }),
+  kpi({
+    id: 'revenue_per_customer',
+    names: { en: 'revenue per customer', zh: '人均收入' },
+    synonyms: {
+      en: ['revenue per customer', 'spend per customer', 'arpu', 'average revenue per customer', 'sales per customer', 'average spend per customer'],
+      zh: ['人均收入', '每客户收入', '人均消费', '客户人均', '人均销售额'],
+    },
+    format: 'money',
+    definition: { en: 'revenue from identified customers divided by customers in the window', zh: '已识别客户的收入除以该时间段内的客户数' },
+  }),
+  kpi({
+    id: 'aov',
+    names: { en: 'average order value', zh: '客单价' },
+    synonyms: {
+      en: ['average order value', 'aov', 'average basket', 'basket size', 'avg order value', 'average order size', 'average order amount', 'average ticket'],
+      zh: ['客单价', '平均订单金额', '平均订单价值', '平均客单', '笔单价', '平均每单'],
+    },
+    format: 'money',
+    definition: { en: 'revenue divided by orders in the window', zh: '该时间段的收入除以订单数' },
+  }),
+  kpi({
+    id: 'repeat_rate',
+    names: { en: 'repeat rate', zh: '复购率' },
+    synonyms: {
+      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers'],
+      zh: ['复购率', '回购率', '重复购买率', '复购'],
+    },
+    format: 'percent',
+    definition: {
+      en: 'share of the window’s customers who placed two or more orders in the window',
+      zh: '该时间段内下单两次及以上的客户占比',
+    },
+  }),
+  kpi({
+    id: 'returns',
+    names: { en: 'returns', zh: '退货数' },
+    synonyms: {
+      en: ['returns', 'refunds', 'cancellations', 'cancelled orders', 'returned orders', 'how many returns'],
+      zh: ['退货', '退款', '取消订单', '退单', '退货数'],
+    },
+    format: 'count',
+    definition: { en: 'number of returns and cancellations', zh: '退货和取消的数量' },
+  }),
+  kpi({
+    id: 'customers',
+    names: { en: 'customers', zh: '客户数' },
+    synonyms: {
+      en: ['customers', 'buyers', 'active customers', 'shoppers', 'customer count', 'number of customers', 'how many customers', 'clients', 'purchasers'],
+      zh: ['客户数', '顾客数', '买家数', '活跃客户', '下单客户', '客户', '顾客', '买家', '用户数'],
+    },
+    format: 'count',
+    definition: { en: 'distinct identified customers with at least one order in the window (guests excluded)', zh: '该时间段内至少下过一单的已识别客户（不含游客）' },
+  }),
+];
+
+export const METRIC_BY_ID: ReadonlyMap<MetricId, MetricDef> = new Map(METRICS.map((m) => [m.id, m]));
