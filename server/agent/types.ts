@@ -8,6 +8,8 @@ export type Language = 'en' | 'zh';
 export type PlannerName = 'offline' | 'llm';
 /** answer = numbers from tools; clarify = one question back to the user; refuse = out of scope, said politely. */
 export type AnswerKind = 'answer' | 'clarify' | 'refuse';
+/** grounded = passed as written; repaired = offending sentences dropped; replaced = plain rendering; ungrounded = failed. */
+export type GroundingStatus = 'grounded' | 'repaired' | 'replaced' | 'ungrounded';
 
 export interface ToolCallRecord {
   tool: string;
@@ -52,6 +54,11 @@ export interface AnswerPayload {
   /** Time window and metric definitions the answer used (copied from the tools' meta), for the receipt. */
   window?: { from: string; to: string } | null;
   definitions?: Record<string, string>;
+  /**
+   * What the grounding check (server/agent/grounding.ts) found and did: `grounded` is about the final `answer`,
+   * this says whether it had to drop sentences (repaired) or fall back to a plain rendering (replaced).
+   */
+  grounding?: { status: GroundingStatus; ungrounded: string[]; dropped: string[] };
   /** Planner-private state for follow-ups (e.g. the last intent and slots); opaque to interfaces. */
   state?: Record<string, unknown>;
 }
