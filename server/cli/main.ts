@@ -91,6 +91,20 @@ program
   });
 
 program
+  .command('eval')
+  .description('run the golden and paraphrase question sets through the assistant; writes evals/reports/latest.{json,md}')
+  .option('--planner <name>', 'offline or llm (llm needs LLM_BASE_URL)', 'offline')
+  .option('--set <name>', 'golden or paraphrases (default: both)')
+  .option('--filter <conditions>', 'e.g. "lang=zh,kind=funnel" or part of a case id')
+  .option('--database <url>', 'postgres://… server for the eval databases (default TEST_DATABASE_URL, else PGlite)')
+  .option('--json', 'print the whole report as JSON')
+  .option('--no-write', 'do not write evals/reports/latest.*')
+  .action(async (opts) => {
+    const { evalCommand } = await import('./eval.ts');
+    console.log((await evalCommand(opts)).output);
+  });
+
+program
   .command('bench')
   .description('benchmark every tool on a generated shop (PGlite, Postgres, DuckDB as reference); writes docs/benchmarks.md')
   .option('--customers <n>', 'customers', positiveInt('--customers'), 100_000)
