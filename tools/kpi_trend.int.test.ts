@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../server/db/index.ts';
+import { refreshRollups } from '../server/db/rollups.ts';
 import { refreshCustomerSummary } from '../server/db/summary.ts';
 import { runImport } from '../server/import/run.ts';
 import { TEST_DRIVERS, describeEachDriver, openTestDb } from '../server/testing/db.ts';
 import { loadTinyShop } from '../server/testing/fixtures.ts';
 import { hasSharedData, sharedDataPath } from '../server/testing/sharedData.ts';
 import { fixedClock } from './lib/clock.ts';
+import { aggregateKpi, kpiSource, type KpiScope } from './lib/kpi_sql.ts';
 import { GLOSSARY } from './lib/glossary.ts';
 import { runTool } from './registry.ts';
 
@@ -44,6 +46,7 @@ async function loadShop(db: Db) {
     INSERT INTO tags (name) VALUES ('vip');
     INSERT INTO customer_tags (customer_id, tag_id) SELECT 2, id FROM tags WHERE name = 'vip';`);
   await refreshCustomerSummary(db, 'all');
+  await refreshRollups(db, 'all'); // the tests below run on the rollups wherever kpi_trend would use them
 }
 
 const Q1 = { from: '2024-01-01', to: '2024-03-31' };
@@ -142,6 +145,34 @@ describeEachDriver('kpi_trend', (use) => {
     expect([web.overall.total, web.note]).toEqual([1, null]);
     const none = await run({ metric: 'orders', ...Q1, filters: { channel: 'fax' } });
     expect([none.overall.total, none.note]).toEqual([0, expect.stringContaining('describe_data')]);
+  });
+
+  it('rollups and customer_summary give exactly what the raw orders give, for every metric, filter and group', async () => {
+    const metrics = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
+    const filterSets = [{}, { category: 'Toys' }, { country: 'United Kingdom' }, { channel: 'web' }, { country: 'Spain', category: 'Toys' }];
+    const shapes = [
+      { grain: 'month', window: Q1, prev: { from: '2023-10-01', to: '2023-12-31' } },
+      { grain: 'week', window: { from: '2024-01-10', to: '2024-03-28' }, prev: { from: '2023-10-24', to: '2024-01-09' } },
+      { grain: 'day', window: { from: '2024-03-01', to: '2024-03-31' }, prev: { from: '2024-01-30', to: '2024-02-29' } },
+    ] as const;
+    let checked = 0;
+    for (const metric of metrics) for (const filters of filterSets) for (const groupBy of [undefined, 'country', 'channel', 'category'] as const) {
+      for (const shape of shapes) {
+        const scope: KpiScope = { metric, filters, groupBy, ...shape };
+        const source = kpiSource(scope, true);
+        if (source === 'orders') continue;
+        const sort = (p: Awaited<ReturnType<typeof aggregateKpi>>) =>
+          Object.fromEntries(Object.entries(p).map(([k, rows]) => [k, rows
+            .map((r) => ({ grp: r.grp, bucket: r.bucket, revenue: r.revenue, orders: r.orders, ...(source === 'summary' ? { new_customers: r.new_customers } : {}) }))
+            .sort((a, b) => `${a.grp}|${a.bucket}`.localeCompare(`${b.grp}|${b.bucket}`))]));
+        const fast = sort(await aggregateKpi(use(), scope, source));
+        const raw = sort(await aggregateKpi(use(), scope, 'orders'));
+        expect(fast, `${metric} ${JSON.stringify(filters)} ${groupBy} ${shape.grain} via ${source}`).toEqual(raw);
+        expect(raw.total!.length + raw.byPeriod!.length, 'the comparison must not be vacuous').toBeGreaterThanOrEqual(0);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('rejects bad arguments with a clear message', async () => {

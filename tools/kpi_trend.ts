@@ -4,7 +4,9 @@ import { AppError } from '../server/errors.ts';
 import { addDays, daysBetween } from './lib/clock.ts';
 import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
+import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
+import { rollupsFresh } from '../server/db/rollups.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
 const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
@@ -22,8 +24,6 @@ const GRAIN: Record<Grain, { trunc: string; step: string; months: number; days: 
   quarter: { trunc: 'quarter', step: '3 months', months: 3, days: 0, periods: 8 },
   year: { trunc: 'year', step: '1 year', months: 12, days: 0, periods: 5 },
 };
-/** Order country, else the customer's country (guest orders only have the former). */
-const DIMENSION_SQL: Record<Dimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
 /** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
 const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer']);
 const DEFINITIONS: Record<Metric, MetricName[]> = {
@@ -89,7 +89,6 @@ const output = z.object({
   meta: metaSchema,
 });
 type Args = z.output<typeof input>;
-type Filters = Args['filters'];
 type Series = z.input<typeof series>;
 
 // ---- calendar arithmetic on YYYY-MM-DD (UTC) ----
@@ -120,65 +119,6 @@ function previousWindow(w: { from: string; to: string }, grain: Grain, periods: 
   const whole = periodStart(w.from, grain) === w.from && periodStart(next, grain) === next;
   const from = whole ? shiftPeriods(w.from, grain, -periods) : addDays(w.from, -(daysBetween(w.from, w.to) + 1));
   return { from, to: addDays(w.from, -1) };
-}
-
-// ---- SQL ----
-interface Agg { grp: string; bucket: string | null; revenue: number; orders: number; customers: number; new_customers: number; repeaters: number; identified_revenue: number }
-interface Scope { metric: Metric; grain: Grain; filters: Filters; groupBy?: Dimension; from: string; to: string; byPeriod: boolean }
-
-/**
- * One row per (group, bucket) with the base counts every metric derives from. Units are orders, or (order, category)
- * pairs when a category is involved, with revenue = Σ qualifying line amounts of that category. Customers are counted
- * per bucket first, so "repeat" means two orders within the same bucket.
- */
-function aggregateSql(s: Scope): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const p = (v: unknown) => (params.push(v), `$${params.length}`);
-  const byLine = s.filters.category !== undefined || s.groupBy === 'category';
-  const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
-  const where = [
-    `o.kind = ${p(s.metric === 'returns' ? 'return' : 'order')}`,
-    `o.ordered_at >= ${p(s.from)}::date::timestamp AT TIME ZONE 'UTC'`,
-    `o.ordered_at < (${p(s.to)}::date + 1)::timestamp AT TIME ZONE 'UTC'`,
-  ];
-  if (s.filters.country !== undefined) where.push(`${DIMENSION_SQL.country} = ${p(s.filters.country)}`);
-  if (s.filters.channel !== undefined) where.push(`o.channel = ${p(s.filters.channel)}`);
-  if (s.filters.category !== undefined) where.push(`l.category = ${p(s.filters.category)}`);
-  if (s.filters.tag !== undefined) {
-    where.push(`o.customer_id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p(s.filters.tag)})`);
-  }
-  const grp = s.groupBy ? `coalesce(${DIMENSION_SQL[s.groupBy]}, '(none)')` : `''`;
-  const bucket = s.byPeriod ? `date_trunc('${GRAIN[s.grain].trunc}', o.ordered_at AT TIME ZONE 'UTC')::date` : 'NULL::date';
-  // First order ever (any filter), ties on the timestamp broken by id, so each customer has exactly one.
-  const first =
-    s.metric === 'new_customers'
-      ? `o.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.kind = 'order'
-           AND (e.ordered_at < o.ordered_at OR (e.ordered_at = o.ordered_at AND e.id < o.id)))`
-      : 'false';
-  const revenue = byLine ? 'coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0)' : 'o.revenue';
-  const sql = `
-    WITH units AS (
-      SELECT o.id, o.customer_id, ${bucket} AS bucket, ${grp} AS grp, ${revenue} AS revenue, ${first} AS first
-        FROM orders o
-        ${withCustomer ? 'LEFT JOIN customers c ON c.id = o.customer_id' : ''}
-        ${byLine ? 'JOIN order_lines l ON l.order_id = o.id' : ''}
-       WHERE ${where.join(' AND ')}
-       ${byLine ? 'GROUP BY o.id, 4' : ''}
-    ), per_customer AS (
-      SELECT grp, bucket, customer_id, sum(revenue) AS revenue, count(DISTINCT id) AS orders, bool_or(first) AS first
-        FROM units GROUP BY grp, bucket, customer_id
-    )
-    SELECT grp, bucket, sum(revenue) AS revenue, sum(orders) AS orders, count(customer_id) AS customers,
-           count(customer_id) FILTER (WHERE first) AS new_customers,
-           count(customer_id) FILTER (WHERE orders >= 2) AS repeaters,
-           coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue
-      FROM per_customer GROUP BY grp, bucket`;
-  return { sql, params };
-}
-
-async function aggregate(q: Queryable, s: Scope): Promise<Agg[]> {
-  const { sql, params } = aggregateSql(s);
-  return (await q.query<Agg>(sql, params)).rows;
 }
 
 const money = (x: number) => Math.round(x * 100) / 100;
@@ -259,12 +199,12 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
             `series is over ${MAX_ROWS} points; use a coarser grain, a shorter window or a smaller top`);
         }
         const prevWindow = previousWindow(window, args.grain, periods.length);
-        const base = { metric: args.metric, grain: args.grain, filters: args.filters };
-        const run3 = async (groupBy?: Dimension) => ({
-          byPeriod: await aggregate(q, { ...base, groupBy, ...window, byPeriod: true }),
-          total: await aggregate(q, { ...base, groupBy, ...window, byPeriod: false }),
-          prev: await aggregate(q, { ...base, groupBy, ...prevWindow, byPeriod: false }),
-        });
+        const fresh = await rollupsFresh(q);
+        // Window periods, window total and previous window in one statement, from the cheapest exact source.
+        const run3 = (groupBy?: Dimension): Promise<AggParts> => {
+          const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow };
+          return aggregateKpi(q, scope, kpiSource(scope, fresh));
+        };
         const all = await run3();
         const overall = buildSeries(args.metric, null, periods, all.byPeriod, all.total[0], all.prev[0], prevWindow);
         let groups: Series[] | null = null;
