@@ -7,6 +7,9 @@ export const ERROR_STATUS = {
   conflict: 409,
   unsupported_file: 415,
   db_unavailable: 503,
+  /** The LLM endpoint (or another upstream service) failed or sent something unusable. */
+  upstream_error: 502,
+  upstream_timeout: 504,
   internal: 500,
 } as const;
 

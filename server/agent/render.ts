@@ -1,4 +1,5 @@
-import type { Language, ToolCallRecord } from './types.ts';
+import type { ToolMeta } from '../../tools/types.ts';
+import type { AnswerPayload, ChartSpec, Language, ToolCallRecord } from './types.ts';
 
 /**
  * A plain, always-grounded rendering of tool results: the fallback answer when a planner's text fails the grounding
@@ -98,3 +99,24 @@ function renderRows(key: string, rows: unknown[], language: Language): string {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Window and definitions of the last successful call (the one the answer is mostly about), for the receipt. */
+export function receiptOf(toolCalls: readonly ToolCallRecord[]): Pick<AnswerPayload, 'window' | 'definitions'> {
+  const metas = toolCalls.filter((c) => c.result).map((c) => c.result!.meta as ToolMeta | undefined);
+  const last = metas.at(-1);
+  if (!last) return {};
+  const definitions = Object.assign({}, ...metas.map((m) => m?.definitions ?? {})) as Record<string, string>;
+  return { window: last.window, definitions };
+}
+
+/** A line chart for a kpi_trend result (one series, or one per group); other tools bring their own charts. */
+export function chartFor(toolCalls: readonly ToolCallRecord[]): ChartSpec | undefined {
+  const call = toolCalls.findLast((c) => c.tool === 'kpi_trend' && c.result);
+  if (!call) return undefined;
+  const r = call.result as { metric: string; grain: string; overall: { points: { period: string; value: number }[] }; groups: { group: string | null; points: { period: string; value: number }[] }[] | null };
+  const series = (r.groups ?? [{ group: r.metric, points: r.overall.points }]).map((g) => ({
+    name: g.group ?? r.metric,
+    values: g.points.map((p) => p.value),
+  }));
+  return { type: 'line', title: `${r.metric} by ${r.grain}`, data: { categories: r.overall.points.map((p) => p.period), series } };
+}
