@@ -145,7 +145,13 @@ export function parseTimeRange(text: string, today: string): TimeRange | null {
     const m = lower.match(re);
     if (!m) continue;
     const range = build(m, t);
-    if (range && range.from <= range.to) return range;
+    if (!range || range.from > range.to) continue;
+    // a period that has not ended yet is counted up to today ("in 2011" on 2011-12-10 = 2011-01-01 … 2011-12-10)
+    if (range.to > today && range.from <= today) {
+      const toDateLabel = range.label && !range.label.en.endsWith('to date') ? { en: `${range.label.en} to date`, zh: `${range.label.zh}至今` } : range.label;
+      return { ...range, to: today, label: toDateLabel };
+    }
+    return range;
   }
   return null;
 }
@@ -154,5 +160,6 @@ export function parseTimeRange(text: string, today: string): TimeRange | null {
 export function describeRange(r: Pick<TimeRange, 'from' | 'to' | 'label'>, lang: 'en' | 'zh'): string {
   const days = lang === 'zh' ? `${r.from} 至 ${r.to}` : `${r.from} to ${r.to}`;
   if (!r.label) return r.from === r.to ? r.from : days;
-  return `${r.label[lang]} (${r.from === r.to ? r.from : days})`;
+  const inner = r.from === r.to ? r.from : days;
+  return lang === 'zh' ? `${r.label.zh}（${inner}）` : `${r.label.en} (${inner})`;
 }

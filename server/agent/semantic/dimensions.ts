@@ -26,7 +26,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
     describeKey: 'country',
     aliases: [
       ['united kingdom', 'uk', 'u.k.', 'britain', 'great britain', 'england', '英国'],
-      ['united states', 'usa', 'us', 'u.s.', 'america', 'united states of america', '美国'],
+      ['united states', 'usa', 'u.s.', 'u.s.a.', 'america', 'united states of america', '美国'],
       ['germany', 'deutschland', '德国'],
       ['france', '法国'],
       ['china', 'prc', '中国'],

@@ -1,0 +1,95 @@
+import { formatMonth, formatNumber as n } from '../../format.ts';
+import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
+import { describeRange } from '../time.ts';
+import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+
+/** Answers about behaviour over time: cohort retention and the conversion funnel. */
+
+interface Cell { month: number; customers: number; rate: number; partial: boolean }
+interface CohortResult {
+  cohorts: { cohort: string; size: number; cells: Cell[] }[];
+  average: { month: number; cohorts: number; size: number; rate: number }[];
+  comparison: { month: number; best: { cohort: string; value: number } | null; worst: { cohort: string; value: number } | null } | null;
+}
+
+/** Months of retention named in the answer: 1, 3, 6 and 12 when the data has them. */
+const KEY_MONTHS = [1, 3, 6, 12];
+
+export async function answerCohort(input: HandlerInput): Promise<Draft> {
+  const { lang, slots, caller } = input;
+  const filled: Record<string, unknown> = {};
+  if (slots.time) Object.assign(filled, { 'time.fromMonth': slots.time.from.slice(0, 7), 'time.toMonth': slots.time.to.slice(0, 7) });
+  for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+  const args = buildArgs(ANALYSIS_BY_ID.get('cohort')!, filled);
+  const { result, error } = await caller.call<CohortResult>('cohort_retention', args);
+  if (!result) return failure(lang, 'cohort_retention', error);
+  const definition = t(lang, 'Retention = cohort members (customers by month of first order) who ordered in month k after their first ÷ cohort size.', '留存率＝在首单后第 k 个月下单的同期群成员（按首单月份分组的客户）÷ 同期群人数。');
+  const scope = describeFilters(slots.filter, lang);
+  const base = { ...receipt(result as unknown as Record<string, unknown>), kind: 'answer' as const, followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'New customers by month', '每月新客户数')] };
+  if (result.cohorts.length === 0) {
+    return { ...base, answer: t(lang, `No customers had their first order in the cohort months asked for${scope ? ` (${scope})` : ''}. ${definition}`, `所问月份${scope ? `（${scope}）` : ''}没有首次下单的客户。${definition}`) };
+  }
+  const cellText = (cells: Cell[]) =>
+    cells.filter((c) => KEY_MONTHS.includes(c.month)).map((c) => t(lang, `month ${c.month}: ${n(c.rate, 'percent')}${c.partial ? ' (month under way)' : ''}`, `第${c.month}个月 ${n(c.rate, 'percent')}${c.partial ? '（当月未完）' : ''}`)).join(t(lang, ', ', '，'));
+  if (result.cohorts.length === 1) {
+    const c = result.cohorts[0]!;
+    const retained = cellText(c.cells);
+    return {
+      ...base,
+      answer: t(lang,
+        `The ${formatMonth(c.cohort, 'en')} cohort${scope ? ` (${scope})` : ''} has ${n(c.size, 'count')} customers (first order in that month). Retention: ${retained || 'no later month has begun yet'}. ${definition}`,
+        `${formatMonth(c.cohort, 'zh')}同期群${scope ? `（${scope}）` : ''}共 ${n(c.size, 'count')} 位客户（当月首次下单）。留存：${retained || '尚无后续月份'}。${definition}`),
+      chart: { type: 'line', title: t(lang, `Retention of the ${c.cohort} cohort`, `${c.cohort} 同期群留存`), data: { categories: c.cells.map((x) => String(x.month)), series: [{ name: c.cohort, values: c.cells.map((x) => x.rate) }] } },
+      table: { columns: [t(lang, 'month', '月份'), t(lang, 'customers', '客户数'), t(lang, 'retention', '留存率')], rows: c.cells.map((x) => [x.month, x.customers, x.rate]) },
+    };
+  }
+  const first = result.cohorts[0]!.cohort;
+  const last = result.cohorts.at(-1)!.cohort;
+  const avg = result.average.filter((a) => KEY_MONTHS.includes(a.month)).map((a) => t(lang, `month ${a.month}: ${n(a.rate, 'percent')}`, `第${a.month}个月 ${n(a.rate, 'percent')}`)).join(t(lang, ', ', '，'));
+  const cmp = result.comparison;
+  const bestWorst = cmp?.best && cmp.worst
+    ? t(lang, ` At month ${cmp.month}, the best cohort was ${cmp.best.cohort} (${n(cmp.best.value, 'percent')}) and the weakest ${cmp.worst.cohort} (${n(cmp.worst.value, 'percent')}).`, `第${cmp.month}个月留存最好的是 ${cmp.best.cohort}（${n(cmp.best.value, 'percent')}），最差的是 ${cmp.worst.cohort}（${n(cmp.worst.value, 'percent')}）。`)
+    : '';
+  return {
+    ...base,
+    answer: t(lang,
+      `Cohorts ${first} to ${last}${scope ? ` (${scope})` : ''}: ${n(result.cohorts.length, 'count')} cohorts; average retention weighted by cohort size, ${avg || 'no complete month yet'}.${bestWorst} ${definition}`,
+      `${first} 至 ${last} 的同期群${scope ? `（${scope}）` : ''}：共 ${n(result.cohorts.length, 'count')} 个；按人数加权的平均留存：${avg || '尚无完整月份'}。${bestWorst}${definition}`),
+    chart: { type: 'heatmap', title: t(lang, 'Cohort retention', '同期群留存'), data: { categories: result.cohorts.map((c) => c.cohort), series: result.cohorts.map((c) => ({ name: c.cohort, values: c.cells.map((x) => x.rate) })) } },
+    table: { columns: [t(lang, 'cohort', '同期群'), t(lang, 'size', '人数'), ...KEY_MONTHS.map((m) => t(lang, `month ${m}`, `第${m}月`))], rows: result.cohorts.map((c) => [c.cohort, c.size, ...KEY_MONTHS.map((m) => c.cells.find((x) => x.month === m)?.rate ?? null)]) },
+  };
+}
+
+interface Step { step: number; type: string; users: number; stepConversion: number | null; overallConversion: number | null }
+interface DropOff { from: string; to: string; lost: number; stepConversion: number }
+interface FunnelResult { steps: Step[]; biggestDropOff: DropOff | null; splits: { value: string; steps: Step[]; biggestDropOff: DropOff | null }[] | null; meta: { window: { from: string; to: string } | null } }
+
+export async function answerFunnel(input: HandlerInput): Promise<Draft> {
+  const { lang, slots, caller } = input;
+  const filled: Record<string, unknown> = { groupBy: slots.groupBy };
+  if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to < input.today ? slots.time.to : input.today });
+  const { result, error } = await caller.call<FunnelResult>('funnel_analysis', buildArgs(ANALYSIS_BY_ID.get('funnel')!, filled));
+  if (!result) return failure(lang, 'funnel_analysis', error);
+  const w = result.meta.window;
+  const window = w ? describeRange({ ...w, label: slots.time && slots.time.from === w.from && slots.time.to === w.to ? slots.time.label : null }, lang) : '';
+  const definition = t(lang, 'Conversion = users who reached a step ÷ users who reached the previous step, in order, within the conversion window of their first step.', '转化率＝到达某一步的用户 ÷ 到达上一步的用户（按顺序，且在首步后的转化窗口内）。');
+  const first = result.steps[0]!;
+  const last = result.steps.at(-1)!;
+  const base = { ...receipt(result as unknown as Record<string, unknown>), kind: 'answer' as const, followUps: [t(lang, 'Break the funnel down by channel', '按渠道拆分漏斗'), t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')] };
+  if (first.users === 0) return { ...base, answer: t(lang, `No users started the funnel in ${window}. ${definition}`, `${window}没有用户进入漏斗。${definition}`) };
+  const worst = result.biggestDropOff;
+  const worstText = worst
+    ? t(lang, ` The worst step is ${worst.from} → ${worst.to}: ${n(worst.stepConversion, 'percent')} converted and ${n(worst.lost, 'count')} users were lost.`, `最差的一步是 ${worst.from} → ${worst.to}：转化率 ${n(worst.stepConversion, 'percent')}，流失 ${n(worst.lost, 'count')} 位用户。`)
+    : '';
+  const steps = result.steps.slice(1).map((s) => `${s.type} ${n(s.stepConversion ?? 0, 'percent')}`).join(t(lang, ', ', '，'));
+  const splits = (result.splits ?? []).slice(0, 6).map((s) => `${s.value} ${n(s.steps.at(-1)!.overallConversion ?? 0, 'percent')}`).join(t(lang, '; ', '；'));
+  const splitText = splits ? t(lang, ` Overall conversion by ${slots.groupBy}: ${splits}.`, ` 按${slots.groupBy}的总转化率：${splits}。`) : '';
+  return {
+    ...base,
+    answer: t(lang,
+      `Funnel ${result.steps.map((s) => s.type).join(' → ')} in ${window}: ${n(first.users, 'count')} users entered and ${n(last.users, 'count')} reached ${last.type} (overall conversion ${n(last.overallConversion ?? 0, 'percent')}). Step conversion: ${steps}.${worstText}${splitText} ${definition}`,
+      `${window}的漏斗 ${result.steps.map((s) => s.type).join(' → ')}：${n(first.users, 'count')} 位用户进入，${n(last.users, 'count')} 位到达 ${last.type}（总转化率 ${n(last.overallConversion ?? 0, 'percent')}）。各步转化率：${steps}。${worstText}${splitText}${definition}`),
+    chart: { type: 'funnel', title: t(lang, 'Conversion funnel', '转化漏斗'), data: { categories: result.steps.map((s) => s.type), series: [{ name: t(lang, 'users', '用户数'), values: result.steps.map((s) => s.users) }] } },
+    table: { columns: [t(lang, 'step', '步骤'), t(lang, 'users', '用户数'), t(lang, 'step conversion', '步骤转化率'), t(lang, 'overall conversion', '总转化率')], rows: result.steps.map((s) => [s.type, s.users, s.stepConversion, s.overallConversion]) },
+  };
+}

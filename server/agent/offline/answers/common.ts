@@ -1,0 +1,63 @@
+import type { Role } from '../../../../tools/types.ts';
+import { DIMENSION_BY_ID, type DimensionId } from '../../semantic/index.ts';
+import type { AnswerKind, ChartSpec, Language, TableSpec } from '../../types.ts';
+import type { ToolCaller } from '../calls.ts';
+import type { Slots } from '../parse.ts';
+import type { DataValues } from '../values.ts';
+
+/** What an answer handler gets and gives back; index.ts turns a Draft into the AnswerPayload. */
+export interface HandlerInput {
+  lang: Language;
+  slots: Slots;
+  caller: ToolCaller;
+  values: DataValues;
+  today: string;
+  role: Role;
+}
+
+export interface Draft {
+  kind: AnswerKind;
+  answer: string;
+  chart?: ChartSpec;
+  table?: TableSpec;
+  followUps: string[];
+  window?: { from: string; to: string } | null;
+  definitions?: Record<string, string>;
+}
+
+/** Pick the sentence of the answer's language. */
+export const t = (lang: Language, en: string, zh: string) => (lang === 'zh' ? zh : en);
+
+/** "country Germany, channel web" / "国家 Germany、渠道 web" for the filters in use (empty string when none). */
+export function describeFilters(filter: Slots['filter'], lang: Language): string {
+  const parts = (Object.entries(filter) as [DimensionId, string][])
+    .filter(([, v]) => v !== undefined)
+    .map(([dim, v]) => `${DIMENSION_BY_ID.get(dim)!.names[lang]} ${v}`);
+  return parts.join(lang === 'zh' ? '、' : ', ');
+}
+
+/** The last day a point-in-time analysis (RFM, churn, segments) may use: the window's end, never after today. */
+export function asOfFrom(slots: Slots, today: string): string | undefined {
+  if (!slots.time) return undefined;
+  return slots.time.to < today ? slots.time.to : today;
+}
+
+/** The answer for a failed tool call: what failed, in words, and no numbers. */
+export function failure(lang: Language, tool: string, error: { code: string; message: string } | undefined): Draft {
+  const detail = error?.message ?? 'unknown error';
+  return {
+    kind: 'answer',
+    answer: t(lang, `I could not get this from the data: the ${tool} tool reported "${detail}".`, `无法从数据中得到结果：工具 ${tool} 报告“${detail}”。`),
+    followUps: [],
+  };
+}
+
+/** A tool's receipt: its window and the metric definitions it used. */
+export function receipt(result: Record<string, unknown> | null): Pick<Draft, 'window' | 'definitions'> {
+  const meta = (result?.meta ?? null) as { window?: { from: string; to: string } | null; definitions?: Record<string, string> } | null;
+  return { window: meta?.window ?? null, definitions: meta?.definitions ?? {} };
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}

@@ -1,0 +1,124 @@
+import { formatNumber as n } from '../../format.ts';
+import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
+import { asOfFrom, describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+
+/** Answers about customers as a whole: RFM tier sizes, churn risk and revenue at stake, segment size/profile, CLV. */
+
+interface Tier { tier: string; customers: number; customerShare: number; revenue: number; revenueShare: number }
+interface RfmResult { asOf: string; customers: number; revenue: number; tiers: Tier[] }
+
+const money = (input: HandlerInput, v: number, plus = false) => n(v, 'money', { plus }) + (input.values.currency ? ` ${input.values.currency}` : '');
+
+export async function answerRfm(input: HandlerInput): Promise<Draft> {
+  const { lang, slots, caller } = input;
+  const asOf = asOfFrom(slots, input.today);
+  const { result, error } = await caller.call<RfmResult>('rfm_analysis', asOf ? { asOf } : {});
+  if (!result) return failure(lang, 'rfm_analysis', error);
+  const method = t(lang, 'R, F and M are quintile scores (recency, number of orders, revenue) among customers with orders; the tier comes from R and the average of F and M (docs/metrics.md).', 'R、F、M 为在有订单客户中的五分位得分（最近一次购买、订单数、金额），层级由 R 与 F、M 的平均分决定（见 docs/metrics.md）。');
+  const base = {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer' as const,
+    followUps: [t(lang, 'Profile the Champions tier', '冠军客户的画像'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'Revenue by country last quarter', '上季度各国家收入')],
+    table: {
+      columns: [t(lang, 'tier', '层级'), t(lang, 'customers', '客户数'), t(lang, 'share of customers', '客户占比'), t(lang, 'revenue', '收入'), t(lang, 'share of revenue', '收入占比')],
+      rows: result.tiers.map((r) => [r.tier, r.customers, r.customerShare, r.revenue, r.revenueShare]),
+    },
+    chart: { type: 'pie' as const, title: t(lang, 'Customers per RFM tier', '各 RFM 层级客户数'), data: { categories: result.tiers.map((r) => r.tier), series: [{ name: t(lang, 'customers', '客户数'), values: result.tiers.map((r) => r.customers) }] } },
+  };
+  const asked = slots.filter.rfm_tier ? result.tiers.find((r) => r.tier === slots.filter.rfm_tier) : undefined;
+  if (asked) {
+    return {
+      ...base,
+      answer: t(lang,
+        `As of ${result.asOf}, the ${asked.tier} tier has ${n(asked.customers, 'count')} customers (${n(asked.customerShare, 'percent')} of ${n(result.customers, 'count')} scored customers) with revenue ${money(input, asked.revenue)} (${n(asked.revenueShare, 'percent')} of their revenue). ${method}`,
+        `截至 ${result.asOf}，${asked.tier} 层级有 ${n(asked.customers, 'count')} 位客户（占 ${n(result.customers, 'count')} 位已评分客户的 ${n(asked.customerShare, 'percent')}），收入 ${money(input, asked.revenue)}（占 ${n(asked.revenueShare, 'percent')}）。${method}`),
+    };
+  }
+  const ranked = [...result.tiers].filter((r) => r.customers > 0).sort((a, b) => b.customers - a.customers);
+  const list = ranked.map((r) => `${r.tier} ${n(r.customers, 'count')} (${n(r.customerShare, 'percent')})`).join(t(lang, ', ', '，'));
+  return {
+    ...base,
+    answer: t(lang,
+      `RFM tiers as of ${result.asOf}, over ${n(result.customers, 'count')} customers with orders: ${list}. ${method}`,
+      `截至 ${result.asOf} 的 RFM 分层（共 ${n(result.customers, 'count')} 位有订单客户）：${list}。${method}`),
+  };
+}
+
+interface ChurnResult {
+  asOf: string;
+  thresholds: { ratioThreshold: number; singleOrderDays: number | null; pAliveThreshold: number };
+  counts: { customers: number; inactiveRepeat: number; inactiveSingleOrder: number; lowPAlive: number; atRisk: number };
+  revenueAtStake: { atRisk: number };
+  customers: { name: string | null; country: string | null; lastOrder: string; revenueAtStake: number }[];
+}
+
+export async function answerChurn(input: HandlerInput): Promise<Draft> {
+  const { lang, slots, caller } = input;
+  const asOf = asOfFrom(slots, input.today);
+  const { result, error } = await caller.call<ChurnResult>('churn_risk', { ...(asOf ? { asOf } : {}), limit: 10 });
+  if (!result) return failure(lang, 'churn_risk', error);
+  const th = result.thresholds;
+  const single = th.singleOrderDays === null ? '' : t(lang, `, one-order customers after ${n(th.singleOrderDays, 'count')} days without an order`, `，只下过一单的客户超过 ${n(th.singleOrderDays, 'count')} 天未下单`);
+  const rule = t(lang,
+    `At risk = days since the last order at least ${n(th.ratioThreshold, 'decimal')} times the customer's own average gap${single}, or BG/NBD probability of being active below ${n(th.pAliveThreshold, 'decimal')}. Revenue at stake = each at-risk customer's average yearly revenue so far.`,
+    `流失风险＝距上次下单天数至少为其平均下单间隔的 ${n(th.ratioThreshold, 'decimal')} 倍${single}，或 BG/NBD 存活概率低于 ${n(th.pAliveThreshold, 'decimal')}。风险收入＝每位风险客户迄今的年均收入。`);
+  const c = result.counts;
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `As of ${result.asOf}, ${n(c.atRisk, 'count')} of ${n(c.customers, 'count')} customers are at risk of churning, with ${money(input, result.revenueAtStake.atRisk)} of revenue at stake (inactive repeat customers: ${n(c.inactiveRepeat, 'count')}; inactive one-order customers: ${n(c.inactiveSingleOrder, 'count')}; low probability of being active: ${n(c.lowPAlive, 'count')}). ${rule}`,
+      `截至 ${result.asOf}，${n(c.customers, 'count')} 位客户中有 ${n(c.atRisk, 'count')} 位存在流失风险，风险收入 ${money(input, result.revenueAtStake.atRisk)}（不活跃的复购客户 ${n(c.inactiveRepeat, 'count')} 位；不活跃的单次购买客户 ${n(c.inactiveSingleOrder, 'count')} 位；存活概率低 ${n(c.lowPAlive, 'count')} 位）。${rule}`),
+    chart: { type: 'bar', title: t(lang, 'Customers flagged per rule', '各规则标记的客户数'), data: { categories: [t(lang, 'inactive repeat', '不活跃复购'), t(lang, 'inactive one-order', '不活跃单次'), t(lang, 'low P(alive)', '低存活概率'), t(lang, 'at risk', '风险客户')], series: [{ name: t(lang, 'customers', '客户数'), values: [c.inactiveRepeat, c.inactiveSingleOrder, c.lowPAlive, c.atRisk] }] } },
+    table: { columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'last order', '最近下单'), t(lang, 'revenue at stake', '风险收入')], rows: result.customers.map((r) => [r.name, r.country, r.lastOrder, r.revenueAtStake]) },
+    followUps: [t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？'), t(lang, 'Profile the At Risk tier', 'At Risk 层级的客户画像'), t(lang, 'Cohort retention for the last 12 months', '最近12个月的同期群留存')],
+  };
+}
+
+interface Profile {
+  customers: number; customersWithOrders: number; segmentShare: number; revenue: number; revenueShare: number;
+  persona: { countries: { value: string | null; share: number }[]; mainChannels: { value: string | null; share: number }[]; aov: { group: number | null }; frequency: { group: number | null } };
+}
+
+export async function answerSegment(input: HandlerInput): Promise<Draft> {
+  const { lang, slots, caller } = input;
+  const asOf = asOfFrom(slots, input.today);
+  const filled: Record<string, unknown> = { 'time.to': asOf };
+  for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+  const args = { ...buildArgs(ANALYSIS_BY_ID.get('segment')!, filled), mode: 'profile', sample: 5 };
+  const { result, error } = await caller.call<{ profile: Profile; meta: { asOf: string } }>('customer_segments', args);
+  if (!result) return failure(lang, 'customer_segments', error);
+  const p = result.profile;
+  const who = describeFilters(slots.filter, lang) || t(lang, 'all customers with orders', '所有有订单的客户');
+  const top = (list: { value: string | null; share: number }[]) => list.slice(0, 3).map((v) => `${v.value ?? '?'} ${n(v.share, 'percent')}`).join(t(lang, ', ', '、'));
+  const persona = t(lang,
+    ` Top countries: ${top(p.persona.countries)}; main channels: ${top(p.persona.mainChannels)}; average order value ${p.persona.aov.group === null ? 'n/a' : money(input, p.persona.aov.group)}, orders per customer ${p.persona.frequency.group === null ? 'n/a' : n(p.persona.frequency.group, 'decimal')}.`,
+    `主要国家：${top(p.persona.countries)}；主要渠道：${top(p.persona.mainChannels)}；客单价 ${p.persona.aov.group === null ? '无' : money(input, p.persona.aov.group)}，人均订单 ${p.persona.frequency.group === null ? '无' : n(p.persona.frequency.group, 'decimal')}。`);
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `As of ${result.meta.asOf}, the segment (${who}) has ${n(p.customers, 'count')} customers, ${n(p.segmentShare, 'percent')} of the ${n(p.customersWithOrders, 'count')} customers with orders, and revenue ${money(input, p.revenue)} (${n(p.revenueShare, 'percent')} of identified customers' revenue, all time up to that day).${persona}`,
+      `截至 ${result.meta.asOf}，该客群（${who}）有 ${n(p.customers, 'count')} 位客户，占 ${n(p.customersWithOrders, 'count')} 位有订单客户的 ${n(p.segmentShare, 'percent')}，累计收入 ${money(input, p.revenue)}（占已识别客户收入的 ${n(p.revenueShare, 'percent')}）。${persona}`),
+    table: { columns: [t(lang, 'country', '国家'), t(lang, 'share', '占比')], rows: p.persona.countries.map((c) => [c.value, c.share]) },
+    followUps: [t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')],
+  };
+}
+
+interface ClvResult { calibration: { end: string }; totals: { customers: number; expectedPurchases: number; clv: number }; meta: { args: { horizon: number; unit: string } } }
+
+export async function answerClv(input: HandlerInput): Promise<Draft> {
+  const { lang, caller } = input;
+  const { result, error } = await caller.call<ClvResult>('customer_lifetime_value', { limit: 10 });
+  if (!result) return failure(lang, 'customer_lifetime_value', error);
+  const unit = result.meta.args.unit;
+  const h = `${n(result.meta.args.horizon, 'count')} ${lang === 'zh' ? ({ days: '天', weeks: '周', months: '个月' } as Record<string, string>)[unit] ?? unit : unit}`;
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `Predicted customer lifetime value over the next ${h} (BG/NBD + Gamma-Gamma, history up to ${result.calibration.end}): ${money(input, result.totals.clv)} in total across ${n(result.totals.customers, 'count')} customers, from ${n(result.totals.expectedPurchases, 'decimal')} expected orders. CLV = expected purchases over the horizon × expected average order value.`,
+      `未来 ${h} 的预测客户生命周期价值（BG/NBD + Gamma-Gamma，基于截至 ${result.calibration.end} 的历史）：${n(result.totals.customers, 'count')} 位客户合计 ${money(input, result.totals.clv)}，预计 ${n(result.totals.expectedPurchases, 'decimal')} 笔订单。CLV＝预测期内的预计购买次数 × 预计平均订单价值。`),
+    followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
+  };
+}

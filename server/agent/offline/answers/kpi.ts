@@ -1,0 +1,149 @@
+import { formatNumber, formatMonth } from '../../format.ts';
+import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDef } from '../../semantic/index.ts';
+import type { Language } from '../../types.ts';
+import { daysBetween } from '../../../../tools/lib/clock.ts';
+import { describeRange, type Grain } from '../time.ts';
+import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+
+/** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
+
+interface Point { period: string; value: number }
+interface Series {
+  group: string | null;
+  total: number;
+  points: Point[];
+  previous: { from: string; to: string; value: number; change: number; changePct: number | null };
+  best: Point | null;
+  worst: Point | null;
+}
+interface KpiResult {
+  grain: Grain;
+  window: { from: string; to: string };
+  partialPeriods: string[];
+  overall: Series;
+  groups: Series[] | null;
+  otherGroups: number;
+  note: string | null;
+}
+
+/** Grain for the call: what the user asked for, else one that fits the window and the question. */
+function chooseGrain(input: HandlerInput): Grain {
+  const { slots } = input;
+  if (slots.grain) return slots.grain;
+  const time = slots.time;
+  if (!time) return 'month';
+  const span = daysBetween(time.from, time.to) + 1;
+  if (slots.mode === 'trend') return span <= 62 ? 'day' : span <= 190 && time.grain === 'week' ? 'week' : 'month';
+  if (time.grain === 'day' || time.grain === 'week') return span <= 62 ? time.grain : 'month';
+  return time.grain;
+}
+
+const periodLabel = (p: string, grain: Grain, lang: Language) => (grain === 'month' ? formatMonth(p, lang) : grain === 'year' ? p.slice(0, 4) : p);
+
+export async function answerKpi(input: HandlerInput): Promise<Draft> {
+  const { lang, slots, caller } = input;
+  const metric = METRIC_BY_ID.get(slots.metric ?? 'revenue')!;
+  const grain = chooseGrain(input);
+  const filled: Record<string, unknown> = { metric: metric.toolMetric, grain, groupBy: slots.groupBy === 'month' ? undefined : slots.groupBy, top: slots.top };
+  if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to });
+  for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+  if (slots.groupBy && slots.groupBy !== 'month' && slots.superlative === 'min' && !slots.top) filled.top = 20;
+  const args = buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled);
+  const { result, error } = await caller.call<KpiResult>('kpi_trend', args);
+  if (!result) return failure(lang, 'kpi_trend', error);
+
+  const fmt = (v: number, plus = false) => formatNumber(v, metric.format, { plus }) + (metric.format === 'money' && input.values.currency ? ` ${input.values.currency}` : '');
+  const window = describeRange({ ...result.window, label: slots.time && slots.time.from === result.window.from && slots.time.to === result.window.to ? slots.time.label : null }, lang);
+  const filters = describeFilters(slots.filter, lang);
+  const scope = filters ? t(lang, ` for ${filters}`, `（${filters}）`) : '';
+  const name = metric.names[lang];
+  const Name = lang === 'en' ? name[0]!.toUpperCase() + name.slice(1) : name;
+  const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.`, `口径：${name}＝${metric.definition.zh}。`);
+  const base = { ...receipt(result as unknown as Record<string, unknown>), followUps: followUps(input, metric) };
+
+  if (result.note) {
+    return { ...base, kind: 'answer', answer: t(lang, `No orders match ${window}${scope}, so there is no ${name} to report. ${definition}`, `${window}${scope}没有符合条件的订单，因此没有${name}数据。${definition}`) };
+  }
+
+  if (result.groups && slots.groupBy && slots.groupBy !== 'month') {
+    const dim = DIMENSION_BY_ID.get(slots.groupBy)!;
+    const groups = slots.superlative === 'min' ? [...result.groups].reverse() : result.groups;
+    const shown = groups.slice(0, slots.top ?? 10);
+    const list = shown.map((g) => `${g.group} ${fmt(g.total)}`).join(t(lang, '; ', '；'));
+    const lead = shown[0];
+    const leadSentence = slots.superlative && lead
+      ? t(lang, `${lead.group} had the ${slots.superlative === 'min' ? 'lowest' : 'highest'} ${name}: ${fmt(lead.total)}. `, `${name}${slots.superlative === 'min' ? '最低' : '最高'}的${dim.names.zh}是 ${lead.group}：${fmt(lead.total)}。`)
+      : '';
+    const others = result.otherGroups > 0 ? t(lang, ` (${formatNumber(result.otherGroups, 'count')} more not shown)`, `（另有 ${formatNumber(result.otherGroups, 'count')} 个未列出）`) : '';
+    const caveat = slots.superlative === 'min' && result.otherGroups > 0 ? t(lang, ' Only the largest values were compared.', '仅比较了数值最大的若干项。') : '';
+    return {
+      ...base,
+      kind: 'answer',
+      answer: t(lang, `${leadSentence}${Name} by ${dim.names.en}${scope}, ${window}: ${list}${others}.${caveat} ${definition}`, `${leadSentence}${window}按${dim.names.zh}的${name}${scope}：${list}${others}。${caveat}${definition}`),
+      chart: { type: 'bar', title: t(lang, `${Name} by ${dim.names.en}`, `各${dim.names.zh}${name}`), data: { categories: shown.map((g) => g.group ?? ''), series: [{ name, values: shown.map((g) => g.total) }] } },
+      table: {
+        columns: [dim.names[lang], name, t(lang, 'previous period', '上一周期'), t(lang, 'change %', '变化率')],
+        rows: shown.map((g) => [g.group, g.total, g.previous.value, g.previous.changePct]),
+      },
+    };
+  }
+
+  const o = result.overall;
+  const prevWindow = describeRange({ ...o.previous, label: null }, lang);
+  const pct = o.previous.changePct === null ? '' : ` (${formatNumber(o.previous.changePct, 'percent', { plus: true })})`;
+  const direction = o.previous.change > 0 ? t(lang, 'up', '增长') : o.previous.change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
+  const comparison = t(lang, `The previous period (${prevWindow}) had ${fmt(o.previous.value)}: ${direction}, a change of ${fmt(o.previous.change, true)}${pct}.`, `上一周期（${prevWindow}）为 ${fmt(o.previous.value)}，${direction}，变化 ${fmt(o.previous.change, true)}${pct}。`);
+
+  if (slots.mode === 'trend' || (slots.groupBy === 'month' && o.points.length > 1)) {
+    const g = result.grain;
+    const partial = result.partialPeriods.length ? t(lang, ' Partly covered periods count only their days in the window.', '部分覆盖的周期只计窗口内的天数。') : '';
+    const extremes = o.best && o.worst
+      ? t(lang, ` Highest: ${periodLabel(o.best.period, g, lang)} (${fmt(o.best.value)}); lowest: ${periodLabel(o.worst.period, g, lang)} (${fmt(o.worst.value)}).`, `最高：${periodLabel(o.best.period, g, lang)}（${fmt(o.best.value)}）；最低：${periodLabel(o.worst.period, g, lang)}（${fmt(o.worst.value)}）。`)
+      : '';
+    return {
+      ...base,
+      kind: 'answer',
+      answer: t(lang, `${Name} per ${g}${scope}, ${window}: total ${fmt(o.total)}.${extremes}${partial} ${comparison} ${definition}`, `${window}${scope}按${GRAIN_ZH[g]}的${name}：合计 ${fmt(o.total)}。${extremes}${partial}${comparison}${definition}`),
+      chart: { type: 'line', title: t(lang, `${Name} per ${g}`, `${name}（按${GRAIN_ZH[g]}）`), data: { categories: o.points.map((p) => p.period), series: [{ name, values: o.points.map((p) => p.value) }] } },
+      table: { columns: [t(lang, 'period', '周期'), name], rows: o.points.map((p) => [p.period, p.value]) },
+    };
+  }
+
+  const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
+  return {
+    ...base,
+    kind: 'answer',
+    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}. ${comparison}${yearAgo} ${definition}`, `${window}${scope}的${name}为 ${fmt(o.total)}。${comparison}${yearAgo}${definition}`),
+    chart: {
+      type: 'bar',
+      title: t(lang, `${Name}: this period vs the previous one`, `${name}：本期与上期`),
+      data: { categories: [o.previous.from, result.window.from], series: [{ name, values: [o.previous.value, o.total] }] },
+    },
+  };
+}
+
+const GRAIN_ZH: Record<Grain, string> = { day: '天', week: '周', month: '月', quarter: '季度', year: '年' };
+const shiftYear = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`.replace(/-02-29$/, '-02-28');
+
+/** Same window a year earlier: a second kpi_trend call. Both values are tool output; the difference is not computed. */
+async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string, now: number): Promise<string> {
+  const { lang, caller } = input;
+  const w = { from: shiftYear(String(args.from ?? '')), to: shiftYear(String(args.to ?? '')) };
+  if (!args.from || !args.to) return '';
+  const { result } = await caller.call<KpiResult>('kpi_trend', { ...args, ...w });
+  if (!result) return '';
+  const then = result.overall.total;
+  const word = now > then ? t(lang, 'higher than', '高于') : now < then ? t(lang, 'lower than', '低于') : t(lang, 'the same as', '等于');
+  return t(lang, ` The same window a year earlier (${w.from} to ${w.to}) had ${fmt(then)}, so this period is ${word} a year ago.`, `去年同期（${w.from} 至 ${w.to}）为 ${fmt(then)}，本期${word}去年同期。`);
+}
+
+function followUps(input: HandlerInput, metric: MetricDef): string[] {
+  const { lang, slots } = input;
+  const other = metric.id === 'revenue' ? METRIC_BY_ID.get('orders')! : METRIC_BY_ID.get('revenue')!;
+  const out: string[] = [];
+  if (slots.mode !== 'trend') out.push(t(lang, `Show ${metric.names.en} by month`, `按月看${metric.names.zh}趋势`));
+  if (!slots.groupBy) out.push(t(lang, `Break ${metric.names.en} down by country`, `按国家拆分${metric.names.zh}`));
+  else out.push(t(lang, `Break ${metric.names.en} down by channel`, `按渠道拆分${metric.names.zh}`));
+  out.push(t(lang, `And the ${other.names.en}?`, `那${other.names.zh}呢？`));
+  return out.slice(0, 3);
+}

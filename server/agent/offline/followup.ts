@@ -1,0 +1,76 @@
+import { ANALYSIS_BY_ID, type AnalysisId } from '../semantic/index.ts';
+import type { Turn } from '../types.ts';
+import type { Parsed, Slots } from './parse.ts';
+
+/**
+ * Follow-ups: a question that only changes one thing ("and in Germany?", "那法国呢？", "what about last year?",
+ * "and orders?") reuses the previous turn's intent and slots, replacing the ones it names. The previous turn's slots
+ * travel in payload.state (versioned, offline planner only).
+ */
+export interface PlannerState {
+  v: 1;
+  analysis: AnalysisId;
+  slots: Slots;
+}
+
+export function previousState(conversation: readonly Turn[]): PlannerState | null {
+  for (let i = conversation.length - 1; i >= 0; i--) {
+    const s = conversation[i]!.payload.state as Partial<PlannerState> | undefined;
+    if (s?.v === 1 && s.analysis && s.slots) return s as PlannerState;
+    if (conversation[i]!.payload.kind === 'answer') return null; // an answer without our state: not ours to continue
+  }
+  return null;
+}
+
+/** Slots the question names at all (anything that can change a previous question). */
+function namesSomething(p: Parsed): boolean {
+  const s = p.slots;
+  return Boolean(s.metric || s.time || Object.keys(s.filter).length || s.groupBy || s.top || s.mode || s.grain || s.yearAgo);
+}
+
+/** Whether the previous analysis's tool can take every slot the question names (else it is a new question). */
+function fits(p: Parsed, analysis: AnalysisId): boolean {
+  const def = ANALYSIS_BY_ID.get(analysis)!;
+  const slots = new Set(Object.values(def.args));
+  const s = p.slots;
+  if (s.metric && analysis !== 'kpi') return false;
+  if (s.time && ![...slots].some((x) => x.startsWith('time.'))) return false;
+  if (Object.keys(s.filter).some((dim) => !slots.has(`filter.${dim}`))) return false;
+  if (s.groupBy && !def.groupBy?.[s.groupBy]) return false;
+  return true;
+}
+
+/** Whether the question continues the previous one rather than starting afresh. */
+export function isFollowUp(p: Parsed, prev: PlannerState | null): prev is PlannerState {
+  if (!prev || !namesSomething(p) || !fits(p, prev.analysis)) return false;
+  if (p.analysis && p.analysis !== prev.analysis) return false;
+  return p.followUpCue || (!p.analysis && !p.slots.metric) || (p.analysis === prev.analysis && !p.slots.metric && p.text.length < 40);
+}
+
+export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: AnalysisId; slots: Slots } {
+  const s = p.slots;
+  const base = prev.slots;
+  const filter = { ...base.filter, ...s.filter };
+  let groupBy = s.groupBy ?? base.groupBy;
+  // "and in Germany?" after "revenue by country": the value replaces the breakdown on that dimension
+  if (groupBy && !s.groupBy && s.filter[groupBy as keyof typeof s.filter] !== undefined) groupBy = undefined;
+  if (s.groupBy && filter[s.groupBy as keyof typeof filter] !== undefined && s.filter[s.groupBy as keyof typeof s.filter] === undefined) {
+    delete filter[s.groupBy as keyof typeof filter];
+  }
+  let mode = s.mode ?? base.mode;
+  if (mode === 'breakdown' && !groupBy) mode = 'value';
+  if (s.groupBy && s.groupBy !== 'month') mode = 'breakdown';
+  const slots: Slots = {
+    metric: s.metric ?? base.metric,
+    time: s.time ?? base.time,
+    filter,
+    groupBy,
+    grain: s.grain ?? (s.time ? undefined : base.grain),
+    top: s.top ?? base.top,
+    mode,
+    yearAgo: s.yearAgo,
+    superlative: s.superlative ?? (groupBy ? base.superlative : undefined),
+    query: s.query ?? base.query,
+  };
+  return { analysis: prev.analysis, slots };
+}

@@ -1,0 +1,104 @@
+import type { AnalysisId } from '../semantic/index.ts';
+import type { AnswerPayload, Planner, PlannerContext, Turn } from '../types.ts';
+import { answerCohort, answerFunnel } from './answers/behaviour.ts';
+import { t, type Draft, type HandlerInput } from './answers/common.ts';
+import { answerChurn, answerClv, answerRfm, answerSegment } from './answers/customers.ts';
+import { answerSearch, answerThemes } from './answers/feedback.ts';
+import { answerKpi } from './answers/kpi.ts';
+import { ToolCaller } from './calls.ts';
+import { clarifyQuestion } from './clarify.ts';
+import { isFollowUp, mergeFollowUp, previousState, type PlannerState } from './followup.ts';
+import { parseQuestion, type Slots } from './parse.ts';
+import { outOfScope, refusalFor } from './policy.ts';
+import { detectLanguage } from './text.ts';
+import { EMPTY_VALUES, valuesFromDescribe } from './values.ts';
+
+/**
+ * The offline planner: deterministic, bilingual (en/zh), no model. Question → refusal check → describe_data (the
+ * loaded dimension values, once per question) → intent and slots (parse.ts, from the semantic layer) → follow-up
+ * merge with the previous turn → one clarifying question if something is missing → the analysis's tool(s) through
+ * runTool → an answer built only from the tool results, naming the window and the metric definition, with a chart
+ * and/or table and follow-up suggestions. The grounding check runs after it (ask.ts).
+ */
+const HANDLERS: Record<AnalysisId, (input: HandlerInput) => Promise<Draft>> = {
+  kpi: answerKpi,
+  rfm: answerRfm,
+  churn: answerChurn,
+  cohort: answerCohort,
+  funnel: answerFunnel,
+  feedback_themes: answerThemes,
+  feedback_search: answerSearch,
+  segment: answerSegment,
+  clv: answerClv,
+};
+
+export function createOfflinePlanner(): Planner {
+  return { name: 'offline', ask: (question, conversation, ctx) => ask(question, conversation, ctx) };
+}
+
+async function ask(question: string, conversation: readonly Turn[], ctx: PlannerContext): Promise<AnswerPayload> {
+  const lang = detectLanguage(question);
+  const caller = new ToolCaller(ctx);
+  const finish = (draft: Draft, state?: PlannerState): AnswerPayload => {
+    const payload: AnswerPayload = {
+      question,
+      language: lang,
+      planner: 'offline',
+      kind: draft.kind,
+      toolCalls: caller.calls,
+      answer: draft.answer,
+      ...(draft.chart ? { chart: draft.chart } : {}),
+      ...(draft.table ? { table: draft.table } : {}),
+      followUps: draft.followUps.slice(0, 3),
+      grounded: false, // set by the grounding check (ask.ts → applyGrounding)
+      window: draft.window ?? null,
+      definitions: draft.definitions ?? {},
+      ...(state ? { state: state as unknown as Record<string, unknown> } : {}),
+    };
+    ctx.onEvent?.({ type: 'token', text: payload.answer });
+    return payload;
+  };
+
+  const refusal = refusalFor(question, lang, ctx.tools.role);
+  if (refusal) {
+    ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: [`refuse: ${refusal.reason}`] });
+    return finish({ kind: 'refuse', answer: refusal.text, followUps: examples(lang) });
+  }
+
+  const described = await caller.call('describe_data', { maxValues: 200 });
+  const values = described.result ? valuesFromDescribe(described.result) : EMPTY_VALUES;
+  const today = ctx.tools.clock.today();
+  const parsed = parseQuestion(question, today, values);
+  const prev = previousState(conversation);
+  let analysis: AnalysisId | null = parsed.analysis ?? (parsed.slots.metric ? 'kpi' : null);
+  let slots: Slots = parsed.slots;
+  if (isFollowUp(parsed, prev)) ({ analysis, slots } = mergeFollowUp(parsed, prev));
+
+  const question_ = clarifyQuestion(parsed, analysis, slots, values);
+  if (question_) {
+    ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: ['clarify'] });
+    // keep what was understood, so the answer to the clarifying question can continue it
+    const state = analysis ? { v: 1 as const, analysis, slots } : undefined;
+    return finish({ kind: 'clarify', answer: question_, followUps: examples(lang) }, state);
+  }
+  if (!analysis) {
+    ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: ['refuse: out_of_scope'] });
+    return finish({ kind: 'refuse', answer: outOfScope(lang).text, followUps: examples(lang) });
+  }
+  ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: [`${analysis}: ${describeSlots(slots)}`] });
+  const draft = await HANDLERS[analysis]({ lang, slots, caller, values, today, role: ctx.tools.role });
+  return finish(draft, { v: 1, analysis, slots });
+}
+
+function describeSlots(slots: Slots): string {
+  const parts = Object.entries({ ...slots, time: slots.time && `${slots.time.from}..${slots.time.to}` }).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0));
+  return parts.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+}
+
+function examples(lang: 'en' | 'zh'): string[] {
+  return [
+    t(lang, 'What was revenue last month?', '上个月收入是多少？'),
+    t(lang, 'Revenue by country last quarter', '上季度各国家的收入'),
+    t(lang, 'How many customers are at risk of churning?', '有多少客户有流失风险？'),
+  ];
+}

@@ -1,0 +1,60 @@
+import type { Language } from '../types.ts';
+
+/** Text helpers shared by the offline parser: normalization, language, phrase search that respects word edges. */
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/** Chinese characters anywhere → zh (mixed "GMV 上个月多少" is Chinese); otherwise English. */
+export function detectLanguage(text: string): Language {
+  return CJK.test(text) ? 'zh' : 'en';
+}
+
+/** NFKC (full-width digits and punctuation → ASCII), lower case, curly quotes → straight, single spaces. */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”「」『』]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Where `phrase` occurs in `text`: whole words for Latin phrases, anywhere for phrases with Chinese characters. */
+export function findPhrase(text: string, phrase: string): { index: number; length: number } | null {
+  if (!phrase) return null;
+  if (CJK.test(phrase)) {
+    const index = text.indexOf(phrase);
+    return index < 0 ? null : { index, length: phrase.length };
+  }
+  const m = new RegExp(`(?<![a-z0-9_])${escape(phrase)}(?![a-z0-9_])`).exec(text);
+  return m ? { index: m.index, length: phrase.length } : null;
+}
+
+export function hasAny(text: string, phrases: readonly string[]): boolean {
+  return phrases.some((p) => findPhrase(text, p) !== null);
+}
+
+/** The longest of `phrases` found in text (length 0 when none). */
+export function longestMatch(text: string, phrases: readonly string[]): { phrase: string; index: number } | null {
+  let best: { phrase: string; index: number } | null = null;
+  for (const p of phrases) {
+    const hit = findPhrase(text, p);
+    if (hit && (!best || p.length > best.phrase.length)) best = { phrase: p, index: hit.index };
+  }
+  return best;
+}
+
+/** Blank out a span (same length, so later indexes stay valid) once a slot has consumed it. */
+export function blank(text: string, index: number, length: number): string {
+  return text.slice(0, index) + ' '.repeat(length) + text.slice(index + length);
+}
+
+const EN_NUMBERS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, fifteen: 15, twenty: 20,
+};
+export function englishNumber(word: string): number {
+  return /^\d+$/.test(word) ? Number(word) : EN_NUMBERS[word] ?? NaN;
+}

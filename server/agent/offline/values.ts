@@ -1,0 +1,50 @@
+import { DIMENSIONS, type DimensionId } from '../semantic/index.ts';
+
+/**
+ * Dimension values of the loaded data (from one describe_data call per question), and the phrase table that maps
+ * what people type to them: the values themselves plus the semantic layer's aliases whose group contains a loaded
+ * value. Matching is case-insensitive; the longest phrase wins, so "United Arab Emirates" beats "united".
+ */
+export interface DataValues {
+  country: string[];
+  channel: string[];
+  category: string[];
+  segment: string[];
+  /** The only currency of the orders, when there is exactly one (named beside money amounts). */
+  currency: string | null;
+}
+
+export const EMPTY_VALUES: DataValues = { country: [], channel: [], category: [], segment: [], currency: null };
+
+type ValueList = { value: string; count: number }[];
+export function valuesFromDescribe(result: Record<string, unknown> | null): DataValues {
+  const dims = (result?.dimensions ?? {}) as Record<string, ValueList | undefined>;
+  const list = (key: string) => (dims[key] ?? []).map((v) => v.value).filter((v) => typeof v === 'string' && v.length > 0);
+  const currencies = list('currency');
+  return { country: list('country'), channel: list('channel'), category: list('category'), segment: list('segment'), currency: currencies.length === 1 ? currencies[0]! : null };
+}
+
+export interface ValueMatcher {
+  phrase: string;
+  dim: DimensionId;
+  value: string;
+}
+
+/** Phrases for every loaded value and alias; RFM tier names only when asked for (they are also common words). */
+export function buildMatchers(values: DataValues, opts: { tiers: boolean }): ValueMatcher[] {
+  const out: ValueMatcher[] = [];
+  for (const dim of DIMENSIONS) {
+    if (dim.id === 'rfm_tier' && !opts.tiers) continue;
+    const loaded = dim.describeKey ? values[dim.describeKey] : [...(dim.fixedValues ?? [])];
+    const byLower = new Map(loaded.map((v) => [v.toLowerCase(), v]));
+    for (const v of loaded) out.push({ phrase: v.toLowerCase(), dim: dim.id, value: v });
+    for (const group of dim.aliases) {
+      const value = group.map((a) => byLower.get(a)).find((v) => v !== undefined);
+      if (value) for (const alias of group) out.push({ phrase: alias, dim: dim.id, value });
+    }
+  }
+  const seen = new Set<string>();
+  return out
+    .filter((m) => m.phrase.length > 1 && !seen.has(`${m.dim}|${m.phrase}`) && seen.add(`${m.dim}|${m.phrase}`))
+    .sort((a, b) => b.phrase.length - a.phrase.length);
+}
