@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../server/db/index.ts';
+import { refreshRollups } from '../server/db/rollups.ts';
 import { refreshCustomerSummary } from '../server/db/summary.ts';
 import { runImport } from '../server/import/run.ts';
 import { describeEachDriver } from '../server/testing/db.ts';
 import { hasSharedData, sharedDataPath } from '../server/testing/sharedData.ts';
 import { fixedClock } from './lib/clock.ts';
 import { GLOSSARY } from './lib/glossary.ts';
+import { cellsSource } from './cohort_retention.ts';
 import { runTool } from './registry.ts';
 
 /**
@@ -36,6 +38,7 @@ async function loadShop(db: Db) {
       ('t', 'g1', NULL, 'order', '2024-01-10 10:00Z', 'web', 100);
   `);
   await refreshCustomerSummary(db, 'all');
+  await refreshRollups(db, 'all');
 }
 
 /** Cells as [month, customers, rate, revenue, revenuePerCustomer, partial]. */
@@ -99,6 +102,26 @@ describeEachDriver('cohort_retention', (use) => {
     const april = (await runTool('cohort_retention', { from: '2024-04', to: '2024-05' }, ctx())) as any;
     expect(april.cohorts).toEqual([]); // c8's first order (04-20) is after today
     expect(april.comparison).toBeNull();
+  });
+
+  it('cells from customer_months equal cells from orders', async () => {
+    const cases = [
+      { today: '2024-04-30', args: {} }, // April complete: no order after the as-of day within its month
+      { today: '2024-06-10', args: { from: '2023-12', to: '2024-04', maxMonths: 3 } },
+      { today: '2024-06-10', args: { from: '2024-01', to: '2024-02', filter: { country: 'United Kingdom' }, metric: 'revenue' } },
+    ];
+    for (const { today, args } of cases) {
+      const run = () => runTool('cohort_retention', args, { db: use(), clock: fixedClock(today), role: 'analyst' });
+      expect(await cellsSource(use(), today)).toBe('months');
+      const fromMonths = await run();
+      await use().exec('DELETE FROM rollup_state'); // stale rollups: the tool reads orders
+      expect(await cellsSource(use(), today)).toBe('orders');
+      const fromOrders = await run();
+      await refreshRollups(use(), 'all');
+      expect(fromMonths, `${today} ${JSON.stringify(args)}`).toEqual(fromOrders);
+    }
+    // 2024-04-15: c1 and c8 ordered on 04-20, after the as-of day but inside April, so the month rows cannot be used.
+    expect(await cellsSource(use(), '2024-04-15')).toBe('orders');
   });
 
   it('rejects bad arguments naming the field', async () => {

@@ -3,6 +3,7 @@ import type { Queryable } from '../server/db/index.ts';
 import { addDays } from './lib/clock.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { readOnly } from './lib/readonly.ts';
+import { rollupsFresh } from '../server/db/rollups.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
 /**
@@ -116,8 +117,10 @@ interface CellRow {
 
 /** Bounds are UTC instants built from 'YYYY-MM-DD' strings, so the session time zone never shifts a month. */
 const utc = (param: string) => `(${param}::timestamp AT TIME ZONE 'UTC')`;
-const MONTH_OF = (col: string) =>
-  `(extract(year FROM ${col} AT TIME ZONE 'UTC')::int * 12 + extract(month FROM ${col} AT TIME ZONE 'UTC')::int - 1)`;
+const MONTH_OF = (col: string, utcInstant = true) => {
+  const at = utcInstant ? `${col} AT TIME ZONE 'UTC'` : col; // a timestamptz, or a UTC calendar timestamp already
+  return `(extract(year FROM ${at})::int * 12 + extract(month FROM ${at})::int - 1)`;
+};
 
 /** Cohort members ($1 ≤ first order < $2, optional country $3 and main channel $4). */
 const COHORT_CTE = `
@@ -128,6 +131,21 @@ const COHORT_CTE = `
        AND ($3::text IS NULL OR cu.country = $3) AND ($4::text IS NULL OR s.main_channel = $4)
   )`;
 
+/**
+ * Cells from customer_months (one row per customer and month with orders: ~3 rows per cohort member a year) instead of
+ * all the members' orders. Exact when the rollups are fresh and no order falls between the end of the as-of day and
+ * the end of its month (the table cannot cut a month at a day); otherwise the cells come from orders.
+ */
+export async function cellsSource(q: Queryable, today: string): Promise<'months' | 'orders'> {
+  if (!(await rollupsFresh(q))) return 'orders';
+  const { rows } = await q.query<{ later: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM orders WHERE ordered_at >= ${utc('$1')} AND ordered_at < ${utc('$2')}
+                      AND kind = 'order' AND customer_id IS NOT NULL) AS later`,
+    [addDays(today, 1), monthStart(monthIndex(today.slice(0, 7)) + 1)],
+  );
+  return rows[0]?.later ? 'orders' : 'months';
+}
+
 async function loadCohorts(q: Queryable, args: Args, today: string) {
   const end = [monthStart(monthIndex(args.to) + 1), addDays(today, 1)].sort()[0]!; // no first order after the as-of date
   const params = [monthStart(monthIndex(args.from)), end, args.filter.country ?? null, args.filter.channel ?? null];
@@ -135,17 +153,27 @@ async function loadCohorts(q: Queryable, args: Args, today: string) {
     `${COHORT_CTE} SELECT cohort, count(*)::int AS size FROM c GROUP BY cohort ORDER BY cohort`,
     params,
   );
-  // Orders up to the end of the as-of day only; months after maxMonths are not read.
-  const cells = await q.query<CellRow>(
-    `${COHORT_CTE}
-     SELECT c.cohort, ${MONTH_OF('o.ordered_at')} - c.cohort AS month,
-            count(DISTINCT o.customer_id)::int AS customers, sum(o.revenue) AS revenue
-       FROM c JOIN orders o ON o.customer_id = c.customer_id
-      WHERE o.kind = 'order' AND o.ordered_at < ${utc('$5')}
-        AND o.ordered_at < ${utc('$6')}
-      GROUP BY 1, 2 ORDER BY 1, 2`,
-    [...params, addDays(today, 1), monthStart(monthIndex(args.to) + args.maxMonths + 1)],
-  );
+  const lastMonth = monthStart(monthIndex(args.to) + args.maxMonths + 1); // months after maxMonths are not read
+  const cells = (await cellsSource(q, today)) === 'months'
+    ? await q.query<CellRow>(
+      `${COHORT_CTE}
+       SELECT c.cohort, ${MONTH_OF('m.month::timestamp', false)} - c.cohort AS month, count(*)::int AS customers, sum(m.revenue) AS revenue
+         FROM c JOIN customer_months m ON m.customer_id = c.customer_id
+        WHERE m.month < $5::date AND m.month < $6::date
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [...params, monthStart(monthIndex(today.slice(0, 7)) + 1), lastMonth],
+    )
+    // Orders up to the end of the as-of day only.
+    : await q.query<CellRow>(
+      `${COHORT_CTE}
+       SELECT c.cohort, ${MONTH_OF('o.ordered_at')} - c.cohort AS month,
+              count(DISTINCT o.customer_id)::int AS customers, sum(o.revenue) AS revenue
+         FROM c JOIN orders o ON o.customer_id = c.customer_id
+        WHERE o.kind = 'order' AND o.ordered_at < ${utc('$5')}
+          AND o.ordered_at < ${utc('$6')}
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [...params, addDays(today, 1), lastMonth],
+    );
   return { sizes: sizes.rows, cells: cells.rows };
 }
 
