@@ -12,10 +12,12 @@ import { AppError, isAppError } from './errors.ts';
 import { dataRoutes } from './routes/data.ts';
 import { healthRoutes } from './routes/health.ts';
 import { toolRoutes } from './routes/tools.ts';
+import { askRoutes } from './routes/ask.ts';
+import { llmSettings } from './agent/ask.ts';
 
 export interface AppOptions {
   db: Db;
-  config: Pick<Config, 'LOG_LEVEL' | 'SIGHTLINE_TODAY'>;
+  config: Pick<Config, 'LOG_LEVEL' | 'SIGHTLINE_TODAY' | 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL'>;
   /** Pino options or false; tests pass false to keep output quiet. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -50,5 +52,6 @@ export async function buildApp({ db, config, logger }: AppOptions): Promise<Fast
   await app.register(healthRoutes(db));
   await app.register(dataRoutes(db));
   await app.register(toolRoutes({ db, clock: clockFromConfig(config) }));
+  await app.register(askRoutes({ db, clock: clockFromConfig(config), llm: llmSettings(config) }));
   return app;
 }

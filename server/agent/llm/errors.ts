@@ -13,8 +13,11 @@ export function toAppError(err: unknown, ctx: { signal?: AbortSignal; deadline: 
   if (ctx.deadline.aborted || /timeout|timed out/i.test(text)) {
     return new AppError('upstream_timeout', `the language model did not answer in time (limit ${ctx.totalTimeoutMs / 1000} s per question)`);
   }
-  if (typeof e.status === 'number') {
-    return new AppError('upstream_error', `the language model endpoint answered HTTP ${e.status}: ${firstLine(e.message)}`);
+  // The OpenAI client's APIError has `status`; after LangChain's retries only its message ("500 …") may be left.
+  const status = typeof e.status === 'number' ? e.status : Number(/^([1-5]\d\d) /.exec(e.message ?? '')?.[1] ?? NaN);
+  if (Number.isFinite(status)) {
+    const message = firstLine(e.message).replace(/^\d{3} /, '');
+    return new AppError('upstream_error', `the language model endpoint answered HTTP ${status}: ${message}`);
   }
   return new AppError('upstream_error', `the language model endpoint failed: ${firstLine(e.message)}`);
 }
