@@ -38,7 +38,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'revenue', zh: '收入' },
     synonyms: {
       en: ['revenue', 'sales', 'turnover', 'income', 'gmv', 'takings', 'how much did we sell', 'how much money', 'revenu', 'reveune', 'sales amount'],
-      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', 'gmv', '卖了多少钱', '销量额', '流水'],
+      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '销量额', '流水'],
     },
     format: 'money',
     definition: {

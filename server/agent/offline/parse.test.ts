@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { previousState, isFollowUp, mergeFollowUp } from './followup.ts';
+import { parseQuestion } from './parse.ts';
+import { refusalFor } from './policy.ts';
+import { detectLanguage } from './text.ts';
+import type { DataValues } from './values.ts';
+import type { AnswerPayload } from '../types.ts';
+
+const TODAY = '2011-12-10';
+/** The values describe_data would list for a small shop (demo-like countries, channels, categories, one saved segment). */
+const VALUES: DataValues = {
+  country: ['United Kingdom', 'Germany', 'France', 'EIRE', 'United States', 'China'],
+  channel: ['web', 'mobile_app', 'marketplace', 'store'],
+  category: ['Electronics', 'Home & Kitchen', 'Beauty', 'Toys'],
+  segment: ['VIP Germany'],
+  currency: 'GBP',
+};
+const parse = (q: string) => parseQuestion(q, TODAY, VALUES);
+
+describe('language', () => {
+  it('is Chinese when the question has Chinese characters, else English', () => {
+    expect(detectLanguage('What was revenue last month?')).toBe('en');
+    expect(detectLanguage('上个月的GMV是多少')).toBe('zh');
+    expect(detectLanguage('revenue 上个月')).toBe('zh');
+  });
+});
+
+describe('intent and slots', () => {
+  it('metric, time window and no filters', () => {
+    const p = parse('What was revenue in November 2011?');
+    expect(p.analysis).toBeNull(); // a KPI question: chosen by the metric
+    expect(p.slots.metric).toBe('revenue');
+    expect(p.slots.time).toMatchObject({ from: '2011-11-01', to: '2011-11-30' });
+    expect(p.slots.filter).toEqual({});
+  });
+
+  it('synonyms in both languages, longest first (new customers ≠ customers, AOV ≠ orders)', () => {
+    expect(parse('How much did sales come to last quarter?').slots.metric).toBe('revenue');
+    expect(parse('How many new customers did we get in March?').slots.metric).toBe('new_customers');
+    expect(parse('average order value last month').slots.metric).toBe('aov');
+    expect(parse('上个月的客单价').slots.metric).toBe('aov');
+    expect(parse('去年的新客户有多少').slots.metric).toBe('new_customers');
+    expect(parse('2011年第三季度的营收').slots.metric).toBe('revenue');
+    expect(parse('上个月的订单量').slots.metric).toBe('orders');
+  });
+
+  it('dimension values from the data and aliases (UK, 德国, app, 美妆)', () => {
+    expect(parse('revenue in the UK last month').slots.filter).toEqual({ country: 'United Kingdom' });
+    expect(parse('德国上个月的收入').slots.filter).toEqual({ country: 'Germany' });
+    expect(parse('orders from the mobile app in 2011').slots.filter).toEqual({ channel: 'mobile_app' });
+    expect(parse('美妆品类去年的收入').slots.filter).toEqual({ category: 'Beauty' });
+    expect(parse('revenue in Ireland').slots.filter).toEqual({ country: 'EIRE' });
+    // an alias whose value is not in the data does not resolve
+    expect(parse('revenue in Japan').slots.filter).toEqual({});
+  });
+
+  it('breakdowns, top-N and superlatives', () => {
+    const p = parse('Top 3 countries by revenue last year');
+    expect(p.slots).toMatchObject({ metric: 'revenue', groupBy: 'country', top: 3, mode: 'breakdown', superlative: 'max' });
+    expect(parse('Which channel had the fewest orders?').slots).toMatchObject({ groupBy: 'channel', superlative: 'min', mode: 'breakdown' });
+    expect(parse('2011年第三季度各渠道的收入').slots).toMatchObject({ groupBy: 'channel', mode: 'breakdown', metric: 'revenue' });
+    expect(parse('收入前5的国家').slots).toMatchObject({ groupBy: 'country', top: 5 });
+  });
+
+  it('trend and period-over-period comparison', () => {
+    expect(parse('monthly revenue trend this year').slots).toMatchObject({ mode: 'trend', grain: 'month' });
+    expect(parse('每周订单数走势').slots).toMatchObject({ mode: 'trend', grain: 'week', metric: 'orders' });
+    expect(parse('How did orders change last month compared to the month before?').slots.mode).toBe('compare');
+    expect(parse('上个月收入环比变化').slots.mode).toBe('compare');
+    expect(parse('revenue last month year over year').slots).toMatchObject({ mode: 'compare', yearAgo: true });
+  });
+
+  it('analyses by their phrases', () => {
+    expect(parse('What are the RFM tier sizes?').analysis).toBe('rfm');
+    expect(parse('How many customers are at risk of churning?').analysis).toBe('churn');
+    expect(parse('有多少客户有流失风险？').analysis).toBe('churn');
+    expect(parse('What is the retention of the January 2011 cohort?').analysis).toBe('cohort');
+    expect(parse('2011年1月同期群的留存率').analysis).toBe('cohort');
+    expect(parse('Which funnel step loses the most users?').analysis).toBe('funnel');
+    expect(parse('上个月的转化漏斗').analysis).toBe('funnel');
+    expect(parse('What are customers complaining about this month?').analysis).toBe('feedback_themes');
+    expect(parse('本月客户投诉的主题').analysis).toBe('feedback_themes');
+    expect(parse('Find feedback about late delivery').analysis).toBe('feedback_search');
+    expect(parse('Profile the VIP Germany segment').analysis).toBe('segment');
+    expect(parse('Profile the VIP Germany segment').slots.filter).toEqual({ segment: 'VIP Germany' });
+    expect(parse('德国客户的画像').slots.filter).toEqual({ country: 'Germany' });
+  });
+
+  it('search queries and RFM tiers as slots', () => {
+    expect(parse('Find feedback about late delivery').slots.query).toBe('late delivery');
+    expect(parse('关于物流的反馈').slots.query).toBe('物流');
+    expect(parse('How many Champions do we have?').slots.filter).toEqual({ rfm_tier: 'Champions' });
+  });
+
+  it('follow-up cues and vague questions', () => {
+    expect(parse('and in Germany?').followUpCue).toBe(true);
+    expect(parse('那法国呢？').followUpCue).toBe(true);
+    expect(parse('what about last year?').followUpCue).toBe(true);
+    expect(parse('Revenue in Germany last year').followUpCue).toBe(false);
+    expect(parse('How are we doing?').vague).toBe(true);
+    expect(parse('业绩怎么样').vague).toBe(true);
+  });
+});
+
+describe('follow-ups', () => {
+  const turn = (q: string) => {
+    const p = parse(q);
+    const state = { v: 1, analysis: p.analysis ?? 'kpi', slots: p.slots };
+    return [{ question: q, payload: { kind: 'answer', state } as unknown as AnswerPayload }];
+  };
+
+  it('"and in Germany?" keeps metric and window and replaces the breakdown by the country', () => {
+    const prev = previousState(turn('Revenue by country in November 2011'))!;
+    const p = parse('and in Germany?');
+    expect(isFollowUp(p, prev)).toBe(true);
+    const merged = mergeFollowUp(p, prev);
+    expect(merged.analysis).toBe('kpi');
+    expect(merged.slots).toMatchObject({ metric: 'revenue', filter: { country: 'Germany' }, groupBy: undefined, mode: 'value' });
+    expect(merged.slots.time).toMatchObject({ from: '2011-11-01', to: '2011-11-30' });
+  });
+
+  it('"那法国呢？" replaces the country; "what about last year?" replaces the window', () => {
+    const prev = previousState(turn('德国上个月的订单数'))!;
+    expect(mergeFollowUp(parse('那法国呢？'), prev).slots).toMatchObject({ metric: 'orders', filter: { country: 'France' } });
+    const later = mergeFollowUp(parse('what about last year?'), prev).slots;
+    expect(later).toMatchObject({ metric: 'orders', filter: { country: 'Germany' } });
+    expect(later.time).toMatchObject({ from: '2010-01-01', to: '2010-12-31' });
+  });
+
+  it('a new full question or a slot the previous tool cannot take starts afresh', () => {
+    const prev = previousState(turn('How many customers are at risk of churning?'))!;
+    expect(isFollowUp(parse('Revenue in Germany last year'), prev)).toBe(false);
+    expect(isFollowUp(parse('and in Germany?'), prev)).toBe(false); // churn_risk has no country argument
+    expect(previousState([])).toBeNull();
+  });
+});
+
+describe('refusals', () => {
+  it.each([
+    ["What's the weather in London tomorrow?", 'out_of_scope'],
+    ['明天北京天气怎么样？', 'out_of_scope'],
+    ['Write me a SQL query for revenue by country', 'sql'],
+    ['帮我写一个SQL语句', 'sql'],
+    ['Delete all orders from 2010', 'write'],
+    ['删除所有客户数据', 'write'],
+    ["What is Ann Lee's email address?", 'personal_data'],
+    ['张伟的电话是多少', 'personal_data'],
+  ])('%s → %s', (q, reason) => {
+    expect(refusalFor(q, detectLanguage(q), 'analyst')?.reason).toBe(reason);
+  });
+
+  it('does not refuse ordinary analysis questions that share words with refusals', () => {
+    for (const q of ['Why did revenue drop last month?', 'Where is the biggest drop-off in the funnel?', 'Give me an update on orders this month', 'Revenue in the United Kingdom last year', '上个月收入下降了吗']) {
+      expect(refusalFor(q, detectLanguage(q), 'analyst')).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { describeRange, parseNumber, parseTimeRange } from './time.ts';
+
+// Hand-worked expectations with a fixed today. 2011-12-10 is a Saturday; its ISO week starts Monday 2011-12-05.
+const TODAY = '2011-12-10';
+const range = (q: string, today = TODAY) => {
+  const r = parseTimeRange(q, today);
+  return r && { from: r.from, to: r.to };
+};
+
+describe('parseTimeRange (English)', () => {
+  it.each([
+    ['What was revenue in November 2011?', '2011-11-01', '2011-11-30'],
+    ['in March 2011', '2011-03-01', '2011-03-31'],
+    ['orders in Feb. 2011', '2011-02-01', '2011-02-28'],
+    ['last quarter', '2011-07-01', '2011-09-30'],
+    ['this quarter', '2011-10-01', '2011-12-10'],
+    ['last month', '2011-11-01', '2011-11-30'],
+    ['this month', '2011-12-01', '2011-12-10'],
+    ['last year', '2010-01-01', '2010-12-31'],
+    ['the year before last', '2009-01-01', '2009-12-31'],
+    ['this year', '2011-01-01', '2011-12-10'],
+    ['year to date', '2011-01-01', '2011-12-10'],
+    // rolling windows end yesterday: 90 days = 2011-09-11 … 2011-12-09 (Sep 20 + Oct 31 + Nov 30 + Dec 9 = 90)
+    ['last 90 days', '2011-09-11', '2011-12-09'],
+    ['past 7 days', '2011-12-03', '2011-12-09'],
+    ['last 3 months', '2011-09-01', '2011-11-30'],
+    ['last 12 months', '2010-12-01', '2011-11-30'],
+    ['last 2 weeks', '2011-11-21', '2011-12-04'],
+    ['last week', '2011-11-28', '2011-12-04'],
+    ['yesterday', '2011-12-09', '2011-12-09'],
+    ['Q3 2011', '2011-07-01', '2011-09-30'],
+    ['2011 Q1', '2011-01-01', '2011-03-31'],
+    ['the third quarter of 2011', '2011-07-01', '2011-09-30'],
+    ['from 2011-01-05 to 2011-02-01', '2011-01-05', '2011-02-01'],
+    ['in 2010', '2010-01-01', '2010-12-31'],
+    // a month without a year is the latest that has begun; a year not over yet ends today
+    ['in March', '2011-03-01', '2011-03-31'],
+    ['in 2011', '2011-01-01', '2011-12-10'],
+    ['2011-11', '2011-11-01', '2011-11-30'],
+  ])('%s', (q, from, to) => {
+    expect(range(q)).toEqual({ from, to });
+  });
+
+  it('January of a leap year and the year boundary', () => {
+    expect(range('last month', '2012-01-15')).toEqual({ from: '2011-12-01', to: '2011-12-31' });
+    expect(range('last quarter', '2012-02-01')).toEqual({ from: '2011-10-01', to: '2011-12-31' });
+    expect(range('february 2012', '2012-06-01')).toEqual({ from: '2012-02-01', to: '2012-02-29' });
+    expect(range('in december', '2012-03-01')).toEqual({ from: '2011-12-01', to: '2011-12-31' });
+  });
+
+  it('finds nothing where there is no time expression, and does not read month names inside words', () => {
+    expect(parseTimeRange('top 5 countries by revenue', TODAY)).toBeNull();
+    expect(parseTimeRange('customer summary', TODAY)).toBeNull();
+    expect(parseTimeRange('may I see the funnel', TODAY)).toBeNull();
+  });
+});
+
+describe('parseTimeRange (Chinese)', () => {
+  it.each([
+    ['上个月的收入', '2011-11-01', '2011-11-30'],
+    ['上月', '2011-11-01', '2011-11-30'],
+    ['本月', '2011-12-01', '2011-12-10'],
+    ['2011年第三季度', '2011-07-01', '2011-09-30'],
+    ['2011年第3季度', '2011-07-01', '2011-09-30'],
+    ['2011年Q2', '2011-04-01', '2011-06-30'],
+    ['过去90天', '2011-09-11', '2011-12-09'],
+    ['最近30天', '2011-11-10', '2011-12-09'],
+    ['近三个月', '2011-09-01', '2011-11-30'],
+    ['去年', '2010-01-01', '2010-12-31'],
+    ['前年', '2009-01-01', '2009-12-31'],
+    ['今年', '2011-01-01', '2011-12-10'],
+    ['上季度', '2011-07-01', '2011-09-30'],
+    ['上个季度', '2011-07-01', '2011-09-30'],
+    ['2011年11月', '2011-11-01', '2011-11-30'],
+    ['2011年三月', '2011-03-01', '2011-03-31'],
+    ['十一月的订单', '2011-11-01', '2011-11-30'],
+    ['上周', '2011-11-28', '2011-12-04'],
+    ['昨天', '2011-12-09', '2011-12-09'],
+    ['2010年', '2010-01-01', '2010-12-31'],
+  ])('%s', (q, from, to) => {
+    expect(range(q)).toEqual({ from, to });
+  });
+});
+
+describe('labels and numbers', () => {
+  it('labels calendar periods in both languages and names rolling windows by their days', () => {
+    const nov = parseTimeRange('上个月', TODAY)!;
+    expect(nov.label).toEqual({ en: 'November 2011', zh: '2011年11月' });
+    expect(describeRange(nov, 'en')).toBe('November 2011 (2011-11-01 to 2011-11-30)');
+    expect(describeRange(nov, 'zh')).toBe('2011年11月（2011-11-01 至 2011-11-30）');
+    const q = parseTimeRange('this quarter', TODAY)!;
+    expect(q.label).toEqual({ en: 'Q4 2011 to date', zh: '2011年第4季度至今' });
+    const rolling = parseTimeRange('last 90 days', TODAY)!;
+    expect(rolling.label).toBeNull();
+    expect(describeRange(rolling, 'en')).toBe('2011-09-11 to 2011-12-09');
+  });
+
+  it('reads Chinese numerals', () => {
+    expect([parseNumber('三'), parseNumber('十'), parseNumber('十一'), parseNumber('二十'), parseNumber('九十'), parseNumber('90')]).toEqual([3, 10, 11, 20, 90, 90]);
+  });
+});
