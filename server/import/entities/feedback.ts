@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { loadConfig } from '../../config.ts';
 import { copyText } from '../../db/copy.ts';
+import { embedImportedIn } from '../../feedback/lifecycle.ts';
 import { FieldError, blankToNull, detectLanguage, normalizeId, parseNumber, parseTimestamp } from '../normalize.ts';
 import { collectRows, customerRefOf, occurrenceKey, resolveRefs, type CustomerRef, type EntityImporter } from './common.ts';
 
@@ -79,10 +81,12 @@ export const feedbackImporter: EntityImporter<FeedbackRow, Map<string, number>> 
       [ctx.source, ctx.startedAt],
     );
     const counts = { inserted: inserted.rowCount, updated: updated.rowCount };
+    // New and edited rows get their vector in the same transaction, so search never sees a row without one.
+    const { embedded } = await embedImportedIn(tx, loadConfig());
     return {
       ...counts,
       unchanged: rows.length - counts.inserted - counts.updated,
-      details: { customers_created: refs.created, customers_merged: refs.merged },
+      details: { customers_created: refs.created, customers_merged: refs.merged, embedded },
     };
   },
 };
