@@ -9,10 +9,11 @@ import { funnelAnalysis } from './funnel_analysis.ts';
 import { journeyPaths } from './journey_paths.ts';
 import { kpiTrend } from './kpi_trend.ts';
 import { rfmAnalysis } from './rfm_analysis.ts';
+import { searchFeedback } from './search_feedback.ts';
 import type { Tool, ToolContext, ToolFactory } from './types.ts';
 
 /** Every tool, in the order they are listed to the model. Adding a tool = one file + one line here. */
-export const TOOL_FACTORIES: readonly ToolFactory[] = [describeData, customerLifetimeValue, churnRisk, rfmAnalysis, cohortRetention, funnelAnalysis, journeyPaths, kpiTrend, customerSegments];
+export const TOOL_FACTORIES: readonly ToolFactory[] = [describeData, customerLifetimeValue, churnRisk, rfmAnalysis, cohortRetention, funnelAnalysis, journeyPaths, kpiTrend, customerSegments, searchFeedback];
 
 export function createTools(ctx: ToolContext): Map<string, Tool> {
   return new Map(TOOL_FACTORIES.map((factory) => factory(ctx)).map((tool) => [tool.name, tool]));
