@@ -105,6 +105,34 @@ program
   });
 
 program
+  .command('reembed')
+  .description('switch the feedback embedder (or refit the local one) and re-embed all feedback; rebuilds the HNSW index')
+  .option('--model <kind>', 'local (default unless EMBEDDINGS_BASE_URL is set) or openai (EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL)')
+  .action(async (opts: { model?: string }) => {
+    const { reembedCommand } = await import('./feedback.ts');
+    await withDb(async (db, config) => console.log(await reembedCommand(db, config, opts)));
+  });
+
+const themes = program.command('themes').description('feedback themes (clusters with stable ids)');
+themes
+  .command('refresh')
+  .description('recompute the feedback themes (k automatic unless --k); matched themes keep their ids')
+  .option('--k <n>', 'number of themes', positiveInt('--k'))
+  .option('--force', 'recompute even if the feedback did not change')
+  .action(async (opts: { k?: number; force?: boolean }) => {
+    const { themesRefreshCommand } = await import('./feedback.ts');
+    await withDb(async (db, config) => console.log(await themesRefreshCommand(db, config, opts)));
+  });
+themes
+  .command('assignments')
+  .description('print feedback_id,external_id,label,theme_id for every feedback row (latest theme run)')
+  .option('--format <format>', 'csv or json', 'csv')
+  .action(async (opts: { format: string }) => {
+    const { themesAssignmentsCommand } = await import('./feedback.ts');
+    await withDb(async (db) => console.log(await themesAssignmentsCommand(db, opts)));
+  });
+
+program
   .command('bench')
   .description('benchmark every tool on a generated shop (PGlite, Postgres, DuckDB as reference); writes docs/benchmarks.md')
   .option('--customers <n>', 'customers', positiveInt('--customers'), 100_000)
