@@ -5,6 +5,7 @@ import { cohortRetention } from './cohort_retention.ts';
 import { customerLifetimeValue } from './customer_lifetime_value.ts';
 import { customerSegments } from './customer_segments.ts';
 import { describeData } from './describe_data.ts';
+import { feedbackThemes } from './feedback_themes.ts';
 import { funnelAnalysis } from './funnel_analysis.ts';
 import { journeyPaths } from './journey_paths.ts';
 import { kpiTrend } from './kpi_trend.ts';
@@ -13,7 +14,7 @@ import { searchFeedback } from './search_feedback.ts';
 import type { Tool, ToolContext, ToolFactory } from './types.ts';
 
 /** Every tool, in the order they are listed to the model. Adding a tool = one file + one line here. */
-export const TOOL_FACTORIES: readonly ToolFactory[] = [describeData, customerLifetimeValue, churnRisk, rfmAnalysis, cohortRetention, funnelAnalysis, journeyPaths, kpiTrend, customerSegments, searchFeedback];
+export const TOOL_FACTORIES: readonly ToolFactory[] = [describeData, customerLifetimeValue, churnRisk, rfmAnalysis, cohortRetention, funnelAnalysis, journeyPaths, kpiTrend, customerSegments, searchFeedback, feedbackThemes];
 
 export function createTools(ctx: ToolContext): Map<string, Tool> {
   return new Map(TOOL_FACTORIES.map((factory) => factory(ctx)).map((tool) => [tool.name, tool]));
