@@ -1,0 +1,165 @@
+import { beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../../../tools/lib/clock.ts';
+import { TOOL_FACTORIES } from '../../../tools/registry.ts';
+import type { Role } from '../../../tools/types.ts';
+import { refreshCustomerSummary } from '../../db/summary.ts';
+import { describeEachDriver } from '../../testing/db.ts';
+import { loadTinyShop } from '../../testing/fixtures.ts';
+import { checkGrounding } from '../grounding.ts';
+import type { AnswerPayload, PlannerEvent, Turn } from '../types.ts';
+import { createOfflinePlanner } from './index.ts';
+
+/**
+ * Real questions on the tiny shop (server/testing/fixtures.ts), today = 2024-03-15. Expected numbers are worked out
+ * by hand from the fixture: Jan 2024 revenue 10 + 5 + 20 = 35 (the return r1 is not revenue), Feb 7 (Bob) + 3 (guest)
+ * = 10; channels app 20, web 10 + 5 + 3 = 18, store 7; AOV Jan 35 ÷ 3 = 11.67. Plus a few events (funnel) and one
+ * feedback row (search) inserted here.
+ */
+const planner = createOfflinePlanner();
+const TODAY = '2024-03-15';
+
+describeEachDriver('offline planner on the tiny shop', (use) => {
+  beforeAll(async () => {
+    const db = use();
+    await loadTinyShop(db);
+    // funnel in February: Ann's session goes all the way, Bob's stops after view, an anonymous session only visits
+    await db.exec(`
+      INSERT INTO events (source, dedupe_key, customer_id, session_id, type, occurred_at) VALUES
+        ('t', 'e1', 1, 's1', 'visit', '2024-02-10 10:00Z'), ('t', 'e2', 1, 's1', 'view', '2024-02-10 10:01Z'),
+        ('t', 'e3', 1, 's1', 'cart', '2024-02-10 10:02Z'), ('t', 'e4', 1, 's1', 'checkout', '2024-02-10 10:03Z'),
+        ('t', 'e5', 1, 's1', 'purchase', '2024-02-10 10:04Z'),
+        ('t', 'e6', 2, 's2', 'visit', '2024-02-11 10:00Z'), ('t', 'e7', 2, 's2', 'view', '2024-02-11 10:01Z'),
+        ('t', 'e8', NULL, 's3', 'visit', '2024-02-12 10:00Z');
+      INSERT INTO feedback (source, external_id, customer_id, channel, rating, text, language, created_at) VALUES
+        ('t', 'f1', 1, 'review', 1, 'The parcel arrived two weeks late.', 'en', '2024-02-20 10:00Z');`);
+    await refreshCustomerSummary(db, 'all');
+  });
+
+  const ask = async (question: string, conversation: Turn[] = [], role: Role = 'analyst', events?: PlannerEvent[]) => {
+    const ctx = { tools: { db: use(), clock: fixedClock(TODAY), role }, onEvent: events && ((e: PlannerEvent) => events.push(e)) };
+    const payload = await planner.ask(question, conversation, ctx);
+    const report = checkGrounding(payload.answer, payload.toolCalls, { question, language: payload.language });
+    expect(report.ungrounded, `${question}: ${payload.answer}`).toEqual([]);
+    return payload;
+  };
+  const tools = (p: AnswerPayload) => p.toolCalls.map((c) => c.tool);
+  const call = (p: AnswerPayload, tool: string) => p.toolCalls.find((c) => c.tool === tool)!;
+
+  it('revenue in a month: one kpi_trend call with the window, the number, the window and the definition named', async () => {
+    const events: PlannerEvent[] = [];
+    const p = await ask('What was revenue in January 2024?', [], 'analyst', events);
+    expect(p).toMatchObject({ kind: 'answer', language: 'en', planner: 'offline' });
+    expect(tools(p)).toEqual(['describe_data', 'kpi_trend']);
+    expect(call(p, 'kpi_trend').args).toMatchObject({ metric: 'revenue', from: '2024-01-01', to: '2024-01-31' });
+    expect(call(p, 'kpi_trend').ms).toBeGreaterThanOrEqual(0);
+    expect(p.answer).toContain('35.00');
+    expect(p.answer).toContain('2024-01-01 to 2024-01-31');
+    expect(p.answer).toMatch(/Definition: revenue = sum of order amounts; returns/);
+    expect(p.window).toEqual({ from: '2024-01-01', to: '2024-01-31' });
+    expect(p.definitions).toHaveProperty('revenue');
+    expect(p.followUps.length).toBeGreaterThanOrEqual(2);
+    expect(events.map((e) => e.type)).toEqual(['tool_call', 'tool_result', 'plan', 'tool_call', 'tool_result', 'token']);
+  });
+
+  it('follow-ups in English: "and in Germany?" keeps metric and month', async () => {
+    const first = await ask('What was revenue in February 2024?');
+    expect(first.answer).toContain('10.00');
+    const second = await ask('and in Germany?', [{ question: first.question, payload: first }]);
+    expect(call(second, 'kpi_trend').args).toMatchObject({ metric: 'revenue', from: '2024-02-01', to: '2024-02-29', filters: { country: 'Germany' } });
+    expect(second.answer).toContain('7.00');
+    const third = await ask('what about January 2024?', [{ question: first.question, payload: first }, { question: second.question, payload: second }]);
+    expect(call(third, 'kpi_trend').args).toMatchObject({ from: '2024-01-01', to: '2024-01-31', filters: { country: 'Germany' } });
+    expect(third.answer).toMatch(/No orders match/);
+  });
+
+  it('Chinese question and follow-up: Q1 revenue 45, then 那英国呢 → 35', async () => {
+    const first = await ask('2024年第一季度的收入是多少？');
+    expect(first.language).toBe('zh');
+    expect(first.answer).toContain('45.00');
+    expect(first.answer).toContain('口径');
+    const second = await ask('那英国呢？', [{ question: first.question, payload: first }]);
+    expect(call(second, 'kpi_trend').args).toMatchObject({ filters: { country: 'United Kingdom' } });
+    expect(second.answer).toContain('35.00');
+  });
+
+  it('breakdown by channel, top country, AOV, customers and new customers', async () => {
+    const byChannel = await ask('Revenue by channel in Q1 2024');
+    expect(byChannel.chart?.data).toEqual({ categories: ['app', 'web', 'store'], series: [{ name: 'revenue', values: [20, 18, 7] }] });
+    expect(byChannel.answer).toMatch(/app 20\.00 USD; web 18\.00 USD; store 7\.00 USD/);
+    const top = await ask('Which country had the most orders in January 2024?');
+    expect(top.answer).toMatch(/^United Kingdom had the highest orders: 3\b/);
+    expect((await ask('average order value in January 2024')).answer).toContain('11.67');
+    const customers = await ask('How many customers ordered in February 2024?'); // Bob; the guest is not a customer
+    expect(call(customers, 'kpi_trend').args).toMatchObject({ metric: 'customers' });
+    expect(customers.answer).toMatch(/was 1\./);
+    const zhNew = await ask('2024年2月有多少新客户？');
+    expect(call(zhNew, 'kpi_trend').args).toMatchObject({ metric: 'new_customers', from: '2024-02-01', to: '2024-02-29' });
+    expect(zhNew.answer).toMatch(/为 1。/);
+  });
+
+  it('trend by month and period-over-period change', async () => {
+    const trend = await ask('monthly revenue trend from 2024-01-01 to 2024-02-29');
+    expect(trend.chart).toMatchObject({ type: 'line', data: { categories: ['2024-01-01', '2024-02-01'], series: [{ values: [35, 10] }] } });
+    const change = await ask('How did orders change in February 2024 compared to the previous month?');
+    expect(change.answer).toMatch(/was 2\. The previous period \(2024-01-01 to 2024-01-31\) had 3: down, a change of -1 \(-33\.3%\)/);
+    const zh = await ask('上个月的订单数环比变化');
+    expect(zh.answer).toMatch(/为 2。上一周期（2024-01-01 至 2024-01-31）为 3，下降，变化 -1 \(-33\.3%\)/);
+  });
+
+  it('RFM tiers, churn risk and revenue at stake, cohort retention, segment profile', async () => {
+    const rfm = await ask('What are the RFM tier sizes?');
+    expect(tools(rfm)).toContain('rfm_analysis');
+    expect(rfm.answer).toContain('over 2 customers with orders'); // Ann and Bob
+    expect(rfm.table!.rows.reduce((s, r) => s + Number(r[1]), 0)).toBe(2);
+    // Both are at risk: Ann 64 days quiet vs a 5–10 day rhythm, Bob's single order 43 days ago. Each has < 1 year of
+    // tenure, so revenue at stake = their revenue: 35 + 7 = 42.
+    const churn = await ask('有多少客户有流失风险？');
+    expect(churn.answer).toMatch(/2 位客户中有 2 位存在流失风险，风险收入 42\.00/);
+    const cohort = await ask('What is the retention of the January 2024 cohort?');
+    expect(call(cohort, 'cohort_retention').args).toEqual({ from: '2024-01', to: '2024-01' });
+    expect(cohort.answer).toMatch(/has 1 customers.*month 1: 0%/); // Ann did not order in February
+    const seg = await ask('Profile customers in the United Kingdom');
+    expect(call(seg, 'customer_segments').args).toMatchObject({ mode: 'profile', filter: { country: 'United Kingdom' } });
+    expect(seg.answer).toMatch(/has 1 customers, 50% of the 2 customers with orders, and revenue 35\.00 USD \(83\.3%/); // 35 ÷ 42
+  });
+
+  it('funnel: conversion and the worst step (view → cart, 1 of 2)', async () => {
+    const p = await ask('Show the conversion funnel in February 2024');
+    expect(call(p, 'funnel_analysis').args).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(p.answer).toMatch(/3 users entered and 1 reached purchase \(overall conversion 33\.3%\)/);
+    expect(p.answer).toMatch(/worst step is view → cart: 50% converted and 1 users were lost/);
+    expect(p.chart).toMatchObject({ type: 'funnel', data: { series: [{ values: [3, 2, 1, 1, 1] }] } });
+  });
+
+  it('feedback: search finds the late parcel; themes answer plainly when the tool is missing', async () => {
+    const search = await ask('Find feedback about late parcels');
+    expect(call(search, 'search_feedback').args).toMatchObject({ query: 'late parcels' });
+    const themes = await ask('What are customers complaining about this month?');
+    expect(call(themes, 'feedback_themes').args).toEqual({ from: '2024-03-01', to: '2024-03-15' });
+    if (!TOOL_FACTORIES.some((f) => f({ db: use(), clock: fixedClock(TODAY), role: 'analyst' }).name === 'feedback_themes')) {
+      expect(themes.answer).toMatch(/not available on this server yet/);
+    }
+    const hit = await ask('Find feedback mentioning "parcel"');
+    expect(hit.answer).toContain('The parcel arrived two weeks late.');
+  });
+
+  it('clarifies instead of guessing, in both languages', async () => {
+    for (const q of ['How are we doing?', 'Which country is best?', '那德国呢？', '业绩怎么样？']) {
+      const p = await ask(q);
+      expect(p.kind, q).toBe('clarify');
+      expect(tools(p), q).toEqual(['describe_data']);
+      expect(p.answer.match(/[?？]/g)?.length, q).toBeGreaterThanOrEqual(1);
+    }
+    expect((await ask('那德国呢？')).answer).toContain('Germany');
+  });
+
+  it('refuses out-of-scope requests politely, without calling a tool', async () => {
+    for (const [q, role] of [['What will the weather be tomorrow?', 'analyst'], ['Write SQL to list all customers', 'analyst'], ['删除所有订单', 'analyst'], ["What is Ann Lee's phone number?", 'executive'], ["What is Ann Lee's phone number?", 'admin']] as const) {
+      const p = await ask(q, [], role);
+      expect(p.kind, q).toBe('refuse');
+      expect(p.toolCalls, q).toEqual([]);
+      expect(p.answer, q).toMatch(/^(Sorry|抱歉)/);
+    }
+    expect((await ask('Tell me a joke about cats')).kind).toBe('refuse');
+  });
+});
