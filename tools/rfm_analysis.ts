@@ -83,86 +83,100 @@ const METHOD =
   'highest). Tier = grid[R][round((F + M) / 2)]; the tier grid is in docs/metrics.md (RFM scores and tiers).';
 
 /**
- * customer_summary is exact for any as-of on or after the last order day (UTC) — provided it is current. Its latest
- * last_order_at must match the latest identified order; otherwise (not refreshed yet) we scan orders instead.
+ * customer_summary is exact for any as-of on or after the last order day (UTC) — provided it is current: the latest
+ * identified order must be the summary's latest last_order_at. Checked with index probes only (orders_ordered_at_idx,
+ * customer_summary_last_order_idx) instead of a max() over all identified orders: no identified order after the
+ * summary's latest, and one exactly at it. Otherwise (not refreshed yet) we scan orders instead.
  */
 async function chooseSource(q: Queryable, asOf: string): Promise<RfmSource> {
   const { rows } = await q.query<{ last: string | null; fresh: boolean }>(
-    `SELECT (max(ordered_at) AT TIME ZONE 'UTC')::date AS last,
-            max(ordered_at) FILTER (WHERE customer_id IS NOT NULL)
-              IS NOT DISTINCT FROM (SELECT max(last_order_at) FROM customer_summary) AS fresh
-       FROM orders WHERE kind = 'order'`,
+    `WITH s AS (SELECT max(last_order_at) AS at FROM customer_summary)
+     SELECT (SELECT (max(ordered_at) AT TIME ZONE 'UTC')::date FROM orders WHERE kind = 'order') AS last,
+            NOT EXISTS (SELECT 1 FROM orders o, s WHERE o.kind = 'order' AND o.customer_id IS NOT NULL
+                           AND o.ordered_at > coalesce(s.at, '-infinity'))
+            AND (SELECT s.at IS NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.ordered_at = s.at AND o.kind = 'order'
+                                                   AND o.customer_id IS NOT NULL) FROM s) AS fresh`,
   );
   const { last = null, fresh = true } = rows[0] ?? {};
   return last === null || (asOf >= last && fresh) ? 'summary' : 'orders';
 }
 
-async function tierStats(q: Queryable, sql: string, asOf: string) {
-  const { rows } = await q.query<{ tier: string; customers: number; revenue: number; rec: number; freq: number; mon: number }>(
-    `WITH rfm AS (${sql})
-     SELECT tier, count(*) AS customers, coalesce(sum(monetary), 0) AS revenue, avg(recency_days) AS rec,
-            avg(frequency) AS freq, avg(monetary) AS mon
-       FROM rfm GROUP BY tier`,
-    [asOf],
+type Dim = 'r' | 'f' | 'm';
+interface StatRow {
+  kind: 'tier' | Dim | 'row'; tier: string | null; score: number | null; customers: number; revenue: number | null;
+  rec: number | null; freq: number | null; mon: number | null; min: number | null; max: number | null; item: ListedRow | null;
+}
+interface ListedRow {
+  customer_id: number; name: string | null; email: string | null; country: string | null;
+  r: number; f: number; m: number; recency_days: number; frequency: number; monetary: number;
+}
+
+/**
+ * Tier sizes, score distributions and the listed tier's customers in ONE statement: the RFM scores (three window
+ * sorts over every scored customer) are computed once and read three times. $2 = tier to list (NULL: none), $3 = limit.
+ */
+async function rfmStats(q: Queryable, sql: string, asOf: string, tier: string | null, limit: number): Promise<StatRow[]> {
+  const { rows } = await q.query<StatRow>(
+    `WITH rfm AS MATERIALIZED (${sql}),
+     listed AS (
+       SELECT rfm.customer_id, c.name, c.email, c.country, rfm.r, rfm.f, rfm.m, rfm.recency_days, rfm.frequency, rfm.monetary
+         FROM rfm JOIN customers c ON c.id = rfm.customer_id
+        WHERE rfm.tier = $2 ORDER BY rfm.monetary DESC, rfm.customer_id LIMIT $3)
+     SELECT 'tier' AS kind, tier, NULL::int AS score, count(*) AS customers, coalesce(sum(monetary), 0) AS revenue,
+            avg(recency_days) AS rec, avg(frequency) AS freq, avg(monetary) AS mon, NULL::numeric AS min, NULL::numeric AS max,
+            NULL::json AS item
+       FROM rfm GROUP BY tier
+     UNION ALL SELECT 'r', NULL::text, r, count(*), NULL, NULL, NULL, NULL, min(recency_days)::numeric, max(recency_days)::numeric, NULL FROM rfm GROUP BY r
+     UNION ALL SELECT 'f', NULL::text, f, count(*), NULL, NULL, NULL, NULL, min(frequency)::numeric, max(frequency)::numeric, NULL FROM rfm GROUP BY f
+     UNION ALL SELECT 'm', NULL::text, m, count(*), NULL, NULL, NULL, NULL, min(monetary)::numeric, max(monetary)::numeric, NULL FROM rfm GROUP BY m
+     UNION ALL (SELECT 'row', NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, row_to_json(listed) FROM listed
+                ORDER BY listed.monetary DESC, listed.customer_id)`,
+    [asOf, tier, limit],
   );
-  const customers = rows.reduce((s, r) => s + r.customers, 0);
-  const revenue = rows.reduce((s, r) => s + r.revenue, 0);
+  return rows;
+}
+
+function tierStats(rows: StatRow[]) {
+  const stats = rows.filter((r) => r.kind === 'tier');
+  const customers = stats.reduce((s, r) => s + r.customers, 0);
+  const revenue = stats.reduce((s, r) => s + r.revenue!, 0);
   const tiers = RFM_TIERS.map((tier) => {
-    const row = rows.find((r) => r.tier === tier);
+    const row = stats.find((r) => r.tier === tier);
     return {
       tier,
       customers: row?.customers ?? 0,
       customerShare: row && customers ? rate(row.customers / customers) : 0,
       revenue: money(row?.revenue ?? 0),
-      revenueShare: row && revenue ? rate(row.revenue / revenue) : 0,
-      avgRecencyDays: row ? money(row.rec) : null,
-      avgFrequency: row ? money(row.freq) : null,
-      avgMonetary: row ? money(row.mon) : null,
+      revenueShare: row && revenue ? rate(row.revenue! / revenue) : 0,
+      avgRecencyDays: row ? money(row.rec!) : null,
+      avgFrequency: row ? money(row.freq!) : null,
+      avgMonetary: row ? money(row.mon!) : null,
     };
   });
   return { customers, revenue: money(revenue), tiers };
 }
 
-async function scoreStats(q: Queryable, sql: string, asOf: string) {
-  const { rows } = await q.query<{ dim: 'r' | 'f' | 'm'; score: number; customers: number; min: number; max: number }>(
-    `WITH rfm AS (${sql})
-     SELECT 'r' AS dim, r AS score, count(*) AS customers, min(recency_days)::numeric AS min, max(recency_days)::numeric AS max
-       FROM rfm GROUP BY r
-     UNION ALL
-     SELECT 'f', f, count(*), min(frequency), max(frequency) FROM rfm GROUP BY f
-     UNION ALL
-     SELECT 'm', m, count(*), min(monetary), max(monetary) FROM rfm GROUP BY m`,
-    [asOf],
-  );
-  const scores = (dim: 'r' | 'f' | 'm') =>
+function scoreStats(rows: StatRow[]) {
+  const scores = (dim: Dim) =>
     [1, 2, 3, 4, 5].map((score) => {
-      const row = rows.find((r) => r.dim === dim && r.score === score);
-      return { score, customers: row?.customers ?? 0, min: row ? money(row.min) : null, max: row ? money(row.max) : null };
+      const row = rows.find((r) => r.kind === dim && r.score === score);
+      return { score, customers: row?.customers ?? 0, min: row ? money(row.min!) : null, max: row ? money(row.max!) : null };
     });
   return { r: scores('r'), f: scores('f'), m: scores('m') };
 }
 
-async function listTier(q: Queryable, sql: string, asOf: string, tier: string, limit: number, role: Role) {
-  const { rows } = await q.query<{
-    customer_id: number; name: string | null; email: string | null; country: string | null;
-    r: number; f: number; m: number; recency_days: number; frequency: number; monetary: number;
-  }>(
-    `WITH rfm AS (${sql})
-     SELECT rfm.*, c.name, c.email, c.country FROM rfm JOIN customers c ON c.id = rfm.customer_id
-      WHERE rfm.tier = $2 ORDER BY rfm.monetary DESC, rfm.customer_id LIMIT $3`,
-    [asOf, tier, limit],
-  );
-  return rows.map((row) => ({
-    customerId: row.customer_id,
-    name: maskName(row.name, role),
-    email: maskEmail(row.email, role),
-    country: row.country,
-    r: row.r,
-    f: row.f,
-    m: row.m,
-    recencyDays: row.recency_days,
-    frequency: row.frequency,
-    monetary: money(row.monetary),
+function listed(rows: StatRow[], role: Role) {
+  return rows.filter((r) => r.kind === 'row').map(({ item }) => ({
+    customerId: Number(item!.customer_id),
+    name: maskName(item!.name, role),
+    email: maskEmail(item!.email, role),
+    country: item!.country,
+    r: item!.r,
+    f: item!.f,
+    m: item!.m,
+    recencyDays: item!.recency_days,
+    frequency: item!.frequency,
+    monetary: money(Number(item!.monetary)),
   }));
 }
 
@@ -173,15 +187,11 @@ export async function rfmReport(
   args: { asOf: string; tier?: (typeof RFM_TIERS)[number]; limit: number },
   role: Role,
 ): Promise<Omit<Output, 'meta'>> {
-  const sql = rfmSql(source);
-  const { customers, revenue, tiers } = await tierStats(q, sql, args.asOf);
-  const scores = await scoreStats(q, sql, args.asOf);
+  const rows = await rfmStats(q, rfmSql(source), args.asOf, args.tier ?? null, args.limit);
+  const { customers, revenue, tiers } = tierStats(rows);
+  const scores = scoreStats(rows);
   const tierCustomers = args.tier
-    ? {
-        tier: args.tier,
-        total: tiers.find((t) => t.tier === args.tier)?.customers ?? 0,
-        rows: await listTier(q, sql, args.asOf, args.tier, args.limit, role),
-      }
+    ? { tier: args.tier, total: tiers.find((t) => t.tier === args.tier)?.customers ?? 0, rows: listed(rows, role) }
     : null;
   return { asOf: args.asOf, source, customers, revenue, method: METHOD, tiers, scores, tierCustomers };
 }
