@@ -133,6 +133,20 @@ themes
   });
 
 program
+  .command('ask')
+  .description('ask a question in English or Chinese; prints the grounded answer (or the whole payload with --json)')
+  .argument('<question>', 'the question (quote it)')
+  .option('--json', 'print the answer payload as JSON (tool calls, results, grounding)')
+  .option('--today <date>', 'fix "today" (YYYY-MM-DD) for relative dates; default SIGHTLINE_TODAY or the system date')
+  .option('--planner <name>', 'offline or llm (default: llm when LLM_BASE_URL is set, else offline)')
+  .option('--role <role>', 'who is asking (admin, support, analyst, executive): decides PII masking', 'analyst')
+  .action(async (question: string, opts: { json?: boolean; today?: string; planner?: string; role: string }) => {
+    const { askCommand, checkAskInput } = await import('./ask.ts');
+    checkAskInput(question, opts);
+    await withDb(async (db, config) => console.log(await askCommand(db, config, question, opts)));
+  });
+
+program
   .command('bench')
   .description('benchmark every tool on a generated shop (PGlite, Postgres, DuckDB as reference); writes docs/benchmarks.md')
   .option('--customers <n>', 'customers', positiveInt('--customers'), 100_000)
