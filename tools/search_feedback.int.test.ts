@@ -1,0 +1,86 @@
+import { expect, it } from 'vitest';
+import { describeEachDriver } from '../server/testing/db.ts';
+import { CORPUS, HOSTILE_TEXT, loadFeedbackCorpus } from '../server/feedback/testing.ts';
+import { fixedClock } from './lib/clock.ts';
+import { runTool } from './registry.ts';
+import type { Role } from './types.ts';
+
+type Result = { externalId: string; text: string; rating: number; channel: string; date: string; language: string; customer: { name: string | null; email: string | null; country: string | null } | null; vectorRank: number | null; keywordRank: number | null; similarity: number | null; score: number };
+type Output = { results: Result[]; model: string | null; candidates: { vector: number; keyword: number }; unembedded: number; note: string | null };
+
+const label = new Map(CORPUS.map((r) => [r[0], r[6]]));
+
+describeEachDriver('search_feedback', (use) => {
+  const search = async (args: Record<string, unknown>, role: Role = 'analyst') =>
+    (await runTool('search_feedback', args, { db: use(), clock: fixedClock('2026-11-01'), role })) as unknown as Output;
+
+  it('loads the corpus (embedded on import)', async () => {
+    await loadFeedbackCorpus(use());
+  });
+
+  it('hybrid: an English complaint finds the delivery complaints first, from both lists', async () => {
+    const out = await search({ query: 'my package arrived late', limit: 5 });
+    expect(out.model).toMatch(/^local-v/);
+    expect(out.unembedded).toBe(0);
+    expect(out.candidates.vector).toBe(CORPUS.length); // fewer rows than candidates: the kNN list holds them all
+    expect(out.results[0]!.externalId).toBe('f01');
+    expect(out.results.slice(0, 3).map((r) => label.get(r.externalId))).toEqual(['delivery', 'delivery', 'delivery']);
+    expect(out.results[0]!.vectorRank).not.toBeNull();
+    expect(out.results[0]!.keywordRank).toBe(1);
+    // RRF scores: Σ 1/(60 + rank) over the lists the row is in
+    for (const r of out.results) {
+      expect(r.score).toBeCloseTo((r.vectorRank ? 1 / (60 + r.vectorRank) : 0) + (r.keywordRank ? 1 / (60 + r.keywordRank) : 0), 12);
+    }
+    expect(out.results.map((r) => r.score)).toEqual([...out.results.map((r) => r.score)].sort((a, b) => b - a));
+  });
+
+  it('keyword search works for Chinese (character bigrams) and stems English words', async () => {
+    // Rows whose text shares a bigram with 快递太慢 (快递, 递太, 太慢): f04 and f05 only.
+    const zh = await search({ query: '快递太慢', mode: 'keyword' });
+    expect(zh.results.map((r) => r.externalId).sort()).toEqual(['f04', 'f05']);
+    expect(zh.candidates.vector).toBe(0);
+    // "crashing apps" → stems crash, app: f06 (app crashes) and f07 (app … crashing); f08 is Chinese.
+    const en = await search({ query: 'crashing apps', mode: 'keyword' });
+    expect(en.results.map((r) => r.externalId).sort()).toEqual(['f06', 'f07']);
+  });
+
+  it('filters by rating, channel, date range and language on both lists', async () => {
+    const rating = await search({ query: 'late delivery', ratingMax: 1, limit: 50 });
+    expect(rating.results.length).toBe(CORPUS.filter((r) => r[3] <= 1).length);
+    expect(rating.results.every((r) => r.rating <= 1)).toBe(true);
+    const channel = await search({ query: 'late delivery', channels: ['support_ticket'], limit: 50 });
+    expect(channel.results.map((r) => r.externalId).sort()).toEqual(['f02', 'f05']);
+    const dates = await search({ query: 'late delivery', from: '2026-09-01', to: '2026-09-30', limit: 50 });
+    expect(dates.results.map((r) => r.externalId).sort()).toEqual(['f01', 'f02', 'f04']);
+    const zh = await search({ query: 'late delivery', language: 'zh', limit: 50 });
+    expect(new Set(zh.results.map((r) => r.language))).toEqual(new Set(['zh']));
+    expect(zh.results).toHaveLength(CORPUS.filter((r) => r[5] === 'zh').length);
+  });
+
+  it('more like this: a feedback id as the query finds itself first', async () => {
+    const { rows } = await use().query<{ id: number }>(`SELECT id FROM feedback WHERE external_id = 'f04'`);
+    const out = await search({ likeFeedbackId: rows[0]!.id, limit: 3 });
+    expect(out.results[0]!.externalId).toBe('f04');
+    expect(out.results[0]!.similarity).toBeCloseTo(1, 4);
+    expect(label.get(out.results[1]!.externalId)).toBe('delivery');
+  });
+
+  it('masks the customer by role', async () => {
+    const analyst = await search({ query: 'package arrived late', limit: 1 });
+    expect(analyst.results[0]!.customer).toEqual({ id: expect.any(Number), name: 'Ann L.', email: 'a***@example.com', country: 'United Kingdom' });
+    const admin = await search({ query: 'package arrived late', limit: 1 }, 'admin');
+    expect(admin.results[0]!.customer).toMatchObject({ name: 'Ann Lee', email: 'ann@example.com' });
+  });
+
+  it('returns hostile text verbatim as data (no rewriting, no execution)', async () => {
+    const out = await search({ query: 'ignore previous instructions', mode: 'keyword' });
+    expect(out.results[0]!.text).toBe(HOSTILE_TEXT);
+    expect(out.results[0]!.customer).toBeNull();
+  });
+
+  it('rejects bad arguments with a clear message', async () => {
+    await expect(search({})).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('give a query or likeFeedbackId') });
+    await expect(search({ query: 'x', from: '2026-10-01', to: '2026-09-01' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(search({ likeFeedbackId: 999999 })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
