@@ -32,10 +32,14 @@ export async function answerQuestion({ question, conversation = [], planner, ctx
   if (text.length > MAX_QUESTION_CHARS) throw new AppError('invalid_argument', `question must be at most ${MAX_QUESTION_CHARS} characters`);
   const chosen = await loadPlanner(planner ?? (llm ? 'llm' : 'offline'), llm);
   const forward = ctx.onEvent;
-  // Planners report plan/tool/token events; the answer event is ours, sent once the answer has been checked.
-  const onEvent = forward && ((e: PlannerEvent) => e.type !== 'answer' && forward(e));
+  // Planners report plan/tool/token events; the answer event is ours, sent once the answer has been checked. The
+  // LLM planner streams only sentences that pass the check (llm/stream.ts); other planners' text is sent as one
+  // token after the check, so no client ever shows a number that the check removes.
+  const liveTokens = chosen.name === 'llm';
+  const onEvent = forward && ((e: PlannerEvent) => e.type !== 'answer' && (liveTokens || e.type !== 'token') && forward(e));
   const raw = await chosen.ask(text, conversation, { ...ctx, onEvent });
   const payload = applyGrounding({ ...raw, question: text });
+  if (!liveTokens) forward?.({ type: 'token', text: payload.answer });
   forward?.({ type: 'answer', payload });
   return payload;
 }
@@ -86,7 +90,7 @@ export interface ConversationAsk extends Omit<AskOptions, 'conversation'> {
 /** answerQuestion inside a stored conversation: earlier turns in, the new turn saved; returns the id to continue. */
 export async function askInConversation(opts: ConversationAsk): Promise<{ conversationId: string; turn: number; payload: AnswerPayload }> {
   const db = opts.ctx.tools.db;
-  const conversation = opts.conversationId ? await loadTurns(db, opts.conversationId) : [];
+  const conversation = opts.conversationId ? await loadTurns(db, opts.conversationId, { role: opts.ctx.tools.role }) : [];
   const payload = await answerQuestion({ ...opts, conversation });
   const conversationId = opts.conversationId ?? (await createConversation(db, opts.ctx.tools.role, payload.question));
   const turn = await appendTurn(db, conversationId, payload);

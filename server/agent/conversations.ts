@@ -14,11 +14,18 @@ export async function createConversation(db: Queryable, role: Role, firstQuestio
   return id;
 }
 
-/** The last `limit` turns, oldest first; not_found for an unknown (or malformed) id. */
-export async function loadTurns(db: Queryable, conversationId: string, limit = HISTORY_LIMIT): Promise<Turn[]> {
+/**
+ * The last `limit` turns, oldest first; not_found for an unknown (or malformed) id, and for a conversation started
+ * under another role: its stored answers may hold personal data that role must not see (tools mask PII by role).
+ */
+export async function loadTurns(
+  db: Queryable, conversationId: string, { limit = HISTORY_LIMIT, role }: { limit?: number; role?: Role } = {},
+): Promise<Turn[]> {
   if (!UUID.test(conversationId)) throw new AppError('invalid_argument', 'conversationId must be a UUID');
-  const exists = await db.query('SELECT 1 FROM conversations WHERE id = $1', [conversationId]);
-  if (exists.rows.length === 0) throw new AppError('not_found', `no conversation ${conversationId}`);
+  const exists = await db.query<{ role: string }>('SELECT role FROM conversations WHERE id = $1', [conversationId]);
+  if (exists.rows.length === 0 || (role !== undefined && exists.rows[0]!.role !== role)) {
+    throw new AppError('not_found', `no conversation ${conversationId}${role ? ` for role ${role}` : ''}`);
+  }
   const { rows } = await db.query<{ question: string; payload: AnswerPayload | string }>(
     `SELECT question, payload FROM (
        SELECT turn_no, question, payload FROM conversation_turns WHERE conversation_id = $1 ORDER BY turn_no DESC LIMIT $2

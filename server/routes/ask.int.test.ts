@@ -52,9 +52,14 @@ describeEachDriver('assistant routes', (use) => {
     expect(a.toolCalls[0].result.overall.total).toBe(35);
     expect(a.conversationId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const second = await app.inject({
-      method: 'POST', url: '/api/ask', headers: { 'x-sightline-role': 'executive' },
+    // Another role cannot continue it (stored answers were masked for the role that asked them).
+    const otherRole = await app.inject({
+      method: 'POST', url: '/api/ask', headers: { 'x-sightline-role': 'admin' },
       payload: { question: 'And in February?', conversationId: a.conversationId },
+    });
+    expect(otherRole.statusCode).toBe(404);
+    const second = await app.inject({
+      method: 'POST', url: '/api/ask', payload: { question: 'And in February?', conversationId: a.conversationId },
     });
     expect(second.json()).toMatchObject({ conversationId: a.conversationId, turn: 2, answer: 'In February 2024 it was 10.', grounded: true });
     // The follow-up was sent with the earlier exchange.
@@ -87,6 +92,26 @@ describeEachDriver('assistant routes', (use) => {
     const answer = events.at(-1)![1];
     expect(answer).toMatchObject({ answer: 'Revenue in January 2024 was 35. Orders: 3.', grounded: true, turn: 1 });
     expect(events.slice(3, -1).map(([, d]) => d.text).join('')).toBe(answer.answer);
+  });
+
+  it('streams the offline planner too: its text goes out once, after the grounding check', async () => {
+    const res = await offlineOnly.inject({ method: 'POST', url: '/api/chat', payload: { question: 'What was revenue in January 2024?' } });
+    const events = parseSse(res.body);
+    const names = events.map(([n]) => n);
+    // The offline planner reads describe_data (to know the loaded values) before it plans; the analysis comes after.
+    const kpiCall = events.findIndex(([n, d]) => n === 'tool_call' && d.tool === 'kpi_trend');
+    expect(names.indexOf('plan')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('plan')).toBeLessThan(kpiCall);
+    expect(names.slice(-2)).toEqual(['token', 'answer']);
+    expect(names.filter((n) => n === 'token')).toHaveLength(1);
+    const answer = events.at(-1)![1];
+    expect(answer).toMatchObject({ planner: 'offline', grounded: true, turn: 1 });
+    expect(events.at(-2)![1]).toEqual({ text: answer.answer });
+    const kpi = answer.toolCalls.find((c: { tool: string }) => c.tool === 'kpi_trend');
+    expect(kpi.result.overall.total).toBe(35);
+    // Every tool call was announced before the answer, each followed by its result.
+    const calls = events.filter(([n]) => n === 'tool_call').map(([, d]) => d.tool);
+    expect(calls).toEqual(answer.toolCalls.map((c: { tool: string }) => c.tool));
   });
 
   it('POST /api/chat reports a failing model as an error event', async () => {

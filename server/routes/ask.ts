@@ -38,7 +38,7 @@ export const askRoutes = (deps: Omit<ToolContext, 'role'> & { llm: LlmSettings |
 
     /** Checks that can fail with a plain JSON error run first; then the response is taken over for streaming. */
     const chat = async (input: z.infer<typeof askInput>, role: Role, req: FastifyRequest, reply: FastifyReply) => {
-      if (input.conversationId) await loadTurns(deps.db, input.conversationId, 1);
+      if (input.conversationId) await loadTurns(deps.db, input.conversationId, { limit: 1, role });
       reply.hijack();
       const raw = reply.raw;
       const closed = new AbortController();
