@@ -7,7 +7,7 @@ import { TEST_DRIVERS, describeEachDriver, openTestDb } from '../server/testing/
 import { loadTinyShop } from '../server/testing/fixtures.ts';
 import { hasSharedData, sharedDataPath } from '../server/testing/sharedData.ts';
 import { fixedClock } from './lib/clock.ts';
-import { aggregateKpi, kpiSource, type KpiScope } from './lib/kpi_sql.ts';
+import { aggregateKpi, kpiSource, type Agg, type KpiScope } from './lib/kpi_sql.ts';
 import { GLOSSARY } from './lib/glossary.ts';
 import { runTool } from './registry.ts';
 
@@ -162,7 +162,7 @@ describeEachDriver('kpi_trend', (use) => {
         const source = kpiSource(scope, true);
         if (source === 'orders') continue;
         const sort = (p: Awaited<ReturnType<typeof aggregateKpi>>) =>
-          Object.fromEntries(Object.entries(p).map(([k, rows]) => [k, rows
+          Object.fromEntries(Object.entries(p).map(([k, rows]: [string, Agg[]]) => [k, rows
             .map((r) => ({ grp: r.grp, bucket: r.bucket, revenue: r.revenue, orders: r.orders, ...(source === 'summary' ? { new_customers: r.new_customers } : {}) }))
             .sort((a, b) => `${a.grp}|${a.bucket}`.localeCompare(`${b.grp}|${b.bucket}`))]));
         const fast = sort(await aggregateKpi(use(), scope, source));

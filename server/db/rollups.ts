@@ -28,25 +28,31 @@ const UTC_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZONE 'UTC
 const DAYS_JOIN = `JOIN unnest($1::date[]) d(day)
   ON o.ordered_at >= d.day::timestamp AT TIME ZONE 'UTC' AND o.ordered_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`;
 
+/** `dims` of a grouping-sets row: bit set = column kept (migration 0005). */
+const DIMS = (cols: Record<string, number>) =>
+  Object.entries(cols).map(([col, bit]) => `(1 - GROUPING(${col})) * ${bit}`).join(' + ');
+
 function salesSql(scope: 'all' | 'days'): string[] {
   const join = scope === 'days' ? DAYS_JOIN : '';
   const country = 'coalesce(o.country, c.country)';
   return [
-    `INSERT INTO sales_daily (day, kind, country, channel, currency, orders, guest_orders, revenue)
-     SELECT ${UTC_DAY('o.ordered_at')}, o.kind, ${country}, o.channel, o.currency,
-            count(*), count(*) FILTER (WHERE o.customer_id IS NULL), sum(o.revenue)
-       FROM orders o ${join} LEFT JOIN customers c ON c.id = o.customer_id
-      GROUP BY 1, 2, 3, 4, 5`,
+    `INSERT INTO sales_daily (dims, day, kind, country, channel, currency, orders, guest_orders, revenue)
+     SELECT ${DIMS({ country: 1, channel: 2, currency: 4 })}, day, kind, country, channel, currency,
+            count(*), count(*) FILTER (WHERE guest), sum(revenue)
+       FROM (SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, o.currency,
+                    o.customer_id IS NULL AS guest, o.revenue
+               FROM orders o ${join} LEFT JOIN customers c ON c.id = o.customer_id) u
+      GROUP BY day, kind, GROUPING SETS ((), (country), (channel), (country, channel), (currency))`,
     // Per (order, category) first, so `orders` counts each order once per category it has lines in.
-    `INSERT INTO sales_daily_category (day, kind, country, channel, category, orders, lines, revenue)
-     SELECT day, kind, country, channel, category, count(*), sum(lines), sum(revenue)
+    `INSERT INTO sales_daily_category (dims, day, kind, country, channel, category, orders, lines, revenue)
+     SELECT ${DIMS({ country: 1, channel: 2 })}, day, kind, country, channel, category, count(*), sum(lines), sum(revenue)
        FROM (SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, l.category,
                     count(*) AS lines,
                     coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0) AS revenue
                FROM orders o ${join} LEFT JOIN customers c ON c.id = o.customer_id
                JOIN order_lines l ON l.order_id = o.id
               GROUP BY o.id, l.category, c.country) u
-      GROUP BY 1, 2, 3, 4, 5`,
+      GROUP BY day, kind, category, GROUPING SETS ((), (country), (channel), (country, channel))`,
   ];
 }
 

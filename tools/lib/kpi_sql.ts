@@ -64,7 +64,13 @@ function split(rows: (Agg & { part: 'p' | 't' | 'v' })[]): AggParts {
 export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
   const p = new Params();
   const byCategory = s.filters.category !== undefined || s.groupBy === 'category';
-  const where = [`kind = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`, `day >= ${p.add(s.prev.from)}::date`, `day <= ${p.add(s.window.to)}::date`];
+  // The least detailed level that has every column the question filters or groups by (migration 0005).
+  const uses = (d: 'country' | 'channel') => s.filters[d] !== undefined || s.groupBy === d;
+  const dims = (uses('country') ? 1 : 0) + (uses('channel') ? 2 : 0);
+  const where = [
+    `dims = ${dims}`, `kind = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`,
+    `day >= ${p.add(s.prev.from)}::date`, `day <= ${p.add(s.window.to)}::date`,
+  ];
   if (s.filters.country !== undefined) where.push(`country = ${p.add(s.filters.country)}`);
   if (s.filters.channel !== undefined) where.push(`channel = ${p.add(s.filters.channel)}`);
   if (s.filters.category !== undefined) where.push(`category = ${p.add(s.filters.category)}`);

@@ -4,24 +4,29 @@
 -- so tools answer exactly what the raw aggregate would; a tool falls back to the raw tables when rollup_state shows
 -- rows newer than the last refresh.
 
--- One row per (UTC day, kind, country, channel, currency). country = order country, else the customer's country
--- (what kpi_trend groups and filters by); guest_orders = orders without a customer.
+-- Orders per UTC day and kind, at several levels of detail (grouping sets; `dims` says which columns are set:
+-- 1 = country, 2 = channel, 4 = currency; 0 = day and kind only), so a question reads only the rows of the level it
+-- needs (a year without filters: 730 rows; by country: ~10k). country = order country, else the customer's country
+-- (what kpi_trend groups and filters by; NULL when neither is known); guest_orders = orders without a customer.
 CREATE TABLE sales_daily (
+  dims         smallint NOT NULL,
   day          date NOT NULL,
   kind         text NOT NULL,
   country      text,
   channel      text,
-  currency     text NOT NULL,
+  currency     text,
   orders       integer NOT NULL,
   guest_orders integer NOT NULL,
   revenue      numeric NOT NULL
 );
+CREATE INDEX sales_daily_dims_day_idx ON sales_daily (dims, day);
 CREATE INDEX sales_daily_day_idx ON sales_daily (day);
 
--- One row per (UTC day, kind, country, channel, category) over order lines: `orders` = orders with a line in the
--- category (kpi_trend's (order, category) units), `lines` = lines, revenue = Σ amount of lines with quantity > 0 and
--- unit_price > 0 (the revenue definition, docs/metrics.md).
+-- Order lines per UTC day, kind and category, with the same levels over country (1) and channel (2): `orders` =
+-- orders with a line in the category (kpi_trend's (order, category) units), `lines` = lines, revenue = Σ amount of
+-- lines with quantity > 0 and unit_price > 0 (the revenue definition, docs/metrics.md).
 CREATE TABLE sales_daily_category (
+  dims         smallint NOT NULL,
   day          date NOT NULL,
   kind         text NOT NULL,
   country      text,
@@ -31,6 +36,7 @@ CREATE TABLE sales_daily_category (
   lines        integer NOT NULL,
   revenue      numeric NOT NULL
 );
+CREATE INDEX sales_daily_category_dims_day_idx ON sales_daily_category (dims, day);
 CREATE INDEX sales_daily_category_day_idx ON sales_daily_category (day);
 
 -- Orders (kind = 'order') of each identified customer per UTC calendar month: cohort retention cells.
