@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Queryable } from '../server/db/index.ts';
 import { AppError } from '../server/errors.ts';
 import { addDays } from './lib/clock.ts';
-import { bgnbdProbabilityAlive, type BgNbdParams } from './lib/clv/index.ts';
+import { bgnbdProbabilityAlive, FitCache, saveFits, type BgNbdParams } from './lib/clv/index.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { maskEmail, maskName } from './lib/pii.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
@@ -64,7 +64,8 @@ const output = z.object({
     .object({ inactivity: num('Σ revenue_at_stake, inactivity rule'), lowPAlive: num('Σ revenue_at_stake, P(alive) rule'), atRisk: num('Σ revenue_at_stake of the at-risk customers') })
     .describe('revenue at stake (revenue_at_stake) per rule'),
   model: z
-    .object({ r: num('BG/NBD r'), alpha: num('BG/NBD α (weeks)'), a: num('BG/NBD a'), b: num('BG/NBD b') })
+    .object({ r: num('BG/NBD r'), alpha: num('BG/NBD α (weeks)'), a: num('BG/NBD a'), b: num('BG/NBD b'),
+      fromCache: z.boolean().describe('reused from an earlier fit on exactly the same input (model_fit_cache) instead of fitted in this call') })
     .nullable()
     .describe('BG/NBD fit used for P(alive) (null when no customer has a repeat purchase)'),
   customers: z
@@ -137,11 +138,11 @@ function median(values: number[]): number | null {
 }
 
 /** P(alive) per customer from a BG/NBD fit as of asOf (weeks, same-day orders merged), or null without repeaters. */
-async function pAliveByCustomer(q: Queryable, asOf: string, last: string) {
+async function pAliveByCustomer(q: Queryable, asOf: string, last: string, fits: FitCache) {
   const cal = await loadCalibration(q, { calibrationEnd: asOf, unit: 'weeks', mergeSameDay: true, lastOrderDay: last });
   if (!cal.customers.some((c) => c.x > 0)) return null;
-  const { params } = fitPurchaseModel(cal.customers);
-  return { params, pAlive: new Map(cal.customers.map((c) => [c.id, bgnbdProbabilityAlive(params, c)])) };
+  const { params } = await fitPurchaseModel(cal.customers, fits);
+  return { params, fromCache: fits.hits.bgnbd ?? false, pAlive: new Map(cal.customers.map((c) => [c.id, bgnbdProbabilityAlive(params, c)])) };
 }
 
 export const churnRisk: ToolFactory = ({ db, clock, role }) =>
@@ -154,7 +155,8 @@ export const churnRisk: ToolFactory = ({ db, clock, role }) =>
     input,
     output,
     async run(args) {
-      return readOnly(db, async (q) => {
+      let pending: FitCache['pending'] = [];
+      const result = await readOnly(db, async (q) => {
         const today = clock.today();
         const asOf = args.asOf ?? today;
         const last = await lastOrderDay(q);
@@ -167,7 +169,9 @@ export const churnRisk: ToolFactory = ({ db, clock, role }) =>
         const medianGap = median(base.filter((b) => b.orderDays >= 2).map((b) => b.avgGap as number));
         const singleOrderDays = args.singleOrderDays ?? (medianGap === null ? null : 2 * medianGap);
         if (singleOrderDays === null) notes.push('no repeat customers: one-order customers are not judged (pass singleOrderDays)');
-        const model = await pAliveByCustomer(q, asOf, last);
+        const fits = new FitCache(q);
+        const model = await pAliveByCustomer(q, asOf, last, fits);
+        pending = fits.pending;
         if (!model) notes.push('no repeat purchases: BG/NBD cannot be fitted, P(alive) rule skipped');
 
         const flagged = base.map((b) => {
@@ -203,7 +207,7 @@ export const churnRisk: ToolFactory = ({ db, clock, role }) =>
             atRisk: atRisk.length,
           },
           revenueAtStake: { inactivity: sum(inactive), lowPAlive: sum(lowP), atRisk: sum(atRisk) },
-          model: model ? roundParams(model.params) : null,
+          model: model ? { ...roundParams(model.params), fromCache: model.fromCache } : null,
           customers: listed.map((f) => {
             const c = contacts.get(f.id);
             return {
@@ -223,6 +227,8 @@ export const churnRisk: ToolFactory = ({ db, clock, role }) =>
           }),
         };
       });
+      await saveFits(db, pending); // after the read-only transaction (tools never write inside it)
+      return result;
     },
   });
 

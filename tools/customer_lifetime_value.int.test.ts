@@ -133,6 +133,30 @@ describeEachDriver('customer_lifetime_value', (use) => {
     // Only Ann's and Cy's first orders by 01-10: nobody has repeated yet.
     await expect(bad({ calibrationEnd: '2024-01-10' })).rejects.toThrow(/at least one customer with a repeat purchase/);
   });
+
+  // Runs last in this block: it adds an order.
+  it('reuses a fitted model only for exactly the same input (model_fit_cache), and refits when the data changes', async () => {
+    const args = { unit: 'days' as const, customerIds: [1, 2, 3] };
+    const cached = async () => (await use().query<{ n: number }>(`SELECT count(*)::int AS n FROM model_fit_cache`)).rows[0]!.n;
+    const before = await cached();
+    const first = (await runTool('customer_lifetime_value', args, ctx())) as any;
+    expect([first.model.bgnbd.fromCache, first.model.gammaGamma.fromCache]).toEqual([false, false]);
+    expect(await cached()).toBe(before + 2); // one BG/NBD and one Gamma-Gamma entry
+    const second = (await runTool('customer_lifetime_value', args, ctx())) as any;
+    expect([second.model.bgnbd.fromCache, second.model.gammaGamma.fromCache]).toEqual([true, true]);
+    const strip = (o: any) => ({ ...o, model: { ...o.model, bgnbd: { ...o.model.bgnbd, fromCache: null }, gammaGamma: { ...o.model.gammaGamma, fromCache: null } }, meta: null });
+    expect(strip(second)).toEqual(strip(first)); // a hit answers exactly what fitting again did
+    // Same data in weeks is another input (t_x, T in other units): fitted anew.
+    const weeks = (await runTool('customer_lifetime_value', { ...args, unit: 'weeks' }, ctx())) as any;
+    expect(weeks.model.bgnbd.fromCache).toBe(false);
+    // A new order for Cy changes his x, t_x: the key changes, the model is refitted and differs.
+    await use().exec(`INSERT INTO orders (source, external_id, customer_id, kind, ordered_at, revenue) VALUES ('t', 'c3', 3, 'order', '2024-03-05 12:00Z', 11)`);
+    await refreshCustomerSummary(use(), [3]);
+    const after = (await runTool('customer_lifetime_value', args, ctx())) as any;
+    expect(after.model.bgnbd.fromCache).toBe(false);
+    expect(after.model.bgnbd.r).not.toBe(first.model.bgnbd.r);
+    expect(after.customers.find((c: any) => c.id === 3).x).toBe(2);
+  });
 });
 
 describeEachDriver('customer_lifetime_value on CDNOW (Fader, Hardie & Lee 2005)', (use) => {

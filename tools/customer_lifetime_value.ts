@@ -13,8 +13,8 @@ import {
   bgnbdConditionalExpectedPurchases,
   bgnbdProbabilityAlive,
   customerLifetimeValue as estimateClv,
-  fitBgNbd,
-  fitGammaGamma,
+  FitCache,
+  saveFits,
   gammaGammaPopulationMean,
   summarizeTransactions,
   type BgNbdFit,
@@ -127,12 +127,15 @@ export async function loadCalibration(
 
 const minFirst = (days: string[]): string | null => days.reduce<string | null>((m, d) => (m === null || d < m ? d : m), null);
 
-/** BG/NBD MLE; refuses data with no repeat purchases, where the likelihood has no interior maximum. */
-export function fitPurchaseModel(customers: readonly CalibrationCustomer[]): BgNbdFit {
+/**
+ * BG/NBD MLE through the fit cache (lib/clv/fitCache.ts: keyed by the exact input, so a hit equals a refit); refuses
+ * data with no repeat purchases, where the likelihood has no interior maximum.
+ */
+export async function fitPurchaseModel(customers: readonly CalibrationCustomer[], cache: FitCache): Promise<BgNbdFit> {
   if (!customers.some((c) => c.x > 0)) {
     throw new AppError('invalid_argument', 'BG/NBD needs at least one customer with a repeat purchase before calibrationEnd');
   }
-  return fitBgNbd(customers);
+  return cache.bgnbd(customers);
 }
 
 const num = (d: string) => z.number().describe(d);
@@ -178,12 +181,14 @@ const output = z.object({
     .object({
       bgnbd: z
         .object({ r: num('gamma shape of purchase rates'), alpha: num('gamma rate (per unit)'), a: num('beta a of dropout'), b: num('beta b of dropout'),
-          logLikelihood: num('maximized log-likelihood'), converged: z.boolean().describe('optimizer converged') })
+          logLikelihood: num('maximized log-likelihood'), converged: z.boolean().describe('optimizer converged'),
+          fromCache: z.boolean().describe('reused from an earlier fit on exactly the same input (model_fit_cache) instead of fitted in this call') })
         .describe('BG/NBD parameters (Fader, Hardie & Lee 2005)'),
       gammaGamma: z
         .object({ p: num('shape of transaction values'), q: num('shape of the rate mixing'), v: num('scale of the rate mixing'),
           logLikelihood: num('maximized log-likelihood'), customers: num('repeat customers used'),
-          converged: z.boolean().describe('optimizer converged'), populationMeanValue: num('p·v/(q−1), mean value per transaction') })
+          converged: z.boolean().describe('optimizer converged'), populationMeanValue: num('p·v/(q−1), mean value per transaction'),
+          fromCache: z.boolean().describe('reused from an earlier fit on exactly the same input (model_fit_cache)') })
         .describe('Gamma-Gamma parameters (Fader, Hardie & Lee 2005b)'),
       spendFrequencyCorrelation: z.number().nullable().describe('Pearson correlation of x and zbar among repeat customers; Gamma-Gamma assumes ≈ 0'),
     })
@@ -215,7 +220,8 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
     input,
     output,
     async run(args) {
-      return readOnly(db, async (q) => {
+      const cache = { pending: [] as FitCache['pending'] };
+      const result = await readOnly(db, async (q) => {
         const today = clock.today();
         const last = await lastOrderDay(q);
         if (last === null) throw new AppError('not_found', 'no orders of identified customers: import orders first');
@@ -224,7 +230,9 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
         const holdoutEnd = calibrationEnd < last ? addDays(calibrationEnd, Math.floor(args.horizon * DAYS_PER_UNIT[args.unit])) : undefined;
         const cal = await loadCalibration(q, { calibrationEnd, unit: args.unit, mergeSameDay: args.mergeSameDay, lastOrderDay: last, holdoutEnd });
         if (cal.customers.length === 0) throw new AppError('invalid_argument', `calibrationEnd: no customer ordered on or before ${calibrationEnd}`);
-        const scored = scoreCustomers(cal.customers, args);
+        const fits = new FitCache(q);
+        const scored = await scoreCustomers(cal.customers, args, fits);
+        cache.pending = fits.pending;
         const listed = pickListed(scored.rows, args);
         const names = await namesOf(q, listed.map((c) => c.id));
         const holdout = holdoutEnd === undefined ? null : holdoutCheck(scored, calibrationEnd, holdoutEnd, last, args.unit);
@@ -250,18 +258,20 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
           }),
         };
       });
+      await saveFits(db, cache.pending); // after the read-only transaction (tools never write inside it)
+      return result;
     },
   });
 
 type Scored = CalibrationCustomer & { pAlive: number; expectedPurchases: number; expectedValue: number; clv: number };
 
 /** Fit both models on the whole cohort and score every customer (totals need all of them, not just the listed). */
-function scoreCustomers(customers: CalibrationCustomer[], args: { horizon: number; discountRate?: number | undefined }) {
-  const bg = fitPurchaseModel(customers);
+async function scoreCustomers(customers: CalibrationCustomer[], args: { horizon: number; discountRate?: number | undefined }, fits: FitCache) {
+  const bg = await fitPurchaseModel(customers, fits);
   // Gamma-Gamma needs zbar > 0; a repeat customer whose repeat days all had zero revenue carries no spend information.
   const spenders = customers.filter((c) => c.x > 0 && c.zbar > 0);
   if (spenders.length === 0) throw new AppError('invalid_argument', 'Gamma-Gamma needs a repeat purchase with revenue > 0 before calibrationEnd');
-  const gg = fitGammaGamma(spenders);
+  const gg = await fits.gammaGamma(spenders);
   const params = { bgnbd: bg.params, gammaGamma: gg.params };
   // Discounting evaluates E[Y(t)] once per step; at most 120 steps keeps large cohorts fast at little cost in accuracy.
   const steps = Math.min(120, Math.max(1, Math.ceil(args.horizon)));
@@ -277,10 +287,10 @@ function scoreCustomers(customers: CalibrationCustomer[], args: { horizon: numbe
     gg,
     bg,
     model: {
-      bgnbd: { r: sig(bg.params.r), alpha: sig(bg.params.alpha), a: sig(bg.params.a), b: sig(bg.params.b), logLikelihood: round(bg.logLikelihood, 4), converged: bg.converged },
+      bgnbd: { r: sig(bg.params.r), alpha: sig(bg.params.alpha), a: sig(bg.params.a), b: sig(bg.params.b), logLikelihood: round(bg.logLikelihood, 4), converged: bg.converged, fromCache: fits.hits.bgnbd ?? false },
       gammaGamma: {
         p: sig(gg.params.p), q: sig(gg.params.q), v: sig(gg.params.v), logLikelihood: round(gg.logLikelihood, 4), customers: gg.customers,
-        converged: gg.converged, populationMeanValue: round(gammaGammaPopulationMean(gg.params), 2),
+        converged: gg.converged, populationMeanValue: round(gammaGammaPopulationMean(gg.params), 2), fromCache: fits.hits['gamma-gamma'] ?? false,
       },
       spendFrequencyCorrelation: correlation(spenders.map((c) => c.x), spenders.map((c) => c.zbar)),
     },
@@ -306,7 +316,7 @@ async function namesOf(q: Queryable, ids: number[]): Promise<Map<number, string 
  * same aggregate over their 39-week holdout). When the data ends before calibrationEnd + horizon, both sides cover
  * only the observed span.
  */
-function holdoutCheck(scored: ReturnType<typeof scoreCustomers>, calibrationEnd: string, holdoutEnd: string, last: string, unit: TimeUnit) {
+function holdoutCheck(scored: Awaited<ReturnType<typeof scoreCustomers>>, calibrationEnd: string, holdoutEnd: string, last: string, unit: TimeUnit) {
   const to = holdoutEnd < last ? holdoutEnd : last;
   const span = daysBetween(calibrationEnd, to) / DAYS_PER_UNIT[unit];
   let predicted = 0;

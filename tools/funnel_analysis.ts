@@ -102,38 +102,81 @@ type Step = Output['steps'][number];
 const round4 = (x: number) => Number(x.toFixed(4));
 
 /**
+ * Where the funnel reads its events. `keys` (what the tool runs): event_keys (migration 0006), one narrow row per
+ * event with an integer user key `actor` (customer id, or −session number) and an integer type code, kept in step
+ * with `events` by triggers; steps are bound as type codes ($1 int[]). `events`: the same question straight from the
+ * raw table with a text user key — the portable reference DuckDB runs in the bench (bench/duckdb.ts) and the tests
+ * compare with, so the compact path is checked against an independent formulation of the same rule.
+ */
+const SOURCES = {
+  keys: {
+    steps: '$1::int[]',
+    ev: `SELECT k.actor AS u, CASE WHEN k.actor > 0 THEN k.actor END AS customer_id, k.type_code AS type, k.occurred_at, k.channel
+           FROM event_keys k
+          WHERE k.type_code = ANY($1::int[]) AND k.occurred_at >= ${utcDay('$2')} AND k.occurred_at < ${utcDay('$4')}`,
+  },
+  events: {
+    steps: '$1::text[]',
+    ev: `SELECT ${EVENT_USER_KEY} AS u, e.customer_id, e.type, e.occurred_at, e.properties->>'channel' AS channel FROM events e
+          WHERE e.type = ANY($1::text[]) AND e.occurred_at >= ${utcDay('$2')} AND e.occurred_at < ${utcDay('$4')}
+            AND (e.customer_id IS NOT NULL OR e.session_id IS NOT NULL)`,
+  },
+} as const;
+export type FunnelSource = keyof typeof SOURCES;
+
+/**
  * Window layers instead of joins: l1 adds each user's entering time t1 (first step-1 event in range), l(k) adds t(k) =
  * the earliest step-k event at or after t(k−1) and within the window of t1, as a window aggregate over the user's
- * events. One sort by user, no self-join, so the plan does not depend on table statistics (imports do not ANALYZE,
- * and with default estimates a per-step self-join became a quadratic nested loop). Only the step COUNT shapes the
- * SQL; step types are bound as $1 (text[]).
- * Params: $1 steps, $2 from day, $3 day after `to`, $4 end of scan (exclusive), $5 window days.
+ * events. One sort by user (an integer on event_keys), no self-join, so the plan does not depend on table statistics
+ * (with default estimates a per-step self-join became a quadratic nested loop). Only the step COUNT shapes the SQL.
+ * Params: $1 steps (type codes for `keys`, type names for `events`), $2 from day, $3 day after `to`, $4 end of scan
+ * (exclusive), $5 window days.
  */
-export function funnelSql(stepCount: number, split: keyof typeof SPLIT_SQL): string {
+export function funnelSql(stepCount: number, split: keyof typeof SPLIT_SQL, source: FunnelSource = 'events'): string {
+  const { steps, ev } = SOURCES[source];
   const later = Array.from({ length: stepCount - 1 }, (_, i) => i + 2);
   const layers = later.map(
     (k) => `l${k} AS (
-      SELECT *, min(occurred_at) FILTER (WHERE type = ($1::text[])[${k}] AND occurred_at >= t${k - 1}
+      SELECT *, min(occurred_at) FILTER (WHERE type = (${steps})[${k}] AND occurred_at >= t${k - 1}
                                            AND occurred_at <= t1 + $5::int * interval '1 day') OVER (PARTITION BY u) AS t${k}
-        FROM l${k - 1}${k === 2 ? ' WHERE t1 IS NOT NULL' : ''})`,
+        FROM l${k - 1} WHERE ${layerFilter(k, source)})`,
   );
   const times = ['t1', ...later.map((k) => `t${k}`)];
   return `
     WITH ev AS (
-      SELECT ${EVENT_USER_KEY} AS u, e.customer_id, e.type, e.occurred_at, e.properties->>'channel' AS channel FROM events e
-       WHERE e.type = ANY($1::text[]) AND e.occurred_at >= ${utcDay('$2')} AND e.occurred_at < ${utcDay('$4')}
-         AND (e.customer_id IS NOT NULL OR e.session_id IS NOT NULL)
+      ${ev}
     ), l1 AS (
-      SELECT *, min(occurred_at) FILTER (WHERE type = ($1::text[])[1] AND occurred_at < ${utcDay('$3')}) OVER (PARTITION BY u) AS t1
+      SELECT *, min(occurred_at) FILTER (WHERE type = (${steps})[1] AND occurred_at < ${utcDay('$3')}) OVER (PARTITION BY u) AS t1
         FROM ev
     )${layers.map((l) => `, ${l}`).join('')}, users AS (
       SELECT u, min(customer_id) AS customer_id, ${times.map((t) => `min(${t}) AS ${t}`).join(', ')},
-             (array_agg(channel ORDER BY channel) FILTER (WHERE type = ($1::text[])[1] AND occurred_at = t1))[1] AS channel
+             (array_agg(channel ORDER BY channel) FILTER (WHERE type = (${steps})[1] AND occurred_at = t1))[1] AS channel
         FROM l${stepCount} GROUP BY u
     )
     SELECT ${SPLIT_SQL[split]} AS split, ${times.map((t, i) => `count(${t})::int AS n${i + 1}`).join(', ')}
       FROM users p ${split === 'country' ? 'LEFT JOIN customers cu ON cu.id = p.customer_id' : ''}
      GROUP BY 1`;
+}
+
+/**
+ * Rows layer k still needs. The reference (`events`) only drops users without an entering event. The tool (`keys`)
+ * also drops rows no later step can use: step k needs an event at or after t(k−1) (≥ t1) and at most windowDays
+ * after t1, so layer 2 keeps [t1, t1 + window] and each later layer the rows at or after t(k−1), plus the rows AT
+ * t1 (they carry the entering channel and keep users who stopped early in the count). For a year of events and a
+ * 7-day window this leaves the later passes a fraction of the rows (an active customer's first week, not the year).
+ * Exact: a dropped row fails the FILTER of every later step anyway (tests compare both sources on random events).
+ */
+function layerFilter(k: number, source: FunnelSource): string {
+  if (source === 'events') return k === 2 ? 't1 IS NOT NULL' : 'TRUE';
+  if (k === 2) return `t1 IS NOT NULL AND occurred_at >= t1 AND occurred_at <= t1 + $5::int * interval '1 day'`;
+  return `(occurred_at = t1 OR occurred_at >= t${k - 1})`;
+}
+
+/** Type codes of event type names in event_keys (0, which no type has, for a type never seen), in the given order. */
+export async function eventTypeCodes(q: Queryable, types: readonly string[]): Promise<number[]> {
+  const { rows } = await q.query<{ type: string; code: number }>(`SELECT type, code FROM event_types WHERE type = ANY($1::text[])`, [types]);
+  const code = new Map(rows.map((r) => [r.type, Number(r.code)]));
+  return types.map((t) => code.get(t) ?? 0);
 }
 
 export function funnelSteps(types: readonly string[], users: readonly number[]): Step[] {
@@ -166,8 +209,8 @@ async function countUsers(q: Queryable, args: Args, today: string) {
   // Later steps may run past `to` by the window, but never past the as-of day.
   const scanEnd = [addDays(args.to, args.windowDays + 1), addDays(today, 1)].sort()[0]!;
   const { rows } = await q.query<Record<string, number> & { split: string | null }>(
-    funnelSql(args.steps.length, args.splitBy ?? 'none'),
-    [args.steps, args.from, addDays(args.to, 1), scanEnd, args.windowDays],
+    funnelSql(args.steps.length, args.splitBy ?? 'none', 'keys'),
+    [await eventTypeCodes(q, args.steps), args.from, addDays(args.to, 1), scanEnd, args.windowDays],
   );
   return rows.map((r) => ({ value: r.split ?? NO_VALUE, users: args.steps.map((_, i) => r[`n${i + 1}`] ?? 0) }));
 }

@@ -4,7 +4,7 @@ import { addDays, type Clock } from './lib/clock.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { defineTool, type ToolFactory } from './types.ts';
-import { EVENT_USER_KEY, dayRangeShape, fromNotAfterTo, utcDay } from './funnel_analysis.ts';
+import { dayRangeShape, eventTypeCodes, fromNotAfterTo, utcDay } from './funnel_analysis.ts';
 
 /**
  * Most common event paths leading to a target (path analysis as in GA "path exploration" / Amplitude "journeys"):
@@ -23,13 +23,13 @@ const MODE_SQL = {
   target: {
     scope: `TRUE`,
     // anchor = the user's first target event; the path is made of the events strictly before it
-    anchor: `min(seq) FILTER (WHERE type = $6) OVER (PARTITION BY u)`,
+    anchor: `min(seq) FILTER (WHERE type = $6::int) OVER (PARTITION BY u)`,
     before: `<`,
     keep: `TRUE`,
     users: `(SELECT count(*)::int FROM marked WHERE seq = anchor)`,
   },
   churn: {
-    scope: `e.customer_id IS NOT NULL`,
+    scope: `k.actor > 0`,
     // anchor = the customer's last event in range; the path ends with it; only customers without a recent order
     anchor: `max(seq) OVER (PARTITION BY u)`,
     before: `<=`,
@@ -78,29 +78,32 @@ const output = z.object({
 type Output = z.input<typeof output>;
 
 /**
- * One statement, window functions instead of joins (the plan must not depend on table statistics, which imports do
- * not gather): number each user's events (seq), find the anchor and the previous type (lag) per row, keep the rows
- * before the anchor whose type differs from the previous one (repeats merged), take the last $3 as an array, then
- * aggregate top paths, nodes and edges in SQL so that per-user rows never leave the database.
- * Params: $1 from day, $2 end day (exclusive), $3 depth, $4 limit, $5 end label; then $6 target (mode target) or
- * $6/$7 the no-order interval (mode churn), so every bound parameter is used.
+ * One statement, window functions instead of joins (the plan must not depend on table statistics): number each
+ * user's events (seq), find the anchor and the previous type (lag) per row, keep the rows before the anchor whose
+ * type differs from the previous one (repeats merged), take the last $3 as an array, then aggregate top paths, nodes
+ * and edges in SQL so that per-user rows never leave the database. Reads event_keys (migration 0006, as
+ * funnel_analysis): integer user key and type code, so the per-user sort and the window passes compare integers;
+ * codes become type names only for the at most `depth` kept steps per user, before paths are grouped and ordered
+ * (the same text ordering as before).
+ * Params: $1 from day, $2 end day (exclusive), $3 depth, $4 limit, $5 end label; then $6 target type code (mode
+ * target) or $6/$7 the no-order interval (mode churn), so every bound parameter is used.
  */
 function journeySql(mode: keyof typeof MODE_SQL): string {
   const m = MODE_SQL[mode];
   return `
     WITH ev AS (
-      SELECT ${EVENT_USER_KEY} AS u, e.customer_id, e.type,
-             row_number() OVER (PARTITION BY ${EVENT_USER_KEY} ORDER BY e.occurred_at, e.id) AS seq
-        FROM events e
-       WHERE e.occurred_at >= ${utcDay('$1')} AND e.occurred_at < ${utcDay('$2')}
-         AND (e.customer_id IS NOT NULL OR e.session_id IS NOT NULL) AND ${m.scope}
+      SELECT k.actor AS u, CASE WHEN k.actor > 0 THEN k.actor END AS customer_id, k.type_code AS type,
+             row_number() OVER (PARTITION BY k.actor ORDER BY k.occurred_at, k.event_id) AS seq
+        FROM event_keys k
+       WHERE k.occurred_at >= ${utcDay('$1')} AND k.occurred_at < ${utcDay('$2')} AND ${m.scope}
     ), marked AS (
       SELECT u, customer_id, type, seq, lag(type) OVER (PARTITION BY u ORDER BY seq) AS prev, ${m.anchor} AS anchor FROM ev
     ), ranked AS (
       SELECT u, customer_id, type, row_number() OVER (PARTITION BY u ORDER BY seq DESC) AS back
         FROM marked WHERE seq ${m.before} anchor AND prev IS DISTINCT FROM type
     ), paths AS (
-      SELECT min(customer_id) AS customer_id, array_agg(type ORDER BY back DESC) AS path FROM ranked WHERE back <= $3::int GROUP BY u
+      SELECT min(r.customer_id) AS customer_id, array_agg(t.type ORDER BY r.back DESC) AS path
+        FROM ranked r JOIN event_types t ON t.code = r.type WHERE r.back <= $3::int GROUP BY r.u
     ), kept AS (
       SELECT path FROM paths p WHERE ${m.keep}
     ), grouped AS (
@@ -137,7 +140,7 @@ async function loadJourneys(q: Queryable, args: Args, today: string, endNode: st
     args.limit,
     endNode,
   ];
-  const modeParams = args.mode === 'target' ? [args.target] : [addDays(today, -args.churnDays), addDays(today, 1)];
+  const modeParams = args.mode === 'target' ? await eventTypeCodes(q, [args.target]) : [addDays(today, -args.churnDays), addDays(today, 1)];
   const { rows } = await q.query<JourneyRow>(journeySql(args.mode), [...common, ...modeParams]);
   return rows[0]!;
 }

@@ -49,4 +49,5 @@ export {
   type Random,
   type SimulatedCustomer,
 } from './simulate.ts';
+export { FitCache, fitInputKey, saveFits, FIT_CODE_VERSION, type PendingFit } from './fitCache.ts';
 export { digamma, hyp2f1, logBeta, logGamma } from './special.ts';

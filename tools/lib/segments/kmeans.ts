@@ -161,6 +161,16 @@ export function kmeans(points: readonly Point[], k: number, options: KMeansOptio
   return best!;
 }
 
+/** Labels of `points` by their nearest centroid (ties → lower index), e.g. everyone after fitting on a sample. */
+export function assignNearest(points: readonly Point[], centroids: readonly Point[]): number[] {
+  if (centroids.length === 0) throw new Error('assignNearest needs at least one centroid');
+  const x = flatten(points);
+  const flat = flatten(centroids);
+  const labels = new Int32Array(x.n).fill(-1);
+  assign(x, flat.data, centroids.length, labels);
+  return Array.from(labels);
+}
+
 /** Condensed pairwise Euclidean distances (upper triangle, row-major) of a few thousand points, reused for every k. */
 export function pairwiseDistances(points: readonly Point[]): Float64Array {
   const n = points.length;
