@@ -6,7 +6,10 @@ import { AppError, isAppError } from '../../errors.ts';
  * malformed tool calls) pass through.
  */
 export function toAppError(err: unknown, ctx: { signal?: AbortSignal; deadline: AbortSignal; totalTimeoutMs: number }): AppError {
-  if (isAppError(err)) return err;
+  // LangChain wraps errors thrown in middleware (MiddlewareError); ours is somewhere down the cause chain.
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isAppError(e)) return e;
+  }
   if (ctx.signal?.aborted) return new AppError('bad_request', 'the question was cancelled');
   const e = err as { name?: string; message?: string; status?: number; cause?: unknown };
   const text = `${e.name ?? ''} ${e.message ?? ''}`;

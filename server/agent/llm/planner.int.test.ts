@@ -90,9 +90,9 @@ describeEachDriver('LLM planner (scripted endpoint)', (use) => {
 
   it('gives up with a clear error after repeated malformed calls', async () => {
     fake.script(Array.from({ length: 3 }, () => ({ toolCalls: [{ name: 'kpi_trend', arguments: '{oops' }] })));
-    expect(await failure(ask('Revenue?', { limits: { maxMalformedRetries: 2 } }))).toMatchObject({
+    expect(await failure(ask('Revenue?', { limits: { maxMalformedRetries: 2 } }))).toEqual({
       code: 'upstream_error',
-      message: expect.stringContaining('malformed tool calls 3 times'),
+      message: 'the model sent malformed tool calls 3 times: kpi_trend({oops): Malformed args.',
     });
     expect(fake.requests).toHaveLength(3);
   });
@@ -107,6 +107,30 @@ describeEachDriver('LLM planner (scripted endpoint)', (use) => {
       code: 'upstream_timeout',
       message: expect.stringContaining('limit 0.5 s per question'),
     });
+  });
+
+  it('bounds the steps and the failed tool calls, and stops when the caller cancels', async () => {
+    fake.script(Array.from({ length: 4 }, () => ({ toolCalls: [{ name: 'kpi_trend', arguments: JANUARY }] })));
+    expect(await failure(ask('Revenue?', { limits: { maxModelCalls: 2 } }))).toEqual({
+      code: 'upstream_error',
+      message: 'the model did not finish within 2 steps',
+    });
+    expect(fake.requests).toHaveLength(2);
+
+    fake.script(Array.from({ length: 4 }, () => ({ toolCalls: [{ name: 'no_such_tool', arguments: {} }] })));
+    expect(await failure(ask('Revenue?', { limits: { maxToolErrors: 1 } }))).toMatchObject({
+      code: 'upstream_error',
+      message: expect.stringMatching(/^the model's tool calls failed 2 times; last: no_such_tool: /),
+    });
+
+    fake.script([{ hang: true }]);
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 200);
+    const cancelled = answerQuestion({
+      question: 'Revenue?', planner: 'llm', llm: llm(),
+      ctx: { tools: { db: use(), clock: fixedClock('2024-03-05'), role: 'analyst' }, signal: cancel.signal },
+    });
+    expect(await failure(cancelled)).toEqual({ code: 'bad_request', message: 'the question was cancelled' });
   });
 
   it('reports an HTTP 500 clearly, and recovers from one when retries are allowed', async () => {
