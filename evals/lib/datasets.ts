@@ -7,6 +7,8 @@ import { openDb, type Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { afterImport } from '../../server/import/afterImport.ts';
+import { loadConfig } from '../../server/config.ts';
+import { ensureEmbeddings } from '../../server/feedback/lifecycle.ts';
 import { runImport } from '../../server/import/run.ts';
 import { sharedDataPath } from '../../server/testing/sharedData.ts';
 import { fixedClock } from '../../tools/lib/clock.ts';
@@ -23,7 +25,7 @@ export const DEMO_CUSTOMERS = 5000;
 export const DEMO_SEED = 42;
 export const ONLINE_RETAIL_FILE = sharedDataPath('online_retail', 'online_retail.csv.gz');
 const REPO = resolve(EVALS_DIR, '..');
-const VERSION_SOURCES = ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/demo', 'server/import', 'tools/lib/tags.ts'];
+const VERSION_SOURCES = ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/demo', 'server/import', 'server/feedback', 'tools/lib/tags.ts'];
 const TODAY: Record<DatasetName, string> = { demo: '2026-11-01', online_retail: '2011-12-10' };
 
 function filesUnder(path: string): string[] {
@@ -56,6 +58,9 @@ export async function loadDataset(db: Db, dataset: DatasetName): Promise<void> {
   if (dataset === 'demo') {
     await seedDemo(db, { customers: DEMO_CUSTOMERS, seed: DEMO_SEED });
     await afterImport(db, 'all', clock);
+    // Embed the feedback now (local embedder, never a remote endpoint), so the cached copy has the vectors and
+    // the feedback tools do not redo it in every run.
+    await ensureEmbeddings(db, { ...loadConfig(), EMBEDDINGS_BASE_URL: undefined, EMBEDDINGS_MODEL: undefined });
   } else {
     // the import runs afterImport itself (summary, tags, ANALYZE)
     await runImport(db, { entity: 'orders', file: ONLINE_RETAIL_FILE, preset: 'online-retail', map: {}, clock });

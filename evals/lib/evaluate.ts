@@ -1,7 +1,7 @@
 import type { Db } from '../../server/db/index.ts';
 import type { Planner, PlannerName } from '../../server/agent/types.ts';
 import { datasetAvailable, openDataset, type OpenedDataset } from './datasets.ts';
-import { loadAsk, loadPlanner, type AskFn } from './planners.ts';
+import { resolvePlanner } from './planners.ts';
 import type { EvalReport } from './report.ts';
 import { ExpectationCache, runCases, type CaseResult } from './runner.ts';
 import { loadCases, type DatasetName, type EvalCase, type SetName } from './schema.ts';
@@ -35,7 +35,8 @@ export interface EvalOptions {
   databaseUrl?: string;
   /** Already-open databases (tests); otherwise the cached datasets are opened and closed here. */
   dbs?: ReadonlyMap<DatasetName, Db>;
-  ask?: AskFn;
+  /** LLM endpoint for planner 'llm' (default: from LLM_BASE_URL etc.). */
+  llm?: { baseUrl: string; apiKey?: string; model?: string };
   log?: (line: string) => void;
   onResult?: (r: CaseResult) => void;
 }
@@ -43,8 +44,7 @@ export interface EvalOptions {
 export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const sets = opts.sets ?? ['golden', 'paraphrases'];
   const keep = parseFilter(opts.filter);
-  const planner = typeof opts.planner === 'string' ? await loadPlanner(opts.planner) : opts.planner;
-  const { ask, pipeline } = opts.ask ? { ask: opts.ask, pipeline: 'custom' } : await loadAsk();
+  const planner = resolvePlanner(opts.planner, opts.llm);
   const casesBySet = new Map(sets.map((s) => [s, loadCases(s).filter(keep)]));
   const needed = new Set([...casesBySet.values()].flat().map((c) => c.dataset));
   const opened: OpenedDataset[] = [];
@@ -67,7 +67,6 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     const report: EvalReport = {
       startedAt: new Date().toISOString(),
       planner: planner.name,
-      pipeline,
       driver: [...dbs.values()][0]?.driver ?? 'none',
       datasets,
       filter: opts.filter ?? null,
@@ -75,7 +74,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     };
     for (const [set, cases] of casesBySet) {
       const runnable = cases.filter((c) => dbs.has(c.dataset));
-      const results = await runCases(runnable, { planner, ask, dbs, expectations, set, onResult: opts.onResult });
+      const results = await runCases(runnable, { ask: planner.ask, dbs, expectations, set, onResult: opts.onResult });
       report.sets[set] = { summary: summarize(results), results };
     }
     return report;

@@ -30,20 +30,23 @@ const norm = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
 
 function sameValue(actual: unknown, expected: unknown): boolean {
   if (Array.isArray(expected)) {
-    // a single string equals a one-element list (segment filters accept both)
     const list = Array.isArray(actual) ? actual : [actual];
     return list.length === expected.length && expected.every((e, i) => sameValue(list[i], e));
   }
   if (isPlainObject(expected)) return isPlainObject(actual) && Object.entries(expected).every(([k, v]) => valueMatches(actual[k], v));
+  // null in an expectation = not set (e.g. {"$in": ["2026-11-01", null]}: that day, or the tool's default of today)
+  if (expected === null) return actual === undefined || actual === null;
   return actual === expected;
 }
 
 /**
  * Does `actual` satisfy `expected`? Literals must be equal (objects: every expected key matches, extra keys are fine);
  * `{"$gte": x}` / `{"$lte": x}` compare numbers or ISO strings (dates, months); `{"$in": [...]}` = any of them;
- * `{"$ci": "x"}` = equal ignoring case; `{"$absent": true}` = not set.
+ * `{"$ci": "x"}` = equal ignoring case; `{"$absent": true}` or null = not set.
  */
 export function valueMatches(actual: unknown, expected: unknown): boolean {
+  // one value or a one-element list mean the same (segment filters accept both)
+  if (Array.isArray(actual) && actual.length === 1 && !Array.isArray(expected)) actual = actual[0];
   if (!isOperator(expected)) return sameValue(actual, expected);
   for (const [op, operand] of Object.entries(expected)) {
     if (op === '$absent') {
@@ -88,7 +91,7 @@ export function numberWritten(
     const scale = n.percent && opts.ratio ? 100 : 1;
     const x = target * scale;
     // precision: percentages to whole points or finer; other numbers to ~2 significant digits or finer
-    const precise = n.percent ? n.unit <= 1 : n.unit <= Math.max(1, 0.05 * x);
+    const precise = n.percent ? n.unit <= 1 : n.unit <= Math.max(1, 0.1 * x);
     return precise && Math.abs(n.value - x) <= n.unit / 2 + opts.tolerance * x + 1e-9 * Math.max(1, x);
   });
 }

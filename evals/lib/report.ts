@@ -7,7 +7,6 @@ import type { Metrics, SetSummary } from './summary.ts';
 export interface EvalReport {
   startedAt: string;
   planner: string;
-  pipeline: string;
   driver: string;
   datasets: Record<string, { origin: string; ms: number }>;
   filter: string | null;
@@ -67,7 +66,7 @@ export function formatMarkdown(report: EvalReport): string {
   const out = [
     `# Eval report`,
     '',
-    `${report.startedAt} · planner **${report.planner}** (${report.pipeline}) · ${report.driver}${report.filter ? ` · filter \`${report.filter}\`` : ''}`,
+    `${report.startedAt} · planner **${report.planner}** · ${report.driver}${report.filter ? ` · filter \`${report.filter}\`` : ''}`,
     '',
   ];
   for (const [set, data] of Object.entries(report.sets)) {

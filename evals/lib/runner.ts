@@ -1,6 +1,6 @@
 import type { Db } from '../../server/db/index.ts';
 import { extractNumbers } from '../../server/agent/numbers.ts';
-import type { AnswerPayload, Planner, Turn } from '../../server/agent/types.ts';
+import type { AnswerPayload, Turn } from '../../server/agent/types.ts';
 import { fixedClock } from '../../tools/lib/clock.ts';
 import { argMismatches, numberInResults, numberWritten } from './match.ts';
 import type { AskFn } from './planners.ts';
@@ -58,7 +58,6 @@ export class ExpectationCache {
 }
 
 export interface RunOptions {
-  planner: Planner;
   ask: AskFn;
   dbs: ReadonlyMap<DatasetName, Db>;
   expectations: ExpectationCache;
@@ -92,7 +91,7 @@ export async function runCase(c: EvalCase, opts: RunOptions): Promise<CaseResult
     const conversation: Turn[] = [];
     for (const question of c.turns) {
       const started = performance.now();
-      payload = await opts.ask({ question, conversation: [...conversation], planner: opts.planner, ctx });
+      payload = await opts.ask(question, [...conversation], ctx);
       const ms = performance.now() - started;
       latencyMs.push(ms);
       plannerMs.push(Math.max(0, ms - payload.toolCalls.reduce((s, t) => s + (t.ms ?? 0), 0)));
