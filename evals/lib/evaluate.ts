@@ -32,6 +32,8 @@ export interface EvalOptions {
   planner: PlannerName | Planner;
   sets?: readonly SetName[];
   filter?: string;
+  /** Further narrowing by code (tests): keep a case when this returns true. */
+  select?: (c: EvalCase, index: number) => boolean;
   databaseUrl?: string;
   /** Already-open databases (tests); otherwise the cached datasets are opened and closed here. */
   dbs?: ReadonlyMap<DatasetName, Db>;
@@ -45,7 +47,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const sets = opts.sets ?? ['golden', 'paraphrases'];
   const keep = parseFilter(opts.filter);
   const planner = resolvePlanner(opts.planner, opts.llm);
-  const casesBySet = new Map(sets.map((s) => [s, loadCases(s).filter(keep)]));
+  const casesBySet = new Map(sets.map((s) => [s, loadCases(s).filter(keep).filter((c, i) => opts.select?.(c, i) ?? true)]));
   const needed = new Set([...casesBySet.values()].flat().map((c) => c.dataset));
   const opened: OpenedDataset[] = [];
   const dbs = new Map<DatasetName, Db>(opts.dbs ?? []);
