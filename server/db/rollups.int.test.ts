@@ -1,0 +1,135 @@
+import { expect, it } from 'vitest';
+import { describeEachDriver } from '../testing/db.ts';
+import { fixtureFile } from '../testing/files.ts';
+import { runImport } from '../import/run.ts';
+import type { Db } from './index.ts';
+import { refreshRollups, rollupsFresh } from './rollups.ts';
+
+/**
+ * The rollup tables must equal plain GROUP BY aggregates over the raw rows, written here independently of
+ * rollups.ts (no grouping sets, one query per level), after a first import and after an incremental import that
+ * adds orders to days already rolled up, a new day, a return, a guest order and new events.
+ */
+const HEADER = 'order_id,customer_id,kind,ordered_at,channel,currency,country,product_code,category,quantity,unit_price';
+const FIRST = [
+  HEADER,
+  'A1,C1,order,2024-03-01 10:00:00Z,web,USD,Spain,P1,Home,2,5.50',
+  'A1,C1,order,2024-03-01 10:00:00Z,web,USD,Spain,P2,Toys,1,3',
+  'A1,C1,order,2024-03-01 10:00:00Z,web,USD,Spain,P3,Toys,1,0', // free line: a line, no revenue
+  'A2,C2,order,2024-03-01 23:30:00Z,app,EUR,,P1,Home,1,5.50', // no order country: the customer has none either
+  'A3,,order,2024-03-02 08:00:00Z,store,USD,France,P4,,1,9', // guest order, line without category
+  'A4,C1,order,2024-04-02 12:00:00Z,web,USD,Spain,P2,Toys,3,3',
+].join('\n');
+const SECOND = [
+  HEADER,
+  'B1,C2,order,2024-03-01 15:00:00Z,web,EUR,Germany,P2,Toys,1,3', // existing day, existing customer
+  'B2,C3,order,2024-03-01 16:00:00Z,app,USD,Spain,P1,Home,4,5.50', // existing day, new customer
+  'B3,C1,return,2024-03-02 09:00:00Z,web,USD,Spain,P1,Home,1,5.50',
+  'B4,,order,2024-04-02 13:00:00Z,store,USD,,P4,,2,9', // guest without any country
+  'B5,C3,order,2024-05-10 10:00:00Z,web,USD,Spain,P2,Toys,1,3', // a new day and month
+].join('\n');
+const events = (rows: [string, string, string][]) =>
+  rows.map(([id, type, at]) => JSON.stringify({ event_id: id, customer_id: 'C1', type, occurred_at: at })).join('\n');
+
+const DAY = `(o.ordered_at AT TIME ZONE 'UTC')::date`;
+const COUNTRY = 'coalesce(o.country, c.country)';
+const LEVELS: Record<number, string[]> = { 0: [], 1: [COUNTRY], 2: ['o.channel'], 3: [COUNTRY, 'o.channel'] };
+
+async function rows(db: Db, sql: string, params: unknown[] = []): Promise<string[]> {
+  return (await db.query<Record<string, unknown>>(sql, params)).rows.map((r) => JSON.stringify(Object.values(r))).sort();
+}
+
+async function expectRollupsMatchRawData(db: Db): Promise<void> {
+  expect(await rollupsFresh(db)).toBe(true);
+  for (const [dims, cols] of Object.entries(LEVELS)) {
+    const keys = ['o.kind', ...cols].map((c, i) => `${c} AS k${i}`).join(', ');
+    const raw = await rows(
+      db,
+      `SELECT ${DAY} AS day, ${keys}, count(*)::int AS orders, count(*) FILTER (WHERE o.customer_id IS NULL)::int AS guests,
+              sum(o.revenue)::float8 AS revenue
+         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id GROUP BY ${[DAY, 'o.kind', ...cols].join(', ')}`,
+    );
+    const kept = [...(Number(dims) & 1 ? ['country'] : []), ...(Number(dims) & 2 ? ['channel'] : [])].map((c) => `${c}, `).join('');
+    const rolled = await rows(
+      db, `SELECT day, kind, ${kept}orders, guest_orders, revenue::float8 FROM sales_daily WHERE dims = $1`, [Number(dims)],
+    );
+    expect(rolled, `sales_daily dims ${dims}`).toEqual(raw);
+    expect(raw.length).toBeGreaterThan(0);
+    // Category level: orders with a line in the category, lines, revenue of positive lines.
+    const rawCat = await rows(
+      db,
+      `SELECT day, ${cols.map((_, i) => `k${i}, `).join('')}kind, category, count(DISTINCT id)::int AS orders, sum(n)::int AS lines, sum(rev)::float8 AS revenue
+         FROM (SELECT ${DAY} AS day, o.id, o.kind, ${cols.map((c, i) => `${c} AS k${i}, `).join('')}l.category, 1 AS n,
+                      CASE WHEN l.quantity > 0 AND l.unit_price > 0 THEN l.amount ELSE 0 END AS rev
+                 FROM orders o LEFT JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id) x
+        GROUP BY day, ${cols.map((_, i) => `k${i}, `).join('')}kind, category`,
+    );
+    const rolledCat = await rows(
+      db,
+      `SELECT day, ${kept}kind, category, orders, lines, revenue::float8 FROM sales_daily_category WHERE dims = $1`,
+      [Number(dims)],
+    );
+    expect(rolledCat, `sales_daily_category dims ${dims}`).toEqual(rawCat);
+  }
+  expect(await rows(db, `SELECT day, currency, sum(orders)::int FROM sales_daily WHERE dims = 4 GROUP BY 1, 2`)).toEqual(
+    await rows(db, `SELECT ${DAY}, o.currency, count(*)::int FROM orders o GROUP BY 1, 2`),
+  );
+  expect(await rows(db, `SELECT customer_id, month, orders, revenue::float8 FROM customer_months`)).toEqual(
+    await rows(
+      db,
+      `SELECT o.customer_id, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date, count(*)::int, sum(o.revenue)::float8
+         FROM orders o WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2`,
+    ),
+  );
+  expect(await rows(db, `SELECT day, type, events FROM events_daily`)).toEqual(
+    await rows(db, `SELECT (occurred_at AT TIME ZONE 'UTC')::date, type, count(*)::int FROM events GROUP BY 1, 2`),
+  );
+}
+
+describeEachDriver('rollups', (use) => {
+  it('equal raw aggregates after a first import', async () => {
+    await runImport(use(), { entity: 'orders', file: fixtureFile('r1.csv', FIRST), source: 'shop' });
+    await runImport(use(), {
+      entity: 'events', source: 'shop',
+      file: fixtureFile('e1.jsonl', events([['e1', 'visit', '2024-03-01T10:00:00Z'], ['e2', 'view', '2024-03-01T10:01:00Z']])),
+    });
+    await expectRollupsMatchRawData(use());
+    // Hand-checked: 2024-03-01 has A1 (5.50×2 + 3 = 14) and A2 (5.50): 2 orders, 19.5.
+    const { rows: [day] } = await use().query<{ orders: number; revenue: number }>(
+      `SELECT orders, revenue FROM sales_daily WHERE dims = 0 AND day = '2024-03-01' AND kind = 'order'`,
+    );
+    expect(day).toEqual({ orders: 2, revenue: 19.5 });
+  });
+
+  it('stay equal after an incremental import that adds orders to existing days, recomputing only those days', async () => {
+    const before = (await use().query<{ at: string }>(`SELECT refreshed_at::text AS at FROM rollup_state`)).rows[0]!.at;
+    const untouched = await rows(use(), `SELECT * FROM sales_daily WHERE day = '2024-03-02' AND kind = 'order'`);
+    await runImport(use(), { entity: 'orders', file: fixtureFile('r2.csv', SECOND), source: 'shop' });
+    await runImport(use(), {
+      entity: 'events', source: 'shop',
+      file: fixtureFile('e2.jsonl', events([['e3', 'visit', '2024-03-01T11:00:00Z'], ['e4', 'purchase', '2024-03-03T10:00:00Z']])),
+    });
+    expect((await use().query<{ at: string }>(`SELECT refreshed_at::text AS at FROM rollup_state`)).rows[0]!.at).not.toBe(before);
+    await expectRollupsMatchRawData(use());
+    expect(await rows(use(), `SELECT * FROM sales_daily WHERE day = '2024-03-02' AND kind = 'order'`)).toEqual(untouched);
+    // 2024-03-01 now: A1 14 + A2 5.5 + B1 3 + B2 22 = 44.5 over 4 orders.
+    const { rows: [day] } = await use().query<{ orders: number; revenue: number }>(
+      `SELECT orders, revenue FROM sales_daily WHERE dims = 0 AND day = '2024-03-01' AND kind = 'order'`,
+    );
+    expect(day).toEqual({ orders: 4, revenue: 44.5 });
+  });
+
+  it('a full rebuild gives the same rows, and rows newer than the last refresh make the rollups stale', async () => {
+    const snapshot = async () => [
+      await rows(use(), `SELECT * FROM sales_daily`), await rows(use(), `SELECT * FROM sales_daily_category`),
+      await rows(use(), `SELECT * FROM customer_months`), await rows(use(), `SELECT * FROM events_daily`),
+    ];
+    const incremental = await snapshot();
+    await refreshRollups(use(), 'all');
+    expect(await snapshot()).toEqual(incremental);
+    await use().exec(`INSERT INTO orders (source, external_id, ordered_at, revenue) VALUES ('t', 'late', '2024-06-01Z', 1)`);
+    expect(await rollupsFresh(use())).toBe(false);
+    await refreshRollups(use(), 'incremental');
+    await expectRollupsMatchRawData(use());
+  });
+});

@@ -1,0 +1,40 @@
+import { beforeAll, expect, it } from 'vitest';
+import { refreshRollups } from '../server/db/rollups.ts';
+import { refreshCustomerSummary } from '../server/db/summary.ts';
+import { describeEachDriver } from '../server/testing/db.ts';
+import { loadTinyShop } from '../server/testing/fixtures.ts';
+import { fixedClock } from './lib/clock.ts';
+import { runTool } from './registry.ts';
+
+/** tinyShop (fixtures.ts) plus three events: counts and values worked out by hand below. */
+describeEachDriver('describe_data', (use) => {
+  const run = async () => (await runTool('describe_data', {}, { db: use(), clock: fixedClock('2024-05-15'), role: 'analyst' })) as any;
+  beforeAll(async () => {
+    await loadTinyShop(use());
+    await use().exec(`INSERT INTO events (source, dedupe_key, customer_id, type, occurred_at) VALUES
+      ('t', 'e1', 1, 'visit', '2024-01-01 08:00Z'), ('t', 'e2', 1, 'view', '2024-01-01 08:01Z'), ('t', 'e3', NULL, 'visit', '2024-03-03 23:59Z')`);
+    await refreshCustomerSummary(use(), 'all');
+    await refreshRollups(use(), 'all');
+  });
+
+  it('counts, ranges and dimension values of the hand-made shop (from the rollups)', async () => {
+    const out = await run();
+    // 5 orders (o1–o5), 1 return, 1 guest order (o5), 6 lines, 2 of 3 customers ordered.
+    expect(out.counts).toEqual({ customers: 3, customersWithOrders: 2, orders: 5, returns: 1, guestOrders: 1, orderLines: 6, events: 3, feedback: 0 });
+    expect(out.ranges.orders).toEqual({ from: '2024-01-01', to: '2024-02-02' });
+    expect(out.ranges.events).toEqual({ from: '2024-01-01', to: '2024-03-03' });
+    // Orders by channel (returns excluded): web o1 o2 o5, app o3, store o4. Lines by category: Home 3, Toys 3.
+    expect(out.dimensions.channel).toEqual([{ value: 'web', count: 3 }, { value: 'app', count: 1 }, { value: 'store', count: 1 }]);
+    expect(out.dimensions.category).toEqual([{ value: 'Home', count: 3 }, { value: 'Toys', count: 3 }]);
+    expect(out.dimensions.currency).toEqual([{ value: 'USD', count: 6 }]);
+    expect(out.dimensions.eventType).toEqual([{ value: 'visit', count: 2 }, { value: 'view', count: 1 }]);
+  });
+
+  it('answers the same from the raw tables when the rollups are stale', async () => {
+    const fromRollups = await run();
+    await use().exec('DELETE FROM rollup_state');
+    const fromRaw = await run();
+    await refreshRollups(use(), 'all');
+    expect(fromRollups).toEqual(fromRaw);
+  });
+});
