@@ -1,105 +1,141 @@
 import { createHash } from 'node:crypto';
-import type { Embedder } from '../types.ts';
-import { extractFeatures, fmix32, type SparseBag } from './features.ts';
-import { pack, unpack } from './pack.ts';
 import { AppError } from '../../errors.ts';
+import type { Embedder } from '../types.ts';
+import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type TextFeatures } from './features.ts';
+import { hashedVector } from './hashed.ts';
+import { pack, unpack } from './pack.ts';
+import { indexOf, tfidfRow, type TfidfBlock } from './tfidf.ts';
+import { sifAverage, type WordVectors } from './ppmi.ts';
 
 /**
- * The default local embedder: weight-free, offline, deterministic, English and Chinese.
- *
- * A text becomes two sparse bags of hashed features (words + word/CJK bigrams; character 3–5-grams), each weighted
- * by sublinear TF × IDF (IDF learned from the corpus by `trainLocalEmbedder`, all ones when untrained), L2-normalised
- * per block, and reduced to a dense vector by a signed random projection of the hashed buckets (the hashing trick:
- * inner products are preserved in expectation, Weinberger et al. 2009). The result is L2-normalised.
+ * The default local embedder: weight-free, offline, deterministic, English and Chinese. A trained state (train.ts)
+ * maps a text to the concatenation of
+ *  - LSA (Deerwester et al. 1990) of its TF-IDF over words + word/CJK bigrams and over character 3–5-grams, the
+ *    features re-weighted by how topical they proved in the corpus (tfidf.ts featureGains), and
+ *  - the SIF-weighted average of corpus-trained PPMI-SVD word vectors with the common component removed (ppmi.ts);
+ * the untrained fallback is a hashed random projection (hashed.ts). Every output is unit length.
  */
 
-export const LOCAL_EMBEDDER_VERSION = 1;
+export const LOCAL_EMBEDDER_VERSION = 2;
 
 export interface LocalEmbedderState {
   version: number;
   dimension: number;
-  /** Sparse features are hashed into 2^hashBits buckets. */
-  hashBits: number;
-  /** Texts the state was fitted on; 0 = the untrained fallback. */
+  /** Texts the state was fitted on; 0 = the untrained (hashed) fallback. */
   docCount: number;
-  /** Share of the char n-gram block in the final vector (the word block gets the rest). */
+  /** Share of the character n-gram block inside the LSA input (the word block gets the rest). */
   charWeight: number;
-  /** Per-bucket inverse document frequency; empty = all ones (untrained). */
-  wordIdf: Float32Array;
-  charIdf: Float32Array;
+  /** Character n-gram lengths (within word boundaries). */
+  charMin: number;
+  charMax: number;
+  /** Share (of squared norm) of the word-vector part in the output; the LSA part gets the rest. */
+  wordVectorShare: number;
+  lsaDims: number;
+  words: TfidfBlock;
+  chars: TfidfBlock;
+  /** (words.ids.length + chars.ids.length) × lsaDims: each feature's LSA direction. */
+  lsa: Float32Array;
+  wordVectors: WordVectors;
+  /** Common component of the SIF averages, removed from every text (Arora et al. 2017). */
+  commonComponent: Float32Array;
 }
 
-export interface TrainOptions {
-  dimension?: number;
-  hashBits?: number;
-  charWeight?: number;
+const emptyBlock = (): TfidfBlock => ({ ids: new Uint32Array(0), idf: new Float32Array(0), gain: new Float32Array(0) });
+
+/** The fallback before any corpus exists. */
+export function untrainedLocalEmbedder(options: { dimension?: number; charWeight?: number; charMin?: number; charMax?: number } = {}): LocalEmbedderState {
+  const dimension = options.dimension ?? 256;
+  return {
+    version: LOCAL_EMBEDDER_VERSION,
+    dimension,
+    docCount: 0,
+    charWeight: options.charWeight ?? 0.5,
+    charMin: options.charMin ?? DEFAULT_FEATURE_OPTIONS.charMin,
+    charMax: options.charMax ?? DEFAULT_FEATURE_OPTIONS.charMax,
+    wordVectorShare: 0,
+    lsaDims: dimension,
+    words: emptyBlock(),
+    chars: emptyBlock(),
+    lsa: new Float32Array(0),
+    wordVectors: { ids: new Uint32Array(0), prob: new Float32Array(0), vectors: new Float32Array(0), dims: 0 },
+    commonComponent: new Float32Array(0),
+  };
 }
 
-const DEFAULTS = { dimension: 256, hashBits: 18, charWeight: 0.5 };
-
-/** The fallback before any corpus exists: raw sublinear TF, no IDF. */
-export function untrainedLocalEmbedder(options: TrainOptions = {}): LocalEmbedderState {
-  const o = { ...DEFAULTS, ...options };
-  return { version: LOCAL_EMBEDDER_VERSION, ...o, docCount: 0, wordIdf: new Float32Array(0), charIdf: new Float32Array(0) };
+/** Lookup tables built once per embedder. */
+interface Prepared {
+  state: LocalEmbedderState;
+  wordIndex: Map<number, number>;
+  charIndex: Map<number, number>;
+  vocabIndex: Map<number, number>;
 }
 
-/** Smoothed IDF, log((1 + N) / (1 + df)) + 1, as scikit-learn's TfidfVectorizer(smooth_idf=True). */
-function idfFrom(df: Uint32Array, n: number): Float32Array {
-  const idf = new Float32Array(df.length);
-  for (let i = 0; i < df.length; i++) idf[i] = Math.log((1 + n) / (1 + df[i]!)) + 1;
-  return idf;
+export function prepare(state: LocalEmbedderState): Prepared {
+  return { state, wordIndex: indexOf(state.words), charIndex: indexOf(state.chars), vocabIndex: new Map(Array.from(state.wordVectors.ids, (id, i) => [id, i])) };
 }
 
-/** Fits the embedder to a corpus (unsupervised: text only). */
-export function trainLocalEmbedder(corpus: readonly string[], options: TrainOptions = {}): LocalEmbedderState {
-  const state = untrainedLocalEmbedder(options);
-  const mask = (1 << state.hashBits) - 1;
-  const wordDf = new Uint32Array(mask + 1);
-  const charDf = new Uint32Array(mask + 1);
-  for (const text of corpus) {
-    const f = extractFeatures(text);
-    countDocumentFrequency(f.words, mask, wordDf);
-    countDocumentFrequency(f.chars, mask, charDf);
+/** LSA part: Σ over known features of weight × the feature's LSA row (word columns first, then char columns). */
+export function lsaPart(p: Prepared, f: TextFeatures, out: Float64Array): void {
+  const { state } = p;
+  out.fill(0);
+  const w = tfidfRow(f.words, state.words, p.wordIndex);
+  const ch = tfidfRow(f.chars, state.chars, p.charIndex);
+  addRows(state.lsa, state.lsaDims, w.cols, w.values, 0, Math.sqrt(1 - state.charWeight), out);
+  addRows(state.lsa, state.lsaDims, ch.cols, ch.values, state.words.ids.length, Math.sqrt(state.charWeight), out);
+}
+
+/** out += Σ_i scale·values[i] · matrix[cols[i] + offset] (the hot loop of embedding: plain, monomorphic, no closures). */
+function addRows(matrix: Float32Array, dims: number, cols: number[], values: number[], offset: number, scale: number, out: Float64Array): void {
+  for (let i = 0; i < cols.length; i++) {
+    const v = values[i]! * scale;
+    const base = (cols[i]! + offset) * dims;
+    for (let c = 0; c < dims; c++) out[c] = out[c]! + v * matrix[base + c]!;
   }
-  return { ...state, docCount: corpus.length, wordIdf: idfFrom(wordDf, corpus.length), charIdf: idfFrom(charDf, corpus.length) };
 }
 
-function countDocumentFrequency(bag: SparseBag, mask: number, df: Uint32Array): void {
-  const seen = new Set<number>();
-  for (const id of bag.ids) seen.add(id & mask);
-  for (const bucket of seen) df[bucket]!++;
+/** Word-vector part: SIF average minus its projection on the common component. */
+export function wordVectorPart(p: Prepared, f: TextFeatures, out: Float64Array): void {
+  sifAverage(f.wordIds, p.state.wordVectors, p.vocabIndex, out);
+  const pc = p.state.commonComponent;
+  if (pc.length === 0) return;
+  let dot = 0;
+  for (let c = 0; c < pc.length; c++) dot += out[c]! * pc[c]!;
+  for (let c = 0; c < pc.length; c++) out[c]! -= dot * pc[c]!;
 }
 
-/** Adds one TF-IDF block, L2-normalised and scaled by `weight`, to `out` through the signed hashing projection. */
-function projectBlock(bag: SparseBag, idf: Float32Array, mask: number, weight: number, out: Float64Array): void {
-  const dims = out.length;
-  const values = new Float64Array(bag.ids.length);
+function normalizeInPlace(v: Float64Array): void {
   let norm = 0;
-  for (let i = 0; i < bag.ids.length; i++) {
-    const bucket = bag.ids[i]! & mask;
-    const v = (1 + Math.log(bag.counts[i]!)) * (idf.length ? idf[bucket]! : 1);
-    values[i] = v;
-    norm += v * v;
-  }
+  for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!;
   if (norm === 0) return;
-  const scale = weight / Math.sqrt(norm);
-  for (let i = 0; i < bag.ids.length; i++) {
-    const h = fmix32((bag.ids[i]! & mask) ^ 0x5bd1e995);
-    const sign = h & 1 ? 1 : -1;
-    out[(h >>> 1) % dims]! += sign * values[i]! * scale;
+  const inv = 1 / Math.sqrt(norm);
+  for (let i = 0; i < v.length; i++) v[i]! *= inv;
+}
+
+function embedOne(p: Prepared, text: string): Float32Array {
+  const { state } = p;
+  const f = extractFeatures(text, { charMin: state.charMin, charMax: state.charMax });
+  const out = new Float64Array(state.dimension);
+  if (state.docCount === 0) {
+    hashedVector(f, state.charWeight, out);
+    return unitFloat32(out);
   }
+  const lsa = out.subarray(0, state.lsaDims);
+  lsaPart(p, f, lsa);
+  normalizeInPlace(lsa);
+  const wvDims = state.wordVectors.dims;
+  if (wvDims > 0 && state.wordVectorShare > 0) {
+    const wv = out.subarray(state.lsaDims, state.lsaDims + wvDims);
+    wordVectorPart(p, f, wv);
+    normalizeInPlace(wv);
+    const a = Math.sqrt(1 - state.wordVectorShare);
+    const b = Math.sqrt(state.wordVectorShare);
+    for (let c = 0; c < state.lsaDims; c++) out[c]! *= a;
+    for (let c = 0; c < wvDims; c++) wv[c]! *= b;
+  }
+  return unitFloat32(out);
 }
 
-function embedOne(state: LocalEmbedderState, text: string): Float32Array {
-  const mask = (1 << state.hashBits) - 1;
-  const f = extractFeatures(text);
-  const acc = new Float64Array(state.dimension);
-  projectBlock(f.words, state.wordIdf, mask, Math.sqrt(1 - state.charWeight), acc);
-  projectBlock(f.chars, state.charIdf, mask, Math.sqrt(state.charWeight), acc);
-  return unitFloat32(acc);
-}
-
-/** L2-normalised copy; an empty text (no features) gets a fixed unit vector so the output is always unit length. */
+/** L2-normalised copy; a text without any known feature gets a fixed unit vector so the output is always unit length. */
 export function unitFloat32(v: Float64Array): Float32Array {
   let norm = 0;
   for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!;
@@ -114,16 +150,33 @@ export function unitFloat32(v: Float64Array): Float32Array {
 }
 
 export function serializeLocalEmbedder(state: LocalEmbedderState): Buffer {
-  const { wordIdf, charIdf, ...header } = state;
-  return pack({ header, arrays: { wordIdf, charIdf } });
+  const { words, chars, lsa, wordVectors, commonComponent, ...scalars } = state;
+  return pack({
+    header: { ...scalars, wordVectorDims: wordVectors.dims },
+    arrays: {
+      wordIds: words.ids, wordIdf: words.idf, wordGain: words.gain,
+      charIds: chars.ids, charIdf: chars.idf, charGain: chars.gain,
+      lsa, vocabIds: wordVectors.ids, vocabProb: wordVectors.prob, vocabVectors: wordVectors.vectors, commonComponent,
+    },
+  });
 }
 
 export function deserializeLocalEmbedder(buffer: Buffer): LocalEmbedderState {
-  const { header, arrays } = unpack(buffer);
+  const { header, arrays: a } = unpack(buffer);
   if (header.version !== LOCAL_EMBEDDER_VERSION) {
     throw new AppError('bad_request', `local embedder state version ${String(header.version)} is not supported (expected ${LOCAL_EMBEDDER_VERSION}); retrain it`);
   }
-  return { ...(header as Omit<LocalEmbedderState, 'wordIdf' | 'charIdf'>), wordIdf: arrays.wordIdf as Float32Array, charIdf: arrays.charIdf as Float32Array };
+  const { wordVectorDims, ...scalars } = header as Record<string, number>;
+  const f32 = (name: string) => a[name] as Float32Array;
+  const u32 = (name: string) => a[name] as Uint32Array;
+  return {
+    ...(scalars as unknown as Pick<LocalEmbedderState, 'version' | 'dimension' | 'docCount' | 'charWeight' | 'charMin' | 'charMax' | 'wordVectorShare' | 'lsaDims'>),
+    words: { ids: u32('wordIds'), idf: f32('wordIdf'), gain: f32('wordGain') },
+    chars: { ids: u32('charIds'), idf: f32('charIdf'), gain: f32('charGain') },
+    lsa: f32('lsa'),
+    wordVectors: { ids: u32('vocabIds'), prob: f32('vocabProb'), vectors: f32('vocabVectors'), dims: wordVectorDims! },
+    commonComponent: f32('commonComponent'),
+  };
 }
 
 /** Short content hash of the state, so vectors from different fits never share a model name. */
@@ -132,16 +185,20 @@ export function localEmbedderName(state: LocalEmbedderState): string {
   return `local-v${state.version}:${digest}`;
 }
 
-export function createLocalEmbedder(state: LocalEmbedderState = untrainedLocalEmbedder()): Embedder {
-  const name = localEmbedderName(state);
-  return {
-    name,
-    dimension: state.dimension,
-    embed: async (texts) => texts.map((text) => embedOne(state, text)),
-  };
+/** Synchronous batch embedding (clustering, evals, bench); `createLocalEmbedder` wraps it in the Embedder interface. */
+export function localEmbedFunction(state: LocalEmbedderState): (texts: readonly string[]) => Float32Array[] {
+  const prepared = prepare(state);
+  return (texts) => texts.map((text) => embedOne(prepared, text));
 }
 
-/** Synchronous batch embedding for callers that do not need the async interface (clustering, evals, bench). */
-export function embedTextsSync(state: LocalEmbedderState, texts: readonly string[]): Float32Array[] {
-  return texts.map((text) => embedOne(state, text));
+export function createLocalEmbedder(state: LocalEmbedderState = untrainedLocalEmbedder()): Embedder {
+  const embed = localEmbedFunction(state);
+  return { name: localEmbedderName(state), dimension: state.dimension, embed: async (texts) => embed(texts) };
 }
+
+/** Embeds with a state directly (builds the lookup tables per call: prefer localEmbedFunction for many batches). */
+export function embedTextsSync(state: LocalEmbedderState, texts: readonly string[]): Float32Array[] {
+  return localEmbedFunction(state)(texts);
+}
+
+export { trainLocalEmbedder, type TrainOptions } from './train.ts';

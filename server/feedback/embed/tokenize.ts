@@ -7,8 +7,13 @@
 
 /** Han ideographs (incl. extension A and compatibility), kana, hangul. */
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/u;
-/** A run of CJK characters, or a word of letters/digits (apostrophes inside words kept: "don't", "card's"). */
-const TOKEN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+|[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+/**
+ * A run of CJK characters, or a word of non-CJK letters/digits (apostrophes inside words kept: "don't", "card's").
+ * \p{L} includes CJK, hence the lookahead: "abc退款" is the word "abc" followed by the CJK run "退款".
+ */
+const CJK_CLASS = '\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af';
+const LETTER = `(?:(?![${CJK_CLASS}])[\\p{L}\\p{N}])`;
+const TOKEN = new RegExp(`[${CJK_CLASS}]+|${LETTER}+(?:['’]${LETTER}+)*`, 'gu');
 
 export interface Tokens {
   /** Words and single CJK characters, in text order. */

@@ -1,0 +1,137 @@
+import { mulberry32 } from '../../../tools/lib/random.ts';
+import { sphericalKMeans, toRows } from '../cluster/spherical.ts';
+import { extractFeatures, type TextFeatures } from './features.ts';
+import { csrFromRows, randomizedSvd } from './linalg.ts';
+import { LOCAL_EMBEDDER_VERSION, lsaPart, prepare, untrainedLocalEmbedder, unitFloat32, wordVectorPart, type LocalEmbedderState } from './local.ts';
+import { firstPrincipalComponent, trainWordVectors } from './ppmi.ts';
+import { featureGains, fitTfidfBlock, indexOf, tfidfRow, type SparseRow, type TfidfBlock } from './tfidf.ts';
+
+/**
+ * Fits the local embedder to a corpus, unsupervised (text only, never labels):
+ *  1. TF-IDF blocks over words (+ bigrams) and character n-grams; LSA of their weighted concatenation by randomized
+ *     truncated SVD.
+ *  2. One round of iterative feature weighting: spherical k-means of the corpus in that LSA space into K₀ = √n
+ *     pseudo-topics, each feature's gain = how much it tells about the pseudo-topic (tfidf.ts featureGains), LSA refit.
+ *  3. PPMI-SVD word vectors from the same corpus and the common component of its SIF sentence averages.
+ * Corpora above `maxTrainTexts` are fitted on a fixed, seeded sample of that size (the fitted state embeds any text).
+ */
+
+export interface TrainOptions {
+  /** Output dimension (LSA dims + word-vector dims). */
+  dimension?: number;
+  wordVectorDims?: number;
+  wordVectorShare?: number;
+  charWeight?: number;
+  charMin?: number;
+  charMax?: number;
+  /** Rounds of pseudo-topic feature weighting (0 = plain TF-IDF LSA). */
+  reweightRounds?: number;
+  /** Pseudo-topics for the feature weighting; default √n clamped to [8, 100]. */
+  pseudoTopics?: number;
+  maxTrainTexts?: number;
+  maxWordFeatures?: number;
+  maxCharFeatures?: number;
+  seed?: number;
+}
+
+const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
+  dimension: 256,
+  wordVectorDims: 64,
+  wordVectorShare: 1 / 3,
+  charWeight: 0.5,
+  charMin: 3,
+  charMax: 5,
+  reweightRounds: 1,
+  maxTrainTexts: 20_000,
+  maxWordFeatures: 20_000,
+  maxCharFeatures: 40_000,
+  seed: 42,
+};
+
+/** Below this many texts there is nothing to learn from: the untrained fallback is returned. */
+export const MIN_TRAIN_TEXTS = 2;
+
+function sample<T>(items: readonly T[], size: number, seed: number): T[] {
+  if (items.length <= size) return items.slice();
+  const random = mulberry32(seed);
+  const index = Array.from(items, (_, i) => i);
+  for (let i = 0; i < size; i++) {
+    const j = i + Math.floor(random() * (index.length - i));
+    [index[i], index[j]] = [index[j]!, index[i]!];
+  }
+  return index.slice(0, size).sort((a, b) => a - b).map((i) => items[i]!);
+}
+
+function combinedRows(features: readonly TextFeatures[], words: TfidfBlock, chars: TfidfBlock, charWeight: number): { word: SparseRow[]; char: SparseRow[]; all: SparseRow[] } {
+  const wi = indexOf(words);
+  const ci = indexOf(chars);
+  const word = features.map((f) => tfidfRow(f.words, words, wi));
+  const char = features.map((f) => tfidfRow(f.chars, chars, ci));
+  const a = Math.sqrt(1 - charWeight);
+  const b = Math.sqrt(charWeight);
+  const all = word.map((w, i) => ({
+    cols: [...w.cols, ...char[i]!.cols.map((c) => c + words.ids.length)],
+    values: [...w.values.map((v) => v * a), ...char[i]!.values.map((v) => v * b)],
+  }));
+  return { word, char, all };
+}
+
+/** Feature × lsaDims projection (right singular vectors), zero-padded when the corpus supports fewer dimensions. */
+function fitLsa(rows: readonly SparseRow[], features: number, lsaDims: number, seed: number): Float32Array {
+  const out = new Float32Array(features * lsaDims);
+  if (features === 0) return out;
+  const svd = randomizedSvd(csrFromRows(rows, features), Math.min(lsaDims, rows.length, features), { powerIterations: 2, seed });
+  for (let f = 0; f < features; f++) for (let c = 0; c < svd.v.cols; c++) out[f * lsaDims + c] = svd.v.data[f * svd.v.cols + c]!;
+  return out;
+}
+
+export function trainLocalEmbedder(corpus: readonly string[], options: TrainOptions = {}): LocalEmbedderState {
+  const o = { ...DEFAULTS, ...options };
+  const texts = sample(corpus.filter((t) => t.trim().length > 0), o.maxTrainTexts, o.seed);
+  if (texts.length < MIN_TRAIN_TEXTS) return untrainedLocalEmbedder({ dimension: o.dimension, charWeight: o.charWeight, charMin: o.charMin, charMax: o.charMax });
+  const features = texts.map((t) => extractFeatures(t, { charMin: o.charMin, charMax: o.charMax }));
+  // A feature seen in one text only says nothing about similarity between texts; tiny corpora keep everything.
+  const minDf = texts.length >= 50 ? 2 : 1;
+  const wordVectorDims = Math.min(o.wordVectorDims, o.dimension - 1);
+  const lsaDims = o.dimension - wordVectorDims;
+  const words = fitTfidfBlock(features.map((f) => f.words), minDf, o.maxWordFeatures);
+  const chars = fitTfidfBlock(features.map((f) => f.chars), minDf, o.maxCharFeatures);
+  const featureCount = words.ids.length + chars.ids.length;
+
+  let state: LocalEmbedderState = {
+    ...untrainedLocalEmbedder({ dimension: o.dimension, charWeight: o.charWeight, charMin: o.charMin, charMax: o.charMax }),
+    version: LOCAL_EMBEDDER_VERSION,
+    docCount: texts.length,
+    wordVectorShare: o.wordVectorShare,
+    lsaDims,
+    words,
+    chars,
+  };
+  let rows = combinedRows(features, words, chars, o.charWeight);
+  state.lsa = fitLsa(rows.all, featureCount, lsaDims, o.seed);
+
+  const k0 = o.pseudoTopics ?? Math.max(8, Math.min(100, Math.round(Math.sqrt(texts.length))));
+  for (let round = 0; round < o.reweightRounds && texts.length > k0 * 2; round++) {
+    const prepared = prepare(state);
+    const vectors = features.map((f) => {
+      const v = new Float64Array(lsaDims);
+      lsaPart(prepared, f, v);
+      return unitFloat32(v);
+    });
+    const { labels } = sphericalKMeans(toRows(vectors), k0, { seed: o.seed + round, restarts: 2 });
+    words.gain = featureGains(rows.word, words.ids.length, labels, k0);
+    chars.gain = featureGains(rows.char, chars.ids.length, labels, k0);
+    rows = combinedRows(features, words, chars, o.charWeight);
+    state = { ...state, lsa: fitLsa(rows.all, featureCount, lsaDims, o.seed + round + 1) };
+  }
+
+  state.wordVectors = trainWordVectors(features.map((f) => f.wordIds), { dims: wordVectorDims, seed: o.seed });
+  const prepared = prepare(state);
+  const averages = features.map((f) => {
+    const v = new Float64Array(wordVectorDims);
+    wordVectorPart(prepared, f, v);
+    return v;
+  });
+  state.commonComponent = firstPrincipalComponent(averages, wordVectorDims);
+  return state;
+}
