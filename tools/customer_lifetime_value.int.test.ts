@@ -136,7 +136,8 @@ describeEachDriver('customer_lifetime_value', (use) => {
 
   // Runs last in this block: it adds an order.
   it('reuses a fitted model only for exactly the same input (model_fit_cache), and refits when the data changes', async () => {
-    const args = { unit: 'days' as const, customerIds: [1, 2, 3] };
+    // An input no earlier test in this block fits (days, orders kept apart, calibration to the last order day).
+    const args = { unit: 'days' as const, mergeSameDay: false, customerIds: [1, 2, 3] };
     const cached = async () => (await use().query<{ n: number }>(`SELECT count(*)::int AS n FROM model_fit_cache`)).rows[0]!.n;
     const before = await cached();
     const first = (await runTool('customer_lifetime_value', args, ctx())) as any;
@@ -146,9 +147,10 @@ describeEachDriver('customer_lifetime_value', (use) => {
     expect([second.model.bgnbd.fromCache, second.model.gammaGamma.fromCache]).toEqual([true, true]);
     const strip = (o: any) => ({ ...o, model: { ...o.model, bgnbd: { ...o.model.bgnbd, fromCache: null }, gammaGamma: { ...o.model.gammaGamma, fromCache: null } }, meta: null });
     expect(strip(second)).toEqual(strip(first)); // a hit answers exactly what fitting again did
-    // Same data in weeks is another input (t_x, T in other units): fitted anew.
+    // Same data in weeks: another BG/NBD input (t_x, T in other units), fitted anew; Gamma-Gamma's input (x, zbar)
+    // does not depend on the unit, so its fit is reused.
     const weeks = (await runTool('customer_lifetime_value', { ...args, unit: 'weeks' }, ctx())) as any;
-    expect(weeks.model.bgnbd.fromCache).toBe(false);
+    expect([weeks.model.bgnbd.fromCache, weeks.model.gammaGamma.fromCache]).toEqual([false, true]);
     // A new order for Cy changes his x, t_x: the key changes, the model is refitted and differs.
     await use().exec(`INSERT INTO orders (source, external_id, customer_id, kind, ordered_at, revenue) VALUES ('t', 'c3', 3, 'order', '2024-03-05 12:00Z', 11)`);
     await refreshCustomerSummary(use(), [3]);
@@ -156,6 +158,9 @@ describeEachDriver('customer_lifetime_value', (use) => {
     expect(after.model.bgnbd.fromCache).toBe(false);
     expect(after.model.bgnbd.r).not.toBe(first.model.bgnbd.r);
     expect(after.customers.find((c: any) => c.id === 3).x).toBe(2);
+    // Independent check of the reused numbers: the lib fitted on the same x, t_x, T (days, unmerged) gives them too.
+    const fit = fitBgNbd([{ x: 4, tx: 69, T: 69 }, { x: 0, tx: 0, T: 41 }, { x: 1, tx: 14, T: 62 }, { x: 0, tx: 0, T: 9 }]); // Ann, Bob, Cy, Di
+    expect(relErr(second.model.bgnbd.r, fit.params.r)).toBeLessThan(1e-4);
   });
 });
 
