@@ -51,7 +51,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
   const s = p.slots;
   const base = prev.slots;
   const filter = { ...base.filter, ...s.filter };
-  let groupBy = s.groupBy ?? base.groupBy;
+  let groupBy = s.groupBy ?? (s.mode && s.mode !== 'breakdown' && s.mode !== 'compare' ? undefined : base.groupBy);
   // "and in Germany?" after "revenue by country": the value replaces the breakdown on that dimension
   if (groupBy && !s.groupBy && s.filter[groupBy as keyof typeof s.filter] !== undefined) groupBy = undefined;
   if (s.groupBy && filter[s.groupBy as keyof typeof filter] !== undefined && s.filter[s.groupBy as keyof typeof s.filter] === undefined) {

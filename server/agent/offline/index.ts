@@ -3,6 +3,7 @@ import type { AnswerPayload, Planner, PlannerContext, Turn } from '../types.ts';
 import { answerCohort, answerFunnel } from './answers/behaviour.ts';
 import { t, type Draft, type HandlerInput } from './answers/common.ts';
 import { answerChurn, answerClv, answerRfm, answerSegment } from './answers/customers.ts';
+import { answerDescribe, answerJourney } from './answers/data.ts';
 import { answerSearch, answerThemes } from './answers/feedback.ts';
 import { answerKpi } from './answers/kpi.ts';
 import { ToolCaller } from './calls.ts';
@@ -30,6 +31,8 @@ const HANDLERS: Record<AnalysisId, (input: HandlerInput) => Promise<Draft>> = {
   feedback_search: answerSearch,
   segment: answerSegment,
   clv: answerClv,
+  journey: answerJourney,
+  describe: answerDescribe,
 };
 
 export function createOfflinePlanner(): Planner {

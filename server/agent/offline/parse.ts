@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, METRICS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
@@ -23,7 +23,11 @@ export interface Slots {
   /** Compare with the same window a year earlier (同比, year over year). */
   yearAgo?: boolean;
   superlative?: 'max' | 'min';
+  /** Direction asked for in a ranking by change ("grew the most" / "declined the most"). */
+  change?: 'up' | 'down';
   query?: string;
+  /** Funnel steps named in the question (event types, in funnel order), when two or more are named. */
+  steps?: string[];
 }
 
 export interface Parsed {
@@ -54,6 +58,8 @@ const COMPARE_WORDS = [
   'decline', 'declined', 'drop', 'dropped', 'up or down', 'previous period', 'prior period', 'period over period', 'month over month', 'mom', 'qoq',
   'quarter over quarter', 'than the month before', 'than the previous', '环比', '变化', '增长', '下降', '增加', '减少', '对比', '相比', '比较', '涨', '跌',
 ];
+const GROWTH_WORDS = ['grew', 'grow', 'growing', 'growth', 'increased', 'increase', 'rose', 'improved', '增长', '增幅', '涨幅', '上涨', '提升'];
+const DECLINE_WORDS = ['declined', 'decline', 'dropped', 'drop', 'decreased', 'decrease', 'fell', 'shrank', 'worsened', '下降', '下滑', '减少', '降幅', '跌'];
 const YEAR_AGO_WORDS = ['year over year', 'yoy', 'same period last year', 'same month last year', 'a year earlier', 'a year ago', '同比', '去年同期'];
 const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最高', '最大', '最好', '第一', '领先', '排名'];
 const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
@@ -69,7 +75,8 @@ function detectAnalysis(text: string): AnalysisId | null {
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
     if (hit && (!best || hit.phrase.length > best.length)) best = { id: a.id, length: hit.phrase.length };
   }
-  if (best?.id === 'feedback_themes' && /(?:about|关于)\s*[^\s?？]/.test(text.replace(/about (this|last|the last|the past)\b.*$/, ''))) {
+  const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot)\b\s*)*/g, 'about ');
+  if (best?.id === 'feedback_themes' && /(?:\babout|关于)\s*[a-z\u4e00-\u9fff]/.test(topic)) {
     return 'feedback_search';
   }
   return best?.id ?? null;
@@ -156,6 +163,12 @@ export function parseQuestion(question: string, today: string, values: DataValue
   else if (slots.yearAgo || hasAny(scan, COMPARE_WORDS)) slots.mode = 'compare';
   else if (grainHit || hasAny(scan, TREND_WORDS)) slots.mode = 'trend';
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
+  if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
+  if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
+  if (analysis === 'funnel') {
+    const steps = EVENT_STEPS.filter((s) => hasAny(text, [...s.en, ...s.zh])).map((s) => s.type);
+    if (steps.length >= 2) slots.steps = steps;
+  }
 
   const followUpCue = FOLLOW_UP.test(text.replace(/[?？!！。.,，]+$/, (p) => (p.includes('?') || p.includes('？') ? p : '')));
   const vague = !analysis && !metricHit && hasAny(scan, VAGUE);

@@ -13,7 +13,9 @@ export type AnalysisId =
   | 'feedback_themes'
   | 'feedback_search'
   | 'segment'
-  | 'clv';
+  | 'clv'
+  | 'journey'
+  | 'describe';
 
 export interface AnalysisDef {
   id: AnalysisId;
@@ -79,7 +81,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
       en: ['funnel', 'conversion', 'convert', 'drop-off', 'drop off', 'dropoff', 'checkout to purchase', 'worst step', 'where do we lose', 'abandon'],
       zh: ['漏斗', '转化', '流失最多的环节', '哪一步', '哪个环节', '弃购', '放弃购买'],
     },
-    args: { from: 'time.from', to: 'time.to', splitBy: 'groupBy' },
+    args: { from: 'time.from', to: 'time.to', splitBy: 'groupBy', steps: 'steps' },
     groupBy: { channel: 'channel', country: 'country', month: 'month' },
     definitions: ['conversion_rate'],
   },
@@ -91,7 +93,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
       en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points'],
       zh: ['主题', '投诉', '抱怨', '吐槽', '反馈主题', '客户在说什么', '主要问题', '痛点'],
     },
-    args: { from: 'time.from', to: 'time.to' },
+    args: {}, // clusters all feedback; the answer reads the asked month from each theme's monthly series
     definitions: [],
   },
   {
@@ -118,6 +120,28 @@ export const ANALYSES: readonly AnalysisDef[] = [
       'filter.segment': 'filter.segment', 'filter.rfmTier': 'filter.rfm_tier',
     },
     definitions: ['segment_share', 'revenue_share'],
+  },
+  {
+    id: 'journey',
+    tool: 'journey_paths',
+    names: { en: 'paths before a purchase', zh: '购买前路径' },
+    triggers: {
+      en: ['path', 'paths', 'journey', 'journeys', 'before they buy', 'before buying', 'before a purchase', 'before purchasing', 'lead to a purchase', 'led to a purchase', 'right before', 'user flow', 'sankey'],
+      zh: ['路径', '旅程', '购买前', '下单前', '行为路径', '经历哪些步骤', '用户行为'],
+    },
+    args: { from: 'time.from', to: 'time.to' },
+    definitions: ['path_count'],
+  },
+  {
+    id: 'describe',
+    tool: 'describe_data',
+    names: { en: 'what data is loaded', zh: '数据概况' },
+    triggers: {
+      en: ['what data', 'which data', 'data do you have', 'can i filter by', 'what can i ask', 'what can you do', 'which countries are there', 'what channels', 'what categories', 'available data', 'date range of the data'],
+      zh: ['哪些数据', '什么数据', '数据范围', '可以按哪些', '能筛选', '可以筛选', '你能做什么', '有哪些国家', '有哪些渠道'],
+    },
+    args: {},
+    definitions: [],
   },
   {
     id: 'clv',

@@ -122,3 +122,12 @@ export const DIMENSIONS: readonly DimensionDef[] = [
 ];
 
 export const DIMENSION_BY_ID: ReadonlyMap<DimensionId, DimensionDef> = new Map(DIMENSIONS.map((d) => [d.id, d]));
+
+/** Behaviour event types as funnel steps, with the words that name them ("from checkout to purchase", "加购到支付"). */
+export const EVENT_STEPS: readonly { type: string; en: string[]; zh: string[] }[] = [
+  { type: 'visit', en: ['visit', 'visits', 'visited', 'session start'], zh: ['访问', '进店'] },
+  { type: 'view', en: ['view', 'views', 'viewed', 'product view', 'product views'], zh: ['浏览', '查看商品'] },
+  { type: 'cart', en: ['cart', 'add to cart', 'added to cart', 'basket'], zh: ['加购', '购物车', '加入购物车'] },
+  { type: 'checkout', en: ['checkout', 'checkouts', 'check out', 'check-out'], zh: ['结算', '结账', '下单页'] },
+  { type: 'purchase', en: ['purchase', 'purchases', 'purchased', 'buy', 'bought', 'payment'], zh: ['购买', '支付', '付款', '成交'] },
+];

@@ -50,7 +50,7 @@ export const METRICS: readonly MetricDef[] = [
     id: 'orders',
     names: { en: 'orders', zh: '订单数' },
     synonyms: {
-      en: ['orders', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices'],
+      en: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices'],
       zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数'],
     },
     format: 'count',

@@ -66,17 +66,23 @@ interface FunnelResult { steps: Step[]; biggestDropOff: DropOff | null; splits: 
 
 export async function answerFunnel(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
-  const filled: Record<string, unknown> = { groupBy: slots.groupBy };
+  // The funnel tool has no filters: a channel or country in the question becomes a split, and the answer reads that
+  // value's funnel (never the overall one in its place).
+  const only = slots.filter.channel !== undefined ? { dim: 'channel', value: slots.filter.channel } : slots.filter.country !== undefined ? { dim: 'country', value: slots.filter.country } : null;
+  const filled: Record<string, unknown> = { groupBy: only?.dim ?? slots.groupBy, steps: slots.steps };
   if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to < input.today ? slots.time.to : input.today });
-  const { result, error } = await caller.call<FunnelResult>('funnel_analysis', buildArgs(ANALYSIS_BY_ID.get('funnel')!, filled));
-  if (!result) return failure(lang, 'funnel_analysis', error);
+  const { result: raw, error } = await caller.call<FunnelResult>('funnel_analysis', buildArgs(ANALYSIS_BY_ID.get('funnel')!, filled));
+  if (!raw) return failure(lang, 'funnel_analysis', error);
+  const split = only ? raw.splits?.find((s) => s.value.toLowerCase() === only.value.toLowerCase()) : undefined;
+  const result = split ? { ...raw, steps: split.steps, biggestDropOff: split.biggestDropOff, splits: null } : only ? { ...raw, steps: raw.steps.map((s) => ({ ...s, users: 0 })), splits: null } : raw;
+  const who = only ? t(lang, ` (${only.dim} ${only.value})`, `（${only.dim === 'channel' ? '渠道' : '国家'} ${only.value}）`) : '';
   const w = result.meta.window;
   const window = w ? describeRange({ ...w, label: slots.time && slots.time.from === w.from && slots.time.to === w.to ? slots.time.label : null }, lang) : '';
   const definition = t(lang, 'Conversion = users who reached a step ÷ users who reached the previous step, in order, within the conversion window of their first step.', '转化率＝到达某一步的用户 ÷ 到达上一步的用户（按顺序，且在首步后的转化窗口内）。');
   const first = result.steps[0]!;
   const last = result.steps.at(-1)!;
   const base = { ...receipt(result as unknown as Record<string, unknown>), kind: 'answer' as const, followUps: [t(lang, 'Break the funnel down by channel', '按渠道拆分漏斗'), t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')] };
-  if (first.users === 0) return { ...base, answer: t(lang, `No users started the funnel in ${window}. ${definition}`, `${window}没有用户进入漏斗。${definition}`) };
+  if (first.users === 0) return { ...base, answer: t(lang, `No users started the funnel${who} in ${window}. ${definition}`, `${window}${who}没有用户进入漏斗。${definition}`) };
   const worst = result.biggestDropOff;
   const worstText = worst
     ? t(lang, ` The worst step is ${worst.from} → ${worst.to}: ${n(worst.stepConversion, 'percent')} converted and ${n(worst.lost, 'count')} users were lost.`, `最差的一步是 ${worst.from} → ${worst.to}：转化率 ${n(worst.stepConversion, 'percent')}，流失 ${n(worst.lost, 'count')} 位用户。`)
@@ -87,8 +93,8 @@ export async function answerFunnel(input: HandlerInput): Promise<Draft> {
   return {
     ...base,
     answer: t(lang,
-      `Funnel ${result.steps.map((s) => s.type).join(' → ')} in ${window}: ${n(first.users, 'count')} users entered and ${n(last.users, 'count')} reached ${last.type} (overall conversion ${n(last.overallConversion ?? 0, 'percent')}). Step conversion: ${steps}.${worstText}${splitText} ${definition}`,
-      `${window}的漏斗 ${result.steps.map((s) => s.type).join(' → ')}：${n(first.users, 'count')} 位用户进入，${n(last.users, 'count')} 位到达 ${last.type}（总转化率 ${n(last.overallConversion ?? 0, 'percent')}）。各步转化率：${steps}。${worstText}${splitText}${definition}`),
+      `Funnel ${result.steps.map((s) => s.type).join(' → ')}${who} in ${window}: ${n(first.users, 'count')} users entered and ${n(last.users, 'count')} reached ${last.type} (overall conversion ${n(last.overallConversion ?? 0, 'percent')}). Step conversion: ${steps}.${worstText}${splitText} ${definition}`,
+      `${window}${who}的漏斗 ${result.steps.map((s) => s.type).join(' → ')}：${n(first.users, 'count')} 位用户进入，${n(last.users, 'count')} 位到达 ${last.type}（总转化率 ${n(last.overallConversion ?? 0, 'percent')}）。各步转化率：${steps}。${worstText}${splitText}${definition}`),
     chart: { type: 'funnel', title: t(lang, 'Conversion funnel', '转化漏斗'), data: { categories: result.steps.map((s) => s.type), series: [{ name: t(lang, 'users', '用户数'), values: result.steps.map((s) => s.users) }] } },
     table: { columns: [t(lang, 'step', '步骤'), t(lang, 'users', '用户数'), t(lang, 'step conversion', '步骤转化率'), t(lang, 'overall conversion', '总转化率')], rows: result.steps.map((s) => [s.type, s.users, s.stepConversion, s.overallConversion]) },
   };

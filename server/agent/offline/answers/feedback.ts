@@ -35,34 +35,60 @@ function windowArgs(input: HandlerInput): Record<string, unknown> {
   return slots.time ? { 'time.from': slots.time.from, 'time.to': slots.time.to } : {};
 }
 
+interface Theme {
+  name: string;
+  size: number;
+  share: number;
+  trend?: { direction?: string; periods?: { period: string; count: number; share: number }[] };
+  quotes?: { text: string }[];
+}
+
+/**
+ * feedback_themes clusters all feedback and reports each theme's monthly series; it takes no date range. For a
+ * question about one month, the themes are ranked by that month's count from the series; otherwise by size.
+ */
 export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
-  const tool = ANALYSIS_BY_ID.get('feedback_themes')!;
-  const { result, error } = await caller.call('feedback_themes', buildArgs(tool, windowArgs(input)));
+  const { result, error } = await caller.call('feedback_themes', { limit: 60 }); // every theme, so a month's ranking is complete
   if (isMissingTool(error, 'feedback_themes')) return unavailable(lang, 'feedback_themes', { en: 'Feedback theme analysis', zh: '反馈主题分析' });
   if (!result) return failure(lang, 'feedback_themes', error);
-  const themes = list(result, 'themes', 'clusters');
+  const themes = list(result, 'themes') as unknown as Theme[];
   const meta = receipt(result);
-  const window = meta.window ? describeRange({ ...meta.window, label: slots.time && slots.time.from === meta.window.from && slots.time.to === meta.window.to ? slots.time.label : null }, lang) : '';
-  if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, `No feedback themes were found${window ? ` for ${window}` : ''}.`, `${window}没有发现反馈主题。`), followUps: [] };
-  const named = themes.slice(0, 5).map((th) => {
-    const label = str(th, 'name', 'label', 'title') ?? (Array.isArray(th.keywords) ? (th.keywords as unknown[]).slice(0, 3).join('/') : '?');
-    const size = num(th, 'size', 'count', 'feedback');
-    const share = num(th, 'share');
-    const trend = str(th, 'direction', 'trend');
-    const parts = [size !== undefined ? n(size, 'count') : null, share !== undefined ? n(share, 'percent') : null, trend && /^(rising|falling|stable)$/.test(trend) ? t(lang, trend, trend === 'rising' ? '上升' : trend === 'falling' ? '下降' : '平稳') : null].filter(Boolean);
-    return `${label}${parts.length ? ` (${parts.join(', ')})` : ''}`;
-  });
-  const top = themes[0]!;
-  const quotes = list(top, 'quotes', 'examples').map((q) => str(q, 'text', 'quote') ?? '').filter(Boolean).slice(0, 2).map(quote);
+  const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
+  if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
+  const month = slots.time && slots.time.from.slice(0, 7) === slots.time.to.slice(0, 7) ? `${slots.time.from.slice(0, 7)}-01` : null;
+  const inMonth = (th: Theme) => th.trend?.periods?.find((p) => p.period === month);
+  const monthly = month ? themes.filter((th) => (inMonth(th)?.count ?? 0) > 0).sort((a, b) => inMonth(b)!.count - inMonth(a)!.count) : [];
+  const direction = (th: Theme) => {
+    const d = th.trend?.direction;
+    return d === 'rising' || d === 'falling' ? t(lang, `, ${d}`, d === 'rising' ? '，上升' : '，下降') : '';
+  };
+  const rising = (list(result, 'rising') as unknown as { name: string }[]).slice(0, 3).map((r) => r.name);
+  const risingText = rising.length ? t(lang, ` Rising in recent months: ${rising.join(', ')}.`, `近几个月上升的主题：${rising.join('、')}。`) : '';
+  const quotes = (themes[0]!.quotes ?? []).slice(0, 2).map((q) => quote(q.text)).join(' ');
+  const label = month && slots.time?.label ? slots.time.label[lang] : month;
+  if (month && monthly.length) {
+    const top = monthly.slice(0, 5).map((th) => `${th.name} (${n(inMonth(th)!.count, 'count')}, ${n(inMonth(th)!.share, 'percent')}${direction(th)})`);
+    return {
+      ...meta,
+      kind: 'answer',
+      answer: t(lang,
+        `Main feedback themes in ${label} (feedback that month, share of that month's feedback): ${top.join('; ')}.${risingText} Themes are clusters of all feedback texts, named by their keywords.`,
+        `${label}的主要反馈主题（当月反馈条数、占当月反馈比例）：${top.join('；')}。${risingText}主题由全部反馈文本聚类得到，以关键词命名。`),
+      chart: { type: 'bar', title: t(lang, `Feedback themes, ${label}`, `${label}反馈主题`), data: { categories: monthly.slice(0, 5).map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: monthly.slice(0, 5).map((th) => inMonth(th)!.count) }] } },
+      followUps,
+    };
+  }
+  const note = month ? t(lang, ` The monthly series has no feedback for ${label} (it covers whole months before today), so these are the themes over all feedback.`, `月度序列中没有${label}的反馈（只包含今天之前的完整月份），以下为全部反馈的主题。`) : '';
+  const top = themes.slice(0, 5).map((th) => `${th.name} (${n(th.size, 'count')}, ${n(th.share, 'percent')}${direction(th)})`);
   return {
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `Main feedback themes${window ? ` in ${window}` : ''} (feedback count and share): ${named.join('; ')}.${quotes.length ? ` Examples from the largest theme: ${quotes.join(' ')}` : ''}`,
-      `${window}的主要反馈主题（反馈条数和占比）：${named.join('；')}。${quotes.length ? `最大主题的例子：${quotes.join(' ')}` : ''}`),
-    chart: { type: 'bar', title: t(lang, 'Feedback themes', '反馈主题'), data: { categories: named.map((x) => x.split(' (')[0]!), series: [{ name: t(lang, 'feedback', '反馈数'), values: themes.slice(0, 5).map((th) => num(th, 'size', 'count', 'feedback') ?? 0) }] } },
-    followUps: [t(lang, 'Show feedback about delivery', '搜索关于物流的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')],
+      `Main feedback themes (feedback count, share of all feedback): ${top.join('; ')}.${risingText}${note}${quotes ? ` Examples from the largest theme: ${quotes}` : ''}`,
+      `主要反馈主题（反馈条数、占全部反馈比例）：${top.join('；')}。${risingText}${note}${quotes ? `最大主题的例子：${quotes}` : ''}`),
+    chart: { type: 'bar', title: t(lang, 'Feedback themes', '反馈主题'), data: { categories: themes.slice(0, 5).map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: themes.slice(0, 5).map((th) => th.size) }] } },
+    followUps,
   };
 }
 

@@ -47,7 +47,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const filled: Record<string, unknown> = { metric: metric.toolMetric, grain, groupBy: slots.groupBy === 'month' ? undefined : slots.groupBy, top: slots.top };
   if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to });
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
-  if (slots.groupBy && slots.groupBy !== 'month' && slots.superlative === 'min' && !slots.top) filled.top = 20;
+  const byChange = Boolean(slots.change && slots.groupBy && slots.groupBy !== 'month');
+  if (slots.groupBy && slots.groupBy !== 'month' && (slots.superlative === 'min' || byChange) && !slots.top) filled.top = 20;
   const args = buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled);
   const { result, error } = await caller.call<KpiResult>('kpi_trend', args);
   if (!result) return failure(lang, 'kpi_trend', error);
@@ -67,6 +68,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
 
   if (result.groups && slots.groupBy && slots.groupBy !== 'month') {
     const dim = DIMENSION_BY_ID.get(slots.groupBy)!;
+    if (byChange) return rankByChange(input, result, metric, fmt, window, scope, definition, base);
     const groups = slots.superlative === 'min' ? [...result.groups].reverse() : result.groups;
     const shown = groups.slice(0, slots.top ?? 10);
     const list = shown.map((g) => `${g.group} ${fmt(g.total)}`).join(t(lang, '; ', '；'));
@@ -103,7 +105,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
     return {
       ...base,
       kind: 'answer',
-      answer: t(lang, `${Name} per ${g}${scope}, ${window}: total ${fmt(o.total)}.${extremes}${partial} ${comparison} ${definition}`, `${window}${scope}按${GRAIN_ZH[g]}的${name}：合计 ${fmt(o.total)}。${extremes}${partial}${comparison}${definition}`),
+      answer: t(lang, `${Name} per ${g}${scope}, ${window}: total ${fmt(o.total)}.${extremes}${partial} ${comparison} ${definition}`, `${window}按${GRAIN_ZH[g]}的${name}${scope}：合计 ${fmt(o.total)}。${extremes}${partial}${comparison}${definition}`),
       chart: { type: 'line', title: t(lang, `${Name} per ${g}`, `${name}（按${GRAIN_ZH[g]}）`), data: { categories: o.points.map((p) => p.period), series: [{ name, values: o.points.map((p) => p.value) }] } },
       table: { columns: [t(lang, 'period', '周期'), name], rows: o.points.map((p) => [p.period, p.value]) },
     };
@@ -113,7 +115,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   return {
     ...base,
     kind: 'answer',
-    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}. ${comparison}${yearAgo} ${definition}`, `${window}${scope}的${name}为 ${fmt(o.total)}。${comparison}${yearAgo}${definition}`),
+    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}. ${comparison}${yearAgo} ${definition}`, `${window}的${name}${scope}为 ${fmt(o.total)}。${comparison}${yearAgo}${definition}`),
     chart: {
       type: 'bar',
       title: t(lang, `${Name}: this period vs the previous one`, `${name}：本期与上期`),
@@ -146,4 +148,32 @@ function followUps(input: HandlerInput, metric: MetricDef): string[] {
   else out.push(t(lang, `Break ${metric.names.en} down by channel`, `按渠道拆分${metric.names.zh}`));
   out.push(t(lang, `And the ${other.names.en}?`, `那${other.names.zh}呢？`));
   return out.slice(0, 3);
+}
+
+/** "Which category grew the most?": groups ordered by the tool's change vs the previous window (no new numbers). */
+function rankByChange(
+  input: HandlerInput, result: KpiResult, metric: MetricDef, fmt: (v: number, plus?: boolean) => string, window: string, scope: string,
+  definition: string, base: Pick<Draft, 'followUps' | 'window' | 'definitions'>,
+): Draft {
+  const { lang, slots } = input;
+  const dim = DIMENSION_BY_ID.get(slots.groupBy as 'country')!;
+  const up = slots.change === 'up';
+  const groups = [...result.groups!].sort((a, b) => (up ? b.previous.change - a.previous.change : a.previous.change - b.previous.change) || (a.group ?? '').localeCompare(b.group ?? ''));
+  const shown = groups.slice(0, slots.top ?? 10);
+  const pct = (g: Series) => (g.previous.changePct === null ? '' : ` (${formatNumber(g.previous.changePct, 'percent', { plus: true })})`);
+  const list = shown.map((g) => `${g.group} ${fmt(g.previous.change, true)}${pct(g)}`).join(t(lang, '; ', '；'));
+  const lead = shown[0]!;
+  const prev = describeRange({ ...lead.previous, label: null }, lang);
+  const name = metric.names[lang];
+  const leadText = t(lang,
+    `${lead.group} ${up ? 'grew' : 'declined'} the most: ${name} ${fmt(lead.previous.value)} in ${prev} → ${fmt(lead.total)} in ${window}, a change of ${fmt(lead.previous.change, true)}${pct(lead)}.`,
+    `${name}${up ? '增长' : '下降'}最多的${dim.names.zh}是 ${lead.group}：从 ${prev} 的 ${fmt(lead.previous.value)} 到 ${window} 的 ${fmt(lead.total)}，变化 ${fmt(lead.previous.change, true)}${pct(lead)}。`);
+  const caveat = result.otherGroups > 0 ? t(lang, ' Only the largest values were compared.', '仅比较了数值最大的若干项。') : '';
+  return {
+    ...base,
+    kind: 'answer',
+    answer: t(lang, `${leadText} Change by ${dim.names.en}${scope}: ${list}.${caveat} ${definition}`, `${leadText}各${dim.names.zh}${scope}的变化：${list}。${caveat}${definition}`),
+    chart: { type: 'bar', title: t(lang, `Change in ${name} by ${dim.names.en}`, `各${dim.names.zh}${name}变化`), data: { categories: shown.map((g) => g.group ?? ''), series: [{ name: t(lang, 'change', '变化'), values: shown.map((g) => g.previous.change) }] } },
+    table: { columns: [dim.names[lang], t(lang, 'previous period', '上一周期'), name, t(lang, 'change', '变化'), t(lang, 'change %', '变化率')], rows: shown.map((g) => [g.group, g.previous.value, g.total, g.previous.change, g.previous.changePct]) },
+  };
 }

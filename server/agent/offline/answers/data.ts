@@ -1,0 +1,65 @@
+import { formatNumber as n } from '../../format.ts';
+import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
+import { describeRange } from '../time.ts';
+import { failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+
+/** What data is loaded (describe_data, already called once for this question) and the paths users take (journey_paths). */
+
+interface Described {
+  counts: { customers: number; orders: number; returns: number; events: number; feedback: number };
+  ranges: { orders: { from: string | null; to: string | null } };
+  dimensions: Record<'country' | 'channel' | 'category', { value: string; count: number }[]>;
+}
+
+export async function answerDescribe(input: HandlerInput): Promise<Draft> {
+  const { lang, caller } = input;
+  const earlier = caller.calls.find((c) => c.tool === 'describe_data' && c.result);
+  const result = (earlier?.result ?? (await caller.call('describe_data', { maxValues: 200 })).result) as unknown as Described | null;
+  if (!result) return failure(lang, 'describe_data', caller.calls.at(-1)?.error);
+  const c = result.counts;
+  const r = result.ranges.orders;
+  const values = (key: 'country' | 'channel' | 'category') => {
+    const list = result.dimensions[key];
+    const shown = list.slice(0, 10).map((v) => v.value).join(t(lang, ', ', '、'));
+    return list.length > 10 ? t(lang, `${shown} and ${n(list.length - 10, 'count')} more`, `${shown}等 ${n(list.length, 'count')} 个`) : shown || t(lang, 'none', '无');
+  };
+  const range = r.from && r.to ? t(lang, `, orders from ${r.from} to ${r.to}`, `，订单日期 ${r.from} 至 ${r.to}`) : '';
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `Loaded: ${n(c.customers, 'count')} customers, ${n(c.orders, 'count')} orders and ${n(c.returns, 'count')} returns${range}, ${n(c.events, 'count')} behaviour events and ${n(c.feedback, 'count')} feedback texts. Countries: ${values('country')}. Channels: ${values('channel')}. Categories: ${values('category')}. You can ask about revenue, orders, customers, average order value, RFM tiers, churn risk, cohorts, the funnel, paths, segments and feedback.`,
+      `已加载：${n(c.customers, 'count')} 位客户、${n(c.orders, 'count')} 笔订单和 ${n(c.returns, 'count')} 笔退货${range}，${n(c.events, 'count')} 条行为事件和 ${n(c.feedback, 'count')} 条反馈。国家：${values('country')}。渠道：${values('channel')}。品类：${values('category')}。可以问收入、订单、客户、客单价、RFM 分层、流失风险、同期群、漏斗、路径、客群和反馈。`),
+    table: { columns: [t(lang, 'what', '项目'), t(lang, 'rows', '行数')], rows: Object.entries(c).map(([k, v]) => [k, v]) },
+    followUps: [t(lang, 'What was revenue last month?', '上个月收入是多少？'), t(lang, 'Revenue by country last quarter', '上季度各国家的收入')],
+  };
+}
+
+interface JourneyResult {
+  users: number;
+  usersWithoutPath: number;
+  paths: { path: string[]; users: number; share: number }[];
+  edges: { source: string; target: string; count: number }[];
+  meta: { window: { from: string; to: string } | null; args: { target: string } };
+}
+
+export async function answerJourney(input: HandlerInput): Promise<Draft> {
+  const { lang, slots, caller } = input;
+  const filled = slots.time ? { 'time.from': slots.time.from, 'time.to': slots.time.to < input.today ? slots.time.to : input.today } : {};
+  const { result, error } = await caller.call<JourneyResult>('journey_paths', buildArgs(ANALYSIS_BY_ID.get('journey')!, filled));
+  if (!result) return failure(lang, 'journey_paths', error);
+  const w = result.meta.window;
+  const window = w ? describeRange({ ...w, label: slots.time && slots.time.from === w.from && slots.time.to === w.to ? slots.time.label : null }, lang) : '';
+  const target = result.meta.args.target;
+  const top = result.paths.slice(0, 3).map((p) => `${p.path.join(' → ')} (${n(p.users, 'count')}, ${n(p.share, 'percent')})`).join(t(lang, '; ', '；'));
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `In ${window}, ${n(result.users, 'count')} users reached ${target}. The most common paths right before it (users, share): ${top || 'none'}. A path is the last distinct event types before the user's first ${target}.`,
+      `${window}共有 ${n(result.users, 'count')} 位用户到达 ${target}。到达前最常见的路径（用户数、占比）：${top || '无'}。路径＝用户首次 ${target} 之前最近的几种不同事件类型。`),
+    chart: { type: 'sankey', title: t(lang, `Paths to ${target}`, `到达 ${target} 的路径`), data: { series: [], links: result.edges.map((l) => ({ source: l.source, target: l.target, value: l.count })) } },
+    table: { columns: [t(lang, 'path', '路径'), t(lang, 'users', '用户数'), t(lang, 'share', '占比')], rows: result.paths.map((p) => [p.path.join(' → '), p.users, p.share]) },
+    followUps: [t(lang, 'Show the conversion funnel last month', '上个月的转化漏斗'), t(lang, 'Which step of the funnel is worst?', '漏斗中哪一步最差？')],
+  };
+}
