@@ -80,22 +80,27 @@ export async function loadCalibration(
 ): Promise<Calibration> {
   const perUnit = DAYS_PER_UNIT[opts.unit];
   if (opts.mergeSameDay && opts.calibrationEnd >= opts.lastOrderDay) {
-    const { rows } = await q.query<{ id: number; first: string; x: number; tx: number; t: number; repeat: number }>(
-      `SELECT customer_id AS id, to_char(first_order_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS first, order_days - 1 AS x,
+    // Numbers arrive as float8 (parsed straight to JS numbers; ids < 2^53 are exact), and the first day is one
+    // aggregate rather than a to_char per row: at ~90k customers row decoding was most of this path's time.
+    const { rows } = await q.query<{ id: number; x: number; tx: number; t: number; repeat: number }>(
+      `SELECT customer_id::float8 AS id, order_days - 1 AS x,
               (last_order_at AT TIME ZONE 'UTC')::date - (first_order_at AT TIME ZONE 'UTC')::date AS tx,
-              $1::date - (first_order_at AT TIME ZONE 'UTC')::date AS t, revenue - first_day_revenue AS repeat
+              $1::date - (first_order_at AT TIME ZONE 'UTC')::date AS t, (revenue - first_day_revenue)::float8 AS repeat
          FROM customer_summary ORDER BY customer_id`,
       [opts.calibrationEnd],
     );
+    const first = await q.query<{ day: string | null }>(
+      `SELECT to_char(min(first_order_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM customer_summary`,
+    );
     const customers = rows.map((r) => ({
-      id: Number(r.id),
+      id: r.id,
       x: r.x,
       tx: r.tx / perUnit,
       T: r.t / perUnit,
-      zbar: r.x > 0 ? Number(r.repeat) / r.x : 0,
+      zbar: r.x > 0 ? r.repeat / r.x : 0,
       holdoutCount: 0,
     }));
-    return { customers, source: 'customer_summary', rowsRead: rows.length, firstPurchase: minFirst(rows.map((r) => r.first)) };
+    return { customers, source: 'customer_summary', rowsRead: rows.length, firstPurchase: first.rows[0]?.day ?? null };
   }
   const until = opts.holdoutEnd ?? opts.calibrationEnd;
   // Merged: one transaction per customer-day (BTYD dc.MergeTransactionsOnSameDate); else one per order, in time order.
@@ -302,7 +307,21 @@ function pickListed(rows: Scored[], args: { limit: number; customerIds?: number[
     const byId = new Map(rows.map((r) => [r.id, r]));
     return [...new Set(args.customerIds)].flatMap((id) => byId.get(id) ?? []);
   }
-  return [...rows].sort((a, b) => b.clv - a.clv || a.id - b.id).slice(0, args.limit);
+  return topByClv(rows, args.limit);
+}
+
+/** The `limit` highest CLVs (ties: lower id first) without sorting every customer: a small sorted buffer. */
+function topByClv(rows: readonly Scored[], limit: number): Scored[] {
+  const before = (a: Scored, b: Scored) => b.clv < a.clv || (b.clv === a.clv && a.id < b.id);
+  const top: Scored[] = [];
+  for (const r of rows) {
+    if (top.length === limit && !before(r, top[limit - 1]!)) continue;
+    let i = Math.min(top.length, limit - 1);
+    while (i > 0 && before(r, top[i - 1]!)) i--;
+    top.splice(i, 0, r);
+    if (top.length > limit) top.pop();
+  }
+  return top;
 }
 
 async function namesOf(q: Queryable, ids: number[]): Promise<Map<number, string | null>> {
