@@ -30,7 +30,7 @@ const TEXT = {
   },
 } as const;
 
-const RATE_KEY = /(rate|pct|share|ratio|probability|palive)$/i;
+const RATE_KEY = /(rate|pct|share|ratio|probability|palive|conversion|retention)$/i;
 const MAX_ROWS = 5;
 
 export function formatValue(key: string, value: number): string {

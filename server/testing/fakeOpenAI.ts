@@ -43,6 +43,8 @@ export async function startFakeOpenAI(steps: ScriptStep[] = []): Promise<FakeOpe
       return;
     }
     const body = JSON.parse(await readBody(req)) as ChatRequest;
+    // A client that already gave up (cancelled, timed out) must not consume the next test's script step.
+    if (req.socket.destroyed) return;
     requests.push(body);
     const step = script.shift() ?? { status: 500, message: 'fake server: script exhausted' };
     if ('hang' in step) {

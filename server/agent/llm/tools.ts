@@ -18,7 +18,7 @@ export function registryTools(ctx: ToolContext): DynamicStructuredTool[] {
       new DynamicStructuredTool({
         name: tool.name,
         description: tool.description,
-        schema: z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>,
+        schema: parameters(tool.input),
         responseFormat: 'content_and_artifact',
         func: async (args: Record<string, unknown>) => {
           const result = await runTool(tool.name, args, ctx);
@@ -26,6 +26,12 @@ export function registryTools(ctx: ToolContext): DynamicStructuredTool[] {
         },
       }),
   );
+}
+
+/** JSON Schema of a tool's input without the `$schema` key, which some OpenAI-compatible servers reject. */
+function parameters(input: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(input, { io: 'input' }) as Record<string, unknown>;
+  return schema;
 }
 
 /**
