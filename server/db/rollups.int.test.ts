@@ -86,6 +86,9 @@ async function expectRollupsMatchRawData(db: Db): Promise<void> {
   );
 }
 
+/** Each test runs real imports (parser worker, afterImport with tags and ANALYZE): slow on a busy machine. */
+const IMPORTS_TIMEOUT = 240_000;
+
 describeEachDriver('rollups', (use) => {
   it('equal raw aggregates after a first import', async () => {
     await runImport(use(), { entity: 'orders', file: fixtureFile('r1.csv', FIRST), source: 'shop' });
@@ -99,7 +102,7 @@ describeEachDriver('rollups', (use) => {
       `SELECT orders, revenue FROM sales_daily WHERE dims = 0 AND day = '2024-03-01' AND kind = 'order'`,
     );
     expect(day).toEqual({ orders: 2, revenue: 19.5 });
-  });
+  }, IMPORTS_TIMEOUT);
 
   it('stay equal after an incremental import that adds orders to existing days, recomputing only those days', async () => {
     const before = (await use().query<{ at: string }>(`SELECT refreshed_at::text AS at FROM rollup_state`)).rows[0]!.at;
@@ -117,7 +120,7 @@ describeEachDriver('rollups', (use) => {
       `SELECT orders, revenue FROM sales_daily WHERE dims = 0 AND day = '2024-03-01' AND kind = 'order'`,
     );
     expect(day).toEqual({ orders: 4, revenue: 44.5 });
-  });
+  }, IMPORTS_TIMEOUT);
 
   it('a full rebuild gives the same rows, and rows newer than the last refresh make the rollups stale', async () => {
     const snapshot = async () => [

@@ -52,22 +52,29 @@ export interface GroupProfiles {
 
 interface DimRow { grp: number; dim: Dimension; value: string | null; n: number; size: number; overall_n: number; total: number }
 interface MetricRow { grp: number | null; n: number; revenue: number | null; orders: number | null; recency: number | null; tenure: number | null }
+type Row = { kind: 'dim' | 'metric' | 'sample'; item: unknown } & DimRow & MetricRow;
 
 /**
  * `populationSql` returns one row per customer with the compiled segment columns (compile.ts) plus `grp` (int).
  * Returns size, revenue and persona of each of `groups` (empty groups included), and the population's totals.
- * `top` = values per dimension.
+ * `top` = values per dimension. With `sample`, also the first `limit` members of group `grp` by revenue (rows of
+ * the population plus their tags), so a profile needs no second evaluation of the filter.
+ * One statement: the population (a segment filter, possibly with RFM scores inside) is computed once, MATERIALIZED,
+ * and read for the dimensions, the metrics and the sample.
  */
 export async function personasByGroup(
   q: Queryable,
   population: { sql: string; params: readonly unknown[] },
   groups: readonly number[],
   top: number,
-): Promise<GroupProfiles> {
+  sample?: { grp: number; limit: number },
+): Promise<GroupProfiles & { sample: Record<string, unknown>[] }> {
   const { sql: populationSql, params } = population;
   const topParam = `$${params.length + 1}::int`;
-  const dims = await q.query<DimRow>(
-    `WITH p AS (${populationSql}),
+  const sampleGrp = `$${params.length + 2}::int`;
+  const sampleLimit = `$${params.length + 3}::int`;
+  const { rows } = await q.query<Row>(
+    `WITH p AS MATERIALIZED (${populationSql}),
      sizes AS (SELECT grp, count(*) AS n FROM p GROUP BY grp),
      total AS (SELECT count(*) AS n FROM p),
      d AS (
@@ -77,21 +84,29 @@ export async function personasByGroup(
        UNION ALL SELECT p.grp, 'tags', t.name, count(*) FROM p JOIN customer_tags ct ON ct.customer_id = p.customer_id
                    JOIN tags t ON t.id = ct.tag_id GROUP BY p.grp, t.name),
      overall AS (SELECT dim, value, sum(n) AS n FROM d GROUP BY dim, value),
-     ranked AS (SELECT d.*, row_number() OVER (PARTITION BY d.grp, d.dim ORDER BY d.n DESC, d.value NULLS LAST) AS rn FROM d)
-     SELECT r.grp, r.dim, r.value, r.n, s.n AS size, o.n AS overall_n, t.n AS total
+     ranked AS (SELECT d.*, row_number() OVER (PARTITION BY d.grp, d.dim ORDER BY d.n DESC, d.value NULLS LAST) AS rn FROM d),
+     sampled AS (
+       SELECT p.*, coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+                              WHERE ct.customer_id = p.customer_id), '[]'::json) AS tags
+         FROM p WHERE p.grp = ${sampleGrp} ORDER BY p.revenue DESC, p.customer_id LIMIT ${sampleLimit})
+     SELECT 'dim' AS kind, r.grp, r.dim, r.value, r.n::numeric AS n, s.n AS size, o.n AS overall_n, t.n AS total,
+            NULL::numeric AS revenue, NULL::numeric AS orders, NULL::float8 AS recency, NULL::float8 AS tenure,
+            r.rn AS seq, NULL::json AS item
        FROM ranked r JOIN sizes s ON s.grp = r.grp
        JOIN overall o ON o.dim = r.dim AND o.value IS NOT DISTINCT FROM r.value CROSS JOIN total t
       WHERE r.rn <= ${topParam}
-      ORDER BY r.grp, r.dim, r.rn`,
-    [...params, top],
+     UNION ALL
+     SELECT 'metric', grp, NULL, NULL, count(*), NULL, NULL, NULL, sum(revenue), sum(orders),
+            avg(recency_days)::float8, avg(tenure_days)::float8, NULL, NULL
+       FROM p GROUP BY ROLLUP (grp)
+     UNION ALL
+     SELECT 'sample', grp, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            row_number() OVER (ORDER BY revenue DESC, customer_id), row_to_json(sampled) FROM sampled
+     ORDER BY 1, 2, 3, 13`,
+    [...params, top, sample?.grp ?? null, sample?.limit ?? 0],
   );
-  const metrics = await q.query<MetricRow>(
-    `WITH p AS (${populationSql})
-     SELECT grp, count(*) AS n, sum(revenue) AS revenue, sum(orders) AS orders,
-            avg(recency_days)::float8 AS recency, avg(tenure_days)::float8 AS tenure
-       FROM p GROUP BY ROLLUP (grp)`,
-    params,
-  );
+  const metrics = { rows: rows.filter((r) => r.kind === 'metric') };
+  const dims = { rows: rows.filter((r) => r.kind === 'dim') };
   const empty = (grp: number | null): MetricRow => ({ grp, n: 0, revenue: null, orders: null, recency: null, tenure: null });
   const overall = metrics.rows.find((r) => r.grp === null) ?? empty(null);
   const result = new Map<number, GroupProfile>();
@@ -111,7 +126,8 @@ export async function personasByGroup(
       lift: shareOverall > 0 ? round(share / shareOverall, 2) : null,
     });
   }
-  return { groups: result, overall: { customers: overall.n, revenue: overall.revenue ?? 0 } };
+  const sampleRows = rows.filter((r) => r.kind === 'sample').map((r) => r.item as Record<string, unknown>);
+  return { groups: result, overall: { customers: overall.n, revenue: overall.revenue ?? 0 }, sample: sampleRows };
 }
 
 function behaviour(g: MetricRow, all: MetricRow): Pick<Persona, 'aov' | 'frequency' | 'recencyDays' | 'tenureDays' | 'revenuePerCustomer'> {

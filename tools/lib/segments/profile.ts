@@ -42,7 +42,8 @@ interface SampleRow {
 
 export async function profileSegment(q: Queryable, seg: CompiledSegment, opts: { top: number; sample: number; role: Role }): Promise<Profile> {
   const population = { sql: `SELECT f.*, f.in_segment::int AS grp FROM (${seg.flaggedSql}) f`, params: seg.params };
-  const { groups, overall } = await personasByGroup(q, population, [1], opts.top);
+  // Persona, totals and sample members in one statement: the filter (possibly with RFM tiers) is evaluated once.
+  const { groups, overall, sample } = await personasByGroup(q, population, [1], opts.top, { grp: 1, limit: opts.sample });
   const g = groups.get(1)!;
   return {
     customers: g.customers,
@@ -52,29 +53,18 @@ export async function profileSegment(q: Queryable, seg: CompiledSegment, opts: {
     revenueAllCustomers: money(overall.revenue),
     revenueShare: overall.revenue ? rate(g.revenue / overall.revenue) : 0,
     persona: g.persona,
-    sample: await sampleMembers(q, seg, opts.sample, opts.role),
+    sample: sampleMembers(sample as unknown as SampleRow[], opts.role),
   };
 }
 
-async function sampleMembers(q: Queryable, seg: CompiledSegment, limit: number, role: Role): Promise<Profile['sample']> {
-  if (limit === 0) return [];
-  const { rows } = await q.query<SampleRow>(
-    `SELECT m.customer_id, m.name, m.email, m.country, m.orders, m.revenue, m.last_day, m.recency_days, m.main_channel,
-            m.main_category,
-            coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-                       WHERE ct.customer_id = m.customer_id), '[]'::json) AS tags
-       FROM (${seg.sql}) m
-      ORDER BY m.revenue DESC, m.customer_id
-      LIMIT $${seg.params.length + 1}::int`,
-    [...seg.params, limit],
-  );
+function sampleMembers(rows: SampleRow[], role: Role): Profile['sample'] {
   return rows.map((r) => ({
-    customerId: r.customer_id,
+    customerId: Number(r.customer_id),
     name: maskName(r.name, role),
     email: maskEmail(r.email, role),
     country: r.country,
     orders: r.orders,
-    revenue: money(r.revenue),
+    revenue: money(Number(r.revenue)),
     lastOrder: r.last_day,
     recencyDays: r.recency_days,
     mainChannel: r.main_channel,
