@@ -13,6 +13,8 @@ export interface BenchCommandOptions {
   repeats: number;
   duckdb: boolean;
   seed: number;
+  /** Feedback rows for the feedback bench; 0 = skip it. */
+  feedback: number;
   /** Markdown file to update (only its generated section); '' or '-' = print only. */
   out: string;
 }
@@ -36,6 +38,7 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<string> {
     repeats: opts.repeats,
     duckdb: opts.duckdb,
     seed: opts.seed,
+    feedback: opts.feedback,
     log: (line) => console.error(line),
   });
   const section = markdownSection(result);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DriverName } from '../server/db/types.ts';
 import { crossCheck, sameTiers } from './checks.ts';
+import { feedbackSection } from './feedback.ts';
 import { fmtMs, summarize, type Timing } from './harness.ts';
 import type { BenchResult, DriverRun } from './run.ts';
 
@@ -120,6 +121,7 @@ export function markdownSection(r: BenchResult): string {
     markdownTable(reportRows(r)),
     '',
     ...notes(r),
+    ...(r.drivers.some((d) => d.feedback) ? ['', feedbackSection(r.drivers.flatMap((d) => (d.feedback ? [d.feedback] : [])))] : []),
   ].join('\n');
 }
 

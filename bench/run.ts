@@ -5,6 +5,7 @@ import { openDb, type Db } from '../server/db/index.ts';
 import { migrate } from '../server/db/migrate.ts';
 import type { DriverName } from '../server/db/types.ts';
 import type { DuckResult } from './duckdb.ts';
+import { runFeedbackBench, type FeedbackBenchResult } from './feedback.ts';
 import { generateShop, type GeneratedShop } from './generate.ts';
 import { timeRfmPeers, timeTools, type CaseResult, type RfmPeers } from './harness.ts';
 import { importNewOrders, loadShop, type LoadTimings, type RefreshPeer } from './load.ts';
@@ -17,6 +18,8 @@ export interface BenchOptions {
   repeats: number;
   duckdb: boolean;
   seed?: number;
+  /** Feedback rows for the feedback bench (bench/feedback.ts); 0 or omitted = skipped. */
+  feedback?: number;
   /** Orders imported for the incremental summary refresh peer (default 10,000). */
   newOrders?: number;
   /** Server for the Postgres run (a fresh database is created on it and dropped): default TEST_DATABASE_URL. */
@@ -34,6 +37,7 @@ export interface DriverRun {
   cases: CaseResult[];
   rfm: RfmPeers;
   refresh: RefreshPeer;
+  feedback?: FeedbackBenchResult;
 }
 
 export interface MachineInfo {
@@ -61,7 +65,7 @@ export interface BenchResult {
 export const DEFAULT_POSTGRES_URL = 'postgres://root@127.0.0.1:5432/test';
 
 /** Open a fresh, migrated database for a driver; `dispose` closes it and removes it (directory or database). */
-async function freshDb(driver: DriverName, stamp: string, postgresUrl: string): Promise<{ db: Db; dispose: () => Promise<void> }> {
+export async function freshDb(driver: DriverName, stamp: string, postgresUrl: string): Promise<{ db: Db; dispose: () => Promise<void> }> {
   if (driver === 'pglite') {
     const dir = join(tmpdir(), `sightline-bench-${stamp}-pglite`);
     const db = await openDb(`pglite://${dir}`);
@@ -103,7 +107,8 @@ async function runDriver(driver: DriverName, shop: GeneratedShop, opts: BenchOpt
     const rfm = await timeRfmPeers(db, opts.repeats);
     const refresh = await importNewOrders(db, opts.newOrders ?? 10_000);
     log(`  RFM scan ${rfm.scan.p50.toFixed(1)} ms vs summary ${rfm.summary.p50.toFixed(1)} ms; refresh after ${refresh.orders} orders ${refresh.refreshMs.toFixed(0)} ms`);
-    return { driver, version: rows[0]?.version ?? '?', sizeBytes: Number(rows[0]?.size ?? 0), load, cases, rfm, refresh };
+    const feedback = opts.feedback ? await runFeedbackBench(db, driver, { rows: opts.feedback, log }) : undefined;
+    return { driver, version: rows[0]?.version ?? '?', sizeBytes: Number(rows[0]?.size ?? 0), load, cases, rfm, refresh, feedback };
   } finally {
     await dispose();
   }

@@ -9,13 +9,14 @@ import { defineTool, type ToolFactory } from './types.ts';
 
 const input = z
   .object({
-    k: z.number().int().min(2).max(60).optional().describe('number of themes; default = chosen automatically (silhouette)'),
+    k: z.number().int().min(2).max(200).optional().describe('number of themes; default = chosen automatically (silhouette)'),
     refresh: z.boolean().default(false).describe('recompute even if the feedback did not change since the stored run'),
+    recluster: z.boolean().default(false).describe('cluster from scratch (choose k again) instead of updating the stored themes; ids still carry over for themes that match'),
     periods: z.number().int().min(2).max(36).default(12).describe('months in the trend window (whole months before today)'),
     recentPeriods: z.number().int().min(1).max(12).default(3).describe('last months of the window compared with the months before (rising/falling)'),
     quotes: z.number().int().min(3).max(5).default(3).describe('representative quotes per theme (closest to its centre)'),
     top: z.number().int().min(1).max(10).default(5).describe('values per breakdown dimension'),
-    limit: z.number().int().min(1).max(60).default(20).describe('themes to return, largest first'),
+    limit: z.number().int().min(1).max(200).default(20).describe('themes to return, largest first'),
   })
   .strict()
   .refine((a) => a.recentPeriods < a.periods, { path: ['recentPeriods'], message: 'recentPeriods must be smaller than periods' })
@@ -70,6 +71,7 @@ const output = z.object({
   run: z.object({
     id: z.number().describe('theme run id'),
     reused: z.boolean().describe('true = the stored run was current, nothing recomputed'),
+    method: z.enum(['reused', 'warm_start', 'recluster']).describe('reused = stored run; warm_start = stored themes updated with new rows; recluster = clustered from scratch'),
     model: z.string().describe('embedding model the themes were clustered with'),
     k: z.number().describe('number of themes'),
     kChosen: z.enum(['automatic', 'given']).describe('how k was chosen'),
@@ -95,7 +97,9 @@ export const feedbackThemes: ToolFactory = ({ db, clock }) =>
       const asOf = clock.today();
       const config = loadConfig();
       // The one write: the theme store (derived data, like a cache), in its own transaction. Customer data is only read.
-      const run = await refreshThemes(db, config, { k: args.k, force: args.refresh, namer: themeNamerFromConfig(config) });
+      const run = await refreshThemes(db, config, {
+        k: args.k, force: args.refresh || args.recluster, recluster: args.recluster, namer: themeNamerFromConfig(config),
+      });
       const report = await readOnly(db, (q) => themeReport(q, run.runId, { asOf, periods: args.periods, recentPeriods: args.recentPeriods, quotes: args.quotes, top: args.top }));
       const rising = report.themes
         .filter((t) => t.trend.direction === 'rising')
@@ -103,7 +107,7 @@ export const feedbackThemes: ToolFactory = ({ db, clock }) =>
         .map((t) => ({ id: t.id, name: t.name, changePts: t.trend.changePts }));
       const months = report.themes[0]?.trend.periods ?? [];
       return {
-        run: { id: run.runId, reused: run.reused, model: run.model, k: run.k, kChosen: args.k ? ('given' as const) : ('automatic' as const), rows: run.rows },
+        run: { id: run.runId, reused: run.reused, method: run.method, model: run.model, k: run.k, kChosen: args.k ? ('given' as const) : ('automatic' as const), rows: run.rows },
         themes: report.themes.slice(0, args.limit),
         otherThemes: Math.max(0, report.themes.length - args.limit),
         rising,

@@ -22,9 +22,11 @@ export async function reembedCommand(db: Db, config: Config, opts: { model?: str
   ].join('\n');
 }
 
-export async function themesRefreshCommand(db: Db, config: Config, opts: { k?: number; force?: boolean }): Promise<string> {
-  const run: ThemeRun = await refreshThemes(db, config, { k: opts.k, force: opts.force, namer: themeNamerFromConfig(config) });
-  return `${run.reused ? 'themes are current' : 'themes recomputed'}: run ${run.runId}, ${run.k} themes over ${run.rows} feedback rows` +
+export async function themesRefreshCommand(db: Db, config: Config, opts: { k?: number; force?: boolean; recluster?: boolean }): Promise<string> {
+  const run: ThemeRun = await refreshThemes(db, config, {
+    k: opts.k, force: opts.force || opts.recluster, recluster: opts.recluster, namer: themeNamerFromConfig(config),
+  });
+  return `${run.reused ? 'themes are current' : `themes recomputed (${run.method.replace('_', ' ')})`}: run ${run.runId}, ${run.k} themes over ${run.rows} feedback rows` +
     `${run.created.length ? `, new theme ids ${run.created.join(', ')}` : ''} (${(run.ms / 1000).toFixed(1)} s, model ${run.model})`;
 }
 

@@ -18,7 +18,7 @@ export interface FakeEndpoint {
 export function markerVector(text: string, dimension = 8): number[] {
   const markers = ['late', 'package', 'refund', 'app', 'crash', 'size', 'price', 'love'];
   const lower = text.toLowerCase();
-  const v = Array.from({ length: dimension }, (_, i) => (lower.includes(markers[i % markers.length]!) ? 3 : 0));
+  const v: number[] = Array.from({ length: dimension }, (_, i) => (lower.includes(markers[i % markers.length]!) ? 3 : 0));
   v[dimension - 1] = (v[dimension - 1] ?? 0) + 0.5; // never the zero vector
   return v;
 }

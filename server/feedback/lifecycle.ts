@@ -16,7 +16,9 @@ import {
   getActiveModel,
   hasHnswIndex,
   type EmbedderKind,
+  type StoredModel,
 } from './store.ts';
+import { isAppError } from '../errors.ts';
 import type { Embedder } from './types.ts';
 
 export interface ReembedResult {
@@ -60,12 +62,13 @@ export async function reembed(
  */
 export async function ensureEmbeddings(db: Db, config: Config): Promise<Embedder> {
   const active = await getActiveModel(db);
-  if (!active) {
-    await reembed(db, config);
+  const usable = active && (await usableEmbedder(active, config));
+  if (!active || !usable) {
+    await reembed(db, config, active && !usable ? 'local' : undefined);
     const model = await getActiveModel(db);
     return embedderFromModel(model!, config);
   }
-  const embedder = await embedderFromModel(active, config);
+  const embedder = usable;
   const added = await embedPending(db, embedder);
   if (added > 0 || !(await hasHnswIndex(db))) {
     if (!(await hasHnswIndex(db))) await db.transaction((tx) => createHnswIndex(tx, active));
@@ -81,13 +84,24 @@ export async function ensureEmbeddings(db: Db, config: Config): Promise<Embedder
  */
 export async function embedImportedIn(tx: Queryable, config: Config): Promise<{ model: string; embedded: number }> {
   const active = await getActiveModel(tx);
-  if (active) {
-    const embedder = await embedderFromModel(active, config);
-    return { model: embedder.name, embedded: await embedPendingIn(tx, embedder, { missingOnly: true }) };
-  }
-  const { embedder, model } = await buildEmbedder(tx, defaultEmbedderKind(config), config);
+  const usable = active && (await usableEmbedder(active, config));
+  if (usable) return { model: usable.name, embedded: await embedPendingIn(tx, usable, { missingOnly: true }) };
+  const { embedder, model } = await buildEmbedder(tx, active ? 'local' : defaultEmbedderKind(config), config);
   await activateModel(tx, model);
   const embedded = await embedPendingIn(tx, embedder);
   await createHnswIndex(tx, model);
   return { model: embedder.name, embedded };
+}
+
+/**
+ * The stored model as an Embedder, or null when it is a local state this version of the code cannot read (the local
+ * embedder's format changed in an upgrade): it is then refitted, since its vectors can no longer be reproduced.
+ */
+async function usableEmbedder(model: StoredModel, config: Config): Promise<Embedder | null> {
+  try {
+    return await embedderFromModel(model, config);
+  } catch (err) {
+    if (model.kind === 'local' && isAppError(err) && err.code === 'bad_request') return null;
+    throw err;
+  }
 }

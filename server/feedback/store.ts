@@ -141,17 +141,18 @@ export async function hasHnswIndex(q: Queryable): Promise<boolean> {
   return (rows[0]?.n ?? 0) > 0;
 }
 
-/** Embed the given rows and write their vectors with the model's name (COPY into a temp table, one UPDATE). */
+/** Embed the given rows and write their vectors with the model's name. */
 export async function writeEmbeddings(q: Queryable, embedder: Embedder, rows: readonly { id: number; text: string }[]): Promise<void> {
   if (!rows.length) return;
-  const vectors = await embedder.embed(rows.map((r) => r.text));
+  await writeVectors(q, embedder.name, rows, await embedder.embed(rows.map((r) => r.text)));
+}
+
+/** Write vectors computed elsewhere: COPY into a temp table, then one UPDATE. */
+export async function writeVectors(q: Queryable, model: string, rows: readonly { id: number }[], vectors: readonly Float32Array[]): Promise<void> {
   await q.exec(`CREATE TEMP TABLE IF NOT EXISTS stage_embeddings (id int8, embedding vector) ON COMMIT DELETE ROWS`);
   await q.exec(`TRUNCATE stage_embeddings`);
   await q.copyFrom('stage_embeddings', ['id', 'embedding'], copyText(rows.map((r, i) => [r.id, toVectorLiteral(vectors[i]!)])));
-  await q.query(
-    `UPDATE feedback f SET embedding = s.embedding, embedding_model = $1 FROM stage_embeddings s WHERE f.id = s.id`,
-    [embedder.name],
-  );
+  await q.query(`UPDATE feedback f SET embedding = s.embedding, embedding_model = $1 FROM stage_embeddings s WHERE f.id = s.id`, [model]);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { copyText } from '../db/copy.ts';
 import { clusterVectors } from './cluster/index.ts';
+import { sphericalKMeansFrom, toRows } from './cluster/spherical.ts';
 import { themeKeywords } from './cluster/keywords.ts';
 import { ensureEmbeddings } from './lifecycle.ts';
 import { keywordName, type ThemeNamer } from './naming.ts';
@@ -18,15 +19,26 @@ import { cosine, dot, parseVector, toVectorLiteral } from './vectors.ts';
 export const MAX_CLUSTER_TEXTS = 60_000;
 export const KEYWORDS_PER_THEME = 8;
 export const NAMING_QUOTES = 5;
+/**
+ * Most themes the automatic choice may pick: a list people can read. On templated or repetitive feedback the
+ * silhouette keeps rising with k (ever finer near-duplicate groups), so without a cap it picks the largest candidate.
+ */
+export const DEFAULT_MAX_THEMES = 30;
+/** Growth since the last run up to which a run only updates the stored themes (warm start) instead of reclustering. */
+export const SMALL_ADDITION = 0.1;
 
 export interface RefreshOptions {
-  /** Number of themes; omitted = chosen automatically (silhouette). */
+  /** Number of themes; omitted = chosen automatically (silhouette) up to `maxK`. */
   k?: number;
+  /** Upper bound of the automatic choice (default DEFAULT_MAX_THEMES). */
+  maxK?: number;
   /** Recompute even when the stored run saw the same data with the same k. */
   force?: boolean;
   /** LLM naming for new themes (themeNamerFromConfig); null/omitted = keyword names. */
   namer?: ThemeNamer | null;
   seed?: number;
+  /** Cluster from scratch (and choose k again) even when the stored themes could just be updated. */
+  recluster?: boolean;
 }
 
 export interface ThemeRun {
@@ -36,6 +48,8 @@ export interface ThemeRun {
   model: string;
   k: number;
   rows: number;
+  /** warm_start = the stored themes' centroids were updated with the new rows; recluster = clustered from scratch. */
+  method: 'reused' | 'warm_start' | 'recluster';
   /** Theme ids created by this run (empty when reused). */
   created: number[];
   ms: number;
@@ -47,12 +61,13 @@ interface Loaded {
   vectors: Float32Array[];
 }
 
-async function fingerprintOf(q: Queryable, model: string, k: number | undefined): Promise<{ fingerprint: string; rows: number }> {
+async function fingerprintOf(q: Queryable, model: string, opts: RefreshOptions): Promise<{ fingerprint: string; rows: number }> {
   const { rows } = await q.query<{ n: number; max_id: number | null }>(
     `SELECT count(*)::int AS n, max(id) AS max_id FROM feedback WHERE embedding_model = $1`, [model],
   );
   const n = rows[0]?.n ?? 0;
-  return { fingerprint: `${model}|rows=${n}|max=${rows[0]?.max_id ?? 0}|k=${k ?? 'auto'}`, rows: n };
+  const k = opts.k ?? `auto<=${opts.maxK ?? DEFAULT_MAX_THEMES}`;
+  return { fingerprint: `${model}|rows=${n}|max=${rows[0]?.max_id ?? 0}|k=${k}|seed=${opts.seed ?? 42}`, rows: n };
 }
 
 async function loadVectors(q: Queryable, model: string): Promise<Loaded> {
@@ -72,15 +87,46 @@ function nearest(v: Float32Array, centroids: readonly Float32Array[]): { label: 
   return best;
 }
 
-/** Cluster (a sample of) the vectors, then place every row at its nearest centroid. */
-function cluster(data: Loaded, k: number | undefined, seed: number) {
+/**
+ * Cluster (a sample of) the vectors, then place every row at its nearest centroid. With `warm` centroids (the stored
+ * themes), spherical k-means starts from them instead of from scratch: a few new rows then move the centroids a
+ * little and every theme stays recognisable, which is what keeps ids stable across small additions.
+ */
+function cluster(data: Loaded, opts: RefreshOptions, warm: readonly Float32Array[] | null) {
   const step = Math.max(1, Math.ceil(data.vectors.length / MAX_CLUSTER_TEXTS));
   const sample = step === 1 ? data.vectors : data.vectors.filter((_, i) => i % step === 0);
-  const result = clusterVectors(sample, { k, seed });
+  let result: { k: number; assignments: number[]; centroids: Float32Array[]; kSelection: unknown };
+  if (warm) {
+    const x = toRows(sample);
+    const initial = new Float32Array(warm.length * x.dims);
+    warm.forEach((c, i) => initial.set(c, i * x.dims));
+    const run = sphericalKMeansFrom(x, initial, warm.length);
+    const centroids = warm.map((_, c) => run.centroids.slice(c * x.dims, (c + 1) * x.dims));
+    result = { k: warm.length, assignments: Array.from(run.labels), centroids, kSelection: { method: 'warm_start' } };
+  } else {
+    result = clusterVectors(sample, { k: opts.k, maxK: opts.maxK ?? DEFAULT_MAX_THEMES, seed: opts.seed ?? 42 });
+  }
   const placed = step === 1
     ? result.assignments.map((label, i) => ({ label, similarity: cosine(data.vectors[i]!, result.centroids[label]!) }))
     : data.vectors.map((v) => nearest(v, result.centroids));
   return { ...result, placed };
+}
+
+/** The stored themes' centroids when this run may just update them: same model, same k, a small addition. */
+async function warmCentroids(q: Queryable, model: string, rows: number, opts: RefreshOptions): Promise<Float32Array[] | null> {
+  if (opts.recluster) return null;
+  const { rows: last } = await q.query<{ embedding_model: string; feedback_rows: number; requested_k: number | null }>(
+    `SELECT embedding_model, feedback_rows, requested_k FROM feedback_theme_runs ORDER BY id DESC LIMIT 1`,
+  );
+  const prev = last[0];
+  if (!prev || prev.embedding_model !== model || rows > prev.feedback_rows * (1 + SMALL_ADDITION)) return null;
+  const { rows: themes } = await q.query<{ centroid: string }>(
+    `SELECT centroid::text AS centroid FROM feedback_themes WHERE embedding_model = $1 AND active ORDER BY id`, [model],
+  );
+  if (!themes.length || (opts.k !== undefined && opts.k !== themes.length) || themes.length > rows) return null;
+  // An automatic run only continues an automatic one (a given k stays the user's choice for that run).
+  if (opts.k === undefined && prev.requested_k !== null) return null;
+  return themes.map((t) => parseVector(t.centroid));
 }
 
 /** The quotes closest to a theme's centroid, one per distinct text. */
@@ -103,17 +149,18 @@ function closestTexts(data: Loaded, placed: readonly { label: number; similarity
 export async function refreshThemes(db: Db, config: Config, opts: RefreshOptions = {}): Promise<ThemeRun> {
   const started = performance.now();
   const embedder = await ensureEmbeddings(db, config);
-  const { fingerprint, rows } = await fingerprintOf(db, embedder.name, opts.k);
+  const { fingerprint, rows } = await fingerprintOf(db, embedder.name, opts);
   if (!opts.force) {
     const { rows: last } = await db.query<{ id: number; fingerprint: string; k: number }>(
       `SELECT id, fingerprint, k FROM feedback_theme_runs ORDER BY id DESC LIMIT 1`,
     );
     if (last[0]?.fingerprint === fingerprint) {
-      return { runId: Number(last[0].id), reused: true, model: embedder.name, k: last[0].k, rows, created: [], ms: performance.now() - started };
+      return { runId: Number(last[0].id), reused: true, model: embedder.name, k: last[0].k, rows, method: 'reused', created: [], ms: performance.now() - started };
     }
   }
   const data = await loadVectors(db, embedder.name);
-  const result = cluster(data, opts.k, opts.seed ?? 42);
+  const warm = await warmCentroids(db, embedder.name, data.ids.length, opts);
+  const result = cluster(data, opts, warm);
   const labels = result.placed.map((p) => p.label);
   const keywords = themeKeywords(data.texts, labels, result.k, KEYWORDS_PER_THEME);
   const sizes = Array.from({ length: result.k }, (_, c) => labels.filter((l) => l === c).length);
@@ -166,7 +213,10 @@ export async function refreshThemes(db: Db, config: Config, opts: RefreshOptions
     return { runId, created };
   });
   await db.exec('ANALYZE feedback_theme_assignments');
-  return { runId, reused: false, model: embedder.name, k: result.k, rows: data.ids.length, created, ms: performance.now() - started };
+  return {
+    runId, reused: false, model: embedder.name, k: result.k, rows: data.ids.length, method: warm ? 'warm_start' : 'recluster', created,
+    ms: performance.now() - started,
+  };
 }
 
 function unit(v: Float32Array): Float32Array {
