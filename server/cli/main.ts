@@ -119,7 +119,8 @@ themes
   .description('recompute the feedback themes (k automatic unless --k); matched themes keep their ids')
   .option('--k <n>', 'number of themes', positiveInt('--k'))
   .option('--force', 'recompute even if the feedback did not change')
-  .action(async (opts: { k?: number; force?: boolean }) => {
+  .option('--recluster', 'cluster from scratch (choose k again) instead of updating the stored themes')
+  .action(async (opts: { k?: number; force?: boolean; recluster?: boolean }) => {
     const { themesRefreshCommand } = await import('./feedback.ts');
     await withDb(async (db, config) => console.log(await themesRefreshCommand(db, config, opts)));
   });
@@ -155,6 +156,11 @@ program
   .option('--drivers <list>', 'comma-separated: pglite, postgres (Postgres = TEST_DATABASE_URL\'s server)', 'pglite,postgres')
   .option('--repeats <n>', 'timed calls per tool after one warm-up', positiveInt('--repeats'), 20)
   .option('--no-duckdb', 'skip the DuckDB reference')
+  .option('--feedback <n>', 'feedback rows for the feedback bench (embed, HNSW, search p95, themes); 0 = skip', (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('--feedback must be a whole number ≥ 0');
+    return n;
+  }, 200_000)
   .option('--seed <s>', 'random seed of the generated data', positiveInt('--seed'), 42)
   .option('--out <file>', 'markdown file whose generated section is replaced ("-" = print only)', 'docs/benchmarks.md')
   .action(async (opts) => {
