@@ -72,6 +72,7 @@ export const DATE_TOKEN_RE = new RegExp(
     String.raw`(?:${MONTHS_EN.join('|')}) \d{4}`,
     String.raw`Q[1-4] \d{4}`,
     String.raw`year \d{4}`,
+    String.raw`H[12] \d{4}`,
   ].join('|'),
   'g',
 );

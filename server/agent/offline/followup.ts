@@ -1,6 +1,7 @@
 import { ANALYSIS_BY_ID, type AnalysisId } from '../semantic/index.ts';
 import type { Turn } from '../types.ts';
 import type { Parsed, Slots } from './parse.ts';
+import { previousRange } from './time.ts';
 
 /**
  * Follow-ups: a question that only changes one thing ("and in Germany?", "那法国呢？", "what about last year?",
@@ -25,7 +26,7 @@ export function previousState(conversation: readonly Turn[]): PlannerState | nul
 /** Slots the question names at all (anything that can change a previous question). */
 function namesSomething(p: Parsed): boolean {
   const s = p.slots;
-  return Boolean(s.metric || s.time || Object.keys(s.filter).length || s.groupBy || s.top || s.mode || s.grain || s.yearAgo);
+  return Boolean(s.metric || s.time || s.shiftBack || Object.keys(s.filter).length || s.groupBy || s.top || s.mode || s.grain || s.yearAgo || s.steps);
 }
 
 /** Whether the previous analysis's tool can take every slot the question names (else it is a new question). */
@@ -34,7 +35,9 @@ function fits(p: Parsed, analysis: AnalysisId): boolean {
   const slots = new Set(Object.values(def.args));
   const s = p.slots;
   if (s.metric && analysis !== 'kpi') return false;
-  if (s.time && ![...slots].some((x) => x.startsWith('time.'))) return false;
+  // periods, top-N and comparisons only change a KPI question
+  if (analysis !== 'kpi' && ((s.mode && s.mode !== 'breakdown') || s.grain || s.top || s.yearAgo)) return false;
+  if ((s.time || s.shiftBack) && ![...slots].some((x) => x.startsWith('time.'))) return false;
   if (Object.keys(s.filter).some((dim) => !slots.has(`filter.${dim}`))) return false;
   if (s.groupBy && !def.groupBy?.[s.groupBy]) return false;
   return true;
@@ -62,7 +65,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
   if (s.groupBy && s.groupBy !== 'month') mode = 'breakdown';
   const slots: Slots = {
     metric: s.metric ?? base.metric,
-    time: s.time ?? base.time,
+    time: s.time ?? (s.shiftBack && base.time ? previousRange(base.time) : base.time),
     filter,
     groupBy,
     grain: s.grain ?? (s.time ? undefined : base.grain),
@@ -71,6 +74,8 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     yearAgo: s.yearAgo,
     superlative: s.superlative ?? (groupBy ? base.superlative : undefined),
     query: s.query ?? base.query,
+    steps: s.steps ?? base.steps,
+    ranges: s.ranges ?? base.ranges,
   };
   return { analysis: prev.analysis, slots };
 }

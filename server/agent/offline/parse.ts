@@ -1,5 +1,6 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
+import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, type DataValues } from './values.ts';
@@ -23,6 +24,10 @@ export interface Slots {
   /** Compare with the same window a year earlier (同比, year over year). */
   yearAgo?: boolean;
   superlative?: 'max' | 'min';
+  /** "the month before that" / "再往前一个月": the previous turn's window, one period earlier (follow-ups only). */
+  shiftBack?: boolean;
+  /** Customer-level ranges for segments: "spent more than 1,000", "10 orders or more", "下单10次及以上". */
+  ranges?: { revenue?: { min?: number; max?: number }; orders?: { min?: number; max?: number } };
   /** Direction asked for in a ranking by change ("grew the most" / "declined the most"). */
   change?: 'up' | 'down';
   query?: string;
@@ -64,12 +69,14 @@ const YEAR_AGO_WORDS = ['year over year', 'yoy', 'same period last year', 'same 
 const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最高', '最大', '最好', '第一', '领先', '排名'];
 const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
 const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
-const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'performance', 'how are things', 'kpis', 'kpi', 'dashboard', 'the numbers', 'overview', 'stats',
-  '业绩', '表现', '经营情况', '怎么样', '情况如何', '概况', '数据概览'];
+const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'how did it go', 'how is it going', 'performance', 'how are things', 'kpis', 'kpi', 'dashboard',
+  'the numbers', 'numbers', 'the figure', 'figures', 'overview', 'stats', 'metrics', 'better than before', 'worse than before', 'compare the two', 'compare', 'comparison',
+  '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗'];
+const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
 const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|like|saying|that mention|containing)\s+"?([^"?.!]+)"?/;
 
 function detectAnalysis(text: string): AnalysisId | null {
-  if (hasAny(text, ['profile', 'persona', 'who are our', 'who are the', '画像'])) return 'segment';
+  if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|what do .*customers .*look like/.test(text)) return 'segment';
   let best: { id: AnalysisId; length: number } | null = null;
   for (const a of ANALYSES) {
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
@@ -82,20 +89,32 @@ function detectAnalysis(text: string): AnalysisId | null {
   return best?.id ?? null;
 }
 
+/**
+ * The metric: the longest synonym found, except that in English the noun right after "how many / how much / number
+ * of" wins ("how many invoices did Irish customers place" asks for orders, not customers).
+ */
 function detectMetric(text: string): { metric: MetricId; phrase: string } | null {
-  let best: { metric: MetricId; phrase: string } | null = null;
+  const hits: { metric: MetricId; phrase: string; index: number }[] = [];
   for (const m of METRICS) {
     const hit = longestMatch(text, [...m.synonyms.en, ...m.synonyms.zh]);
-    if (hit && (!best || hit.phrase.length > best.phrase.length)) best = { metric: m.id, phrase: hit.phrase };
+    if (hit) hits.push({ metric: m.id, ...hit });
   }
-  return best;
+  const anchor = text.match(/\b(?:how many|how much|number of|count of|total)\b/);
+  if (anchor) {
+    const after = hits.filter((h) => h.index >= anchor.index!).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
+    if (after && after.index - anchor.index! <= 30) return after;
+  }
+  return hits.sort((a, b) => b.phrase.length - a.phrase.length)[0] ?? null;
 }
 
 function detectTop(text: string): number | undefined {
+  const words = '(\\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty)';
   const m =
-    text.match(/\btop\s*-?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty)\b/) ??
-    text.match(/\b(\d+|three|five|ten)\s+(?:best|biggest|largest|highest|top|leading)\b/) ??
-    text.match(/前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/);
+    text.match(new RegExp(`\\btop\\s*-?\\s*${words}\\b`)) ??
+    text.match(new RegExp(`\\b${words}\\s+(?:best|biggest|largest|highest|top|leading|most)\\b`)) ??
+    text.match(new RegExp(`\\b(?:which|the|our)\\s+${words}\\s+(?:countries|channels|categories|markets|product categories)\\b`)) ??
+    text.match(/前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/) ??
+    text.match(/(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:国家|渠道|品类|类目|市场)/);
   if (!m) return undefined;
   const n = /^[\da-z]+$/.test(m[1]!) ? englishNumber(m[1]!) : parseNumber(m[1]!);
   return Number.isFinite(n) && n >= 1 && n <= 20 ? n : undefined;
@@ -104,7 +123,7 @@ function detectTop(text: string): number | undefined {
 function extractQuery(original: string, text: string): string | undefined {
   const quoted = original.match(/["“「『]([^"”」』]+)["”」』]/);
   if (quoted) return quoted[1]!.trim();
-  const zh = text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/);
+  const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/);
   if (zh) return zh[1]!.trim() || undefined;
   const en = text.match(SEARCH_PREPOSITIONS);
   const q = en?.[1]?.replace(/\b(in|from|during|for|last|this|the past)\b.*$/, '').trim();
@@ -113,8 +132,10 @@ function extractQuery(original: string, text: string): string | undefined {
 
 export function parseQuestion(question: string, today: string, values: DataValues): Parsed {
   const lang = detectLanguage(question);
-  const text = normalize(question);
+  const text = correctTypos(normalize(question.replace(/\bUS\b/g, 'USA')));
   let rest = text;
+  const before = rest.match(SHIFT_BACK);
+  if (before) rest = blank(rest, before.index!, before[0].length);
   const time = parseTimeRange(rest, today) ?? undefined;
   if (time) {
     const at = rest.indexOf(time.matched);
@@ -122,7 +143,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   }
   const analysis = detectAnalysis(rest);
   const metricHit = detectMetric(rest);
-  const slots: Slots = { filter: {}, time };
+  const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
   if (metricHit) slots.metric = metricHit.metric;
 
   // dimension values (longest phrase first; a consumed span cannot match again)
@@ -160,17 +181,37 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
   if (slots.groupBy && slots.groupBy !== 'month') slots.mode = 'breakdown';
+  else if (grainHit && !slots.yearAgo) slots.mode = 'trend';
   else if (slots.yearAgo || hasAny(scan, COMPARE_WORDS)) slots.mode = 'compare';
-  else if (grainHit || hasAny(scan, TREND_WORDS)) slots.mode = 'trend';
+  else if (hasAny(scan, TREND_WORDS)) slots.mode = 'trend';
+  if (analysis === 'segment') slots.ranges = parseRanges(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   if (analysis === 'funnel') {
     const steps = EVENT_STEPS.filter((s) => hasAny(text, [...s.en, ...s.zh])).map((s) => s.type);
-    if (steps.length >= 2) slots.steps = steps;
+    // naming the first and last default steps ("visit to purchase") is the default funnel itself
+    if (steps.length >= 2 && !(steps[0] === EVENT_STEPS[0]!.type && steps.at(-1) === EVENT_STEPS.at(-1)!.type)) slots.steps = steps;
   }
 
   const followUpCue = FOLLOW_UP.test(text.replace(/[?？!！。.,，]+$/, (p) => (p.includes('?') || p.includes('？') ? p : '')));
   const vague = !analysis && !metricHit && hasAny(scan, VAGUE);
   return { lang, text, analysis, slots, followUpCue, vague, dimensionWords, ambiguous };
+}
+
+/** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
+function parseRanges(text: string): Slots['ranges'] {
+  const out: NonNullable<Slots['ranges']> = {};
+  const amount = (s: string) => Number(s.replace(/,/g, ''));
+  const money = text.match(/(?:spent|spend|spending|revenue of|worth|消费|花了|累计消费)\s*(more than|over|at least|above|less than|under|below|超过|大于|高于|不少于|少于|低于)?\s*[$£€¥]?\s*([\d,]+(?:\.\d+)?)/);
+  if (money) out.revenue = /less|under|below|少于|低于/.test(money[1] ?? '') ? { max: amount(money[2]!) } : { min: amount(money[2]!) };
+  const orders =
+    text.match(/(more than|over|at least|fewer than|less than)\s+(\d+)\s+orders/) ??
+    text.match(/(\d+)\s+(?:or more|\+)\s+orders/) ??
+    text.match(/(?:下单|购买|买了?)\s*(\d+)\s*次\s*(及以上|以上|或以上|及更多)?/);
+  if (orders) {
+    const n = Number(orders[2] && /^\d+$/.test(orders[2]) ? orders[2] : orders[1]);
+    out.orders = /fewer|less/.test(orders[1] ?? '') ? { max: n } : { min: n };
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -4,9 +4,14 @@ import type { Language } from '../types.ts';
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
-/** Chinese characters anywhere → zh (mixed "GMV 上个月多少" is Chinese); otherwise English. */
+/**
+ * Mixed questions take the language most of their words are in: each Chinese character counts as a word, so
+ * "上个月的GMV是多少" and "October 的 AOV 是多少" are Chinese, "how many 新客户 did we get in September" English.
+ */
 export function detectLanguage(text: string): Language {
-  return CJK.test(text) ? 'zh' : 'en';
+  const cjk = text.match(/[\u3400-\u9fff\uf900-\ufaff]/g)?.length ?? 0;
+  const latin = text.match(/[A-Za-z]+/g)?.length ?? 0;
+  return cjk > 0 && cjk >= latin ? 'zh' : 'en';
 }
 
 /** NFKC (full-width digits and punctuation → ASCII), lower case, curly quotes → straight, single spaces. */

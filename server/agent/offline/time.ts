@@ -53,6 +53,11 @@ function quarterRange(y: number, q: number, matched: string): TimeRange {
 function yearRange(y: number, matched: string): TimeRange {
   return { from: ymd(y, 1, 1), to: ymd(y, 12, 31), grain: 'year', label: { en: `year ${y}`, zh: `${y}年` }, matched };
 }
+function halfRange(y: number, h: number, matched: string): TimeRange {
+  return { from: ymd(y, 6 * h - 5, 1), to: monthEnd(y, 6 * h), grain: 'month', label: { en: `H${h} ${y}`, zh: `${y}年${h === 1 ? '上' : '下'}半年` }, matched };
+}
+/** Year named relative to today: this/last year, 今年/去年/前年. */
+const relYear = (word: string, t: Today) => t.y - (/last|去年|上一?年/.test(word) ? 1 : /前年/.test(word) ? 2 : 0);
 const rolling = (from: string, to: string, grain: Grain, matched: string): TimeRange => ({ from, to, grain, label: null, matched });
 const toDate = (r: TimeRange, today: string, suffix: { en: string; zh: string }): TimeRange => ({
   ...r,
@@ -68,6 +73,20 @@ const RULES: Rule[] = [
   // explicit ISO ranges: "from 2011-01-01 to 2011-03-31", "between … and …", "2011-01-01 至 2011-03-31"
   [/(\d{4}-\d{2}-\d{2})\s*(?:to|until|through|and|-|–|~|至|到)\s*(\d{4}-\d{2}-\d{2})/, (m) => (m[1]! <= m[2]! ? rolling(m[1]!, m[2]!, 'day', m[0]) : null)],
   [/(\d{4}-\d{2}-\d{2})/, (m) => rolling(m[1]!, m[1]!, 'day', m[0])],
+  // month ranges: "from December 2010 to November 2011", "2010年12月到2011年11月", "2011年1月至3月"
+  [new RegExp(`${MONTH_RE}\\.?\\s*(\\d{4})\\s*(?:to|until|through|-|–)\\s*${MONTH_RE}\\.?\\s*(\\d{4})`), (m) => spanMonths(Number(m[2]), monthOf(m[1]!), Number(m[4]), monthOf(m[3]!), m[0])],
+  [new RegExp(`(\\d{4})\\s*年\\s*${NUM}\\s*月\\s*(?:到|至|-|–|~)\\s*(?:(\\d{4})\\s*年)?\\s*${NUM}\\s*月`), (m) => spanMonths(Number(m[1]), parseNumber(m[2]!), Number(m[3] ?? m[1]), parseNumber(m[4]!), m[0])],
+  // half years: "first half of 2026", "H1 2026", "2026年上半年", "上半年"
+  [/(first|second|1st|2nd) half (?:of )?(\d{4})/, (m) => halfRange(Number(m[2]), /first|1st/.test(m[1]!) ? 1 : 2, m[0])],
+  [/\bh([12])\s*(\d{4})|(\d{4})\s*h([12])\b/, (m) => halfRange(Number(m[2] ?? m[3]), Number(m[1] ?? m[4]), m[0])],
+  [/(\d{4})\s*年\s*(上|下)半年/, (m) => halfRange(Number(m[1]), m[2] === '上' ? 1 : 2, m[0])],
+  [/(今年|去年|前年)\s*(上|下)半年/, (m, t) => halfRange(relYear(m[1]!, t), m[2] === '上' ? 1 : 2, m[0])],
+  [/(上|下)半年/, (m, t) => halfRange(m[1] === '上' || t.m > 6 ? t.y : t.y - 1, m[1] === '上' ? 1 : 2, m[0])],
+  // quarters and months of a year named relative to today: "Q3 last year", "last year's Q3", "今年第三季度", "去年3月"
+  [/q([1-4])\s+(?:of\s+)?(this|last) year|(this|last) year'?s\s+q([1-4])/, (m, t) => quarterRange(relYear(m[2] ?? m[3]!, t), Number(m[1] ?? m[4]), m[0])],
+  [/(今年|去年|前年|本年)\s*第?([一二三四1-4])\s*(?:季度|季)/, (m, t) => quarterRange(relYear(m[1]!, t), parseNumber(m[2]!), m[0])],
+  [new RegExp(`${MONTH_RE}\\s+(?:of\\s+)?(this|last) year|(this|last) year'?s\\s+${MONTH_RE}`), (m, t) => monthRange(relYear(m[2] ?? m[3]!, t), monthOf(m[1] ?? m[4]!), m[0])],
+  [new RegExp(`(今年|去年|前年|本年)\\s*${NUM}\\s*月`), (m, t) => monthRange(relYear(m[1]!, t), parseNumber(m[2]!), m[0])],
   // quarters with a year
   [/q([1-4])\s*(?:of\s*)?'?(\d{4})/, (m) => quarterRange(Number(m[2]), Number(m[1]), m[0])],
   [/(\d{4})\s*年?\s*q([1-4])/, (m) => quarterRange(Number(m[1]), Number(m[2]), m[0])],
@@ -98,9 +117,11 @@ const RULES: Rule[] = [
   [/(?:^|[^\d-])((?:19|20)\d{2})(?:\s*年)?(?![\d-])/, (m) => yearRange(Number(m[1]), m[0])],
   // a month or quarter without a year: the latest one that has begun
   [new RegExp(`\\b(?:in|during|for|of)\\s+${MONTH_RE}\\b`), (m, t) => latestMonth(monthOf(m[1]!), t, m[0])],
+  // a bare full month name ("October 的 AOV"); "may" and short forms need "in"/"for" before them (above)
+  [/\b(january|february|march|april|june|july|august|september|october|november|december|sept)\b/, (m, t) => latestMonth(monthOf(m[1]!), t, m[0])],
   [new RegExp(`(?:^|[^\\d年])${NUM}\\s*月(?:份)?`), (m, t) => latestMonth(parseNumber(m[1]!), t, m[0])],
   [/\bq([1-4])\b/, (m, t) => latestQuarter(Number(m[1]), t, m[0])],
-  [/第([一二三四1-4])\s*季度/, (m, t) => latestQuarter(parseNumber(m[1]!), t, m[0])],
+  [/第?([一二三四1-4])\s*季度/, (m, t) => latestQuarter(parseNumber(m[1]!), t, m[0])],
 ];
 
 type Unit = 'day' | 'week' | 'month' | 'year';
@@ -120,6 +141,11 @@ function lastN(n: number, unit: Unit, t: Today, matched: string): TimeRange | nu
   }
   if (unit === 'month') return rolling(ymd(t.y, t.m - n, 1), ymd(t.y, t.m, 0), 'month', matched);
   return rolling(ymd(t.y - n, 1, 1), ymd(t.y - 1, 12, 31), 'year', matched);
+}
+
+function spanMonths(y1: number, m1: number, y2: number, m2: number, matched: string): TimeRange | null {
+  if (!(m1 >= 1 && m1 <= 12 && m2 >= 1 && m2 <= 12)) return null;
+  return rolling(ymd(y1, m1, 1), monthEnd(y2, m2), 'month', matched);
 }
 
 function shiftQuarter(t: Today, k: number, matched: string): TimeRange {
@@ -162,4 +188,21 @@ export function describeRange(r: Pick<TimeRange, 'from' | 'to' | 'label'>, lang:
   if (!r.label) return r.from === r.to ? r.from : days;
   const inner = r.from === r.to ? r.from : days;
   return lang === 'zh' ? `${r.label.zh}（${inner}）` : `${r.label.en} (${inner})`;
+}
+
+/** The period just before a window: the previous month/quarter/half/year for calendar periods, else the same number of days. */
+export function previousRange(r: TimeRange): TimeRange {
+  const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];
+  const whole = r.from.endsWith('-01') && addDays(r.to, 1).endsWith('-01');
+  if (whole) {
+    const months = (Number(r.to.slice(0, 4)) - y) * 12 + Number(r.to.slice(5, 7)) - m + 1;
+    const from = ymd(y, m - months, 1);
+    const to = addDays(r.from, -1);
+    if (months === 1) return monthRange(Number(from.slice(0, 4)), Number(from.slice(5, 7)), '');
+    if (months === 3 && (m - 1) % 3 === 0) return quarterRange(Number(from.slice(0, 4)), (Number(from.slice(5, 7)) + 2) / 3, '');
+    if (months === 12 && m === 1) return yearRange(y - 1, '');
+    return rolling(from, to, r.grain, '');
+  }
+  const days = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
+  return rolling(addDays(r.from, -days), addDays(r.from, -1), r.grain, '');
 }

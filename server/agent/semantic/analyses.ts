@@ -56,7 +56,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'churn_risk',
     names: { en: 'customers at risk of churning', zh: '流失风险客户' },
     triggers: {
-      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back'],
+      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back'],
       zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入'],
     },
     args: { asOf: 'time.to' },
@@ -67,8 +67,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'cohort_retention',
     names: { en: 'cohort retention', zh: '同期群留存' },
     triggers: {
-      en: ['cohort', 'retention', 'retained', 'retain', 'come back', 'came back', 'returning customers'],
-      zh: ['同期群', '留存', '群组', '回访', '留住'],
+      en: ['cohort', 'retention', 'retained', 'retain', 'first ordered in', 'ordered again in', 'still buying', 'acquired in'],
+      zh: ['同期群', '留存', '群组', '回访', '留住', '首购', '那批新客户', '首次购买的客户', '首单'],
     },
     args: { from: 'time.fromMonth', to: 'time.toMonth', 'filter.country': 'filter.country', 'filter.channel': 'filter.channel' },
     definitions: ['retention_rate'],
@@ -112,12 +112,12 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'customer_segments',
     names: { en: 'customer segment', zh: '客户群' },
     triggers: {
-      en: ['segment', 'profile', 'persona', 'who are our', 'describe the customers', 'what do we know about'],
-      zh: ['客群', '分群', '画像', '细分', '人群'],
+      en: ['segment', 'profile', 'persona', 'describe the customers', 'what do we know about', 'look like', 'in common', 'customer group', 'customer base of'],
+      zh: ['客群', '分群', '画像', '细分', '人群', '客户群'],
     },
     args: {
       asOf: 'time.to', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category',
-      'filter.segment': 'filter.segment', 'filter.rfmTier': 'filter.rfm_tier',
+      'filter.segment': 'filter.segment', 'filter.rfmTier': 'filter.rfm_tier', 'filter.revenue': 'range.revenue', 'filter.orders': 'range.orders',
     },
     definitions: ['segment_share', 'revenue_share'],
   },
@@ -137,8 +137,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'describe_data',
     names: { en: 'what data is loaded', zh: '数据概况' },
     triggers: {
-      en: ['what data', 'which data', 'data do you have', 'can i filter by', 'what can i ask', 'what can you do', 'which countries are there', 'what channels', 'what categories', 'available data', 'date range of the data'],
-      zh: ['哪些数据', '什么数据', '数据范围', '可以按哪些', '能筛选', '可以筛选', '你能做什么', '有哪些国家', '有哪些渠道'],
+      en: ['what data', 'which data', 'data do you have', 'this dataset', 'the dataset', 'dataset contain', 'data set contain', 'can i filter by', 'what can i ask', 'what can you do', 'which countries are there', 'what channels', 'what categories', 'available data', 'date range of the data'],
+      zh: ['哪些数据', '什么数据', '数据集', '有什么内容', '数据范围', '可以按哪些', '能筛选', '可以筛选', '你能做什么', '有哪些国家', '有哪些渠道'],
     },
     args: {},
     definitions: [],

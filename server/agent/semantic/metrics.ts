@@ -51,7 +51,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'orders', zh: '订单数' },
     synonyms: {
       en: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices'],
-      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数'],
+      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数', '多少单', '下了多少单', '几单'],
     },
     format: 'count',
     definition: { en: 'number of orders; returns and cancellations excluded; guest orders included', zh: '订单数量；不含退货和取消；含游客订单' },
@@ -61,7 +61,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'new customers', zh: '新客户数' },
     synonyms: {
       en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'acquired customers', 'customer acquisition', 'new clients'],
-      zh: ['新客户', '新客', '新增客户', '新顾客', '首次购买', '新买家', '拉新'],
+      zh: ['新客户', '新客', '新增客户', '新增了', '新增', '新顾客', '首次购买', '首次下单', '新买家', '拉新'],
     },
     format: 'count',
     definition: { en: 'customers whose first order ever falls in the window', zh: '首次下单落在该时间段内的客户' },
@@ -71,7 +71,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'revenue per customer', zh: '人均收入' },
     synonyms: {
       en: ['revenue per customer', 'spend per customer', 'arpu', 'average revenue per customer', 'sales per customer', 'average spend per customer'],
-      zh: ['人均收入', '每客户收入', '人均消费', '客户人均', '人均销售额'],
+      zh: ['人均收入', '每客户收入', '人均消费', '客户人均', '人均销售额', '每个客户平均', '每位客户平均', '平均每个客户', '平均每位客户'],
     },
     format: 'money',
     definition: { en: 'revenue from identified customers divided by customers in the window', zh: '已识别客户的收入除以该时间段内的客户数' },
@@ -90,8 +90,8 @@ export const METRICS: readonly MetricDef[] = [
     id: 'repeat_rate',
     names: { en: 'repeat rate', zh: '复购率' },
     synonyms: {
-      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers'],
-      zh: ['复购率', '回购率', '重复购买率', '复购'],
+      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within'],
+      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次'],
     },
     format: 'percent',
     definition: {
@@ -104,7 +104,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'returns', zh: '退货数' },
     synonyms: {
       en: ['returns', 'refunds', 'cancellations', 'cancelled orders', 'returned orders', 'how many returns'],
-      zh: ['退货', '退款', '取消订单', '退单', '退货数'],
+      zh: ['退货', '退款', '取消订单', '取消的订单', '退单', '退货数', '取消'],
     },
     format: 'count',
     definition: { en: 'number of returns and cancellations', zh: '退货和取消的数量' },
@@ -113,8 +113,8 @@ export const METRICS: readonly MetricDef[] = [
     id: 'customers',
     names: { en: 'customers', zh: '客户数' },
     synonyms: {
-      en: ['customers', 'buyers', 'active customers', 'shoppers', 'customer count', 'number of customers', 'how many customers', 'clients', 'purchasers'],
-      zh: ['客户数', '顾客数', '买家数', '活跃客户', '下单客户', '客户', '顾客', '买家', '用户数'],
+      en: ['customers', 'customer', 'buyers', 'unique buyers', 'active customers', 'shoppers', 'customer count', 'number of customers', 'how many customers', 'clients', 'purchasers'],
+      zh: ['客户数', '顾客数', '买家数', '活跃客户', '下单客户', '客户', '顾客', '买家', '用户数', '多少人买', '买过东西', '下过单的人'],
     },
     format: 'count',
     definition: { en: 'distinct identified customers with at least one order in the window (guests excluded)', zh: '该时间段内至少下过一单的已识别客户（不含游客）' },

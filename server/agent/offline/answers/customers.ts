@@ -85,11 +85,14 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const asOf = asOfFrom(slots, input.today);
   const filled: Record<string, unknown> = { 'time.to': asOf };
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+  Object.assign(filled, { 'range.revenue': slots.ranges?.revenue, 'range.orders': slots.ranges?.orders });
   const args = { ...buildArgs(ANALYSIS_BY_ID.get('segment')!, filled), mode: 'profile', sample: 5 };
   const { result, error } = await caller.call<{ profile: Profile; meta: { asOf: string } }>('customer_segments', args);
   if (!result) return failure(lang, 'customer_segments', error);
   const p = result.profile;
-  const who = describeFilters(slots.filter, lang) || t(lang, 'all customers with orders', '所有有订单的客户');
+  const bounds = (Object.entries(slots.ranges ?? {}) as [string, { min?: number; max?: number }][]).map(([k, r]) =>
+    `${t(lang, k, k === 'revenue' ? '消费' : '订单数')} ${r.min !== undefined ? `≥ ${n(r.min, 'decimal')}` : `≤ ${n(r.max ?? 0, 'decimal')}`}`);
+  const who = [describeFilters(slots.filter, lang), ...bounds].filter(Boolean).join(t(lang, ', ', '、')) || t(lang, 'all customers with orders', '所有有订单的客户');
   const top = (list: { value: string | null; share: number }[]) => list.slice(0, 3).map((v) => `${v.value ?? '?'} ${n(v.share, 'percent')}`).join(t(lang, ', ', '、'));
   const persona = t(lang,
     ` Top countries: ${top(p.persona.countries)}; main channels: ${top(p.persona.mainChannels)}; average order value ${p.persona.aov.group === null ? 'n/a' : money(input, p.persona.aov.group)}, orders per customer ${p.persona.frequency.group === null ? 'n/a' : n(p.persona.frequency.group, 'decimal')}.`,
@@ -105,20 +108,28 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   };
 }
 
-interface ClvResult { calibration: { end: string }; totals: { customers: number; expectedPurchases: number; clv: number }; meta: { args: { horizon: number; unit: string } } }
+interface ClvResult {
+  calibration: { end: string };
+  totals: { customers: number; expectedPurchases: number; clv: number };
+  customers: { id: number; name: string | null; expectedPurchases: number; clv: number }[];
+  meta: { args: { horizon: number; unit: string } };
+}
 
 export async function answerClv(input: HandlerInput): Promise<Draft> {
   const { lang, caller } = input;
   const { result, error } = await caller.call<ClvResult>('customer_lifetime_value', { limit: 10 });
   if (!result) return failure(lang, 'customer_lifetime_value', error);
   const unit = result.meta.args.unit;
+  const top = result.customers.slice(0, 3).map((c) => `${c.name ?? `#${c.id}`} ${money(input, c.clv)}`);
   const h = `${n(result.meta.args.horizon, 'count')} ${lang === 'zh' ? ({ days: '天', weeks: '周', months: '个月' } as Record<string, string>)[unit] ?? unit : unit}`;
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
-      `Predicted customer lifetime value over the next ${h} (BG/NBD + Gamma-Gamma, history up to ${result.calibration.end}): ${money(input, result.totals.clv)} in total across ${n(result.totals.customers, 'count')} customers, from ${n(result.totals.expectedPurchases, 'decimal')} expected orders. CLV = expected purchases over the horizon × expected average order value.`,
-      `未来 ${h} 的预测客户生命周期价值（BG/NBD + Gamma-Gamma，基于截至 ${result.calibration.end} 的历史）：${n(result.totals.customers, 'count')} 位客户合计 ${money(input, result.totals.clv)}，预计 ${n(result.totals.expectedPurchases, 'decimal')} 笔订单。CLV＝预测期内的预计购买次数 × 预计平均订单价值。`),
+      `Predicted customer lifetime value over the next ${h} (BG/NBD + Gamma-Gamma, history up to ${result.calibration.end}): ${money(input, result.totals.clv)} in total across ${n(result.totals.customers, 'count')} customers, from ${n(result.totals.expectedPurchases, 'decimal')} expected orders.${top.length ? ` Highest predicted CLV: ${top.join('; ')}.` : ''} CLV = expected purchases over the horizon × expected average order value.`,
+      `未来 ${h} 的预测客户生命周期价值（BG/NBD + Gamma-Gamma，基于截至 ${result.calibration.end} 的历史）：${n(result.totals.customers, 'count')} 位客户合计 ${money(input, result.totals.clv)}，预计 ${n(result.totals.expectedPurchases, 'decimal')} 笔订单。${top.length ? `预测 CLV 最高的客户：${top.join('；')}。` : ''}CLV＝预测期内的预计购买次数 × 预计平均订单价值。`),
+    table: { columns: [t(lang, 'customer id', '客户编号'), t(lang, 'customer', '客户'), t(lang, 'expected orders', '预计订单数'), 'CLV'], rows: result.customers.map((c) => [c.id, c.name, c.expectedPurchases, c.clv]) },
+    chart: { type: 'bar', title: t(lang, 'Top customers by CLV', 'CLV 最高的客户'), data: { categories: result.customers.map((c) => c.name ?? String(c.id)), series: [{ name: 'CLV', values: result.customers.map((c) => c.clv) }] } },
     followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
   };
 }
