@@ -75,6 +75,14 @@ describeEachDriver('assistant routes', (use) => {
       { turn_no: 1, question: 'Revenue in January 2024?', grounded: true, total: 35, role: 'analyst' },
       { turn_no: 2, question: 'And in February?', grounded: true, total: 10, role: 'analyst' },
     ]);
+
+    const stored = await app.inject(`/api/conversations/${a.conversationId}`);
+    expect(stored.json().turns.map((t: { question: string; payload: { answer: string } }) => [t.question, t.payload.answer])).toEqual([
+      ['Revenue in January 2024?', 'Revenue in January 2024 was 35.'],
+      ['And in February?', 'In February 2024 it was 10.'],
+    ]);
+    const forbidden = await app.inject({ url: `/api/conversations/${a.conversationId}`, headers: { 'x-sightline-role': 'support' } });
+    expect(forbidden.statusCode).toBe(404);
   });
 
   it('GET /api/chat streams plan, tool_call, tool_result, token… and the answer last', async () => {

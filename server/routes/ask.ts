@@ -23,7 +23,8 @@ const askInput = z
  * The assistant over HTTP. POST /api/ask answers with the whole payload as JSON; /api/chat (GET with a query string,
  * or POST with the same JSON) streams it as server-sent events: `plan`, `tool_call`, `tool_result`, `token`… and a
  * final `answer` (the checked payload with conversationId and turn), or `error` ({error:{code,message}}).
- * Token events carry provisional text; the `answer` event is authoritative.
+ * Token events carry provisional text; the `answer` event is authoritative. GET /api/conversations/:id returns the
+ * stored turns (question + payload), for the role that started the conversation only.
  */
 export const askRoutes = (deps: Omit<ToolContext, 'role'> & { llm: LlmSettings | null }): FastifyPluginAsyncZod =>
   async (app) => {
@@ -35,6 +36,15 @@ export const askRoutes = (deps: Omit<ToolContext, 'role'> & { llm: LlmSettings |
       });
       return { ...payload, conversationId, turn };
     });
+
+    app.get(
+      '/api/conversations/:id',
+      { schema: { params: z.object({ id: z.uuid() }), headers: roleHeader, querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) } },
+      async (req) => ({
+        conversationId: req.params.id,
+        turns: await loadTurns(deps.db, req.params.id, { limit: req.query.limit, role: req.headers['x-sightline-role'] }),
+      }),
+    );
 
     /** Checks that can fail with a plain JSON error run first; then the response is taken over for streaming. */
     const chat = async (input: z.infer<typeof askInput>, role: Role, req: FastifyRequest, reply: FastifyReply) => {
