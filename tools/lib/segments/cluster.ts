@@ -12,16 +12,18 @@ import type { PreparedSegment } from './resolve.ts';
 /**
  * Sizes (why: k-means over all ~90k customers for 7 values of k took ~20 s). k is chosen by silhouette on a small
  * deterministic sample (K_SAMPLE customers, silhouette on SILHOUETTE_SAMPLE of them): the silhouette curve over k is a
- * property of the distribution, which 5,000 points estimate well; the final k-means runs on at most FIT_SAMPLE
+ * property of the distribution, which 2,000 points estimate well; the final k-means runs on at most FIT_SAMPLE
  * customers (centroids of 10 features are pinned down long before that), and then EVERY member is assigned to its
  * nearest final centroid, so sizes, revenue and personas cover the whole segment. Segments of up to K_SAMPLE
  * customers are clustered exactly as before (all points, no sampling). Members beyond MAX_CLUSTER_CUSTOMERS are left
  * out by a deterministic md5 order (memory bound), reported as `customers` < `members`.
  */
 export const MAX_CLUSTER_CUSTOMERS = 250_000;
-export const K_SAMPLE = 5_000;
-export const FIT_SAMPLE = 20_000;
+export const K_SAMPLE = 2_000;
+export const FIT_SAMPLE = 10_000;
 export const SILHOUETTE_SAMPLE = 2_000;
+/** k-means++ restarts on the sampled path (the default 5 stays for segments of up to K_SAMPLE, as before). */
+export const SAMPLED_RESTARTS = 3;
 export const K_RANGE = { min: 2, max: 8 } as const;
 
 const clusterSchema = z.object({
@@ -51,7 +53,7 @@ export const clusteringSchema = z
   .object({
     members: z.number().describe('customers in the filtered segment'),
     customers: z.number().describe('customers assigned to a cluster: all members (a deterministic md5-ordered subset beyond 250,000)'),
-    sampled: z.boolean().describe('whether k and the centroids were fitted on a deterministic sample (k on 5,000, centroids on 20,000), every customer then assigned to the nearest centroid'),
+    sampled: z.boolean().describe('whether k and the centroids were fitted on a deterministic sample (k on 2,000, centroids on 10,000), every customer then assigned to the nearest centroid'),
     fittedOn: z.number().describe('customers the final k-means ran on (the rest were assigned to the nearest centroid)'),
     k: z.number().describe('number of clusters'),
     chosenBy: z.enum(['silhouette', 'given']).describe('k given, or chosen by the highest mean silhouette over k = 2..8'),
@@ -89,11 +91,14 @@ export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: 
   let chosenK: number;
   if (k === undefined) {
     const kSample = pick(points, deterministicSample(points.length, K_SAMPLE, seed));
-    const chosen = chooseK(kSample, { kMin: K_RANGE.min, kMax: K_RANGE.max, silhouetteSample: SILHOUETTE_SAMPLE, seed });
+    const small = kSample.length === points.length;
+    const chosen = chooseK(kSample, {
+      kMin: K_RANGE.min, kMax: K_RANGE.max, silhouetteSample: SILHOUETTE_SAMPLE, seed, ...(small ? {} : { restarts: SAMPLED_RESTARTS }),
+    });
     scores = chosen.scores.map((s) => ({ k: s.k, silhouette: round(s.silhouette, 4) }));
     chosenK = chosen.best.k;
     // Small segments: chooseK already fitted every point; keep that result (identical to clustering without sampling).
-    if (kSample.length === points.length) {
+    if (small) {
       const score = chosen.scores.find((s) => s.k === chosenK)!.silhouette;
       return { fit: chosen.best, silhouette: score, scores, fittedOn: points.length };
     }
@@ -102,7 +107,7 @@ export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: 
     scores = [];
   }
   const fitIndex = deterministicSample(points.length, FIT_SAMPLE, seed);
-  const final = kmeans(pick(points, fitIndex), chosenK, { seed });
+  const final = kmeans(pick(points, fitIndex), chosenK, { seed, ...(fitIndex.length < points.length ? { restarts: SAMPLED_RESTARTS } : {}) });
   const labels = fitIndex.length === points.length ? final.labels : assignNearest(points, final.centroids);
   const result: KMeansResult = { ...final, labels };
   const sample = deterministicSample(points.length, SILHOUETTE_SAMPLE, seed);
