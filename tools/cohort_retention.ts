@@ -122,13 +122,16 @@ const MONTH_OF = (col: string, utcInstant = true) => {
   return `(extract(year FROM ${at})::int * 12 + extract(month FROM ${at})::int - 1)`;
 };
 
-/** Cohort members ($1 ≤ first order < $2, optional country $3 and main channel $4). */
-const COHORT_CTE = `
+/**
+ * Cohort members ($1 ≤ first order < $2, optional country $3 and main channel $4). customers is joined only for a
+ * country filter: the join read all 100k customers for nothing otherwise.
+ */
+const cohortCte = (byCountry: boolean) => `
   WITH c AS (
     SELECT s.customer_id, ${MONTH_OF('s.first_order_at')} AS cohort
-      FROM customer_summary s JOIN customers cu ON cu.id = s.customer_id
+      FROM customer_summary s ${byCountry ? 'JOIN customers cu ON cu.id = s.customer_id' : ''}
      WHERE s.first_order_at >= ${utc('$1')} AND s.first_order_at < ${utc('$2')}
-       AND ($3::text IS NULL OR cu.country = $3) AND ($4::text IS NULL OR s.main_channel = $4)
+       AND ${byCountry ? 'cu.country = $3' : '$3::text IS NULL'} AND ($4::text IS NULL OR s.main_channel = $4)
   )`;
 
 /**
@@ -149,14 +152,15 @@ export async function cellsSource(q: Queryable, today: string): Promise<'months'
 async function loadCohorts(q: Queryable, args: Args, today: string) {
   const end = [monthStart(monthIndex(args.to) + 1), addDays(today, 1)].sort()[0]!; // no first order after the as-of date
   const params = [monthStart(monthIndex(args.from)), end, args.filter.country ?? null, args.filter.channel ?? null];
+  const cohortSql = cohortCte(args.filter.country !== undefined);
   const sizes = await q.query<{ cohort: number; size: number }>(
-    `${COHORT_CTE} SELECT cohort, count(*)::int AS size FROM c GROUP BY cohort ORDER BY cohort`,
+    `${cohortSql} SELECT cohort, count(*)::int AS size FROM c GROUP BY cohort ORDER BY cohort`,
     params,
   );
   const lastMonth = monthStart(monthIndex(args.to) + args.maxMonths + 1); // months after maxMonths are not read
   const cells = (await cellsSource(q, today)) === 'months'
     ? await q.query<CellRow>(
-      `${COHORT_CTE}
+      `${cohortSql}
        SELECT c.cohort, ${MONTH_OF('m.month::timestamp', false)} - c.cohort AS month, count(*)::int AS customers, sum(m.revenue) AS revenue
          FROM c JOIN customer_months m ON m.customer_id = c.customer_id
         WHERE m.month < $5::date AND m.month < $6::date
@@ -165,7 +169,7 @@ async function loadCohorts(q: Queryable, args: Args, today: string) {
     )
     // Orders up to the end of the as-of day only.
     : await q.query<CellRow>(
-      `${COHORT_CTE}
+      `${cohortSql}
        SELECT c.cohort, ${MONTH_OF('o.ordered_at')} - c.cohort AS month,
               count(DISTINCT o.customer_id)::int AS customers, sum(o.revenue) AS revenue
          FROM c JOIN orders o ON o.customer_id = c.customer_id

@@ -90,12 +90,14 @@ const METHOD =
  */
 async function chooseSource(q: Queryable, asOf: string): Promise<RfmSource> {
   const { rows } = await q.query<{ last: string | null; fresh: boolean }>(
-    `WITH s AS (SELECT max(last_order_at) AS at FROM customer_summary)
-     SELECT (SELECT (max(ordered_at) AT TIME ZONE 'UTC')::date FROM orders WHERE kind = 'order') AS last,
-            NOT EXISTS (SELECT 1 FROM orders o, s WHERE o.kind = 'order' AND o.customer_id IS NOT NULL
-                           AND o.ordered_at > coalesce(s.at, '-infinity'))
-            AND (SELECT s.at IS NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.ordered_at = s.at AND o.kind = 'order'
-                                                   AND o.customer_id IS NOT NULL) FROM s) AS fresh`,
+    // Scalar subqueries, not a join to a CTE: the planner then probes orders_ordered_at_idx with the value
+    // (a join made it scan all orders: EXPLAIN ANALYZE 1.6 s on the bench shop).
+    `SELECT (SELECT (max(ordered_at) AT TIME ZONE 'UTC')::date FROM orders WHERE kind = 'order') AS last,
+            NOT EXISTS (SELECT 1 FROM orders o WHERE o.kind = 'order' AND o.customer_id IS NOT NULL
+                           AND o.ordered_at > coalesce((SELECT max(last_order_at) FROM customer_summary), '-infinity'))
+            AND ((SELECT max(last_order_at) FROM customer_summary) IS NULL
+                 OR EXISTS (SELECT 1 FROM orders o WHERE o.ordered_at = (SELECT max(last_order_at) FROM customer_summary)
+                               AND o.kind = 'order' AND o.customer_id IS NOT NULL)) AS fresh`,
   );
   const { last = null, fresh = true } = rows[0] ?? {};
   return last === null || (asOf >= last && fresh) ? 'summary' : 'orders';
