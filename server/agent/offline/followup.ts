@@ -73,6 +73,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     mode,
     yearAgo: s.yearAgo,
     superlative: s.superlative ?? (groupBy ? base.superlative : undefined),
+    change: s.change ?? (groupBy ? base.change : undefined),
     query: s.query ?? base.query,
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,

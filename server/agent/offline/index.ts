@@ -52,7 +52,7 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
       answer: draft.answer,
       ...(draft.chart ? { chart: draft.chart } : {}),
       ...(draft.table ? { table: draft.table } : {}),
-      followUps: draft.followUps.slice(0, 3),
+      followUps: [...new Set([...draft.followUps, ...examples(lang)])].slice(0, Math.max(2, Math.min(3, draft.followUps.length))),
       grounded: false, // set by the grounding check (ask.ts → applyGrounding)
       window: draft.window ?? null,
       definitions: draft.definitions ?? {},

@@ -14,13 +14,13 @@ describe('parseTimeRange (English)', () => {
     ['in March 2011', '2011-03-01', '2011-03-31'],
     ['orders in Feb. 2011', '2011-02-01', '2011-02-28'],
     ['last quarter', '2011-07-01', '2011-09-30'],
-    ['this quarter', '2011-10-01', '2011-12-10'],
+    ['this quarter', '2011-10-01', '2011-12-09'],
     ['last month', '2011-11-01', '2011-11-30'],
-    ['this month', '2011-12-01', '2011-12-10'],
+    ['this month', '2011-12-01', '2011-12-09'],
     ['last year', '2010-01-01', '2010-12-31'],
     ['the year before last', '2009-01-01', '2009-12-31'],
-    ['this year', '2011-01-01', '2011-12-10'],
-    ['year to date', '2011-01-01', '2011-12-10'],
+    ['this year', '2011-01-01', '2011-12-09'],
+    ['year to date', '2011-01-01', '2011-12-09'],
     // rolling windows end yesterday: 90 days = 2011-09-11 … 2011-12-09 (Sep 20 + Oct 31 + Nov 30 + Dec 9 = 90)
     ['last 90 days', '2011-09-11', '2011-12-09'],
     ['past 7 days', '2011-12-03', '2011-12-09'],
@@ -34,9 +34,9 @@ describe('parseTimeRange (English)', () => {
     ['the third quarter of 2011', '2011-07-01', '2011-09-30'],
     ['from 2011-01-05 to 2011-02-01', '2011-01-05', '2011-02-01'],
     ['in 2010', '2010-01-01', '2010-12-31'],
-    // a month without a year is the latest that has begun; a year not over yet ends today
+    // a month without a year is the latest that has begun; a year not over yet ends yesterday (the last full day)
     ['in March', '2011-03-01', '2011-03-31'],
-    ['in 2011', '2011-01-01', '2011-12-10'],
+    ['in 2011', '2011-01-01', '2011-12-09'],
     ['2011-11', '2011-11-01', '2011-11-30'],
     ['orders per month from December 2010 to November 2011', '2010-12-01', '2011-11-30'],
     ['the first half of 2011', '2011-01-01', '2011-06-30'],
@@ -46,6 +46,10 @@ describe('parseTimeRange (English)', () => {
     ["What's our AOV for October?", '2011-10-01', '2011-10-31'],
   ])('%s', (q, from, to) => {
     expect(range(q)).toEqual({ from, to });
+  });
+
+  it('a period that starts today is just today', () => {
+    expect(range('this month', '2026-11-01')).toEqual({ from: '2026-11-01', to: '2026-11-01' });
   });
 
   it('January of a leap year and the year boundary', () => {
@@ -66,7 +70,7 @@ describe('parseTimeRange (Chinese)', () => {
   it.each([
     ['上个月的收入', '2011-11-01', '2011-11-30'],
     ['上月', '2011-11-01', '2011-11-30'],
-    ['本月', '2011-12-01', '2011-12-10'],
+    ['本月', '2011-12-01', '2011-12-09'],
     ['2011年第三季度', '2011-07-01', '2011-09-30'],
     ['2011年第3季度', '2011-07-01', '2011-09-30'],
     ['2011年Q2', '2011-04-01', '2011-06-30'],
@@ -75,7 +79,7 @@ describe('parseTimeRange (Chinese)', () => {
     ['近三个月', '2011-09-01', '2011-11-30'],
     ['去年', '2010-01-01', '2010-12-31'],
     ['前年', '2009-01-01', '2009-12-31'],
-    ['今年', '2011-01-01', '2011-12-10'],
+    ['今年', '2011-01-01', '2011-12-09'],
     ['上季度', '2011-07-01', '2011-09-30'],
     ['上个季度', '2011-07-01', '2011-09-30'],
     ['2011年11月', '2011-11-01', '2011-11-30'],

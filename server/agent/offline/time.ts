@@ -6,7 +6,8 @@ import { formatMonth } from '../format.ts';
  * usual BI ones, and the ones the tools use for their defaults):
  * - calendar periods are whole: "last month" / "上个月" = the previous calendar month, "last year" / "去年" = the
  *   previous calendar year, "last quarter" / "上季度" = the previous calendar quarter;
- * - "this month/quarter/year" (本月/本季度/今年) run from the period's first day to today (to date);
+ * - "this month/quarter/year" (本月/本季度/今年) run from the period's first day to yesterday, the last complete day
+ *   (to date; a period that starts today is just today), and so does a named period that has not ended;
  * - rolling windows end yesterday (today is still under way): "last 90 days" / "过去90天" = today − 90 … today − 1;
  *   "last N weeks/months/years" are the N complete ISO weeks / calendar months / years before the current one;
  * - a month or quarter without a year is the latest one that has begun ("in March" on 2011-12-10 = March 2011).
@@ -59,9 +60,11 @@ function halfRange(y: number, h: number, matched: string): TimeRange {
 /** Year named relative to today: this/last year, 今年/去年/前年. */
 const relYear = (word: string, t: Today) => t.y - (/last|去年|上一?年/.test(word) ? 1 : /前年/.test(word) ? 2 : 0);
 const rolling = (from: string, to: string, grain: Grain, matched: string): TimeRange => ({ from, to, grain, label: null, matched });
+/** Up to the last complete day: yesterday, or today when the period starts today (nothing complete yet). */
+const lastDay = (from: string, today: string) => (from < today ? addDays(today, -1) : today);
 const toDate = (r: TimeRange, today: string, suffix: { en: string; zh: string }): TimeRange => ({
   ...r,
-  to: today < r.to ? today : r.to,
+  to: today < r.to ? lastDay(r.from, today) : r.to,
   label: r.label && { en: `${r.label.en}${suffix.en}`, zh: `${r.label.zh}${suffix.zh}` },
 });
 
@@ -175,7 +178,7 @@ export function parseTimeRange(text: string, today: string): TimeRange | null {
     // a period that has not ended yet is counted up to today ("in 2011" on 2011-12-10 = 2011-01-01 … 2011-12-10)
     if (range.to > today && range.from <= today) {
       const toDateLabel = range.label && !range.label.en.endsWith('to date') ? { en: `${range.label.en} to date`, zh: `${range.label.zh}至今` } : range.label;
-      return { ...range, to: today, label: toDateLabel };
+      return { ...range, to: lastDay(range.from, today), label: toDateLabel };
     }
     return range;
   }

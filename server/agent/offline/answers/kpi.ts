@@ -165,9 +165,11 @@ function rankByChange(
   const lead = shown[0]!;
   const prev = describeRange({ ...lead.previous, label: null }, lang);
   const name = metric.names[lang];
+  const moved = up ? lead.previous.change > 0 : lead.previous.change < 0;
+  const verb = moved ? t(lang, up ? 'grew the most' : 'declined the most', up ? '增长最多' : '下降最多') : t(lang, up ? 'had the best change (none grew)' : 'had the weakest change (none declined)', up ? '变化最好（没有增长）' : '变化最弱（没有下降）');
   const leadText = t(lang,
-    `${lead.group} ${up ? 'grew' : 'declined'} the most: ${name} ${fmt(lead.previous.value)} in ${prev} → ${fmt(lead.total)} in ${window}, a change of ${fmt(lead.previous.change, true)}${pct(lead)}.`,
-    `${name}${up ? '增长' : '下降'}最多的${dim.names.zh}是 ${lead.group}：从 ${prev} 的 ${fmt(lead.previous.value)} 到 ${window} 的 ${fmt(lead.total)}，变化 ${fmt(lead.previous.change, true)}${pct(lead)}。`);
+    `${lead.group} ${verb}: ${name} ${fmt(lead.previous.value)} in ${prev} → ${fmt(lead.total)} in ${window}, a change of ${fmt(lead.previous.change, true)}${pct(lead)}.`,
+    `${name}${verb}的${dim.names.zh}是 ${lead.group}：从 ${prev} 的 ${fmt(lead.previous.value)} 到 ${window} 的 ${fmt(lead.total)}，变化 ${fmt(lead.previous.change, true)}${pct(lead)}。`);
   const caveat = result.otherGroups > 0 ? t(lang, ' Only the largest values were compared.', '仅比较了数值最大的若干项。') : '';
   return {
     ...base,
