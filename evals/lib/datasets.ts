@@ -25,7 +25,10 @@ export const DEMO_CUSTOMERS = 5000;
 export const DEMO_SEED = 42;
 export const ONLINE_RETAIL_FILE = sharedDataPath('online_retail', 'online_retail.csv.gz');
 const REPO = resolve(EVALS_DIR, '..');
-const VERSION_SOURCES = ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/demo', 'server/import', 'server/feedback', 'tools/lib/tags.ts'];
+const VERSION_SOURCES: Record<DatasetName, string[]> = {
+  demo: ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/import/afterImport.ts', 'tools/lib/tags.ts', 'server/demo', 'server/feedback'],
+  online_retail: ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/import', 'tools/lib/tags.ts'],
+};
 const TODAY: Record<DatasetName, string> = { demo: '2026-11-01', online_retail: '2011-12-10' };
 
 function filesUnder(path: string): string[] {
@@ -36,7 +39,7 @@ function filesUnder(path: string): string[] {
 
 export function dataVersion(dataset: DatasetName): string {
   const hash = createHash('sha256').update(`${dataset}\n`);
-  for (const file of VERSION_SOURCES.flatMap((p) => filesUnder(join(REPO, p)))) {
+  for (const file of VERSION_SOURCES[dataset].flatMap((p) => filesUnder(join(REPO, p)))) {
     hash.update(relative(REPO, file)).update(readFileSync(file));
   }
   if (dataset === 'demo') hash.update(`customers=${DEMO_CUSTOMERS} seed=${DEMO_SEED}`);
@@ -108,6 +111,7 @@ async function openOnPglite(dataset: DatasetName, opts: OpenOptions) {
     // another run may have finished first: keep its copy
     if (existsSync(cached)) rmSync(building, { recursive: true, force: true });
     else renameSync(building, cached);
+    pruneStale(cacheRoot, dataset, cached);
   }
   const work = join(cacheRoot, `run-${dataset}-${process.pid}-${Date.now()}`);
   cpSync(cached, work, { recursive: true });
@@ -120,6 +124,15 @@ async function openOnPglite(dataset: DatasetName, opts: OpenOptions) {
       rmSync(work, { recursive: true, force: true });
     },
   };
+}
+
+/** Older versions of a dataset are never opened again: remove them (not other runs' working copies). */
+function pruneStale(cacheRoot: string, dataset: DatasetName, keep: string): void {
+  for (const name of readdirSync(cacheRoot)) {
+    if (name.startsWith(`${dataset}-`) && /^[a-z_]+-[0-9a-f]{12}$/.test(name) && join(cacheRoot, name) !== keep) {
+      rmSync(join(cacheRoot, name), { recursive: true, force: true });
+    }
+  }
 }
 
 async function admin(url: string, sql: string): Promise<pg.QueryResult> {
