@@ -1,4 +1,5 @@
 import type { Db } from '../../server/db/index.ts';
+import type { LlmSettings } from '../../server/agent/llm/planner.ts';
 import type { Planner, PlannerName } from '../../server/agent/types.ts';
 import { datasetAvailable, openDataset, type OpenedDataset } from './datasets.ts';
 import { resolvePlanner } from './planners.ts';
@@ -38,7 +39,7 @@ export interface EvalOptions {
   /** Already-open databases (tests); otherwise the cached datasets are opened and closed here. */
   dbs?: ReadonlyMap<DatasetName, Db>;
   /** LLM endpoint for planner 'llm' (default: from LLM_BASE_URL etc.). */
-  llm?: { baseUrl: string; apiKey?: string; model?: string };
+  llm?: LlmSettings;
   log?: (line: string) => void;
   onResult?: (r: CaseResult) => void;
 }

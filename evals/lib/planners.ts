@@ -2,6 +2,7 @@ import { answerQuestion, llmSettings } from '../../server/agent/ask.ts';
 import { applyGrounding } from '../../server/agent/grounding.ts';
 import type { AnswerPayload, Planner, PlannerContext, PlannerName, Turn } from '../../server/agent/types.ts';
 import { loadConfig } from '../../server/config.ts';
+import type { LlmSettings } from '../../server/agent/llm/planner.ts';
 
 /** One question of a conversation through a planner and the grounding check. */
 export type AskFn = (question: string, conversation: readonly Turn[], ctx: PlannerContext) => Promise<AnswerPayload>;
@@ -16,7 +17,7 @@ export interface ResolvedPlanner {
  * planner takes its endpoint from LLM_BASE_URL/LLM_API_KEY/LLM_MODEL (or `llm`). A Planner object (tests, e.g. a
  * deliberately broken planner) gets the same grounding check applied to its payload.
  */
-export function resolvePlanner(planner: PlannerName | Planner, llm?: { baseUrl: string; apiKey?: string; model?: string }): ResolvedPlanner {
+export function resolvePlanner(planner: PlannerName | Planner, llm?: LlmSettings): ResolvedPlanner {
   if (typeof planner !== 'string') {
     return { name: planner.name, ask: async (question, conversation, ctx) => applyGrounding({ ...(await planner.ask(question, conversation, ctx)), question }) };
   }
