@@ -5,6 +5,7 @@
  *   2. the rest: embed and write, build the HNSW index over all rows, and time search_feedback (p50/p95).
  * Embed throughput = texts ÷ seconds inside `embed()` (one core, no database time).
  */
+import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../server/config.ts';
 import type { Db } from '../server/db/index.ts';
 import { copyText } from '../server/db/copy.ts';
@@ -201,6 +202,10 @@ async function main(argv: string[]): Promise<void> {
   console.log(feedbackSection(runs));
 }
 
-if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
-  await main(process.argv.slice(2));
+// No top-level await: run.ts imports this module, so waiting here would deadlock the import cycle.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 }

@@ -112,7 +112,7 @@ async function search(q: Queryable, args: Args, asOf: string, role: Role): Promi
   let vectorHits: { id: number; similarity: number }[] = [];
   if (args.mode !== 'keyword') {
     if (model) {
-      vector ??= (await (await embedderFromModel(model, loadConfig())).embed([text!]))[0]!;
+      vector ??= (await (await embedderFromModel(model, loadConfig(), q)).embed([text!]))[0]!;
       vectorHits = await vectorLeg(q, model, vector, legs);
     } else {
       note = 'no embedding model yet (no feedback imported, or run `sightline reembed`): keyword matches only';

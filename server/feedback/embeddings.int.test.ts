@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { reembedCommand } from '../cli/feedback.ts';
 import { loadConfig } from '../config.ts';
 import { describeEachDriver } from '../testing/db.ts';
 import { fixtureFile } from '../testing/files.ts';
@@ -27,13 +28,14 @@ describeEachDriver('feedback embeddings: import, backfill, reembed', (use) => {
     const model = (await getActiveModel(db))!;
     expect(model).toMatchObject({ kind: 'local', dimension: 256 });
     expect(model.name).toMatch(/^local-v\d+:[0-9a-f]+$/);
-    expect(model.state!.byteLength).toBeGreaterThan(1000);
+    const { rows: [state] } = await db.query<{ bytes: number }>(`SELECT length(state) AS bytes FROM embedding_models WHERE name = $1`, [model.name]);
+    expect(state!.bytes).toBeGreaterThan(1000);
     const { rows } = await db.query<{ n: number; dims: number; model: string }>(
       `SELECT count(*)::int AS n, min(vector_dims(embedding)) AS dims, min(embedding_model) AS model FROM feedback WHERE embedding IS NOT NULL`,
     );
     expect(rows[0]).toEqual({ n: CORPUS.length, dims: 256, model: model.name });
     // The stored state reproduces the stored vectors (another process embeds queries the same way).
-    const embedder = await embedderFromModel(model, loadConfig({}));
+    const embedder = await embedderFromModel(model, loadConfig({}), db);
     const stored = await db.query<{ text: string; embedding: string }>(`SELECT text, embedding::text AS embedding FROM feedback ORDER BY id LIMIT 3`);
     const again = await embedder.embed(stored.rows.map((r) => r.text));
     stored.rows.forEach((r, i) => parseVector(r.embedding).forEach((x, d) => expect(x).toBeCloseTo(again[i]![d]!, 4)));
@@ -99,6 +101,7 @@ describeEachDriver('feedback embeddings: import, backfill, reembed', (use) => {
     expect(result.embedded).toBe(CORPUS.length + 1);
     expect(await indexDef()).toContain('vector(256)');
     await expect(reembed(db, loadConfig({}), 'openai')).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(reembedCommand(db, loadConfig({}), { model: 'bert' })).rejects.toMatchObject({ code: 'invalid_argument', message: '--model must be one of local, openai' });
     expect((await getActiveModel(db))!.name).toBe(result.model);
   });
 });

@@ -62,11 +62,11 @@ export async function reembed(
  */
 export async function ensureEmbeddings(db: Db, config: Config): Promise<Embedder> {
   const active = await getActiveModel(db);
-  const usable = active && (await usableEmbedder(active, config));
+  const usable = active && (await usableEmbedder(db, active, config));
   if (!active || !usable) {
     await reembed(db, config, active && !usable ? 'local' : undefined);
     const model = await getActiveModel(db);
-    return embedderFromModel(model!, config);
+    return embedderFromModel(model!, config, db);
   }
   const embedder = usable;
   const added = await embedPending(db, embedder);
@@ -84,7 +84,7 @@ export async function ensureEmbeddings(db: Db, config: Config): Promise<Embedder
  */
 export async function embedImportedIn(tx: Queryable, config: Config): Promise<{ model: string; embedded: number }> {
   const active = await getActiveModel(tx);
-  const usable = active && (await usableEmbedder(active, config));
+  const usable = active && (await usableEmbedder(tx, active, config));
   if (usable) return { model: usable.name, embedded: await embedPendingIn(tx, usable, { missingOnly: true }) };
   const { embedder, model } = await buildEmbedder(tx, active ? 'local' : defaultEmbedderKind(config), config);
   await activateModel(tx, model);
@@ -97,9 +97,9 @@ export async function embedImportedIn(tx: Queryable, config: Config): Promise<{ 
  * The stored model as an Embedder, or null when it is a local state this version of the code cannot read (the local
  * embedder's format changed in an upgrade): it is then refitted, since its vectors can no longer be reproduced.
  */
-async function usableEmbedder(model: StoredModel, config: Config): Promise<Embedder | null> {
+async function usableEmbedder(q: Queryable, model: StoredModel, config: Config): Promise<Embedder | null> {
   try {
-    return await embedderFromModel(model, config);
+    return await embedderFromModel(model, config, q);
   } catch (err) {
     if (model.kind === 'local' && isAppError(err) && err.code === 'bad_request') return null;
     throw err;

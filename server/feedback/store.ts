@@ -49,9 +49,10 @@ export function vectorExpression(dimension: number): { expr: string; cast: strin
   return null;
 }
 
+/** The active model, without its state (a local state is megabytes: embedderFromModel reads it only on a cache miss). */
 export async function getActiveModel(q: Queryable): Promise<StoredModel | null> {
   const { rows } = await q.query<StoredModel>(
-    `SELECT name, kind, dimension, settings, state FROM embedding_models WHERE active`,
+    `SELECT name, kind, dimension, settings, NULL::bytea AS state FROM embedding_models WHERE active`,
   );
   return rows[0] ?? null;
 }
@@ -61,21 +62,22 @@ const cache = new Map<string, Embedder>();
 const CACHE_SIZE = 4;
 
 /** Rebuild the Embedder a stored model describes (the API key comes from the environment, never the database). */
-export async function embedderFromModel(model: StoredModel, config: Pick<Config, 'LLM_API_KEY'>): Promise<Embedder> {
+export async function embedderFromModel(model: StoredModel, config: Pick<Config, 'LLM_API_KEY'>, q: Queryable): Promise<Embedder> {
   const key = `${model.name}\u0000${model.settings.baseUrl ?? ''}\u0000${config.LLM_API_KEY ?? ''}`;
   let embedder = cache.get(key);
   if (!embedder) {
-    embedder = await loadEmbedder(model, config);
+    embedder = await loadEmbedder(model, config, q);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(key, embedder);
   }
   return embedder;
 }
 
-async function loadEmbedder(model: StoredModel, config: Pick<Config, 'LLM_API_KEY'>): Promise<Embedder> {
+async function loadEmbedder(model: StoredModel, config: Pick<Config, 'LLM_API_KEY'>, q: Queryable): Promise<Embedder> {
   if (model.kind === 'local') {
-    if (!model.state) throw new AppError('internal', `local embedder ${model.name} has no stored state`);
-    return loadLocalEmbedder(model.state);
+    const state = model.state ?? (await q.query<{ state: Uint8Array | null }>(`SELECT state FROM embedding_models WHERE name = $1`, [model.name])).rows[0]?.state;
+    if (!state) throw new AppError('internal', `local embedder ${model.name} has no stored state`);
+    return loadLocalEmbedder(state);
   }
   const { baseUrl, model: remote } = model.settings;
   if (!baseUrl || !remote) throw new AppError('invalid_config', `embedder ${model.name} has no base URL or model`);
