@@ -37,6 +37,16 @@ const CAT = (source: string) => `cat AS (
         ORDER BY ord.customer_id, sum(l.amount) DESC, l.category
      )`;
 
+/** CAT over `o`, each order's lines fetched by primary key (OFFSET 0: not flattened into a join the planner would
+ * turn into a merge join over all 2.4M lines). */
+const CAT_LATERAL = `cat AS (
+       SELECT DISTINCT ON (ord.customer_id) ord.customer_id, l.category
+         FROM o ord CROSS JOIN LATERAL (SELECT l.category, l.amount FROM order_lines l WHERE l.order_id = ord.id OFFSET 0) l
+        WHERE ord.kind = 'order' AND l.category IS NOT NULL AND ord.customer_id IS NOT NULL
+        GROUP BY ord.customer_id, l.category
+        ORDER BY ord.customer_id, sum(l.amount) DESC, l.category
+     )`;
+
 /** Every customer: two scans (orders, order lines ⋈ orders). Portable SQL: bench/duckdb.ts runs it too. */
 const FULL_SQL = `WITH o AS (
        SELECT customer_id, ordered_at, revenue, kind, channel, (ordered_at AT TIME ZONE 'UTC')::date AS day
@@ -45,15 +55,16 @@ const FULL_SQL = `WITH o AS (
 
 /**
  * Some customers ($1): their orders through orders_customer_idx and their lines through the order_lines primary key,
- * driven by the id list (a join to unnest, not `= ANY`, which the planner turned into sequential scans of all orders
- * and all 2.4M lines for ~10k ids). MATERIALIZED: `o` is read twice and must not be re-planned as a scan.
+ * driven by the id list in LATERAL subqueries (as `= ANY` or as plain joins, the planner turned ~10k ids into
+ * sequential or merge scans of all orders and all 2.4M lines). MATERIALIZED: `o` is read twice and must not be re-planned as a scan.
  * Upsert instead of delete + insert: an update that keeps customer_id skips the foreign-key check per row.
  */
 const SOME_SQL = `WITH o AS MATERIALIZED (
        SELECT ord.id, ord.customer_id, ord.ordered_at, ord.revenue, ord.kind, ord.channel,
               (ord.ordered_at AT TIME ZONE 'UTC')::date AS day
-         FROM (SELECT DISTINCT unnest($1::int8[]) AS id) t JOIN orders ord ON ord.customer_id = t.id
-     ), ${CAT('o')}${SUMMARY_SELECT}
+         FROM (SELECT DISTINCT unnest($1::int8[]) AS id) t
+         CROSS JOIN LATERAL (SELECT * FROM orders ord WHERE ord.customer_id = t.id OFFSET 0) ord
+     ), ${CAT_LATERAL}${SUMMARY_SELECT}
      ON CONFLICT (customer_id) DO UPDATE SET
        first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, orders = excluded.orders,
        order_days = excluded.order_days, revenue = excluded.revenue, first_day_revenue = excluded.first_day_revenue,
@@ -76,5 +87,8 @@ export async function refreshCustomerSummary(q: Queryable, customerIds: readonly
         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = s.customer_id AND o.kind = 'order')`,
     [customerIds],
   );
+  // ~100k orders of ~10k customers are grouped three ways: with the default 4 MB work_mem each sort spilled to disk
+  // (EXPLAIN ANALYZE). SET LOCAL lasts until the end of the caller's transaction (afterImport's refresh).
+  await q.exec(`SET LOCAL work_mem = '64MB'`);
   return (await q.query(SOME_SQL, [customerIds])).rowCount;
 }
