@@ -89,7 +89,14 @@ function addRows(matrix: Float32Array, dims: number, cols: number[], values: num
   for (let i = 0; i < cols.length; i++) {
     const v = values[i]! * scale;
     const base = (cols[i]! + offset) * dims;
-    for (let c = 0; c < dims; c++) out[c] = out[c]! + v * matrix[base + c]!;
+    let c = 0;
+    for (; c + 3 < dims; c += 4) {
+      out[c] = out[c]! + v * matrix[base + c]!;
+      out[c + 1] = out[c + 1]! + v * matrix[base + c + 1]!;
+      out[c + 2] = out[c + 2]! + v * matrix[base + c + 2]!;
+      out[c + 3] = out[c + 3]! + v * matrix[base + c + 3]!;
+    }
+    for (; c < dims; c++) out[c] = out[c]! + v * matrix[base + c]!;
   }
 }
 

@@ -12,6 +12,8 @@ import { featureGains, fitTfidfBlock, indexOf, tfidfRow, type SparseRow, type Tf
  *     truncated SVD.
  *  2. One round of iterative feature weighting: spherical k-means of the corpus in that LSA space into K₀ = √n
  *     pseudo-topics, each feature's gain = how much it tells about the pseudo-topic (tfidf.ts featureGains), LSA refit.
+ *     (Pseudo-topics from the smoothed clustering, a second round, 384 dimensions, Porter stemming of the word block
+ *     and a larger word-vector share all scored the same or lower on BANKING77: see evals/README.md.)
  *  3. PPMI-SVD word vectors from the same corpus and the common component of its SIF sentence averages.
  * Corpora above `maxTrainTexts` are fitted on a fixed, seeded sample of that size (the fitted state embeds any text).
  */
