@@ -65,7 +65,8 @@ const COMPARE_WORDS = [
 ];
 const GROWTH_WORDS = ['grew', 'grow', 'growing', 'growth', 'increased', 'increase', 'rose', 'improved', '增长', '增幅', '涨幅', '上涨', '提升'];
 const DECLINE_WORDS = ['declined', 'decline', 'dropped', 'drop', 'decreased', 'decrease', 'fell', 'shrank', 'worsened', '下降', '下滑', '减少', '降幅', '跌'];
-const YEAR_AGO_WORDS = ['year over year', 'yoy', 'same period last year', 'same month last year', 'a year earlier', 'a year ago', '同比', '去年同期'];
+const YEAR_AGO_WORDS = ['year over year', 'yoy', 'same period last year', 'same month last year', 'a year earlier', 'a year ago', 'than last year', 'to last year', 'vs last year',
+  'versus last year', 'with last year', '同比', '去年同期', '比去年', '和去年', '与去年', '跟去年'];
 const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最高', '最大', '最好', '第一', '领先', '排名'];
 const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
 const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
@@ -136,6 +137,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   let rest = text;
   const before = rest.match(SHIFT_BACK);
   if (before) rest = blank(rest, before.index!, before[0].length);
+  // "compared to last year" / "去年同期" ask for a comparison, they do not name the window
+  const yearAgo = longestMatch(rest, YEAR_AGO_WORDS);
+  if (yearAgo) rest = blank(rest, yearAgo.index, yearAgo.phrase.length);
   const time = parseTimeRange(rest, today) ?? undefined;
   if (time) {
     const at = rest.indexOf(time.matched);
@@ -151,7 +155,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const tiers = analysis === 'rfm' || analysis === 'segment';
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
-  if (metricHit) {
+  if (metricHit && !analysis) {
     const hit = findPhrase(scan, metricHit.phrase);
     if (hit) scan = blank(scan, hit.index, hit.length);
   }
@@ -175,9 +179,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const grainHit = GRAIN_WORDS.find(([, words]) => hasAny(scan, words));
   if (grainHit) slots.grain = grainHit[0];
   slots.top = detectTop(scan);
-  if (hasAny(scan, MAX_WORDS)) slots.superlative = 'max';
-  if (hasAny(scan, MIN_WORDS)) slots.superlative = 'min';
-  if (hasAny(scan, YEAR_AGO_WORDS)) slots.yearAgo = true;
+  if (hasAny(rest, MAX_WORDS)) slots.superlative = 'max';
+  if (hasAny(rest, MIN_WORDS)) slots.superlative = 'min';
+  if (yearAgo) slots.yearAgo = true;
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
   if (slots.groupBy && slots.groupBy !== 'month') slots.mode = 'breakdown';

@@ -25,6 +25,8 @@ export function normalize(text: string): string {
     .trim();
 }
 
+/** Compiled whole-word patterns, one per phrase (the vocabulary is fixed, so this stays small). */
+const WORD_RE = new Map<string, RegExp>();
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Where `phrase` occurs in `text`: whole words for Latin phrases, anywhere for phrases with Chinese characters. */
@@ -34,7 +36,9 @@ export function findPhrase(text: string, phrase: string): { index: number; lengt
     const index = text.indexOf(phrase);
     return index < 0 ? null : { index, length: phrase.length };
   }
-  const m = new RegExp(`(?<![a-z0-9_])${escape(phrase)}(?![a-z0-9_])`).exec(text);
+  let re = WORD_RE.get(phrase);
+  if (!re) WORD_RE.set(phrase, (re = new RegExp(`(?<![a-z0-9_])${escape(phrase)}(?![a-z0-9_])`)));
+  const m = re.exec(text);
   return m ? { index: m.index, length: phrase.length } : null;
 }
 

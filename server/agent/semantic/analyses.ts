@@ -56,7 +56,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'churn_risk',
     names: { en: 'customers at risk of churning', zh: '流失风险客户' },
     triggers: {
-      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back'],
+      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'losing customers', 'lose customers', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back'],
       zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入'],
     },
     args: { asOf: 'time.to' },
@@ -112,8 +112,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'customer_segments',
     names: { en: 'customer segment', zh: '客户群' },
     triggers: {
-      en: ['segment', 'profile', 'persona', 'describe the customers', 'what do we know about', 'look like', 'in common', 'customer group', 'customer base of'],
-      zh: ['客群', '分群', '画像', '细分', '人群', '客户群'],
+      en: ['segment', 'profile', 'persona', 'describe the customers', 'what do we know about', 'look like', 'in common', 'customer group', 'best customers', 'top customers', 'most loyal customers', 'customer base of'],
+      zh: ['客群', '分群', '画像', '细分', '人群', '客户群', '最好的客户', '优质客户', '核心客户'],
     },
     args: {
       asOf: 'time.to', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category',

@@ -37,8 +37,8 @@ export const METRICS: readonly MetricDef[] = [
     id: 'revenue',
     names: { en: 'revenue', zh: '收入' },
     synonyms: {
-      en: ['revenue', 'sales', 'turnover', 'income', 'gmv', 'takings', 'how much did we sell', 'how much money', 'revenu', 'reveune', 'sales amount'],
-      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '销量额', '流水'],
+      en: ['revenue', 'sales', 'turnover', 'income', 'gmv', 'takings', 'how much did we sell', 'how much money', 'revenu', 'reveune', 'sales amount', 'sold the most', 'sell the most', 'best-selling', 'best selling', 'sold best'],
+      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '销量额', '流水', '卖得最好', '卖得最多', '卖得最差', '卖得'],
     },
     format: 'money',
     definition: {
@@ -51,7 +51,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'orders', zh: '订单数' },
     synonyms: {
       en: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices'],
-      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数', '多少单', '下了多少单', '几单'],
+      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数', '下了多少单', '下了几单'],
     },
     format: 'count',
     definition: { en: 'number of orders; returns and cancellations excluded; guest orders included', zh: '订单数量；不含退货和取消；含游客订单' },

@@ -1,5 +1,5 @@
 import { formatMonth, formatNumber as n } from '../../format.ts';
-import { ANALYSIS_BY_ID, buildArgs, EVENT_STEPS } from '../../semantic/index.ts';
+import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { describeRange } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
@@ -69,11 +69,8 @@ export async function answerFunnel(input: HandlerInput): Promise<Draft> {
   // The funnel tool has no filters: a channel or country in the question becomes a split, and the answer reads that
   // value's funnel (never the overall one in its place).
   const only = slots.filter.channel !== undefined ? { dim: 'channel', value: slots.filter.channel } : slots.filter.country !== undefined ? { dim: 'country', value: slots.filter.country } : null;
-  // Two adjacent default steps ("checkout to purchase") are one step of the full funnel: read its step conversion.
-  const order = EVENT_STEPS.map((s) => s.type);
-  const adjacent = slots.steps?.length === 2 && order.indexOf(slots.steps[1]!) === order.indexOf(slots.steps[0]!) + 1;
-  const focus = adjacent ? slots.steps![1]! : null;
-  const filled: Record<string, unknown> = { groupBy: only?.dim ?? slots.groupBy, steps: adjacent ? undefined : slots.steps };
+  // Named steps ("checkout to purchase") are the funnel: users enter at their first checkout (docs/demo-data.md).
+  const filled: Record<string, unknown> = { groupBy: only?.dim ?? slots.groupBy, steps: slots.steps };
   if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to < input.today ? slots.time.to : input.today });
   const { result: raw, error } = await caller.call<FunnelResult>('funnel_analysis', buildArgs(ANALYSIS_BY_ID.get('funnel')!, filled));
   if (!raw) return failure(lang, 'funnel_analysis', error);
@@ -92,9 +89,8 @@ export async function answerFunnel(input: HandlerInput): Promise<Draft> {
     ? t(lang, ` The worst step is ${worst.from} → ${worst.to}: ${n(worst.stepConversion, 'percent')} converted and ${n(worst.lost, 'count')} users were lost.`, `最差的一步是 ${worst.from} → ${worst.to}：转化率 ${n(worst.stepConversion, 'percent')}，流失 ${n(worst.lost, 'count')} 位用户。`)
     : '';
   const steps = result.steps.slice(1).map((s) => `${s.type} ${n(s.stepConversion ?? 0, 'percent')}`).join(t(lang, ', ', '，'));
-  // per split: the asked step's conversion, else the overall conversion
-  const rate = (steps: Step[]) => (focus ? steps.find((s) => s.type === focus)?.stepConversion ?? null : steps.at(-1)!.overallConversion);
-  const what = focus ? t(lang, `${slots.steps![0]} → ${focus} conversion`, `${slots.steps![0]} → ${focus} 转化率`) : t(lang, 'overall conversion', '总转化率');
+  const rate = (steps: Step[]) => steps.at(-1)!.overallConversion;
+  const what = slots.steps ? t(lang, `${first.type} → ${last.type} conversion`, `${first.type} → ${last.type} 转化率`) : t(lang, 'overall conversion', '总转化率');
   const byValue = (result.splits ?? []).filter((s) => s.steps[0]!.users > 0 && rate(s.steps) !== null);
   const splits = byValue.slice(0, 6).map((s) => `${s.value} ${n(rate(s.steps)!, 'percent')}`).join(t(lang, '; ', '；'));
   const ranked = [...byValue].sort((a, b) => rate(a.steps)! - rate(b.steps)!);
@@ -103,15 +99,11 @@ export async function answerFunnel(input: HandlerInput): Promise<Draft> {
     ? t(lang, ` ${pick.value} has the ${pick === ranked[0] ? 'lowest' : 'highest'} ${what}: ${n(rate(pick.steps)!, 'percent')}.`, ` ${what}${pick === ranked[0] ? '最低' : '最高'}的是 ${pick.value}：${n(rate(pick.steps)!, 'percent')}。`)
     : '';
   const splitText = splits ? t(lang, ` ${what[0]!.toUpperCase()}${what.slice(1)} by ${slots.groupBy}: ${splits}.${lead}`, ` 按${slots.groupBy === 'channel' ? '渠道' : slots.groupBy === 'country' ? '国家' : '月份'}的${what}：${splits}。${lead}`) : '';
-  const focusStep = focus ? result.steps.find((s) => s.type === focus) : undefined;
-  const focusText = focusStep && focusStep.stepConversion !== null
-    ? t(lang, ` ${slots.steps![0]} → ${focus}: ${n(focusStep.stepConversion, 'percent')} (${n(focusStep.users, 'count')} users).`, ` ${slots.steps![0]} → ${focus}：${n(focusStep.stepConversion, 'percent')}（${n(focusStep.users, 'count')} 位用户）。`)
-    : '';
   return {
     ...base,
     answer: t(lang,
-      `Funnel ${result.steps.map((s) => s.type).join(' → ')}${who} in ${window}: ${n(first.users, 'count')} users entered and ${n(last.users, 'count')} reached ${last.type} (overall conversion ${n(last.overallConversion ?? 0, 'percent')}). Step conversion: ${steps}.${focusText}${worstText}${splitText} ${definition}`,
-      `${window}${who}的漏斗 ${result.steps.map((s) => s.type).join(' → ')}：${n(first.users, 'count')} 位用户进入，${n(last.users, 'count')} 位到达 ${last.type}（总转化率 ${n(last.overallConversion ?? 0, 'percent')}）。各步转化率：${steps}。${focusText}${worstText}${splitText}${definition}`),
+      `Funnel ${result.steps.map((s) => s.type).join(' → ')}${who} in ${window}: ${n(first.users, 'count')} users entered and ${n(last.users, 'count')} reached ${last.type} (overall conversion ${n(last.overallConversion ?? 0, 'percent')}). Step conversion: ${steps}.${worstText}${splitText} ${definition}`,
+      `${window}${who}的漏斗 ${result.steps.map((s) => s.type).join(' → ')}：${n(first.users, 'count')} 位用户进入，${n(last.users, 'count')} 位到达 ${last.type}（总转化率 ${n(last.overallConversion ?? 0, 'percent')}）。各步转化率：${steps}。${worstText}${splitText}${definition}`),
     chart: { type: 'funnel', title: t(lang, 'Conversion funnel', '转化漏斗'), data: { categories: result.steps.map((s) => s.type), series: [{ name: t(lang, 'users', '用户数'), values: result.steps.map((s) => s.users) }] } },
     table: { columns: [t(lang, 'step', '步骤'), t(lang, 'users', '用户数'), t(lang, 'step conversion', '步骤转化率'), t(lang, 'overall conversion', '总转化率')], rows: result.steps.map((s) => [s.type, s.users, s.stepConversion, s.overallConversion]) },
   };
