@@ -28,3 +28,11 @@ export function maskName(name: string | null, role: Role): string | null {
   const [first, ...rest] = name.trim().split(/\s+/);
   return rest.length ? `${first} ${rest[rest.length - 1]![0]}.` : first!;
 }
+
+/**
+ * The role tools run under when their results are sent to an LLM endpoint: results leave the machine then, so
+ * personal data is masked whoever asks (admins still see it through the API, the CLI and the offline planner).
+ */
+export function roleForModel(role: Role): Role {
+  return canSeePii(role) ? 'analyst' : role;
+}

@@ -1,6 +1,7 @@
 import { DynamicStructuredTool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { createTools, runTool } from '../../../tools/registry.ts';
+import { roleForModel } from '../../../tools/lib/pii.ts';
 import type { ToolContext } from '../../../tools/types.ts';
 
 /** Tool results above this many characters are cut before the model reads them (the receipt keeps them whole). */
@@ -11,8 +12,10 @@ export const MAX_RESULT_CHARS = 30_000;
  * zod input (the same schema `GET /api/tools` lists); a call goes through `runTool`, so the agent gets the same
  * validation, read-only transaction, PII masking and audit row as the HTTP API and the CLI. The tool returns
  * [text for the model, validated result] so the planner can record the exact result for the receipt.
+ * Tools run with personal data masked whatever the asker's role: their results are sent to the model endpoint.
  */
-export function registryTools(ctx: ToolContext): DynamicStructuredTool[] {
+export function registryTools(asker: ToolContext): DynamicStructuredTool[] {
+  const ctx: ToolContext = { ...asker, role: roleForModel(asker.role) };
   return [...createTools(ctx).values()].map(
     (tool) =>
       new DynamicStructuredTool({
