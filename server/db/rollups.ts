@@ -104,6 +104,9 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     `SELECT coalesce((SELECT max(id) FROM orders), 0) AS orders, coalesce((SELECT max(id) FROM events), 0) AS events`,
   );
   const { rows: [state] } = await q.query<State>(`SELECT orders_through, events_through, refreshed_at FROM rollup_state`);
+  // Grouping sets sort their input once per sort order: keep those sorts in memory (4 MB default spilled to disk).
+  // SET LOCAL lasts until the end of the caller's transaction (afterImport's refresh).
+  await q.exec(`SET LOCAL work_mem = '64MB'`);
   if (scope === 'all' || !state) return fullBuild(q, marks!.orders, marks!.events);
 
   // Merges since the last refresh (a day's margin: recomputing a survivor twice is harmless, missing one is not).
