@@ -76,6 +76,8 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   let analysis: AnalysisId | null = parsed.analysis ?? (parsed.slots.metric ? 'kpi' : null);
   let slots: Slots = parsed.slots;
   if (isFollowUp(parsed, prev)) ({ analysis, slots } = mergeFollowUp(parsed, prev));
+  // rfm_analysis has no filters: a tier within a country/channel/category is a segment question
+  if (analysis === 'rfm' && (slots.filter.country || slots.filter.channel || slots.filter.category)) analysis = 'segment';
 
   const question_ = clarifyQuestion(parsed, analysis, slots, values);
   if (question_) {

@@ -77,7 +77,7 @@ const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|we
 const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|like|saying|that mention|containing)\s+"?([^"?.!]+)"?/;
 
 function detectAnalysis(text: string): AnalysisId | null {
-  if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|what do .*customers .*look like/.test(text)) return 'segment';
+  if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like/.test(text)) return 'segment';
   let best: { id: AnalysisId; length: number } | null = null;
   for (const a of ANALYSES) {
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
@@ -101,7 +101,8 @@ function detectMetric(text: string): { metric: MetricId; phrase: string } | null
     if (hit) hits.push({ metric: m.id, ...hit });
   }
   const anchor = text.match(/\b(?:how many|how much|number of|count of|total)\b/);
-  if (anchor) {
+  const specific = hits.filter((h) => h.phrase.includes(' ') && h.phrase.length >= 12).sort((a, b) => b.phrase.length - a.phrase.length)[0];
+  if (anchor && !specific) {
     const after = hits.filter((h) => h.index >= anchor.index!).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
     if (after && after.index - anchor.index! <= 30) return after;
   }

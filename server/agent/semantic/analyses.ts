@@ -45,7 +45,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'rfm_analysis',
     names: { en: 'RFM tiers', zh: 'RFM 客户分层' },
     triggers: {
-      en: ['rfm', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention'],
+      en: ['rfm', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention', 'at risk tier', 'at risk group', 'at risk segment', "'at risk'", '"at risk"', 'are lost', 'lost tier', 'are hibernating'],
       zh: ['rfm', '客户分层', '分层', '层级', '冠军客户', '休眠客户', '忠诚客户', '潜力客户'],
     },
     args: { asOf: 'time.to' },
@@ -78,7 +78,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'funnel_analysis',
     names: { en: 'conversion funnel', zh: '转化漏斗' },
     triggers: {
-      en: ['funnel', 'conversion', 'convert', 'drop-off', 'drop off', 'dropoff', 'checkout to purchase', 'worst step', 'where do we lose', 'abandon'],
+      en: ['funnel', 'conversion', 'convert', 'drop-off', 'drop off', 'dropoff', 'checkout to purchase', 'worst step', 'where do we lose', 'abandon', 'which step', 'loses the most', 'lose the most'],
       zh: ['漏斗', '转化', '流失最多的环节', '哪一步', '哪个环节', '弃购', '放弃购买'],
     },
     args: { from: 'time.from', to: 'time.to', splitBy: 'groupBy', steps: 'steps' },
@@ -101,7 +101,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'search_feedback',
     names: { en: 'feedback search', zh: '反馈搜索' },
     triggers: {
-      en: ['feedback about', 'feedback on', 'feedback mentioning', 'reviews about', 'reviews mentioning', 'search feedback', 'find feedback', 'what do customers say about', 'comments about', 'show me feedback', 'feedback like'],
+      en: ['feedback about', 'feedback on', 'feedback mentioning', 'reviews about', 'reviews mentioning', 'search feedback', 'find feedback', 'what do customers say about', 'comments about', 'show me feedback', 'feedback like', 'say about', 'says about', 'saying about', 'mentions of', 'complaints about'],
       zh: ['搜索反馈', '查找反馈', '提到', '的反馈', '的评价', '评论'],
     },
     args: { query: 'query', from: 'time.from', to: 'time.to' },

@@ -70,7 +70,7 @@ export const METRICS: readonly MetricDef[] = [
     id: 'revenue_per_customer',
     names: { en: 'revenue per customer', zh: '人均收入' },
     synonyms: {
-      en: ['revenue per customer', 'spend per customer', 'arpu', 'average revenue per customer', 'sales per customer', 'average spend per customer'],
+      en: ['revenue per customer', 'spend per customer', 'arpu', 'average revenue per customer', 'sales per customer', 'average spend per customer', 'the average customer', 'each customer spend', 'per customer'],
       zh: ['人均收入', '每客户收入', '人均消费', '客户人均', '人均销售额', '每个客户平均', '每位客户平均', '平均每个客户', '平均每位客户'],
     },
     format: 'money',

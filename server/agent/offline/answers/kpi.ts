@@ -54,6 +54,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   if (!result) return failure(lang, 'kpi_trend', error);
 
   const fmt = (v: number, plus = false) => formatNumber(v, metric.format, { plus }) + (metric.format === 'money' && input.values.currency ? ` ${input.values.currency}` : '');
+  // a change of a rate is in percentage points, so it is not mistaken for a relative change
+  const fmtChange = (v: number) => (metric.format === 'percent' ? `${formatNumber(v, 'percent', { plus: true }).replace('%', '')} pp` : fmt(v, true));
   const window = describeRange({ ...result.window, label: slots.time && slots.time.from === result.window.from && slots.time.to === result.window.to ? slots.time.label : null }, lang);
   const filters = describeFilters(slots.filter, lang);
   const scope = filters ? t(lang, ` for ${filters}`, `（${filters}）`) : '';
@@ -94,7 +96,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const prevWindow = describeRange({ ...o.previous, label: null }, lang);
   const pct = o.previous.changePct === null ? '' : ` (${formatNumber(o.previous.changePct, 'percent', { plus: true })})`;
   const direction = o.previous.change > 0 ? t(lang, 'up', '增长') : o.previous.change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
-  const comparison = t(lang, `The previous period (${prevWindow}) had ${fmt(o.previous.value)}: ${direction}, a change of ${fmt(o.previous.change, true)}${pct}.`, `上一周期（${prevWindow}）为 ${fmt(o.previous.value)}，${direction}，变化 ${fmt(o.previous.change, true)}${pct}。`);
+  const comparison = t(lang, `The previous period (${prevWindow}) had ${fmt(o.previous.value)}: ${direction}, a change of ${fmtChange(o.previous.change)}${pct}.`, `上一周期（${prevWindow}）为 ${fmt(o.previous.value)}，${direction}，变化 ${fmtChange(o.previous.change)}${pct}。`);
 
   if (slots.mode === 'trend' || (slots.groupBy === 'month' && o.points.length > 1)) {
     const g = result.grain;
