@@ -76,8 +76,9 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   let analysis: AnalysisId | null = parsed.analysis ?? (parsed.slots.metric ? 'kpi' : null);
   let slots: Slots = parsed.slots;
   if (isFollowUp(parsed, prev)) ({ analysis, slots } = mergeFollowUp(parsed, prev));
-  // rfm_analysis has no filters: a tier within a country/channel/category is a segment question
-  if (analysis === 'rfm' && (slots.filter.country || slots.filter.channel || slots.filter.category)) analysis = 'segment';
+  // rfm_analysis has no filters or breakdowns: a tier within (or across) countries, channels, categories is a segment
+  // question, whose profile lists them
+  if (analysis === 'rfm' && (slots.filter.country || slots.filter.channel || slots.filter.category || (slots.groupBy && slots.groupBy !== 'month'))) analysis = 'segment';
 
   const question_ = clarifyQuestion(parsed, analysis, slots, values);
   if (question_) {

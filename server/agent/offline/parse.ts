@@ -31,6 +31,8 @@ export interface Slots {
   /** Direction asked for in a ranking by change ("grew the most" / "declined the most"). */
   change?: 'up' | 'down';
   query?: string;
+  /** Feedback tone asked for: negative (差评, bad reviews, complaints) → ratings ≤ 2, positive → ≥ 4. */
+  tone?: 'negative' | 'positive';
   /** Funnel steps named in the question (event types, in funnel order), when two or more are named. */
   steps?: string[];
 }
@@ -125,7 +127,7 @@ function detectTop(text: string): number | undefined {
 function extractQuery(original: string, text: string): string | undefined {
   const quoted = original.match(/["“「『]([^"”」』]+)["”」』]/);
   if (quoted) return quoted[1]!.trim();
-  const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/);
+  const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|的差评|的好评|的意见|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/);
   if (zh) return zh[1]!.trim() || undefined;
   const en = text.match(SEARCH_PREPOSITIONS);
   const q = en?.[1]?.replace(/\b(in|from|during|for|last|this|the past)\b.*$/, '').trim();
@@ -191,6 +193,10 @@ export function parseQuestion(question: string, today: string, values: DataValue
   else if (hasAny(scan, TREND_WORDS)) slots.mode = 'trend';
   if (analysis === 'segment') slots.ranges = parseRanges(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
+  if (analysis === 'feedback_search') {
+    if (hasAny(text, ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'unhappy', '差评', '投诉', '不满', '负面'])) slots.tone = 'negative';
+    else if (hasAny(text, ['positive', 'good review', 'good reviews', 'praise', 'happy customers', '好评', '表扬', '正面'])) slots.tone = 'positive';
+  }
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   if (analysis === 'funnel') {

@@ -56,8 +56,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'churn_risk',
     names: { en: 'customers at risk of churning', zh: '流失风险客户' },
     triggers: {
-      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'losing customers', 'lose customers', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back'],
-      zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入'],
+      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'losing customers', 'lose customers', 'stopped buying', 'stopped ordering', 'stopped purchasing', 'gone quiet', 'inactive customers', 'lapsed', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back'],
+      zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入', '不买了', '不再购买', '没再买', '很久没买'],
     },
     args: { asOf: 'time.to' },
     definitions: ['inactivity_ratio', 'p_alive', 'revenue_at_stake'],
@@ -102,7 +102,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     names: { en: 'feedback search', zh: '反馈搜索' },
     triggers: {
       en: ['feedback about', 'feedback on', 'feedback mentioning', 'reviews about', 'reviews mentioning', 'search feedback', 'find feedback', 'what do customers say about', 'comments about', 'show me feedback', 'feedback like', 'say about', 'says about', 'saying about', 'mentions of', 'complaints about'],
-      zh: ['搜索反馈', '查找反馈', '提到', '的反馈', '的评价', '评论'],
+      zh: ['搜索反馈', '查找反馈', '提到', '的反馈', '的评价', '评论', '差评', '好评'],
     },
     args: { query: 'query', from: 'time.from', to: 'time.to' },
     definitions: [],

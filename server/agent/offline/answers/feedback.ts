@@ -98,7 +98,8 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
     return { kind: 'clarify', answer: t(lang, 'What should I search the feedback for? For example: "feedback about late delivery".', '要在反馈中搜索什么内容？例如：“关于物流延迟的反馈”。'), followUps: [] };
   }
   const tool = ANALYSIS_BY_ID.get('feedback_search')!;
-  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), limit: 5 });
+  const tone = slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
+  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), ...tone, limit: 5 });
   if (isMissingTool(error, 'search_feedback')) return unavailable(lang, 'search_feedback', { en: 'Feedback search', zh: '反馈搜索' });
   if (!result) return failure(lang, 'search_feedback', error);
   const hits = list(result, 'results', 'hits', 'items', 'feedback');
@@ -109,8 +110,8 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `Feedback matching "${slots.query}" (hybrid keyword + semantic search, best matches first): ${rows.map((r) => r[2]).join(' ')}`,
-      `与“${slots.query}”相关的反馈（关键词与语义混合检索，最相关在前）：${rows.map((r) => r[2]).join(' ')}`),
+      `Feedback matching "${slots.query}"${slots.tone ? ` with ${slots.tone === 'negative' ? 'ratings of 2 or below' : 'ratings of 4 or above'}` : ''} (hybrid keyword + semantic search, best matches first): ${rows.map((r) => r[2]).join(' ')}`,
+      `与“${slots.query}”相关的${slots.tone === 'negative' ? '低分（不高于 2 分）' : slots.tone === 'positive' ? '高分（不低于 4 分）' : ''}反馈（关键词与语义混合检索，最相关在前）：${rows.map((r) => r[2]).join(' ')}`),
     table: { columns: [t(lang, 'date', '日期'), t(lang, 'rating', '评分'), t(lang, 'feedback', '反馈')], rows },
     followUps: [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')],
   };

@@ -38,7 +38,14 @@ function chooseGrain(input: HandlerInput): Grain {
   return time.grain;
 }
 
-const periodLabel = (p: string, grain: Grain, lang: Language) => (grain === 'month' ? formatMonth(p, lang) : grain === 'year' ? p.slice(0, 4) : p);
+function periodLabel(p: string, grain: Grain, lang: Language): string {
+  if (grain === 'month') return formatMonth(p, lang);
+  if (grain === 'quarter') {
+    const q = (Number(p.slice(5, 7)) + 2) / 3;
+    return lang === 'zh' ? `${p.slice(0, 4)}年第${q}季度` : `Q${q} ${p.slice(0, 4)}`;
+  }
+  return grain === 'year' ? (lang === 'zh' ? `${p.slice(0, 4)}年` : `year ${p.slice(0, 4)}`) : p;
+}
 
 export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
@@ -48,7 +55,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to });
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
   const byChange = Boolean(slots.change && slots.groupBy && slots.groupBy !== 'month');
-  if (slots.groupBy && slots.groupBy !== 'month' && (slots.superlative === 'min' || byChange) && !slots.top) filled.top = 20;
+  if (slots.groupBy && slots.groupBy !== 'month' && (slots.superlative || byChange) && !slots.top) filled.top = 20;
   const args = buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled);
   const { result, error } = await caller.call<KpiResult>('kpi_trend', args);
   if (!result) return failure(lang, 'kpi_trend', error);
@@ -71,7 +78,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   if (result.groups && slots.groupBy && slots.groupBy !== 'month') {
     const dim = DIMENSION_BY_ID.get(slots.groupBy)!;
     if (byChange) return rankByChange(input, result, metric, fmt, window, scope, definition, base);
-    const groups = slots.superlative === 'min' ? [...result.groups].reverse() : result.groups;
+    // the tool ranks ratio metrics by their base (orders/customers); a superlative asks for the value itself
+    const groups = slots.superlative ? [...result.groups].sort((a, b) => (slots.superlative === 'min' ? a.total - b.total : b.total - a.total)) : result.groups;
     const shown = groups.slice(0, slots.top ?? 10);
     const list = shown.map((g) => `${g.group} ${fmt(g.total)}`).join(t(lang, '; ', '；'));
     const lead = shown[0];
