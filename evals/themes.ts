@@ -121,7 +121,10 @@ async function throughProduct(): Promise<PathResult> {
       const { labels, themes } = parseAssignments(await themesAssignmentsCommand(db, { format: 'csv' }));
       const found = new Set(themes).size;
       scores.push(scoreClusters(k ? 'k = 77' : 'automatic k', labels, themes, found, ms));
-      if (!k) automaticK = { k: found, refresh };
+      if (!k) {
+        const { rows: run } = await db.query<{ k_selection: unknown }>('SELECT k_selection FROM feedback_theme_runs ORDER BY id DESC LIMIT 1');
+        automaticK = { k: found, refresh, selection: run[0]?.k_selection };
+      }
     }
     const { rows } = await db.query<{ text: string; label: string }>('SELECT text, label FROM feedback ORDER BY id');
     const vectors = await embedder.embed(rows.map((r) => r.text));
