@@ -114,6 +114,9 @@ interface ListedRow {
  * sorts over every scored customer) are computed once and read three times. $2 = tier to list (NULL: none), $3 = limit.
  */
 async function rfmStats(q: Queryable, sql: string, asOf: string, tier: string | null, limit: number): Promise<StatRow[]> {
+  // The materialized scores (~92k rows, ~10 MB) must stay in memory: spilled to a temp file at the default 4 MB they
+  // made PGlite 2-3x slower. SET LOCAL lasts until the end of this read-only transaction (one tool call).
+  await q.exec(`SET LOCAL work_mem = '64MB'`);
   const { rows } = await q.query<StatRow>(
     `WITH rfm AS MATERIALIZED (${sql}),
      listed AS (
