@@ -39,12 +39,15 @@ export function csrFromRows(rows: readonly { cols: ArrayLike<number>; values: Ar
 export function csrTimesDense(a: Csr, b: Dense): Dense {
   const l = b.cols;
   const out = new Float64Array(a.rows * l);
+  // Typed arrays in locals: V8 does not hoist the property loads out of the inner loop on its own.
+  const { rowStart, colIndex, values } = a;
+  const bd = b.data;
   for (let i = 0; i < a.rows; i++) {
     const o = i * l;
-    for (let p = a.rowStart[i]!; p < a.rowStart[i + 1]!; p++) {
-      const v = a.values[p]!;
-      const bRow = a.colIndex[p]! * l;
-      for (let c = 0; c < l; c++) out[o + c]! += v * b.data[bRow + c]!;
+    for (let p = rowStart[i]!, end = rowStart[i + 1]!; p < end; p++) {
+      const v = values[p]!;
+      const bRow = colIndex[p]! * l;
+      for (let c = 0; c < l; c++) out[o + c]! += v * bd[bRow + c]!;
     }
   }
   return { rows: a.rows, cols: l, data: out };
@@ -54,12 +57,14 @@ export function csrTimesDense(a: Csr, b: Dense): Dense {
 export function csrTransposeTimesDense(a: Csr, b: Dense): Dense {
   const l = b.cols;
   const out = new Float64Array(a.cols * l);
+  const { rowStart, colIndex, values } = a;
+  const bd = b.data;
   for (let i = 0; i < a.rows; i++) {
     const bRow = i * l;
-    for (let p = a.rowStart[i]!; p < a.rowStart[i + 1]!; p++) {
-      const v = a.values[p]!;
-      const o = a.colIndex[p]! * l;
-      for (let c = 0; c < l; c++) out[o + c]! += v * b.data[bRow + c]!;
+    for (let p = rowStart[i]!, end = rowStart[i + 1]!; p < end; p++) {
+      const v = values[p]!;
+      const o = colIndex[p]! * l;
+      for (let c = 0; c < l; c++) out[o + c]! += v * bd[bRow + c]!;
     }
   }
   return { rows: a.cols, cols: l, data: out };
@@ -69,12 +74,14 @@ export function csrTransposeTimesDense(a: Csr, b: Dense): Dense {
 export function gram(a: Dense): Float64Array {
   const l = a.cols;
   const g = new Float64Array(l * l);
+  const ad = a.data;
   for (let i = 0; i < a.rows; i++) {
     const r = i * l;
     for (let p = 0; p < l; p++) {
-      const v = a.data[r + p]!;
+      const v = ad[r + p]!;
       if (v === 0) continue;
-      for (let q = p; q < l; q++) g[p * l + q]! += v * a.data[r + q]!;
+      const o = p * l;
+      for (let q = p; q < l; q++) g[o + q]! += v * ad[r + q]!;
     }
   }
   for (let p = 0; p < l; p++) for (let q = 0; q < p; q++) g[p * l + q] = g[q * l + p]!;
@@ -97,32 +104,83 @@ export function symmetricEigen(g: Float64Array, l: number): { values: number[]; 
 /** Dense A (m × l) · B (l × r). */
 export function denseTimes(a: Dense, b: Dense): Dense {
   const out = new Float64Array(a.rows * b.cols);
+  const ad = a.data;
+  const bd = b.data;
+  const n = b.cols;
   for (let i = 0; i < a.rows; i++) {
+    const o = i * n;
     for (let p = 0; p < a.cols; p++) {
-      const v = a.data[i * a.cols + p]!;
+      const v = ad[i * a.cols + p]!;
       if (v === 0) continue;
-      const bRow = p * b.cols;
-      const o = i * b.cols;
-      for (let c = 0; c < b.cols; c++) out[o + c]! += v * b.data[bRow + c]!;
+      const bRow = p * n;
+      for (let c = 0; c < n; c++) out[o + c]! += v * bd[bRow + c]!;
     }
   }
   return { rows: a.rows, cols: b.cols, data: out };
 }
 
 /**
- * Orthonormal basis of the column span of a tall matrix via its Gram matrix (Y = Q·(√Λ Vᵀ) from YᵀY = VΛVᵀ), run
- * twice for accuracy (the idea of CholeskyQR2, Fukaya et al. 2014); directions with negligible energy are dropped.
+ * Orthonormal basis of the column span of a tall matrix by Cholesky QR (R = chol(YᵀY), Q = Y R⁻¹), run `passes` times
+ * for accuracy (CholeskyQR2, Fukaya et al. 2014): cost m·l² per pass and only an l³/3 factorisation. When YᵀY is
+ * numerically singular (rank-deficient Y, e.g. duplicate texts) it falls back to the eigen-decomposition route, which
+ * drops directions with negligible energy.
  */
 export function orthonormalize(y: Dense, passes = 2): Dense {
   let q = y;
-  for (let pass = 0; pass < passes; pass++) {
-    const { values, vectors } = symmetricEigen(gram(q), q.cols);
-    const keep = values.filter((v) => v > values[0]! * 1e-12).length;
-    const scale = new Float64Array(q.cols * keep);
-    for (let p = 0; p < q.cols; p++) for (let c = 0; c < keep; c++) scale[p * keep + c] = vectors.data[p * q.cols + c]! / Math.sqrt(values[c]!);
-    q = denseTimes(q, { rows: q.cols, cols: keep, data: scale });
-  }
+  for (let pass = 0; pass < passes; pass++) q = choleskyQr(q) ?? eigenOrthonormalize(q);
   return q;
+}
+
+/** Q = Y R⁻¹ with R the upper Cholesky factor of YᵀY, or undefined when a pivot is not safely positive. */
+function choleskyQr(y: Dense): Dense | undefined {
+  const l = y.cols;
+  const g = gram(y);
+  const r = new Float64Array(l * l);
+  let maxDiag = 0;
+  for (let p = 0; p < l; p++) maxDiag = Math.max(maxDiag, g[p * l + p]!);
+  for (let j = 0; j < l; j++) {
+    let d = g[j * l + j]!;
+    for (let k = 0; k < j; k++) d -= r[k * l + j]! ** 2;
+    if (!(d > maxDiag * 1e-12)) return undefined;
+    const rjj = Math.sqrt(d);
+    r[j * l + j] = rjj;
+    for (let c = j + 1; c < l; c++) {
+      let s = g[j * l + c]!;
+      for (let k = 0; k < j; k++) s -= r[k * l + j]! * r[k * l + c]!;
+      r[j * l + c] = s / rjj;
+    }
+  }
+  // R⁻¹ by back substitution (l³/6), then Q = Y R⁻¹ row by row with contiguous access (m·l²/2).
+  const inv = new Float64Array(l * l);
+  for (let c = l - 1; c >= 0; c--) {
+    inv[c * l + c] = 1 / r[c * l + c]!;
+    for (let p = c - 1; p >= 0; p--) {
+      let s = 0;
+      for (let k = p + 1; k <= c; k++) s += r[p * l + k]! * inv[k * l + c]!;
+      inv[p * l + c] = -s / r[p * l + p]!;
+    }
+  }
+  const out = new Float64Array(y.data.length);
+  const yd = y.data;
+  for (let i = 0; i < y.rows; i++) {
+    const o = i * l;
+    for (let p = 0; p < l; p++) {
+      const v = yd[o + p]!;
+      if (v === 0) continue;
+      const row = p * l;
+      for (let c = p; c < l; c++) out[o + c]! += v * inv[row + c]!;
+    }
+  }
+  return { rows: y.rows, cols: l, data: out };
+}
+
+/** Y = Q·(√Λ Vᵀ) from YᵀY = VΛVᵀ, keeping directions above 1e-12 of the top energy. */
+function eigenOrthonormalize(y: Dense): Dense {
+  const { values, vectors } = symmetricEigen(gram(y), y.cols);
+  const keep = values.filter((v) => v > values[0]! * 1e-12).length;
+  const scale = new Float64Array(y.cols * keep);
+  for (let p = 0; p < y.cols; p++) for (let c = 0; c < keep; c++) scale[p * keep + c] = vectors.data[p * y.cols + c]! / Math.sqrt(values[c]!);
+  return denseTimes(y, { rows: y.cols, cols: keep, data: scale });
 }
 
 export function gaussian(rows: number, cols: number, seed: number): Dense {
@@ -150,18 +208,65 @@ export interface TruncatedSvd {
 export function randomizedSvd(a: Csr, rank: number, options: { oversample?: number; powerIterations?: number; seed?: number } = {}): TruncatedSvd {
   const { oversample = 10, powerIterations = 3, seed = 7 } = options;
   const l = Math.min(rank + oversample, a.rows, a.cols);
-  // Orthonormalising only the row-space side between power iterations (one pass; two for the final basis) keeps the
-  // columns from collapsing onto the top singular vector; in double precision with few iterations that suffices, and
-  // it skips the costlier feature-side (n × l) orthonormalisations.
-  let q = orthonormalize(csrTimesDense(a, gaussian(a.cols, l, seed)), 1);
-  for (let it = 0; it < powerIterations; it++) {
-    q = orthonormalize(csrTimesDense(a, csrTransposeTimesDense(a, q)), it === powerIterations - 1 ? 2 : 1);
+  // Every step is a sparse product (cost nnz · l) or works on the smaller side (min(m, n) · l²): the feature side of
+  // an LSA matrix (n up to 60k) is never multiplied densely, which made the earlier version O(n · l²).
+  return a.rows <= a.cols ? wideSvd(a, rank, l, powerIterations, seed) : tallSvd(a, rank, l, powerIterations, seed);
+}
+
+/** Orthonormal basis Q (m × l) of the range of A, by the randomized range finder with power iterations (Alg. 4.4). */
+function rangeBasis(times: (x: Dense) => Dense, transposeTimes: (x: Dense) => Dense, inputs: number, l: number, powerIterations: number, seed: number): Dense {
+  // Orthonormalising only this side between power iterations (one pass; two for the final basis) keeps the columns
+  // from collapsing onto the top singular vector; in double precision with few iterations that suffices.
+  let q = orthonormalize(times(gaussian(inputs, l, seed)), powerIterations === 0 ? 2 : 1);
+  for (let it = 0; it < powerIterations; it++) q = orthonormalize(times(transposeTimes(q)), it === powerIterations - 1 ? 2 : 1);
+  return q;
+}
+
+/** m ≤ n: Q spans the column space; B Bᵀ = Qᵀ A Aᵀ Q = Ũ Σ² Ũᵀ (l × l), and V = Aᵀ Q Ũ Σ⁻¹ (a sparse product). */
+function wideSvd(a: Csr, rank: number, l: number, powerIterations: number, seed: number): TruncatedSvd {
+  const q = rangeBasis((x) => csrTimesDense(a, x), (x) => csrTransposeTimesDense(a, x), a.cols, l, powerIterations, seed);
+  const aat = csrTimesDense(a, csrTransposeTimesDense(a, q));
+  const bbt = transposeTimes(q, aat);
+  const { values, vectors } = symmetricEigen(symmetrize(bbt, q.cols), q.cols);
+  const r = Math.min(rank, values.filter((v) => v > values[0]! * 1e-12 && v > 0).length);
+  const scale = new Float64Array(q.cols * r);
+  for (let p = 0; p < q.cols; p++) for (let c = 0; c < r; c++) scale[p * r + c] = vectors.data[p * q.cols + c]! / Math.sqrt(values[c]!);
+  const v = csrTransposeTimesDense(a, denseTimes(q, { rows: q.cols, cols: r, data: scale }));
+  return { values: values.slice(0, r).map(Math.sqrt), v };
+}
+
+/** m > n: Q (n × l) spans the row space; C = A Q, Cᵀ C = Ũ Σ² Ũᵀ, and V = Q Ũ (small dense products only). */
+function tallSvd(a: Csr, rank: number, l: number, powerIterations: number, seed: number): TruncatedSvd {
+  const q = rangeBasis((x) => csrTransposeTimesDense(a, x), (x) => csrTimesDense(a, x), a.rows, l, powerIterations, seed);
+  const { values, vectors } = symmetricEigen(gram(csrTimesDense(a, q)), q.cols);
+  const r = Math.min(rank, values.filter((v) => v > values[0]! * 1e-12 && v > 0).length);
+  const top = new Float64Array(q.cols * r);
+  for (let p = 0; p < q.cols; p++) for (let c = 0; c < r; c++) top[p * r + c] = vectors.data[p * q.cols + c]!;
+  return { values: values.slice(0, r).map(Math.sqrt), v: denseTimes(q, { rows: q.cols, cols: r, data: top }) };
+}
+
+/** Aᵀ · B for dense A (m × p) and B (m × r): a small p × r result. */
+export function transposeTimes(a: Dense, b: Dense): Dense {
+  const out = new Float64Array(a.cols * b.cols);
+  const ad = a.data;
+  const bd = b.data;
+  const n = b.cols;
+  for (let i = 0; i < a.rows; i++) {
+    const ar = i * a.cols;
+    const br = i * n;
+    for (let p = 0; p < a.cols; p++) {
+      const v = ad[ar + p]!;
+      if (v === 0) continue;
+      const o = p * n;
+      for (let c = 0; c < n; c++) out[o + c]! += v * bd[br + c]!;
+    }
   }
-  // Bᵀ = Aᵀ Q (n × l). B Bᵀ = Ũ Σ² Ũᵀ, and the right singular vectors of B (hence of A) are V = Bᵀ Ũ Σ⁻¹.
-  const bt = csrTransposeTimesDense(a, q);
-  const { values, vectors } = symmetricEigen(gram(bt), bt.cols);
-  const r = Math.min(rank, values.filter((v) => v > 1e-12).length);
-  const scale = new Float64Array(bt.cols * r);
-  for (let p = 0; p < bt.cols; p++) for (let c = 0; c < r; c++) scale[p * r + c] = vectors.data[p * bt.cols + c]! / Math.sqrt(values[c]!);
-  return { values: values.slice(0, r).map(Math.sqrt), v: denseTimes(bt, { rows: bt.cols, cols: r, data: scale }) };
+  return { rows: a.cols, cols: b.cols, data: out };
+}
+
+/** (M + Mᵀ) / 2 of a square l × l matrix: removes the rounding asymmetry before the symmetric eigensolver. */
+function symmetrize(m: Dense, l: number): Float64Array {
+  const out = new Float64Array(l * l);
+  for (let p = 0; p < l; p++) for (let q = 0; q < l; q++) out[p * l + q] = (m.data[p * l + q]! + m.data[q * l + p]!) / 2;
+  return out;
 }

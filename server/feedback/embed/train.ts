@@ -31,6 +31,10 @@ export interface TrainOptions {
   /** Pseudo-topics for the feature weighting; default √n clamped to [8, 100]. */
   pseudoTopics?: number;
   maxTrainTexts?: number;
+  /** LSA dimensions of the space the pseudo-topics are found in (only feeds the feature weighting). */
+  pseudoTopicDims?: number;
+  /** Power iterations of the randomized SVDs (Halko et al. 2011 §4.5). */
+  powerIterations?: number;
   maxWordFeatures?: number;
   maxCharFeatures?: number;
   seed?: number;
@@ -45,6 +49,8 @@ const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
   charMax: 5,
   reweightRounds: 1,
   maxTrainTexts: 20_000,
+  pseudoTopicDims: 64,
+  powerIterations: 2,
   maxWordFeatures: 20_000,
   maxCharFeatures: 40_000,
   seed: 42,
@@ -79,10 +85,10 @@ function combinedRows(features: readonly TextFeatures[], words: TfidfBlock, char
 }
 
 /** Feature × lsaDims projection (right singular vectors), zero-padded when the corpus supports fewer dimensions. */
-function fitLsa(rows: readonly SparseRow[], features: number, lsaDims: number, seed: number): Float32Array {
+function fitLsa(rows: readonly SparseRow[], features: number, lsaDims: number, seed: number, powerIterations: number, rank = lsaDims): Float32Array {
   const out = new Float32Array(features * lsaDims);
   if (features === 0) return out;
-  const svd = randomizedSvd(csrFromRows(rows, features), Math.min(lsaDims, rows.length, features), { powerIterations: 2, seed });
+  const svd = randomizedSvd(csrFromRows(rows, features), Math.min(rank, lsaDims, rows.length, features), { powerIterations, seed });
   for (let f = 0; f < features; f++) for (let c = 0; c < svd.v.cols; c++) out[f * lsaDims + c] = svd.v.data[f * svd.v.cols + c]!;
   return out;
 }
@@ -110,7 +116,7 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
     chars,
   };
   let rows = combinedRows(features, words, chars, o.charWeight);
-  state.lsa = fitLsa(rows.all, featureCount, lsaDims, o.seed);
+  state.lsa = fitLsa(rows.all, featureCount, lsaDims, o.seed, o.powerIterations, o.reweightRounds > 0 ? o.pseudoTopicDims : lsaDims);
 
   const k0 = o.pseudoTopics ?? Math.max(8, Math.min(100, Math.round(Math.sqrt(texts.length))));
   for (let round = 0; round < o.reweightRounds && texts.length > k0 * 2; round++) {
@@ -124,7 +130,7 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
     words.gain = featureGains(rows.word, words.ids.length, labels, k0);
     chars.gain = featureGains(rows.char, chars.ids.length, labels, k0);
     rows = combinedRows(features, words, chars, o.charWeight);
-    state = { ...state, lsa: fitLsa(rows.all, featureCount, lsaDims, o.seed + round + 1) };
+    state = { ...state, lsa: fitLsa(rows.all, featureCount, lsaDims, o.seed + round + 1, o.powerIterations, round + 1 < o.reweightRounds ? o.pseudoTopicDims : lsaDims) };
   }
 
   state.wordVectors = trainWordVectors(features.map((f) => f.wordIds), { dims: wordVectorDims, seed: o.seed });
