@@ -90,21 +90,23 @@ export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
 }
 
 /**
- * Straight from orders (and order lines when a category is involved). Units are orders, or (order, category) pairs
- * with revenue = Σ qualifying line amounts of that category; each unit appears once per group, so plain counts are
- * distinct counts. Customers are counted per bucket (and per window for totals): "repeat" = 2+ orders in the same
- * bucket. New = the unit is the customer's first order ever (customer_summary.first_order_at; equal timestamps
- * broken by the lower id, so each customer has exactly one).
+ * Straight from orders (and order lines when a category is involved), for one window: per period (`byPeriod`) or
+ * the window total. Units are orders, or (order, category) pairs with revenue = Σ qualifying line amounts of that
+ * category. Customers are counted per bucket first, so "repeat" means two orders within the same bucket. New = the
+ * unit is the customer's first order ever (customer_summary.first_order_at; equal timestamps broken by the lower id,
+ * so each customer has exactly one) instead of a correlated NOT EXISTS over all earlier orders.
+ * One statement per window and part was measured faster than one statement over both windows (~2.5 s vs ~5.5 s under
+ * load for 13 + 13 weeks): the combined grouping was materialized and re-sorted for the totals.
  */
-export function rawSql(s: KpiScope): { sql: string; params: unknown[] } {
+export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: boolean): { sql: string; params: unknown[] } {
   const p = new Params();
   const byLine = s.filters.category !== undefined || s.groupBy === 'category';
   const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
   const fresh = s.metric === 'new_customers';
   const where = [
     `o.kind = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`,
-    `o.ordered_at >= ${UTC(p.add(s.prev.from))}`,
-    `o.ordered_at < ${UTC(p.add(s.window.to), 1)}`,
+    `o.ordered_at >= ${UTC(p.add(w.from))}`,
+    `o.ordered_at < ${UTC(p.add(w.to), 1)}`,
   ];
   if (s.filters.country !== undefined) where.push(`${RAW_DIMENSION.country} = ${p.add(s.filters.country)}`);
   if (s.filters.channel !== undefined) where.push(`o.channel = ${p.add(s.filters.channel)}`);
@@ -112,37 +114,31 @@ export function rawSql(s: KpiScope): { sql: string; params: unknown[] } {
   if (s.filters.tag !== undefined) {
     where.push(`o.customer_id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p.add(s.filters.tag)})`);
   }
-  const start = UTC(p.add(s.window.from));
   const grp = s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`;
+  const bucket = byPeriod ? `date_trunc('${TRUNC[s.grain]}', o.ordered_at AT TIME ZONE 'UTC')::date` : 'NULL::date';
   const first = fresh
     ? `coalesce(o.ordered_at = fs.first_order_at AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id
          AND e.kind = 'order' AND e.ordered_at = o.ordered_at AND e.id < o.id), false)`
     : 'false';
   const revenue = byLine ? 'coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0)' : 'o.revenue';
-  const counts = `sum(revenue) AS revenue, sum(orders) AS orders, count(customer_id) AS customers,
-           count(customer_id) FILTER (WHERE first) AS new_customers, count(customer_id) FILTER (WHERE orders >= 2) AS repeaters,
-           coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue`;
   const sql = `
     WITH units AS (
-      SELECT o.id, o.customer_id, o.ordered_at >= ${start} AS cur,
-             CASE WHEN o.ordered_at >= ${start} THEN date_trunc('${TRUNC[s.grain]}', o.ordered_at AT TIME ZONE 'UTC')::date END AS bucket,
-             ${grp} AS grp, ${revenue} AS revenue, ${first} AS first -- grp is column 5 (GROUP BY below)
+      SELECT o.id, o.customer_id, ${bucket} AS bucket, ${grp} AS grp, ${revenue} AS revenue, ${first} AS first
         FROM orders o
         ${withCustomer ? 'LEFT JOIN customers c ON c.id = o.customer_id' : ''}
         ${fresh ? 'LEFT JOIN customer_summary fs ON fs.customer_id = o.customer_id' : ''}
         ${byLine ? 'JOIN order_lines l ON l.order_id = o.id' : ''}
        WHERE ${where.join(' AND ')}
-       ${byLine ? `GROUP BY o.id, 5${withCustomer ? ', c.country' : ''}${fresh ? ', fs.first_order_at' : ''}` : ''}
-    ), per_bucket AS (
-      SELECT grp, cur, bucket, customer_id, sum(revenue) AS revenue, count(*) AS orders, bool_or(first) AS first
-        FROM units GROUP BY grp, cur, bucket, customer_id
-    ), per_window AS (
-      SELECT grp, cur, customer_id, sum(revenue) AS revenue, sum(orders) AS orders, bool_or(first) AS first
-        FROM per_bucket GROUP BY grp, cur, customer_id
+       ${byLine ? `GROUP BY o.id, 4${withCustomer ? ', c.country' : ''}${fresh ? ', fs.first_order_at' : ''}` : ''}
+    ), per_customer AS (
+      SELECT grp, bucket, customer_id, sum(revenue) AS revenue, count(*) AS orders, bool_or(first) AS first
+        FROM units GROUP BY grp, bucket, customer_id
     )
-    SELECT 'p' AS part, grp, bucket, ${counts} FROM per_bucket WHERE cur GROUP BY grp, bucket
-    UNION ALL
-    SELECT CASE WHEN cur THEN 't' ELSE 'v' END AS part, grp, NULL::date AS bucket, ${counts} FROM per_window GROUP BY cur, grp`;
+    SELECT grp, bucket, sum(revenue) AS revenue, sum(orders) AS orders, count(customer_id) AS customers,
+           count(customer_id) FILTER (WHERE first) AS new_customers,
+           count(customer_id) FILTER (WHERE orders >= 2) AS repeaters,
+           coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue
+      FROM per_customer GROUP BY grp, bucket`;
   return { sql, params: p.values };
 }
 
@@ -176,10 +172,14 @@ async function summaryAggregate(q: Queryable, s: KpiScope): Promise<AggParts> {
 
 export async function aggregateKpi(q: Queryable, s: KpiScope, source: KpiSource): Promise<AggParts> {
   if (source === 'summary') return summaryAggregate(q, s);
-  // The raw path groups ~370k orders per half year by (bucket, customer): with the default 4 MB work_mem the hash
-  // aggregates spill to disk (EXPLAIN ANALYZE: 14 MB temp), and JIT compilation added ~200 ms of a ~1 s statement.
-  // SET LOCAL lasts until the end of this read-only transaction (one tool call).
-  if (source === 'orders') await q.exec(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
-  const { sql, params } = source === 'rollups' ? rollupSql(s) : rawSql(s);
-  return split((await q.query<Agg & { part: 'p' | 't' | 'v' }>(sql, params)).rows);
+  if (source === 'rollups') {
+    const { sql, params } = rollupSql(s);
+    return split((await q.query<Agg & { part: 'p' | 't' | 'v' }>(sql, params)).rows);
+  }
+  // Raw orders: periods, window total and previous window as three statements (see rawSql).
+  const run = async (w: { from: string; to: string }, byPeriod: boolean) => {
+    const { sql, params } = rawSql(s, w, byPeriod);
+    return (await q.query<Agg>(sql, params)).rows;
+  };
+  return { byPeriod: await run(s.window, true), total: await run(s.window, false), prev: await run(s.prev, false) };
 }
