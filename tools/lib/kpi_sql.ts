@@ -2,7 +2,7 @@ import type { Queryable } from '../../server/db/index.ts';
 
 /**
  * kpi_trend's aggregates: one row per (part, group, bucket) with the base counts every metric derives from, for the
- * window's periods (part 'p'), the window total ('t') and the previous window's total ('v') — all three in ONE
+ * window's periods, the window total and the previous window's total. From the rollups all three come from ONE
  * statement over [previous.from, window.to] (the previous window ends the day before the window starts).
  *
  * Three sources, picked by `aggregateKpi` (each exact, tested against each other in kpi_trend.int.test.ts):
