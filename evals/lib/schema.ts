@@ -88,7 +88,8 @@ export const caseSchema = z
   });
 export type EvalCase = z.output<typeof caseSchema>;
 
-export const SETS = ['golden', 'paraphrases'] as const;
+/** `dev` holds new wordings for tuning the planner's generality without touching the held-out paraphrases. */
+export const SETS = ['golden', 'paraphrases', 'dev'] as const;
 export type SetName = (typeof SETS)[number];
 
 export const EVALS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
