@@ -10,12 +10,13 @@ import { featureGains, fitTfidfBlock, indexOf, tfidfRow, type SparseRow, type Tf
  * Fits the local embedder to a corpus, unsupervised (text only, never labels):
  *  1. TF-IDF blocks over words (+ bigrams) and character n-grams; LSA of their weighted concatenation by randomized
  *     truncated SVD.
- *  2. One round of iterative feature weighting: spherical k-means of the corpus in that LSA space into K₀ = √n
+ *  2. One round of iterative feature weighting: spherical k-means of the corpus in a 64-d LSA space into K₀ = √n
  *     pseudo-topics, each feature's gain = how much it tells about the pseudo-topic (tfidf.ts featureGains), LSA refit.
  *     (Pseudo-topics from the smoothed clustering, a second round, 384 dimensions, Porter stemming of the word block
  *     and a larger word-vector share all scored the same or lower on BANKING77: see evals/README.md.)
  *  3. PPMI-SVD word vectors from the same corpus and the common component of its SIF sentence averages.
- * Corpora above `maxTrainTexts` are fitted on a fixed, seeded sample of that size (the fitted state embeds any text).
+ * Corpora above `maxTrainTexts` (8,000) are fitted on a fixed, seeded sample of that size (the fitted state embeds any
+ * text), which bounds the fit's cost for large imports (20k texts: 91 → 42 s CPU on the loaded dev machine).
  */
 
 export interface TrainOptions {
@@ -48,7 +49,7 @@ const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
   charMin: 3,
   charMax: 5,
   reweightRounds: 1,
-  maxTrainTexts: 20_000,
+  maxTrainTexts: 8_000,
   pseudoTopicDims: 64,
   powerIterations: 2,
   maxWordFeatures: 20_000,
