@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { DriverName } from '../server/db/types.ts';
+import { plannerSection } from './planner.ts';
 import { markdownSection, writeReport } from './report.ts';
 import { runBench } from './run.ts';
 
@@ -15,6 +16,8 @@ export interface BenchCommandOptions {
   seed: number;
   /** Feedback rows for the feedback bench; 0 = skip it. */
   feedback: number;
+  /** Time the offline planner on the demo eval dataset (bench/planner.ts). */
+  planner?: boolean;
   /** Markdown file to update (only its generated section); '' or '-' = print only. */
   out: string;
 }
@@ -39,9 +42,10 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<string> {
     duckdb: opts.duckdb,
     seed: opts.seed,
     feedback: opts.feedback,
+    planner: opts.planner,
     log: (line) => console.error(line),
   });
-  const section = markdownSection(result);
+  const section = [markdownSection(result), ...(result.planner ? [plannerSection(result.planner)] : [])].join('\n\n');
   if (opts.out && opts.out !== '-') {
     writeReport(resolve(opts.out), result);
     console.error(`written to ${opts.out}`);

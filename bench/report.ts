@@ -3,6 +3,7 @@ import type { DriverName } from '../server/db/types.ts';
 import { crossCheck, sameTiers } from './checks.ts';
 import { feedbackSection } from './feedback.ts';
 import { fmtMs, summarize, type Timing } from './harness.ts';
+import { writePlannerReport } from './planner.ts';
 import type { BenchResult, DriverRun } from './run.ts';
 
 /** Targets of the issue "Typed analytics tools" (acceptance): p95 per driver, PGlite vs Postgres, incremental refresh. */
@@ -128,13 +129,22 @@ export function markdownSection(r: BenchResult): string {
 export const START = '<!-- bench:tools:start -->';
 export const END = '<!-- bench:tools:end -->';
 
+export interface SectionMarkers {
+  start: string;
+  end: string;
+  /** Where a missing section goes: just above this marker when present, else at the end. */
+  before?: string;
+}
+
 /** Replace only the generated section (between the markers) of `text`; other sections (e.g. "Import") stay. */
-export function replaceSection(text: string | null, section: string): string {
-  const block = `${START}\n${section}\n${END}`;
+export function replaceSection(text: string | null, section: string, markers: SectionMarkers = { start: START, end: END }): string {
+  const block = `${markers.start}\n${section}\n${markers.end}`;
   if (text === null) return `# Benchmarks\n\n${block}\n`;
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  if (from >= 0 && to > from) return text.slice(0, from) + block + text.slice(to + END.length);
+  const from = text.indexOf(markers.start);
+  const to = text.indexOf(markers.end);
+  if (from >= 0 && to > from) return text.slice(0, from) + block + text.slice(to + markers.end.length);
+  const at = markers.before ? text.indexOf(markers.before) : -1;
+  if (at >= 0) return `${text.slice(0, at)}${block}\n\n${text.slice(at)}`;
   return `${text.replace(/\s*$/, '')}\n\n${block}\n`;
 }
 
@@ -142,4 +152,5 @@ export function replaceSection(text: string | null, section: string): string {
 export function writeReport(path: string, r: BenchResult): void {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : null;
   writeFileSync(path, replaceSection(current, markdownSection(r)));
+  if (r.planner) writePlannerReport(path, r.planner);
 }

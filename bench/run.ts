@@ -9,6 +9,7 @@ import { runFeedbackBench, type FeedbackBenchResult } from './feedback.ts';
 import { generateShop, type GeneratedShop } from './generate.ts';
 import { timeRfmPeers, timeTools, type CaseResult, type RfmPeers } from './harness.ts';
 import { importNewOrders, loadShop, type LoadTimings, type RefreshPeer } from './load.ts';
+import { runPlannerBench, type PlannerBenchResult } from './planner.ts';
 
 export interface BenchOptions {
   customers: number;
@@ -20,6 +21,8 @@ export interface BenchOptions {
   seed?: number;
   /** Feedback rows for the feedback bench (bench/feedback.ts); 0 or omitted = skipped. */
   feedback?: number;
+  /** Also time the offline planner on the demo eval dataset (bench/planner.ts); omitted = skipped. */
+  planner?: boolean;
   /** Orders imported for the incremental summary refresh peer (default 10,000). */
   newOrders?: number;
   /** Server for the Postgres run (a fresh database is created on it and dropped): default TEST_DATABASE_URL. */
@@ -59,6 +62,7 @@ export interface BenchResult {
   shop: Pick<GeneratedShop, 'counts' | 'ms'>;
   drivers: DriverRun[];
   duck: DuckResult | { error: string } | null;
+  planner?: PlannerBenchResult;
   totalMs: number;
 }
 
@@ -156,8 +160,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         log(`  DuckDB skipped: ${duck.error}`);
       }
     }
+    const planner = opts.planner ? await runPlannerBench({ drivers: opts.drivers, postgresUrl: opts.postgresUrl, log }) : undefined;
     const { log: _log, inspect: _inspect, ...options } = opts;
-    return { options, machine: machine(loadAvgStart, loadSamples), shop: { counts: shop.counts, ms: shop.ms }, drivers, duck, totalMs: performance.now() - started };
+    return { options, machine: machine(loadAvgStart, loadSamples), shop: { counts: shop.counts, ms: shop.ms }, drivers, duck, planner, totalMs: performance.now() - started };
   } finally {
     clearInterval(sampler);
     rmSync(dataDir, { recursive: true, force: true });

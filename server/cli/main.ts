@@ -162,6 +162,8 @@ program
     return n;
   }, 200_000)
   .option('--seed <s>', 'random seed of the generated data', positiveInt('--seed'), 42)
+  .option('--planner', 'time the offline planner on the demo eval dataset (p95 excluding tool time; default)', true)
+  .option('--no-planner', 'skip the planner latency bench')
   .option('--out <file>', 'markdown file whose generated section is replaced ("-" = print only)', 'docs/benchmarks.md')
   .action(async (opts) => {
     const { benchCommand } = await import('../../bench/index.ts');
