@@ -4,7 +4,7 @@ import { refreshCustomerSummary } from '../server/db/summary.ts';
 import { describeEachDriver } from '../server/testing/db.ts';
 import { loadTinyShop } from '../server/testing/fixtures.ts';
 import { fixedClock } from './lib/clock.ts';
-import { runTool } from './registry.ts';
+import { describeTools, runTool } from './registry.ts';
 
 /** tinyShop (fixtures.ts) plus three events: counts and values worked out by hand below. */
 describeEachDriver('describe_data', (use) => {
@@ -36,5 +36,16 @@ describeEachDriver('describe_data', (use) => {
     const fromRaw = await run();
     await refreshRollups(use(), 'all');
     expect(fromRollups).toEqual(fromRaw);
+  });
+
+  it('lists the metrics of the semantic layer: exactly the metrics kpi_trend accepts, named in en and zh', async () => {
+    const out = await run();
+    const kpi = describeTools({ db: use(), clock: fixedClock('2024-05-15'), role: 'analyst' }).find((t) => t.name === 'kpi_trend')!;
+    const accepted = (kpi.inputSchema as any).properties.metric.enum as string[];
+    expect(out.metrics.map((m: any) => m.id).sort()).toEqual([...accepted].sort());
+    for (const m of out.metrics) {
+      expect(m.tool).toBe('kpi_trend');
+      expect(m.name.en.length && m.name.zh.length && m.definition.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rollupsFresh } from '../server/db/rollups.ts';
+import { METRICS } from '../server/agent/semantic/metrics.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { defineTool, type ToolFactory } from './types.ts';
@@ -13,7 +14,16 @@ const input = z
 const valueCount = z.object({ value: z.string().describe('dimension value'), count: z.number().describe('rows with this value') });
 const range = z.object({ from: z.string().nullable().describe('earliest date'), to: z.string().nullable().describe('latest date') });
 
+const metricInfo = z.object({
+  id: z.string().describe('metric id (the `metric` argument of the tool that serves it)'),
+  tool: z.string().describe('tool that computes it'),
+  name: z.object({ en: z.string(), zh: z.string() }).describe('display names in English and Chinese'),
+  definition: z.string().describe('how it is computed'),
+  dimensions: z.array(z.string()).describe('dimensions it can be filtered and grouped by'),
+});
+
 const output = z.object({
+  metrics: z.array(metricInfo).describe('metrics you can ask about, from the semantic layer (server/agent/semantic)'),
   counts: z
     .object({
       customers: z.number().describe('customers after identity resolution'),
@@ -89,7 +99,7 @@ export const describeData: ToolFactory = ({ db, clock }) =>
   defineTool({
   name: 'describe_data',
   description:
-    'What data is loaded: row counts, date ranges of orders/events/feedback, and the values of each dimension ' +
+    'What data is loaded and what can be asked: the metrics (semantic layer) with their definitions, row counts, date ranges of orders/events/feedback, and the values of each dimension ' +
     '(countries, channels, categories, event types, tags, saved segments). Use it to learn valid filter values.',
   input,
   output,
@@ -118,6 +128,7 @@ export const describeData: ToolFactory = ({ db, clock }) =>
         dimensions[name] = (await q.query<{ value: string; count: number }>(`${sql} ORDER BY 2 DESC, 1 LIMIT $1`, [limit])).rows;
       }
       return {
+        metrics: METRICS.map((m) => ({ id: m.id, tool: m.tool, name: { en: m.names.en, zh: m.names.zh }, definition: m.definition.en, dimensions: [...m.dimensions] })),
         counts: counts!,
         ranges,
         dimensions,
