@@ -9,7 +9,7 @@ import { answerKpi } from './answers/kpi.ts';
 import { ToolCaller } from './calls.ts';
 import { clarifyQuestion } from './clarify.ts';
 import { isFollowUp, mergeFollowUp, previousState, type PlannerState } from './followup.ts';
-import { parseQuestion, type Slots } from './parse.ts';
+import { parseQuestion, performanceMetric, type Slots } from './parse.ts';
 import { outOfScope, refusalFor } from './policy.ts';
 import { detectLanguage } from './text.ts';
 import { EMPTY_VALUES, valuesFromDescribe } from './values.ts';
@@ -79,6 +79,9 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   // rfm_analysis has no filters or breakdowns: a tier within (or across) countries, channels, categories is a segment
   // question, whose profile lists them
   if (analysis === 'rfm' && (slots.filter.country || slots.filter.channel || slots.filter.category || (slots.groupBy && slots.groupBy !== 'month'))) analysis = 'segment';
+
+  const performance = analysis ? null : performanceMetric(parsed, slots);
+  if (performance) [analysis, slots] = ['kpi', { ...slots, metric: performance }];
 
   const question_ = clarifyQuestion(parsed, analysis, slots, values);
   if (question_) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { previousState, isFollowUp, mergeFollowUp } from './followup.ts';
-import { parseQuestion } from './parse.ts';
+import { parseQuestion, performanceMetric } from './parse.ts';
 import { refusalFor } from './policy.ts';
 import { detectLanguage } from './text.ts';
 import type { DataValues } from './values.ts';
@@ -192,5 +192,33 @@ describe('refusals', () => {
     for (const q of ['Why did revenue drop last month?', 'Where is the biggest drop-off in the funnel?', 'Give me an update on orders this month', 'Revenue in the United Kingdom last year', '上个月收入下降了吗']) {
       expect(refusalFor(q, detectLanguage(q), 'analyst')).toBeNull();
     }
+  });
+});
+
+describe('chat-style wordings (evals/dev)', () => {
+  it('reads shorthand periods and bare short month names', () => {
+    expect(parse('orders last yr').slots.time).toMatchObject({ from: '2010-01-01', to: '2010-12-31' });
+    expect(parse('rev oct?').slots).toMatchObject({ metric: 'revenue', time: { from: '2011-10-01', to: '2011-10-31' } });
+    expect(parse('no. of orders in sept').slots.time).toMatchObject({ from: '2011-09-01', to: '2011-09-30' });
+  });
+  it('takes the later of two named periods as the window of a comparison, and spans "from … to …"', () => {
+    expect(parse('compare sales between Q2 and Q3').slots).toMatchObject({ mode: 'compare', time: { from: '2011-07-01', to: '2011-09-30' } });
+    expect(parse('did we sell more in October than in September?').slots).toMatchObject({ mode: 'compare', time: { from: '2011-10-01' } });
+    expect(parse('9月份的营业额跟8月比').slots).toMatchObject({ metric: 'revenue', mode: 'compare', time: { from: '2011-09-01' } });
+    expect(parse('monthly revenue from March to October').slots.time).toMatchObject({ from: '2011-03-01', to: '2011-10-31' });
+  });
+  it('reads "best N", new-customer counts and colloquial metric words', () => {
+    expect(parse('best 5 countries by turnover in 2011').slots).toMatchObject({ top: 5, groupBy: 'country', metric: 'revenue' });
+    expect(parse('new customer count for September').slots.metric).toBe('new_customers');
+    expect(parse('how many ppl bought from us in October').slots.metric).toBe('customers');
+    expect(parse('上月卖了多少').slots.metric).toBe('revenue');
+    expect(parse('九月份多少单').slots.metric).toBe('orders');
+    expect(parse('2011年每个季度的收入').slots.grain).toBe('quarter');
+  });
+  it('reads "how did <value> do" as revenue only when a value is named', () => {
+    const named = parse('How did the mobile app do in October?');
+    expect(performanceMetric(named, named.slots)).toBe('revenue');
+    const bare = parse('How did it go?');
+    expect(performanceMetric(bare, bare.slots)).toBeNull();
   });
 });

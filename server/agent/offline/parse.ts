@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS, PERFORMANCE_QUESTION, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
@@ -54,9 +54,9 @@ export interface Parsed {
 
 const GRAIN_WORDS: [Grain, string[]][] = [
   ['day', ['daily', 'by day', 'per day', 'each day', 'day by day', '每天', '每日', '按天', '按日', '逐日']],
-  ['week', ['weekly', 'by week', 'per week', 'each week', 'week by week', '每周', '按周', '逐周']],
-  ['month', ['monthly', 'by month', 'per month', 'each month', 'month by month', 'month-by-month', '每月', '按月', '逐月', '月度', '每个月']],
-  ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', '每季度', '按季度', '季度趋势']],
+  ['week', ['weekly', 'by week', 'per week', 'each week', 'week by week', 'week-by-week', '每周', '每个星期', '每星期', '按周', '逐周']],
+  ['month', ['monthly', 'by month', 'per month', 'each month', 'month by month', 'month-by-month', '每月', '每一个月', '分月', '按月', '逐月', '月度', '每个月']],
+  ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', 'quarter by quarter', 'quarter-by-quarter', '每季度', '每个季度', '每一季度', '分季度', '按季度', '季度趋势']],
   ['year', ['yearly', 'annually', 'by year', 'per year', 'each year', '每年', '按年', '年度趋势']],
 ];
 const TREND_WORDS = ['trend', 'over time', 'trending', 'time series', 'evolution', 'evolve', 'develop', '趋势', '走势', '变化趋势'];
@@ -77,6 +77,17 @@ const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'how did 
   '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗'];
 const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
 const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|like|saying|that mention|containing)\s+"?([^"?.!]+)"?/;
+
+/** Shorthand people type in chat ("last yr", "orders last wk", "3 mths") → the words the time parser reads. */
+const ABBREVIATIONS: [RegExp, string][] = [
+  [/\byrs\b/g, 'years'], [/\byr\b/g, 'year'], [/\bwks\b/g, 'weeks'], [/\bwk\b/g, 'week'], [/\bmths\b|\bmos\b/g, 'months'], [/\bmth\b/g, 'month'],
+  [/\bqtr\b/g, 'quarter'], [/\bqtrs\b/g, 'quarters'], [/\bprev\b/g, 'previous'], [/\bgimme\b/g, 'give me'], [/\bcust(?:s|omrs?)\b/g, 'customers'],
+];
+/** "9月跟8月比", "和上个月比": a Chinese comparison with 比 after the other period (比例 is a ratio, not a comparison). */
+const ZH_COMPARE = /(?:跟|和|与|同)[^，。？?]{1,10}比(?!例|率)/;
+export function expandAbbreviations(text: string): string {
+  return ABBREVIATIONS.reduce((t, [re, word]) => t.replace(re, word), text);
+}
 
 function detectAnalysis(text: string): AnalysisId | null {
   if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like/.test(text)) return 'segment';
@@ -116,6 +127,7 @@ function detectTop(text: string): number | undefined {
   const m =
     text.match(new RegExp(`\\btop\\s*-?\\s*${words}\\b`)) ??
     text.match(new RegExp(`\\b${words}\\s+(?:best|biggest|largest|highest|top|leading|most)\\b`)) ??
+    text.match(new RegExp(`\\b(?:best|biggest|largest|highest|leading|strongest)\\s+${words}\\b`)) ??
     text.match(new RegExp(`\\b(?:which|the|our)\\s+${words}\\s+(?:countries|channels|categories|markets|product categories)\\b`)) ??
     text.match(/前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/) ??
     text.match(/(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:国家|渠道|品类|类目|市场)/);
@@ -136,7 +148,7 @@ function extractQuery(original: string, text: string): string | undefined {
 
 export function parseQuestion(question: string, today: string, values: DataValues): Parsed {
   const lang = detectLanguage(question);
-  const text = correctTypos(normalize(question.replace(/\bUS\b/g, 'USA')));
+  const text = correctTypos(expandAbbreviations(normalize(question.replace(/\bUS\b/g, 'USA'))));
   let rest = text;
   const before = rest.match(SHIFT_BACK);
   if (before) rest = blank(rest, before.index!, before[0].length);
@@ -148,6 +160,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
     const at = rest.indexOf(time.matched);
     if (at >= 0) rest = blank(rest, at, time.matched.length);
   }
+  // a second period ("Q2 and Q3", "more in October than in September"): kept aside for comparisons below
+  const other = time ? parseTimeRange(rest, today) ?? undefined : undefined;
   const analysis = detectAnalysis(rest);
   const metricHit = detectMetric(rest);
   const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
@@ -189,8 +203,16 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   if (slots.groupBy && slots.groupBy !== 'month') slots.mode = 'breakdown';
   else if (grainHit && !slots.yearAgo) slots.mode = 'trend';
-  else if (slots.yearAgo || hasAny(scan, COMPARE_WORDS)) slots.mode = 'compare';
+  else if (slots.yearAgo || hasAny(scan, COMPARE_WORDS) || ZH_COMPARE.test(scan) || (other && !analysis && /\bthan\b|比(?!例|率)/.test(scan))) slots.mode = 'compare';
   else if (hasAny(scan, TREND_WORDS)) slots.mode = 'trend';
+  // two periods compared: the later one is the window, compared with the period before it
+  if (analysis) {
+    // analyses read their own periods (a cohort month and a later month, say)
+  } else if (slots.mode === 'compare' && time && other && other.from > time.from) slots.time = other;
+  // "from March to October", "3月到10月": one span from the first period's start to the second's end
+  else if (time && other && other.from > time.from && /\b(?:from|between)\b|到|至/.test(text)) {
+    slots.time = { from: time.from, to: other.to, grain: time.grain, label: null, matched: time.matched };
+  }
   if (analysis === 'segment') slots.ranges = parseRanges(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
   if (analysis === 'feedback_search') {
@@ -225,4 +247,11 @@ function parseRanges(text: string): Slots['ranges'] {
     out.orders = /fewer|less/.test(orders[1] ?? '') ? { max: n } : { min: n };
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** The metric a "how did <named value> do" question is read as (PERFORMANCE_QUESTION), or null. */
+export function performanceMetric(parsed: Parsed, slots: Slots): MetricId | null {
+  if (slots.metric || parsed.analysis) return null;
+  if (!slots.filter.country && !slots.filter.channel && !slots.filter.category) return null;
+  return hasAny(parsed.text, [...PERFORMANCE_QUESTION.en, ...PERFORMANCE_QUESTION.zh]) ? PERFORMANCE_QUESTION.metric : null;
 }

@@ -120,8 +120,8 @@ const RULES: Rule[] = [
   [/(?:^|[^\d-])((?:19|20)\d{2})(?:\s*年)?(?![\d-])/, (m) => yearRange(Number(m[1]), m[0])],
   // a month or quarter without a year: the latest one that has begun
   [new RegExp(`\\b(?:in|during|for|of)\\s+${MONTH_RE}\\b`), (m, t) => latestMonth(monthOf(m[1]!), t, m[0])],
-  // a bare full month name ("October 的 AOV"); "may" and short forms need "in"/"for" before them (above)
-  [/\b(january|february|march|april|june|july|august|september|october|november|december|sept)\b/, (m, t) => latestMonth(monthOf(m[1]!), t, m[0])],
+  // a bare month name ("October 的 AOV", "rev oct vs sep"); "may" and "mar", also English words, need "in"/"for" (above)
+  [/\b(january|february|march|april|june|july|august|september|october|november|december|sept|jan|feb|apr|jun|jul|aug|sep|oct|nov|dec)\b\.?/, (m, t) => latestMonth(monthOf(m[1]!), t, m[0])],
   [new RegExp(`(?:^|[^\\d年])${NUM}\\s*月(?:份)?`), (m, t) => latestMonth(parseNumber(m[1]!), t, m[0])],
   [/\bq([1-4])\b/, (m, t) => latestQuarter(Number(m[1]), t, m[0])],
   [/第?([一二三四1-4])\s*季度/, (m, t) => latestQuarter(parseNumber(m[1]!), t, m[0])],

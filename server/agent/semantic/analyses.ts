@@ -45,7 +45,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'rfm_analysis',
     names: { en: 'RFM tiers', zh: 'RFM 客户分层' },
     triggers: {
-      en: ['rfm', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention', 'at risk tier', 'at risk group', 'at risk segment', "'at risk'", '"at risk"', 'are lost', 'lost tier', 'are hibernating'],
+      en: ['rfm', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'champs', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention', 'at risk tier', 'at risk group', 'at risk segment', "'at risk'", '"at risk"', 'are lost', 'lost tier', 'are hibernating'],
       zh: ['rfm', '客户分层', '分层', '层级', '冠军客户', '休眠客户', '忠诚客户', '潜力客户'],
     },
     args: { asOf: 'time.to' },
@@ -90,7 +90,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'feedback_themes',
     names: { en: 'feedback themes', zh: '反馈主题' },
     triggers: {
-      en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points'],
+      en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'moaning about', 'grumbling about', 'griping about', 'unhappy about', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points'],
       zh: ['主题', '投诉', '抱怨', '吐槽', '反馈主题', '客户在说什么', '主要问题', '痛点'],
     },
     args: {}, // clusters all feedback; the answer reads the asked month from each theme's monthly series

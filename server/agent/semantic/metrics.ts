@@ -37,8 +37,9 @@ export const METRICS: readonly MetricDef[] = [
     id: 'revenue',
     names: { en: 'revenue', zh: '收入' },
     synonyms: {
-      en: ['revenue', 'sales', 'turnover', 'income', 'gmv', 'takings', 'how much did we sell', 'how much money', 'revenu', 'reveune', 'sales amount', 'sold the most', 'sell the most', 'best-selling', 'best selling', 'sold best'],
-      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '销量额', '流水', '卖得最好', '卖得最多', '卖得最差', '卖得'],
+      en: ['revenue', 'sales', 'turnover', 'income', 'gmv', 'takings', 'how much did we sell', 'how much money', 'revenu', 'reveune', 'sales amount', 'sold the most', 'sell the most', 'best-selling', 'best selling', 'sold best',
+        'revenues', 'rev', 'sell', 'sold', 'selling', 'top selling', 'top-selling', 'best sellers', 'money', 'how much business', 'brought in', 'bring in', 'brings in', 'earned', 'spend', 'spent'],
+      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '卖了多少', '卖了几多', '销量额', '流水', '卖得最好', '卖得最多', '卖得最差', '卖得'],
     },
     format: 'money',
     definition: {
@@ -51,7 +52,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'orders', zh: '订单数' },
     synonyms: {
       en: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices'],
-      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数', '下了多少单', '下了几单'],
+      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数', '下了多少单', '下了几单', '多少单', '几单', '卖了多少单', '多少笔订单'],
     },
     format: 'count',
     definition: { en: 'number of orders; returns and cancellations excluded; guest orders included', zh: '订单数量；不含退货和取消；含游客订单' },
@@ -60,7 +61,7 @@ export const METRICS: readonly MetricDef[] = [
     id: 'new_customers',
     names: { en: 'new customers', zh: '新客户数' },
     synonyms: {
-      en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'acquired customers', 'customer acquisition', 'new clients'],
+      en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers', 'first-time shoppers', 'first time shoppers', 'new customer count', 'new customers count', 'number of new customers', 'new shoppers', 'acquired customers', 'customer acquisition', 'new clients'],
       zh: ['新客户', '新客', '新增客户', '新增了', '新增', '新顾客', '首次购买', '首次下单', '新买家', '拉新'],
     },
     format: 'count',
@@ -90,8 +91,8 @@ export const METRICS: readonly MetricDef[] = [
     id: 'repeat_rate',
     names: { en: 'repeat rate', zh: '复购率' },
     synonyms: {
-      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within'],
-      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次'],
+      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within', 'came back to buy', 'come back to buy', 'bought again', 'buy again', 'returning customers'],
+      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次', '回头客', '再次购买'],
     },
     format: 'percent',
     definition: {
@@ -104,7 +105,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'returns', zh: '退货数' },
     synonyms: {
       en: ['returns', 'refunds', 'cancellations', 'cancelled orders', 'returned orders', 'how many returns'],
-      zh: ['退货', '退款', '取消订单', '取消的订单', '退单', '退货数', '取消'],
+      zh: ['退货', '退款', '取消订单', '取消的订单', '退单', '退货数', '取消', '退货单', '退货有多少单', '退货多少单', '退货几单', '退了多少单', '退了几单'],
     },
     format: 'count',
     definition: { en: 'number of returns and cancellations', zh: '退货和取消的数量' },
@@ -113,7 +114,7 @@ export const METRICS: readonly MetricDef[] = [
     id: 'customers',
     names: { en: 'customers', zh: '客户数' },
     synonyms: {
-      en: ['customers', 'customer', 'buyers', 'unique buyers', 'active customers', 'shoppers', 'customer count', 'number of customers', 'how many customers', 'clients', 'purchasers'],
+      en: ['customers', 'customer', 'buyers', 'unique buyers', 'active customers', 'shoppers', 'customer count', 'number of customers', 'how many customers', 'clients', 'purchasers', 'people', 'ppl', 'how many people'],
       zh: ['客户数', '顾客数', '买家数', '活跃客户', '下单客户', '客户', '顾客', '买家', '用户数', '多少人买', '买过东西', '下过单的人'],
     },
     format: 'count',
@@ -122,3 +123,14 @@ export const METRICS: readonly MetricDef[] = [
 ];
 
 export const METRIC_BY_ID: ReadonlyMap<MetricId, MetricDef> = new Map(METRICS.map((m) => [m.id, m]));
+
+/**
+ * "How did the mobile app do in October?", "德国上个月表现如何": how a named country, channel or category performed,
+ * with no measure named, is read as this metric (the answer names it and its definition, so nothing is guessed
+ * silently). Without a named value such questions stay vague and get a clarifying question.
+ */
+export const PERFORMANCE_QUESTION: { metric: MetricId; en: string[]; zh: string[] } = {
+  metric: 'revenue',
+  en: ['do', 'doing', 'did it do', 'perform', 'performed', 'performing', 'performance', 'fare', 'fared', 'go', 'going'],
+  zh: ['表现', '卖得怎么样', '卖得如何', '做得怎么样', '怎么样', '如何'],
+};
