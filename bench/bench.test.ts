@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../server/db/index.ts';
-import { CASES } from './cases.ts';
+import { CASES, TIMED_ELSEWHERE } from './cases.ts';
 import { generateShop } from './generate.ts';
 import { benchContext, percentile, registeredTools } from './harness.ts';
 import { END, markdownSection, replaceSection, reportRows, START, targetStatus } from './report.ts';
@@ -48,14 +48,14 @@ describe('bench harness (smoke size, PGlite only)', () => {
     expect(counts.guests).toBe(Math.round(SMOKE.orders * 0.03));
     expect(counts.events_outside).toBe(0);
     expect(counts.orders_outside).toBe(0);
-  }, 60_000);
+  }, 240_000); // ~35 s quiet; generous so a busy CI machine does not fail it
 
   it('has a timing per registered tool and the peers', () => {
     const [run] = result.drivers;
     expect(run?.driver).toBe('pglite');
     const tools = registeredTools(benchContext(null as unknown as Db));
     const timed = new Set(run!.cases.map((c) => c.tool));
-    for (const tool of tools) expect(timed.has(tool), tool).toBe(true);
+    for (const tool of tools) expect(timed.has(tool), tool).toBe(!TIMED_ELSEWHERE.has(tool));
     for (const c of run!.cases) {
       expect(c.timing.error, c.label).toBeUndefined();
       const repeats = Math.min(2, CASES.find((k) => k.label === c.label)?.maxRepeats ?? 2);
