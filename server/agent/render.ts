@@ -15,7 +15,8 @@ const TEXT = {
     trend: (metric: string, total: string) => `${metric}: ${total} in total`,
     change: (pct: string, prev: string) => `, ${pct} vs the previous window (${prev})`,
     top: 'By group',
-    rows: (shown: number, total: number) => (shown < total ? ` (first ${shown} of ${total})` : ''),
+    // No counts here: the renderer counts rows itself, and a number no tool returned would fail the grounding check.
+    rows: (shown: number, total: number) => (shown < total ? ' (first rows only)' : ''),
     sep: '; ',
   },
   zh: {
@@ -25,7 +26,7 @@ const TEXT = {
     trend: (metric: string, total: string) => `${metric}：合计 ${total}`,
     change: (pct: string, prev: string) => `，较上一期（${prev}）${pct}`,
     top: '分组',
-    rows: (shown: number, total: number) => (shown < total ? `（前 ${shown} 项，共 ${total} 项）` : ''),
+    rows: (shown: number, total: number) => (shown < total ? '（仅列出前几项）' : ''),
     sep: '；',
   },
 } as const;
