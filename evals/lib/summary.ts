@@ -1,4 +1,5 @@
 import type { CaseResult } from './runner.ts';
+import { percentile as nearestRank } from '../../bench/harness.ts';
 
 /** Accuracy figures for a group of case results. Rates are fractions 0..1, or null when no case applies. */
 export interface Metrics {
@@ -26,11 +27,9 @@ const rate = (xs: (boolean | null)[]): number | null => {
   return applicable.length ? applicable.filter(Boolean).length / applicable.length : null;
 };
 
-/** Nearest-rank percentile. */
+/** Nearest-rank percentile of unsorted samples (the bench's definition), null when there are none. */
 export function percentile(values: readonly number[], p: number): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return values.length ? nearestRank([...values].sort((a, b) => a - b), p) : null;
 }
 
 export function metricsOf(results: readonly CaseResult[]): Metrics {
