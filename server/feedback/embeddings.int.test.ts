@@ -4,15 +4,15 @@ import { loadConfig } from '../config.ts';
 import { describeEachDriver } from '../testing/db.ts';
 import { fixtureFile } from '../testing/files.ts';
 import { runImport } from '../import/run.ts';
-import { markerVector, startFakeEndpoint, type FakeEndpoint } from './fakeEndpoint.ts';
+import { markerVector, startFakeOpenAI, type FakeOpenAI } from '../testing/fakeOpenAI.ts';
 import { reembed } from './lifecycle.ts';
 import { embedderFromModel, getActiveModel, HNSW_INDEX } from './store.ts';
 import { CORPUS, feedbackCsv, loadFeedbackCorpus } from './testing.ts';
 import { parseVector } from './vectors.ts';
 
-let fake: FakeEndpoint;
+let fake: FakeOpenAI;
 beforeAll(async () => {
-  fake = await startFakeEndpoint();
+  fake = await startFakeOpenAI();
 });
 afterAll(async () => fake.close());
 

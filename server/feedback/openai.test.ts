@@ -1,28 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.ts';
-import { markerVector, startFakeEndpoint, type FakeEndpoint } from './fakeEndpoint.ts';
+import { markerVector, startFakeOpenAI, type FakeOpenAI } from '../testing/fakeOpenAI.ts';
 import { createOpenAiEmbedder } from './openai.ts';
 
 describe('OpenAI-compatible embedder against a local fake /v1/embeddings', () => {
-  let fake: FakeEndpoint;
+  let fake: FakeOpenAI;
   beforeAll(async () => {
-    fake = await startFakeEndpoint();
+    fake = await startFakeOpenAI();
   });
   afterAll(async () => fake.close());
 
   it('probes the dimension, batches requests, restores input order and normalises to unit length', async () => {
-    fake.requests.length = 0;
+    fake.embeddingRequests.length = 0;
     const embedder = await createOpenAiEmbedder({ baseUrl: fake.url, model: 'fake-embed', batchSize: 2 });
     expect(embedder.name).toBe('openai:fake-embed');
     expect(embedder.dimension).toBe(8);
     const texts = ['package late', 'love it', 'app crash', 'refund please', ''];
     const vectors = await embedder.embed(texts);
     // 1 probe + ceil(5 / 2) = 3 batches
-    expect(fake.requests.map((r) => r.path)).toEqual(Array(4).fill('/v1/embeddings'));
-    expect(fake.requests.slice(1).map((r) => (r.body.input as string[]).length)).toEqual([2, 2, 1]);
-    expect(fake.requests[1]!.body).toMatchObject({ model: 'fake-embed', encoding_format: 'float' });
+    expect(fake.embeddingRequests).toHaveLength(4);
+    expect(fake.requests).toHaveLength(0);
+    expect(fake.embeddingRequests.slice(1).map((r) => (r.input as string[]).length)).toEqual([2, 2, 1]);
+    expect(fake.embeddingRequests[1]).toMatchObject({ model: 'fake-embed', encoding_format: 'float' });
     // The empty text is sent as a single space (some servers reject empty input).
-    expect(fake.requests[3]!.body.input).toEqual([' ']);
+    expect(fake.embeddingRequests[3]!.input).toEqual([' ']);
     texts.forEach((text, i) => {
       const raw = markerVector(text === '' ? ' ' : text);
       const norm = Math.hypot(...raw);
@@ -33,9 +34,9 @@ describe('OpenAI-compatible embedder against a local fake /v1/embeddings', () =>
   });
 
   it('uses a known dimension without probing', async () => {
-    fake.requests.length = 0;
+    fake.embeddingRequests.length = 0;
     const embedder = await createOpenAiEmbedder({ baseUrl: fake.url, model: 'm', dimension: 8 });
-    expect(fake.requests).toHaveLength(0);
+    expect(fake.embeddingRequests).toHaveLength(0);
     expect((await embedder.embed(['x']))[0]).toHaveLength(8);
   });
 
