@@ -60,10 +60,11 @@ export async function loadDataset(db: Db, dataset: DatasetName): Promise<void> {
   const clock = fixedClock(TODAY[dataset]);
   if (dataset === 'demo') {
     await seedDemo(db, { customers: DEMO_CUSTOMERS, seed: DEMO_SEED });
-    await afterImport(db, 'all', clock);
     // Embed the feedback now (local embedder, never a remote endpoint), so the cached copy has the vectors and
-    // the feedback tools do not redo it in every run.
-    await ensureEmbeddings(db, { ...loadConfig(), EMBEDDINGS_BASE_URL: undefined, EMBEDDINGS_MODEL: undefined });
+    // the feedback tools do not redo it in every run. afterImport embeds them; ensureEmbeddings checks it did.
+    const localOnly = { ...loadConfig(), EMBEDDINGS_BASE_URL: undefined, EMBEDDINGS_MODEL: undefined };
+    await afterImport(db, 'all', clock, localOnly);
+    await ensureEmbeddings(db, localOnly);
   } else {
     // the import runs afterImport itself (summary, tags, ANALYZE)
     await runImport(db, { entity: 'orders', file: ONLINE_RETAIL_FILE, preset: 'online-retail', map: {}, clock });

@@ -1,9 +1,10 @@
 /**
- * When vectors are made: on import (the batch's rows, with the active model), by `sightline reembed` (switch or refit
- * the model, re-embed everything, rebuild the index) and by `ensureEmbeddings` (first use: pick the configured
- * default, backfill rows that have no vector yet, e.g. seeded demo rows).
+ * When vectors are made: on import (the batch's rows, with the active model), after every import and the demo seed
+ * (`embedNewFeedback`, from afterImport: rows the batches left without a vector, e.g. seeded demo rows or a failed
+ * endpoint call), by `sightline reembed` (switch or refit the model, re-embed everything, rebuild the index) and by
+ * `ensureEmbeddings` (first use: pick the configured default, backfill rows that have no vector yet).
  */
-import type { Config } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import {
   activateModel,
@@ -77,20 +78,96 @@ export async function ensureEmbeddings(db: Db, config: Config): Promise<Embedder
   return embedder;
 }
 
+/** An embedder call failed (endpoint down, bad answer): nothing was written for that batch, the rows wait for a backfill. */
+class EmbedderFailed extends Error {}
+
+/** The embedder with its failures marked, so callers can tell them from database errors. */
+function marked(embedder: Embedder): Embedder {
+  return {
+    name: embedder.name,
+    dimension: embedder.dimension,
+    async embed(texts) {
+      try {
+        return await embedder.embed(texts);
+      } catch (err) {
+        throw new EmbedderFailed((err as Error).message, { cause: err });
+      }
+    },
+  };
+}
+
+async function markFailures<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw err instanceof EmbedderFailed ? err : new EmbedderFailed((err as Error).message, { cause: err });
+  }
+}
+
+export interface ImportEmbedding {
+  model: string | null;
+  embedded: number;
+  /** Why rows were left without a vector (the embedder failed); null when all got one. */
+  error: string | null;
+}
+
 /**
  * Import hook (one batch, inside its transaction): embed the rows that need it with the active model. The first
  * feedback import of a database also chooses the model: the local embedder is then fitted on what is stored so far,
- * this batch included, and its index built after the vectors are in.
+ * this batch included, and its index built after the vectors are in. An embedder failure (e.g. the configured
+ * endpoint is down) does not fail the import: an embed() call that throws has written nothing, so the transaction is
+ * intact; the rows keep no vector and `embedNewFeedback` (after the import) or `reembed` fills them in later.
  */
-export async function embedImportedIn(tx: Queryable, config: Config): Promise<{ model: string; embedded: number }> {
+export async function embedImportedIn(tx: Queryable, config: Config): Promise<ImportEmbedding> {
   const active = await getActiveModel(tx);
-  const usable = active && (await usableEmbedder(tx, active, config));
-  if (usable) return { model: usable.name, embedded: await embedPendingIn(tx, usable, { missingOnly: true }) };
-  const { embedder, model } = await buildEmbedder(tx, active ? 'local' : defaultEmbedderKind(config), config);
-  await activateModel(tx, model);
-  const embedded = await embedPendingIn(tx, embedder);
-  await createHnswIndex(tx, model);
-  return { model: embedder.name, embedded };
+  try {
+    const usable = active && (await usableEmbedder(tx, active, config));
+    if (usable) return { model: usable.name, embedded: await embedPendingIn(tx, marked(usable), { missingOnly: true }), error: null };
+    const kind = active ? 'local' : defaultEmbedderKind(config);
+    // The local fit reads the database: only the endpoint's probe is an embedder failure here.
+    const { embedder, model } = kind === 'openai' ? await markFailures(() => buildEmbedder(tx, kind, config)) : await buildEmbedder(tx, kind, config);
+    await activateModel(tx, model);
+    const embedded = await embedPendingIn(tx, marked(embedder));
+    await createHnswIndex(tx, model);
+    return { model: embedder.name, embedded, error: null };
+  } catch (err) {
+    if (!(err instanceof EmbedderFailed)) throw err;
+    return { model: active?.name ?? null, embedded: 0, error: err.message };
+  }
+}
+
+export interface BackfillResult {
+  model: string | null;
+  /** Rows that got a vector in this call. */
+  embedded: number;
+  /** Rows still without one (the embedder failed: left for the next import, `themes refresh` or `reembed`). */
+  pending: number;
+  error: string | null;
+}
+
+const countUnembedded = async (q: Queryable) =>
+  (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM feedback WHERE embedding IS NULL`)).rows[0]!.n; // partial index
+
+/**
+ * After an import or the demo seed (afterImport): vectors for every feedback row still without one, in batches of
+ * one transaction each (idempotent: only rows with no vector), choosing and fitting the default model if none is
+ * active, and the HNSW index if missing. An embedder failure is logged and returned, never thrown: the import is
+ * already committed and the rows stay for a later backfill.
+ */
+export async function embedNewFeedback(
+  db: Db, config: Config = loadConfig(), log: (line: string) => void = (line) => console.warn(line),
+): Promise<BackfillResult> {
+  const before = await countUnembedded(db);
+  if (before === 0) return { model: (await getActiveModel(db))?.name ?? null, embedded: 0, pending: 0, error: null };
+  let error: string | null = null;
+  try {
+    await ensureEmbeddings(db, config);
+  } catch (err) {
+    error = (err as Error).message;
+    log(`feedback vectors: ${before} rows left without a vector for a later backfill (\`sightline reembed\`): ${error}`);
+  }
+  const pending = await countUnembedded(db);
+  return { model: (await getActiveModel(db))?.name ?? null, embedded: before - pending, pending, error };
 }
 
 /**

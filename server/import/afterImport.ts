@@ -1,4 +1,6 @@
+import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { embedNewFeedback, type BackfillResult } from '../feedback/lifecycle.ts';
 import { refreshRollups, type RollupRefresh } from '../db/rollups.ts';
 import { refreshCustomerSummary } from '../db/summary.ts';
 import { recomputeTags, type TagRecompute } from '../../tools/lib/tags.ts';
@@ -8,22 +10,26 @@ export interface AfterImportResult {
   summaryRows: number;
   rollups: RollupRefresh;
   tags: TagRecompute[];
+  embeddings: BackfillResult;
 }
 
 /**
  * What must follow every import so tools see the new data: the per-customer summary of the customers the import
  * touched (incremental), the rollup tables of the days and customer-months new rows touched (server/db/rollups.ts;
- * in full when the import updated rows, `'all'`), rule-based tags (they depend on the summary), and fresh planner statistics — without
+ * in full when the import updated rows, `'all'`), rule-based tags (they depend on the summary), vectors for feedback rows
+ * without one (server/feedback/lifecycle.ts; an embedder failure is logged, never thrown), and fresh planner statistics — without
  * ANALYZE the planner treats freshly loaded tables as nearly empty and picks quadratic plans.
  */
-export async function afterImport(db: Db, touchedCustomers: Iterable<number> | 'all', clock: Clock): Promise<AfterImportResult> {
+export async function afterImport(db: Db, touchedCustomers: Iterable<number> | 'all', clock: Clock, config?: Config): Promise<AfterImportResult> {
   const ids = touchedCustomers === 'all' ? 'all' : [...new Set(touchedCustomers)];
   const { summaryRows, rollups } = await db.transaction(async (tx) => ({
     summaryRows: await refreshCustomerSummary(tx, ids),
     rollups: await refreshRollups(tx, ids === 'all' ? 'all' : 'incremental'),
   }));
   const tags = await recomputeTags(db, clock);
+  // Feedback rows still without a vector (seeded demo rows; an endpoint that failed during the import) get one now.
+  const embeddings = await embedNewFeedback(db, config);
   await db.exec('ANALYZE customers, customer_identities, orders, order_lines, events, feedback, customer_summary, customer_tags, ' +
     'sales_daily, sales_daily_category, customer_months, events_daily');
-  return { summaryRows, rollups, tags };
+  return { summaryRows, rollups, tags, embeddings };
 }

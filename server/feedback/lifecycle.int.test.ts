@@ -1,0 +1,110 @@
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { loadConfig } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { afterImport } from '../import/afterImport.ts';
+import { describeEachDriver } from '../testing/db.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../testing/fakeOpenAI.ts';
+import { fixedClock } from '../../tools/lib/clock.ts';
+import { embedNewFeedback } from './lifecycle.ts';
+import { getActiveModel, HNSW_INDEX, hasHnswIndex } from './store.ts';
+import { CORPUS, loadFeedbackCorpus } from './testing.ts';
+
+/** Feedback rows, rows with a vector, and rows whose vector is of the active model: three independent counts. */
+async function vectorCounts(db: Db) {
+  const { rows } = await db.query<{ rows: number; embedded: number; active: number }>(
+    `SELECT count(*)::int AS rows, count(embedding)::int AS embedded,
+            count(*) FILTER (WHERE embedding_model = (SELECT name FROM embedding_models WHERE active))::int AS active
+       FROM feedback`,
+  );
+  return rows[0]!;
+}
+
+const clock = fixedClock('2026-11-01');
+
+describeEachDriver('feedback vectors after the demo seed (afterImport)', (use) => {
+  it('seed-demo + afterImport leaves every feedback row with a vector of the active model, and the HNSW index', async () => {
+    const db = use();
+    await seedDemo(db, { customers: 150, seed: 3 });
+    const seeded = await vectorCounts(db);
+    expect(seeded.rows).toBeGreaterThan(0);
+    expect(seeded.embedded).toBe(0); // the seed itself writes no vectors: the hook does
+    const result = await afterImport(db, [], clock, loadConfig({}));
+    const after = await vectorCounts(db);
+    expect(after).toEqual({ rows: seeded.rows, embedded: seeded.rows, active: seeded.rows });
+    expect(result.embeddings).toMatchObject({ embedded: seeded.rows, pending: 0, error: null });
+    expect(result.embeddings.model).toBe((await getActiveModel(db))!.name);
+    expect((await getActiveModel(db))!.kind).toBe('local');
+    expect(await hasHnswIndex(db)).toBe(true);
+  });
+
+  it('is idempotent: a second run embeds nothing and keeps the model and the vectors', async () => {
+    const db = use();
+    const model = (await getActiveModel(db))!.name;
+    const { rows: before } = await db.query<{ id: number; e: string }>(`SELECT id, embedding::text AS e FROM feedback ORDER BY id LIMIT 20`);
+    const again = await embedNewFeedback(db, loadConfig({}));
+    expect(again).toEqual({ model, embedded: 0, pending: 0, error: null });
+    const { rows: after } = await db.query<{ id: number; e: string }>(`SELECT id, embedding::text AS e FROM feedback ORDER BY id LIMIT 20`);
+    expect(after).toEqual(before);
+  });
+});
+
+let fake: FakeOpenAI;
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+});
+afterAll(async () => fake.close());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  fake.failWith = null;
+});
+
+describeEachDriver('feedback import with a failing embeddings endpoint', (use) => {
+  it('keeps the imported rows without vectors (no model chosen), logs, and a later backfill fills them in', async () => {
+    const db = use();
+    // The importer reads the configuration from the environment: point it at the endpoint, which answers 500.
+    vi.stubEnv('EMBEDDINGS_BASE_URL', fake.url);
+    vi.stubEnv('EMBEDDINGS_MODEL', 'fake-embed');
+    fake.failWith = 500;
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line));
+    try {
+      const summary = await loadFeedbackCorpus(db);
+      expect(summary.inserted).toBe(CORPUS.length);
+      expect(summary.details.embedded).toBe(0);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(await vectorCounts(db)).toEqual({ rows: CORPUS.length, embedded: 0, active: 0 });
+    expect(await getActiveModel(db)).toBeNull();
+    expect(warnings.some((w) => w.includes(`${CORPUS.length} rows left without a vector`))).toBe(true);
+
+    fake.failWith = null;
+    const config = loadConfig({ EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'fake-embed' });
+    const filled = await embedNewFeedback(db, config);
+    expect(filled).toEqual({ model: 'openai:fake-embed', embedded: CORPUS.length, pending: 0, error: null });
+    expect(await vectorCounts(db)).toEqual({ rows: CORPUS.length, embedded: CORPUS.length, active: CORPUS.length });
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = $1`, [HNSW_INDEX]);
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('an endpoint failing on a later import leaves only the new rows for the backfill', async () => {
+    const db = use();
+    vi.stubEnv('EMBEDDINGS_BASE_URL', fake.url);
+    vi.stubEnv('EMBEDDINGS_MODEL', 'fake-embed');
+    fake.failWith = 503;
+    const extra = [...CORPUS, ['f15', 'c1', 'review', 1, '2026-10-28', 'en', 'delivery', 'Still waiting for my parcel.'] as const];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const summary = await loadFeedbackCorpus(db, extra, 'feedback2.csv');
+      expect(summary.inserted).toBe(1);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(await vectorCounts(db)).toEqual({ rows: CORPUS.length + 1, embedded: CORPUS.length, active: CORPUS.length });
+    fake.failWith = null;
+    const filled = await embedNewFeedback(db, loadConfig({ EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'fake-embed' }));
+    expect(filled).toMatchObject({ embedded: 1, pending: 0, error: null });
+    expect(await vectorCounts(db)).toEqual({ rows: CORPUS.length + 1, embedded: CORPUS.length + 1, active: CORPUS.length + 1 });
+  });
+});
