@@ -42,6 +42,8 @@ export interface FeedbackBenchResult {
   hnswMs: number;
   search: Timing;
   searchFiltered: Timing;
+  /** Further query kinds (keyword or vector list alone, more-like-this, RFM tier filter when there are customers). */
+  kinds: { label: string; timing: Timing }[];
 }
 
 interface Row { text: string; language: Language; theme: string; rating: number; channel: string; day: number }
@@ -151,11 +153,22 @@ export async function runFeedbackBench(db: Db, driver: DriverName, opts: Feedbac
   const n = opts.queries ?? 50;
   const search = await timeSearch(db, (i) => ({ query: QUERIES[i % QUERIES.length], limit: 10 }), n);
   const searchFiltered = await timeSearch(db, (i) => ({ query: QUERIES[i % QUERIES.length], limit: 10, ratingMax: 2, from: '2026-01-01' }), n);
+  const query = (i: number) => QUERIES[i % QUERIES.length];
+  const likeIds = mulberry32(11);
+  const kinds = [
+    { label: 'keyword list only', args: (i: number) => ({ query: query(i), mode: 'keyword' }) },
+    { label: 'vector list only', args: (i: number) => ({ query: query(i), mode: 'vector' }) },
+    { label: 'more like this (likeFeedbackId)', args: () => ({ likeFeedbackId: 1 + Math.floor(likeIds() * opts.rows) }) },
+    ...(c!.n ? [{ label: 'RFM tier filter (Champions, Loyal)', args: (i: number) => ({ query: query(i), rfmTiers: ['Champions', 'Loyal'] }) }] : []),
+  ];
+  const kindTimings: FeedbackBenchResult['kinds'] = [];
+  for (const k of kinds) kindTimings.push({ label: k.label, timing: await timeSearch(db, k.args, n) });
   log(`  embed ${(timing.texts / (timing.embedMs / 1000)).toFixed(0)} texts/s; HNSW ${(hnswMs / 1000).toFixed(1)} s; search p95 ${search.p95.toFixed(1)} ms (filtered ${searchFiltered.p95.toFixed(1)} ms)`);
+  for (const k of kindTimings) log(`  ${k.label}: p50 ${k.timing.p50.toFixed(1)} ms, p95 ${k.timing.p95.toFixed(1)} ms`);
   return {
     driver, rows: opts.rows, fitMs,
     embed: { texts: timing.texts, ms: timing.embedMs, perSecond: timing.texts / (timing.embedMs / 1000) },
-    writeMs: timing.writeMs, themes, hnswMs, search, searchFiltered,
+    writeMs: timing.writeMs, themes, hnswMs, search, searchFiltered, kinds: kindTimings,
   };
 }
 
@@ -179,10 +192,16 @@ export function feedbackSection(runs: readonly FeedbackBenchResult[]): string {
     '| driver | feedback rows | embed texts/s | fit | write vectors | HNSW build | search p50 / p95 | filtered search p50 / p95 | themes |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...lines,
+    '',
+    'Other query kinds (search_feedback, limit 10), p50 / p95:',
+    '',
+    `| driver | ${runs[0]!.kinds.map((k) => k.label).join(' | ')} |`,
+    `| --- |${runs[0]!.kinds.map(() => ' --- |').join('')}`,
+    ...runs.map((r) => `| ${r.driver} | ${r.kinds.map((k) => `${k.timing.p50.toFixed(1)} / ${k.timing.p95.toFixed(1)} ms`).join(' | ')} |`),
   ].join('\n');
 }
 
-/** Alone: `npx tsx bench/feedback.ts [--rows 200000] [--drivers pglite,postgres] [--queries 50]` (fresh databases, dropped after). */
+/** Alone: `npx tsx bench/feedback.ts [--rows 200000] [--drivers pglite,postgres] [--queries 50] [--keep]` (fresh databases, dropped after unless --keep). */
 async function main(argv: string[]): Promise<void> {
   const arg = (name: string, fallback: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -191,12 +210,16 @@ async function main(argv: string[]): Promise<void> {
   const { freshDb, DEFAULT_POSTGRES_URL } = await import('./run.ts');
   const { parseDrivers } = await import('./index.ts');
   const runs: FeedbackBenchResult[] = [];
+  const keep = argv.includes('--keep');
   for (const driver of parseDrivers(arg('drivers', 'pglite,postgres'))) {
-    const { db, dispose } = await freshDb(driver, `${Date.now()}_${process.pid}`, process.env.TEST_DATABASE_URL ?? DEFAULT_POSTGRES_URL);
+    const stamp = `${Date.now()}_${process.pid}`;
+    const { db, dispose } = await freshDb(driver, stamp, process.env.TEST_DATABASE_URL ?? DEFAULT_POSTGRES_URL);
     try {
       runs.push(await runFeedbackBench(db, driver, { rows: Number(arg('rows', '200000')), queries: Number(arg('queries', '50')), log: (l) => console.error(l) }));
     } finally {
-      await dispose();
+      // --keep leaves the database for profiling (drop it yourself): sightline_bench_<stamp>, or the PGlite temp dir.
+      if (keep) console.error(`${driver}: kept ${driver === 'postgres' ? `database sightline_bench_${stamp}` : `pglite dir sightline-bench-${stamp}-pglite in the temp dir`}`);
+      else await dispose();
     }
   }
   console.log(feedbackSection(runs));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reciprocalRankFusion } from './search.ts';
+import { atLeastQuery, combinations, reciprocalRankFusion } from './search.ts';
 
 describe('reciprocalRankFusion (Cormack et al. 2009, k = 60)', () => {
   it('sums 1/(k + rank) over the lists (hand-computed)', () => {
@@ -22,5 +22,18 @@ describe('reciprocalRankFusion (Cormack et al. 2009, k = 60)', () => {
   it('counts a duplicate within one list once, and uses the given k', () => {
     const fused = reciprocalRankFusion([[4, 4]], 1);
     expect(fused).toEqual([{ id: 4, ranks: [1], score: 0.5 }]);
+  });
+});
+
+describe('coordination levels of the keyword leg', () => {
+  it('lists the m-subsets in order (C(4, 2) = 6)', () => {
+    expect(combinations(['a', 'b', 'c', 'd'], 2)).toEqual([['a', 'b'], ['a', 'c'], ['a', 'd'], ['b', 'c'], ['b', 'd'], ['c', 'd']]);
+    expect(combinations(['a', 'b'], 3)).toEqual([]);
+    expect(combinations(['a', 'b', 'c'], 3)).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('writes "at least m terms" as an OR of conjunctions, lexemes quoted', () => {
+    expect(atLeastQuery(['late', 'parcel', 'refund'], 2)).toBe(`('late' & 'parcel') | ('late' & 'refund') | ('parcel' & 'refund')`);
+    expect(atLeastQuery(['it\'s', '快递'], 1)).toBe(`'it''s' | '快递'`);
   });
 });

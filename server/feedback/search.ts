@@ -126,18 +126,78 @@ async function supportsIterativeScan(q: Queryable): Promise<boolean> {
   return ok;
 }
 
-/** Keyword leg: rows sharing any query token, ranked by ts_rank (term frequency, positions). */
-export async function keywordLeg(q: Queryable, text: string, opts: LegOptions): Promise<{ id: number; rank: number }[]> {
-  const params: unknown[] = [text];
-  const where = await filterConditions(q, opts.filters, opts.asOf, params);
-  params.push(opts.candidates);
-  const { rows } = await q.query<{ id: number; rank: number }>(
-    `SELECT f.id, ts_rank(f.search_tokens, query) AS rank
-       FROM feedback f, feedback_search_query($1) AS query
-      WHERE f.search_tokens @@ query ${where.map((w) => `AND ${w}`).join(' ')}
-      ORDER BY rank DESC, f.id DESC
-      LIMIT $${params.length}`,
-    params,
+/** Most query terms the keyword tiers are built from (the rarest ones): C(6, m) ≤ 20 conjunctions per tier. */
+export const MAX_KEYWORD_TERMS = 6;
+/** Rows read per coordination level, newest first, before ts_rank orders them (≥ the candidates asked for). */
+export const KEYWORD_POOL = 300;
+
+/** The query's lexemes (same tokens as the index), rarest first by the column statistics; unknown = rare. */
+export async function queryTerms(q: Queryable, text: string): Promise<string[]> {
+  const { rows } = await q.query<{ lexeme: string }>(
+    `WITH stats AS (
+       SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
+         FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'feedback' AND attname = 'search_tokens')
+     SELECT t.lexeme
+       FROM unnest(feedback_search_tokens($1)) AS t
+       LEFT JOIN stats ON true
+      ORDER BY stats.freqs[array_position(stats.elems, t.lexeme)] NULLS FIRST, t.lexeme`,
+    [text],
   );
-  return rows.map((r) => ({ id: Number(r.id), rank: Number(r.rank) }));
+  return rows.map((r) => r.lexeme);
+}
+
+const quoteLexeme = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/** All m-element subsets of `items`, in order. */
+export function combinations<T>(items: readonly T[], m: number): T[][] {
+  if (m === 0) return [[]];
+  if (m > items.length) return [];
+  const [first, ...rest] = items;
+  return [...combinations(rest, m - 1).map((c) => [first!, ...c]), ...combinations(rest, m)];
+}
+
+/** tsquery text matching rows that hold at least `m` of the terms: an OR of the m-term conjunctions. */
+export function atLeastQuery(terms: readonly string[], m: number): string {
+  return combinations(terms.map(quoteLexeme), m).map((c) => (c.length > 1 ? `(${c.join(' & ')})` : c[0]!)).join(' | ');
+}
+
+/**
+ * Keyword leg: rows sharing query tokens, ranked by ts_rank (then newest first), as if every matching row were
+ * ranked, while reading a bounded number of rows. ts_rank of an OR query is the mean over the query's terms of a
+ * per-term weight in [0.0608, 0.1) (0.1 × Σ 1/i² over the term's occurrences ÷ π²/6, `calc_rank_or` in PostgreSQL's
+ * tsrank.c): a row holding more of the terms ranks higher unless the other repeats its words many times. So rows are
+ * read by coordination level (Salton's coordination-level match), most terms first: the newest `pool` rows holding
+ * at least m of the (≤ 6 rarest) terms, m = t, t−1, …, until one level alone gives the candidates; the union is
+ * ranked by ts_rank. Each level is an indexed query (GIN conjunctions, ORDER BY id DESC LIMIT) whatever the number
+ * of matching rows. Differences from ranking every row: rows below the stopping level that out-rank a row of more
+ * terms by repeated words, and older rows beyond `pool` at one level that repeat words; with ≤ `pool` rows per level
+ * and single occurrences the lists are identical (search.int.test.ts checks both against the unbounded ranking).
+ */
+export async function keywordLeg(
+  q: Queryable, text: string, opts: LegOptions & { pool?: number },
+): Promise<{ id: number; rank: number }[]> {
+  const terms = (await queryTerms(q, text)).slice(0, MAX_KEYWORD_TERMS);
+  if (!terms.length) return [];
+  const pool = Math.max(opts.candidates, opts.pool ?? KEYWORD_POOL);
+  const params: unknown[] = [text, null];
+  const where = await filterConditions(q, opts.filters, opts.asOf, params);
+  params.push(pool);
+  const found = new Map<number, number>();
+  for (let m = terms.length; m >= 1; m--) {
+    params[1] = atLeastQuery(terms, m);
+    const { rows } = await q.query<{ id: number; rank: number }>(
+      `SELECT f.id, ts_rank(f.search_tokens, feedback_search_query($1)) AS rank
+         FROM feedback f
+        WHERE f.search_tokens @@ $2::tsquery ${where.map((w) => `AND ${w}`).join(' ')}
+        ORDER BY f.id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    for (const r of rows) found.set(Number(r.id), Number(r.rank));
+    if (rows.length >= opts.candidates) break;
+  }
+  return [...found]
+    .map(([id, rank]) => ({ id, rank }))
+    .sort((a, b) => b.rank - a.rank || b.id - a.id)
+    .slice(0, opts.candidates);
 }
