@@ -1,6 +1,9 @@
 import { expect, it } from 'vitest';
 import { describeEachDriver } from '../server/testing/db.ts';
 import { CORPUS, HOSTILE_TEXT, loadFeedbackCorpus } from '../server/feedback/testing.ts';
+import { runImport } from '../server/import/run.ts';
+import { fixtureFile } from '../server/testing/files.ts';
+import { rfmSql } from './lib/rfm.ts';
 import { fixedClock } from './lib/clock.ts';
 import { runTool } from './registry.ts';
 import type { Role } from './types.ts';
@@ -76,6 +79,30 @@ describeEachDriver('search_feedback', (use) => {
     const out = await search({ query: 'ignore previous instructions', mode: 'keyword' });
     expect(out.results[0]!.text).toBe(HOSTILE_TEXT);
     expect(out.results[0]!.customer).toBeNull();
+  });
+
+  it('filters by RFM tier: exactly the feedback of the customers rfmSql puts in the tier (resolved once, both lists)', async () => {
+    const orders = [
+      'order_id,customer_id,ordered_at,product_code,quantity,unit_price',
+      ...['2026-10-01', '2026-10-10', '2026-10-20', '2026-10-25', '2026-10-30'].map((d, i) => `A${i},c1,${d},P1,2,80`),
+      'B1,c2,2025-01-05,P1,1,5',
+      'C1,c3,2026-06-01,P1,1,20', 'C2,c3,2026-09-01,P1,1,20',
+    ].join('\n');
+    await runImport(use(), { entity: 'orders', file: fixtureFile('orders.csv', orders), source: 'test' });
+    const { rows } = await use().query<{ customer_id: number; tier: string }>(`SELECT customer_id, tier FROM (${rfmSql('summary')}) r`, ['2026-11-01']);
+    const tiers = [...new Set(rows.map((r) => r.tier))];
+    expect(rows.length).toBe(3); // c4 has no orders
+    for (const tier of tiers) {
+      const members = rows.filter((r) => r.tier === tier).map((r) => Number(r.customer_id));
+      const { rows: expected } = await use().query<{ external_id: string }>(
+        `SELECT external_id FROM feedback WHERE customer_id = ANY($1::int8[]) ORDER BY external_id`, [members],
+      );
+      expect(expected.length).toBeGreaterThan(0);
+      const out = await search({ query: 'late delivery', rfmTiers: [tier], limit: 50 });
+      expect(out.results.map((r) => r.externalId).sort()).toEqual(expected.map((r) => r.external_id));
+      const keyword = await search({ query: 'late delivery', rfmTiers: [tier], mode: 'keyword', limit: 50 });
+      expect(keyword.results.every((r) => expected.some((e) => e.external_id === r.externalId))).toBe(true);
+    }
   });
 
   it('rejects bad arguments with a clear message', async () => {

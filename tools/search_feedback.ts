@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadConfig } from '../server/config.ts';
 import type { Queryable } from '../server/db/index.ts';
 import { AppError } from '../server/errors.ts';
-import { keywordLeg, reciprocalRankFusion, RRF_K, vectorLeg, type SearchFilters } from '../server/feedback/search.ts';
+import { keywordLeg, reciprocalRankFusion, resolveCustomerFilters, RRF_K, vectorLeg, type SearchFilters } from '../server/feedback/search.ts';
 import { embedderFromModel, getActiveModel } from '../server/feedback/store.ts';
 import { parseVector } from '../server/feedback/vectors.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
@@ -95,7 +95,7 @@ async function details(q: Queryable, ids: number[]): Promise<Map<number, Row>> {
 }
 
 async function search(q: Queryable, args: Args, asOf: string, role: Role): Promise<Omit<Output, 'meta'>> {
-  const filters: SearchFilters = args;
+  const filters: SearchFilters = await resolveCustomerFilters(q, args, asOf);
   const model = await getActiveModel(q);
   let text = args.query;
   let vector: Float32Array | null = null;

@@ -44,6 +44,49 @@ export interface SearchFilters {
   segment?: string;
   rfmTiers?: string[];
   themeId?: number;
+  /** Only these customers: `segment` and `rfmTiers` resolved once by `resolveCustomerFilters`. */
+  customerIds?: number[];
+}
+
+/**
+ * The segment and RFM-tier filters as one list of customer ids, computed once per search: inline, both lists (and
+ * every keyword level) would recompute the RFM tiers of every customer.
+ */
+export async function resolveCustomerFilters(q: Queryable, filters: SearchFilters, asOf: string): Promise<SearchFilters> {
+  const { segment, rfmTiers, ...rest } = filters;
+  if (segment === undefined && !rfmTiers?.length) return filters;
+  const params: unknown[] = [];
+  const where = await customerConditions(q, { segment, rfmTiers }, asOf, params, 'c.id');
+  const { rows } = await q.query<{ ids: (number | string)[] }>(
+    `SELECT coalesce(array_agg(c.id ORDER BY c.id), '{}') AS ids FROM customers c WHERE ${where.join(' AND ')}`,
+    params,
+  );
+  const ids = rows[0]!.ids.map(Number);
+  const allowed = new Set(ids);
+  return { ...rest, customerIds: filters.customerIds ? filters.customerIds.filter((id) => allowed.has(id)) : ids };
+}
+
+/** Conditions putting `column` (a customer id) in the segment and the RFM tiers. */
+async function customerConditions(
+  q: Queryable, filters: Pick<SearchFilters, 'segment' | 'rfmTiers'>, asOf: string, params: unknown[], column: string,
+): Promise<string[]> {
+  const where: string[] = [];
+  if (filters.segment !== undefined) {
+    // The segment's SQL numbers its parameters from $1: renumber them after ours.
+    const seg = await prepareSegment(q, { segment: filters.segment }, asOf);
+    const offset = params.length;
+    params.push(...seg.params);
+    const sql = seg.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    where.push(`${column} IN (SELECT customer_id FROM (${sql}) AS seg)`);
+  }
+  if (filters.rfmTiers?.length) {
+    const offset = params.length;
+    params.push(asOf);
+    const sql = rfmSql('summary').replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    params.push(filters.rfmTiers);
+    where.push(`${column} IN (SELECT customer_id FROM (${sql}) AS rfm WHERE tier = ANY($${params.length}::text[]))`);
+  }
+  return where;
 }
 
 /** WHERE conditions on `f` (feedback) with their parameters; `params` may already hold earlier values. */
@@ -59,20 +102,8 @@ export async function filterConditions(q: Queryable, filters: SearchFilters, asO
   if (filters.themeId !== undefined) {
     where.push(`f.id IN (SELECT feedback_id FROM feedback_theme_assignments WHERE theme_id = ${p(filters.themeId)})`);
   }
-  if (filters.segment !== undefined) {
-    // The segment's SQL numbers its parameters from $1: renumber them after ours.
-    const seg = await prepareSegment(q, { segment: filters.segment }, asOf);
-    const offset = params.length;
-    params.push(...seg.params);
-    const sql = seg.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    where.push(`f.customer_id IN (SELECT customer_id FROM (${sql}) AS seg)`);
-  }
-  if (filters.rfmTiers?.length) {
-    const offset = params.length;
-    params.push(asOf);
-    const sql = rfmSql('summary').replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    where.push(`f.customer_id IN (SELECT customer_id FROM (${sql}) AS rfm WHERE tier = ANY(${p(filters.rfmTiers)}::text[]))`);
-  }
+  if (filters.customerIds) where.push(`f.customer_id = ANY(${p(filters.customerIds)}::int8[])`);
+  where.push(...(await customerConditions(q, filters, asOf, params, 'f.customer_id')));
   return where;
 }
 
