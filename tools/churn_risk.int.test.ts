@@ -105,6 +105,33 @@ describeEachDriver('churn_risk', (use) => {
     expect(early.notes.join(' ')).toMatch(/no repeat customers/);
   });
 
+  it('reuses the answer and the model per data version (clv_score_sets), identical to judging again', async () => {
+    const db = use();
+    const forget = () => db.exec('DELETE FROM clv_score_sets');
+    const strip = (o: any) => ({ ...o, model: { ...o.model, fromCache: null }, meta: null });
+    const args = { pAliveThreshold: 0.999, limit: 10 };
+    await forget();
+    const computed = await run(args);
+    const reused = await run(args);
+    expect(reused.model.fromCache).toBe(true);
+    expect(strip(reused)).toEqual(strip(computed));
+    const { rows } = await db.query<{ tool: string }>(`SELECT tool FROM clv_score_sets ORDER BY tool`);
+    expect(rows.map((r) => r.tool)).toEqual(['churn_risk', 'churn_risk_model']);
+    // Other thresholds: judged anew with the stored model, the same as without it.
+    const other = await run({ ...args, ratioThreshold: 3 });
+    expect(other.model.fromCache).toBe(true);
+    await forget();
+    expect(strip(await run({ ...args, ratioThreshold: 3 }))).toEqual(strip(other));
+    // New data (Eve orders again on 06-20): the data version changes and the answer follows the data.
+    await db.exec(`INSERT INTO orders (source, external_id, customer_id, kind, ordered_at, revenue) VALUES ('t', 'e2', 5, 'order', '2024-06-20 12:00Z', 40)`);
+    await refreshCustomerSummary(db, [5]);
+    const after = await run(args);
+    expect(after.thresholds.medianRepeatGapDays).not.toBe(computed.thresholds.medianRepeatGapDays); // Eve's 19-day gap joins 10, 30, 365
+    expect(after.thresholds.medianRepeatGapDays).toBe(24.5);
+    await db.exec(`DELETE FROM orders WHERE external_id = 'e2'`);
+    await refreshCustomerSummary(db, [5]);
+  });
+
   it('rejects bad arguments with a message naming the field', async () => {
     await expect(run({ ratioThreshold: 0.5 })).rejects.toThrow(/^invalid arguments for churn_risk: ratioThreshold: Too small/);
     await expect(run({ pAliveThreshold: 1 })).rejects.toThrow(/pAliveThreshold: Too big/);

@@ -10,12 +10,15 @@
 import { z } from 'zod';
 import type { Queryable } from '../server/db/index.ts';
 import { AppError } from '../server/errors.ts';
-import { addDays } from './lib/clock.ts';
-import { bgnbdProbabilityAlive, FitCache, saveFits, type BgNbdParams } from './lib/clv/index.ts';
+import { judgeChurn, type ChurnListed, type ChurnStats } from './lib/clv/churnSql.ts';
+import { FitCache, saveFits, type BgNbdParams } from './lib/clv/index.ts';
+import { findScoreSet, saveScoreSet, scoreSetKey, summaryDataVersion, type PendingScoreSet } from './lib/clv/scoreCache.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { maskEmail, maskName } from './lib/pii.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
-import { dayArg, fitPurchaseModel, lastOrderDay, loadCalibration, round, sig } from './customer_lifetime_value.ts';
+import { fitPurchaseModel, lastOrderDay, loadCalibration } from './lib/clv/calibration.ts';
+import { round, sig } from './lib/clv/scoring.ts';
+import { dayArg } from './customer_lifetime_value.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
 const REASONS = ['inactive_vs_own_gap', 'single_order_inactive', 'low_p_alive'] as const;
@@ -40,6 +43,8 @@ const input = z
   .describe('customers at risk of churning');
 
 const num = (d: string) => z.number().describe(d);
+type Args = z.infer<typeof input>;
+
 const output = z.object({
   asOf: z.string().describe('date inactivity was judged at'),
   thresholds: z
@@ -98,52 +103,54 @@ const output = z.object({
   meta: metaSchema,
 });
 
-interface Base {
-  id: number;
-  country: string | null;
-  last: string;
-  daysSince: number;
-  tenureDays: number;
-  orders: number;
-  orderDays: number;
-  revenue: number;
-  avgGap: number | null;
+interface ChurnModel {
+  params: BgNbdParams | null;
+  fromCache: boolean;
 }
 
-const COLUMNS = `to_char(last_order_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS last,
-  $1::date - (last_order_at AT TIME ZONE 'UTC')::date AS "daysSince",
-  $1::date - (first_order_at AT TIME ZONE 'UTC')::date AS "tenureDays",
-  orders, order_days AS "orderDays", revenue, avg_gap_days AS "avgGap"`;
-
-/** From customer_summary when it is current for asOf; otherwise the same columns aggregated from orders up to asOf. */
-function baseSql(fromSummary: boolean): string {
-  const source = fromSummary
-    ? 'customer_summary'
-    : `(SELECT customer_id, min(ordered_at) AS first_order_at, max(ordered_at) AS last_order_at, count(*)::int AS orders,
-               count(DISTINCT (ordered_at AT TIME ZONE 'UTC')::date)::int AS order_days, sum(revenue) AS revenue,
-               CASE WHEN count(*) > 1 THEN extract(epoch FROM max(ordered_at) - min(ordered_at)) / 86400.0 / (count(*) - 1) END AS avg_gap_days
-          FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL AND ordered_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'
-         GROUP BY customer_id)`;
-  return `SELECT s.customer_id AS id, c.country, ${COLUMNS} FROM ${source} s JOIN customers c ON c.id = s.customer_id`;
-}
-
-/** Glossary revenue_at_stake: revenue per year of tenure, tenure from the first order to asOf, at least one year. */
-const revenueAtStake = (b: Base): number => b.revenue / Math.max(1, b.tenureDays / 365.25);
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-/** P(alive) per customer from a BG/NBD fit as of asOf (weeks, same-day orders merged), or null without repeaters. */
-async function pAliveByCustomer(q: Queryable, asOf: string, last: string, fits: FitCache) {
+/**
+ * BG/NBD for P(alive), fitted in weeks with same-day orders merged on the history up to asOf; null params without a
+ * repeat purchase. With a data version (customer_summary current for asOf), the fitted parameters are kept per
+ * version and asOf (lib/clv/scoreCache.ts), so other thresholds need no calibration rows either.
+ */
+async function churnModel(q: Queryable, asOf: string, last: string, fits: FitCache, version: string | null) {
+  const key = version === null ? null : scoreSetKey('churn_risk_model', version, { asOf });
+  const hit = key === null ? null : await findScoreSet<{ params: BgNbdParams | null }>(q, key);
+  if (hit) return { model: { params: hit.result.params, fromCache: true }, pending: [] };
   const cal = await loadCalibration(q, { calibrationEnd: asOf, unit: 'weeks', mergeSameDay: true, lastOrderDay: last });
-  if (!cal.customers.some((c) => c.x > 0)) return null;
-  const { params } = await fitPurchaseModel(cal.customers, fits);
-  return { params, fromCache: fits.hits.bgnbd ?? false, pAlive: new Map(cal.customers.map((c) => [c.id, bgnbdProbabilityAlive(params, c)])) };
+  const params = cal.customers.some((c) => c.x > 0) ? (await fitPurchaseModel(cal.customers, fits)).params : null;
+  const model: ChurnModel = { params, fromCache: fits.hits.bgnbd ?? false };
+  const pending: PendingScoreSet[] = key === null ? [] : [{ tool: 'churn_risk_model', key, result: { params }, customers: cal.customers.length }];
+  return { model, pending };
 }
+
+interface ChurnAnswer {
+  params: BgNbdParams | null;
+  stats: ChurnStats;
+}
+
+/**
+ * The model and the judged counts and list. When customer_summary is current for asOf, the answer for exactly these
+ * arguments is kept per data version: a repeated question reads one aggregate of the summary and an index entry.
+ */
+async function judge(q: Queryable, args: Args, asOf: string, last: string, fits: FitCache) {
+  const fromSummary = asOf >= last;
+  const version = fromSummary ? await summaryDataVersion(q) : null;
+  const { ratioThreshold, singleOrderDays, pAliveThreshold, match, limit } = args;
+  const key = version === null ? null : scoreSetKey('churn_risk', version, { asOf, ratioThreshold, singleOrderDays, pAliveThreshold, match, limit });
+  const answer = key === null ? null : await findScoreSet<ChurnAnswer>(q, key);
+  if (answer) return { model: { params: answer.result.params, fromCache: true }, stats: answer.result.stats, pending: [] };
+  const { model, pending } = await churnModel(q, asOf, last, fits, version);
+  const stats = await judgeChurn(q, fromSummary, { ...args, asOf }, model.params);
+  if (key !== null && stats.customers > 0) pending.push({ tool: 'churn_risk', key, result: { params: model.params, stats } satisfies ChurnAnswer, customers: stats.customers });
+  return { model, stats, pending };
+}
+
+const reasonsOf = (l: ChurnListed): Reason[] => [
+  ...(l.inactive_gap ? (['inactive_vs_own_gap'] as const) : []),
+  ...(l.inactive_single ? (['single_order_inactive'] as const) : []),
+  ...(l.low_p ? (['low_p_alive'] as const) : []),
+];
 
 export const churnRisk: ToolFactory = ({ db, clock, role }) =>
   defineTool({
@@ -155,91 +162,73 @@ export const churnRisk: ToolFactory = ({ db, clock, role }) =>
     input,
     output,
     async run(args) {
-      let pending: FitCache['pending'] = [];
+      let pendingFits: FitCache['pending'] = [];
+      let pendingSets: PendingScoreSet[] = [];
       const result = await readOnly(db, async (q) => {
         const today = clock.today();
         const asOf = args.asOf ?? today;
         const last = await lastOrderDay(q);
         if (last === null) throw new AppError('not_found', 'no orders of identified customers: import orders first');
-        const fromSummary = asOf >= last;
-        const { rows } = await q.query<Base>(baseSql(fromSummary), [asOf]);
-        const base = rows.map((r) => ({ ...r, id: Number(r.id), revenue: Number(r.revenue) }));
-        if (base.length === 0) throw new AppError('invalid_argument', `asOf: no customer ordered on or before ${asOf}`);
-        const notes: string[] = [];
-        const medianGap = median(base.filter((b) => b.orderDays >= 2).map((b) => b.avgGap as number));
-        const singleOrderDays = args.singleOrderDays ?? (medianGap === null ? null : 2 * medianGap);
-        if (singleOrderDays === null) notes.push('no repeat customers: one-order customers are not judged (pass singleOrderDays)');
         const fits = new FitCache(q);
-        const model = await pAliveByCustomer(q, asOf, last, fits);
-        pending = fits.pending;
-        if (!model) notes.push('no repeat purchases: BG/NBD cannot be fitted, P(alive) rule skipped');
-
-        const flagged = base.map((b) => {
-          const ratio = b.orderDays >= 2 && (b.avgGap ?? 0) > 0 ? b.daysSince / (b.avgGap as number) : null;
-          const pAlive = model?.pAlive.get(b.id) ?? null;
-          const reasons: Reason[] = [];
-          if (ratio !== null && ratio >= args.ratioThreshold) reasons.push('inactive_vs_own_gap');
-          if (b.orderDays === 1 && singleOrderDays !== null && b.daysSince >= singleOrderDays) reasons.push('single_order_inactive');
-          if (pAlive !== null && pAlive < args.pAliveThreshold) reasons.push('low_p_alive');
-          return { ...b, ratio, pAlive, reasons, stake: revenueAtStake(b) };
-        });
-        const inactive = flagged.filter((f) => f.reasons.some((r) => r !== 'low_p_alive'));
-        const lowP = flagged.filter((f) => f.reasons.includes('low_p_alive'));
-        const both = lowP.filter((f) => f.reasons.length > 1);
-        const atRisk = args.match === 'all' ? both : flagged.filter((f) => f.reasons.length > 0);
-        const sum = (list: typeof flagged) => round(list.reduce((s, f) => s + f.stake, 0), 2);
-        const listed = [...atRisk].sort((a, b) => b.stake - a.stake || a.id - b.id).slice(0, args.limit);
-        const contacts = await contactsOf(q, listed.map((f) => f.id));
+        const { model, stats, pending } = await judge(q, args, asOf, last, fits);
+        pendingFits = fits.pending;
+        pendingSets = pending;
+        if (stats.customers === 0) throw new AppError('invalid_argument', `asOf: no customer ordered on or before ${asOf}`);
+        const notes: string[] = [];
+        if (stats.singleOrderDays === null) notes.push('no repeat customers: one-order customers are not judged (pass singleOrderDays)');
+        if (!model.params) notes.push('no repeat purchases: BG/NBD cannot be fitted, P(alive) rule skipped');
+        const contacts = await contactsOf(q, stats.listed.map((f) => f.id));
         return {
           asOf,
           thresholds: {
             ratioThreshold: args.ratioThreshold,
-            singleOrderDays: singleOrderDays === null ? null : round(singleOrderDays, 2),
-            medianRepeatGapDays: medianGap === null ? null : round(medianGap, 2),
+            singleOrderDays: stats.singleOrderDays === null ? null : round(stats.singleOrderDays, 2),
+            medianRepeatGapDays: stats.median === null ? null : round(stats.median, 2),
             pAliveThreshold: args.pAliveThreshold,
           },
           counts: {
-            customers: base.length,
-            inactiveRepeat: flagged.filter((f) => f.reasons.includes('inactive_vs_own_gap')).length,
-            inactiveSingleOrder: flagged.filter((f) => f.reasons.includes('single_order_inactive')).length,
-            lowPAlive: lowP.length,
-            both: both.length,
-            atRisk: atRisk.length,
+            customers: stats.customers,
+            inactiveRepeat: stats.inactiveRepeat,
+            inactiveSingleOrder: stats.inactiveSingleOrder,
+            lowPAlive: stats.lowPAlive,
+            both: stats.both,
+            atRisk: stats.atRisk,
           },
-          revenueAtStake: { inactivity: sum(inactive), lowPAlive: sum(lowP), atRisk: sum(atRisk) },
-          model: model ? { ...roundParams(model.params), fromCache: model.fromCache } : null,
-          customers: listed.map((f) => {
+          revenueAtStake: { inactivity: round(stats.stakeInactivity, 2), lowPAlive: round(stats.stakeLowPAlive, 2), atRisk: round(stats.stakeAtRisk, 2) },
+          model: model.params ? { ...roundParams(model.params), fromCache: model.fromCache } : null,
+          customers: stats.listed.map((f) => {
             const c = contacts.get(f.id);
             return {
-              id: f.id, name: maskName(c?.name ?? null, role), email: maskEmail(c?.email ?? null, role), country: f.country,
+              id: f.id, name: maskName(c?.name ?? null, role), email: maskEmail(c?.email ?? null, role), country: c?.country ?? null,
               lastOrder: f.last, daysSinceLastOrder: f.daysSince, orders: f.orders, revenue: round(f.revenue, 2),
               inactivityRatio: f.ratio === null ? null : round(f.ratio, 4), pAlive: f.pAlive === null ? null : round(f.pAlive, 4),
-              revenueAtStake: round(f.stake, 2), reasons: f.reasons,
+              revenueAtStake: round(f.stake, 2), reasons: reasonsOf(f),
             };
           }),
-          winBack: winBackSegment(base, asOf, args.ratioThreshold, medianGap),
+          winBack: winBackSegment(stats, args.ratioThreshold),
           notes,
           meta: buildMeta('churn_risk', { ...args, asOf }, {
             window: null,
-            rowCounts: { customers: base.length, atRisk: atRisk.length, listed: listed.length },
+            rowCounts: { customers: stats.customers, atRisk: stats.atRisk, listed: stats.listed.length },
             metrics: ['inactivity_ratio', 'recency_days', 'p_alive', 'revenue', 'revenue_at_stake'],
             asOf,
           }),
         };
       });
-      await saveFits(db, pending); // after the read-only transaction (tools never write inside it)
+      // After the read-only transaction (tools never write inside it).
+      await saveFits(db, pendingFits);
+      for (const set of pendingSets) await saveScoreSet(db, set);
       return result;
     },
   });
 
 const roundParams = (p: BgNbdParams) => ({ r: sig(p.r), alpha: sig(p.alpha), a: sig(p.a), b: sig(p.b) });
 
+/** Name, email and country of the listed customers (read here, not for all ~90k judged in SQL). */
 async function contactsOf(q: Queryable, ids: number[]) {
-  if (ids.length === 0) return new Map<number, { name: string | null; email: string | null }>();
-  const { rows } = await q.query<{ id: number; name: string | null; email: string | null }>(
-    `SELECT id, name, email FROM customers WHERE id = ANY($1::int8[])`,
-    [ids],
-  );
+  type Contact = { name: string | null; email: string | null; country: string | null };
+  if (ids.length === 0) return new Map<number, Contact>();
+  const { rows } = await q.query<Contact & { id: number }>(`SELECT id, name, email, country FROM customers WHERE id = ANY($1::int8[])`, [ids]);
   return new Map(rows.map((r) => [Number(r.id), r]));
 }
 
@@ -247,16 +236,15 @@ async function contactsOf(q: Queryable, ids: number[]) {
  * Win-back: repeat customers quiet for at least ratioThreshold × the median repeat gap, written in the segment filter
  * language of tools/lib/segments/filter.ts so customer_segments can save it as is. A fixed date rather than each
  * customer's own ratio or a relative recency, so the definition means the same when re-evaluated on old data.
- * With k that many days, "quiet ≥ k days as of asOf" means last order day ≤ asOf − k.
+ * With k = ceil(ratioThreshold × median) days, "quiet ≥ k days as of asOf" means last order day ≤ asOf − k
+ * (lastOrderTo and the size come from churnSql.ts).
  */
-function winBackSegment(base: Base[], asOf: string, ratioThreshold: number, medianGap: number | null) {
-  if (medianGap === null) return null;
-  const k = Math.ceil(ratioThreshold * medianGap);
-  const lastOrderTo = addDays(asOf, -k);
-  const size = base.filter((b) => b.orders >= 2 && b.last <= lastOrderTo).length;
+function winBackSegment(stats: ChurnStats, ratioThreshold: number) {
+  if (stats.median === null || stats.lastOrderTo === null) return null;
+  const k = Math.ceil(ratioThreshold * stats.median);
   return {
-    definition: { orders: { min: 2 }, lastOrderTo },
-    size,
-    description: `customers with 2+ orders and no order after ${lastOrderTo} (${k} days ≈ ${ratioThreshold} × the median repeat gap)`,
+    definition: { orders: { min: 2 }, lastOrderTo: stats.lastOrderTo },
+    size: stats.winBackSize,
+    description: `customers with 2+ orders and no order after ${stats.lastOrderTo} (${k} days ≈ ${ratioThreshold} × the median repeat gap)`,
   };
 }

@@ -11,6 +11,7 @@ import {
   gammaGammaConditionalExpectedValue,
   summarizeTransactions,
 } from './lib/clv/index.ts';
+import { KEEP_SETS_PER_TOOL } from './lib/clv/scoreCache.ts';
 import { loadCdnowSampleTransactions } from './lib/clv/testing/cdnow.ts';
 import { GLOSSARY } from './lib/glossary.ts';
 import { runTool } from './registry.ts';
@@ -161,6 +162,47 @@ describeEachDriver('customer_lifetime_value', (use) => {
     // Independent check of the reused numbers: the lib fitted on the same x, t_x, T (days, unmerged) gives them too.
     const fit = fitBgNbd([{ x: 4, tx: 69, T: 69 }, { x: 0, tx: 0, T: 41 }, { x: 1, tx: 14, T: 62 }, { x: 0, tx: 0, T: 9 }]); // Ann, Bob, Cy, Di
     expect(relErr(second.model.bgnbd.r, fit.params.r)).toBeLessThan(1e-4);
+  });
+
+  // Runs after the model_fit_cache test (it added an order for Cy): changes the data once more itself.
+  it('reuses stored scores per data version (clv_score_sets), identical to scoring again, and recomputes after a refresh', async () => {
+    const db = use();
+    const sets = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clv_score_sets WHERE tool = 'customer_lifetime_value'`)).rows[0]!.n;
+    const forget = () => db.exec('DELETE FROM clv_scores; DELETE FROM clv_score_sets');
+    const strip = (o: any) => ({ ...o, model: { ...o.model, bgnbd: { ...o.model.bgnbd, fromCache: null }, gammaGamma: { ...o.model.gammaGamma, fromCache: null } }, meta: null });
+    const call = async (args: object) => (await runTool('customer_lifetime_value', args, ctx())) as any;
+    await forget();
+    const computed = await call({ limit: 3 });
+    expect(await sets()).toBe(1);
+    const stored = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clv_scores`)).rows[0]!.n;
+    expect(stored).toBe(computed.totals.customers); // every scored customer, not just the listed ones
+    const reused = await call({ limit: 3 });
+    expect([reused.model.bgnbd.fromCache, reused.model.gammaGamma.fromCache]).toEqual([true, true]);
+    expect(strip(reused)).toEqual(strip(computed));
+    expect(await sets()).toBe(1);
+    // Requested ids from the stored rows equal the ordinary path's (scored again after the sets are gone).
+    const ids = { customerIds: [3, 99, 1, 3] };
+    const idsReused = await call(ids);
+    await forget();
+    const idsComputed = await call(ids);
+    expect(strip(idsReused)).toEqual(strip(idsComputed));
+    expect(idsReused.customers.map((c: any) => c.id)).toEqual([3, 1]);
+    expect(idsReused.customersNotScored).toEqual([99]);
+    // Another horizon is another set; sets are pruned to the newest KEEP_SETS_PER_TOOL, their rows with them.
+    for (const horizon of [4, 8, 12, 16, 20]) await call({ horizon });
+    expect(await sets()).toBe(KEEP_SETS_PER_TOOL);
+    const orphans = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM clv_scores s WHERE NOT EXISTS (SELECT 1 FROM clv_score_sets t WHERE t.id = s.set_id)`);
+    expect(orphans.rows[0]!.n).toBe(0);
+    // New data: Bob buys again on the last order day. The data version changes, so the scores are computed anew.
+    const before = await call({ customerIds: [2] });
+    await db.exec(`INSERT INTO orders (source, external_id, customer_id, kind, ordered_at, revenue) VALUES ('t', 'b2', 2, 'order', '2024-03-10 12:00Z', 60)`);
+    await refreshCustomerSummary(db, [2]);
+    const after = await call({ customerIds: [2] });
+    expect(before.customers[0].x).toBe(0);
+    expect(after.customers[0].x).toBe(1);
+    expect(after.model.bgnbd.fromCache).toBe(false);
+    await forget();
+    expect(strip(await call({ customerIds: [2] }))).toEqual(strip(after));
   });
 });
 
