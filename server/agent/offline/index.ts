@@ -10,7 +10,7 @@ import { ToolCaller } from './calls.ts';
 import { clarifyQuestion } from './clarify.ts';
 import { isFollowUp, mergeFollowUp, previousState, type PlannerState } from './followup.ts';
 import { parseQuestion, performanceMetric, type Slots } from './parse.ts';
-import { outOfScope, refusalFor } from './policy.ts';
+import { forecastRefusal, outOfScope, refusalFor } from './policy.ts';
 import { detectLanguage } from './text.ts';
 import { EMPTY_VALUES, valuesFromDescribe } from './values.ts';
 
@@ -82,6 +82,12 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
 
   const performance = analysis ? null : performanceMetric(parsed, slots);
   if (performance) [analysis, slots] = ['kpi', { ...slots, metric: performance }];
+
+  // a KPI for a period that has not happened: no tool forecasts it (CLV and churn risk are predictions, and answered)
+  if (parsed.future && analysis === 'kpi') {
+    ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: ['refuse: forecast'] });
+    return finish({ kind: 'refuse', answer: forecastRefusal(lang).text, followUps: examples(lang) });
+  }
 
   const question_ = clarifyQuestion(parsed, analysis, slots, values);
   if (question_) {

@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS, PERFORMANCE_QUESTION, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS, PERFORMANCE_QUESTION, PER_UNIT, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
@@ -46,6 +46,8 @@ export interface Parsed {
   followUpCue: boolean;
   /** In-domain but names nothing measurable ("how are we doing?", "业绩怎么样"). */
   vague: boolean;
+  /** Asks about a period that has not happened yet, or for a forecast ("next month", "will … be", "明年", "预测"). */
+  future: boolean;
   /** A dimension word with no value ("which country", "by channel") — used for breakdowns. */
   dimensionWords: DimensionId[];
   /** The same phrase names values of several dimensions. */
@@ -72,16 +74,25 @@ const YEAR_AGO_WORDS = ['year over year', 'yoy', 'same period last year', 'same 
 const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最高', '最大', '最好', '第一', '领先', '排名'];
 const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
 const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
+const FUTURE = /\b(?:next|coming|upcoming|following) (?:week|month|quarter|year|few months)\b|\b(?:forecast|forecasts|forecasting|predict|prediction|projected|projection|expect to|going to (?:be|sell|make|get))\b|\bwill (?:we|our|the|it|revenue|sales|orders|customers)\b|下个?月|下一?个?季度|下周|明年|来年|预测|预计|将会|会有多少/;
+/** Chat openers before the real question ("ok, and in October?", "好的，那德国呢？"): skipped when looking for a follow-up cue. */
+const FILLER = /^(?:(?:ok(?:ay)?|cool|great|thanks|thank you|nice|right|alright|hmm+|sure|got it|perfect|interesting|good|好的|好|嗯+|行|谢谢|明白了?|了解)[,，.!！。\s]*)+/;
 const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'how did it go', 'how is it going', 'performance', 'how are things', 'kpis', 'kpi', 'dashboard',
   'the numbers', 'numbers', 'the figure', 'figures', 'overview', 'stats', 'metrics', 'better than before', 'worse than before', 'compare the two', 'compare', 'comparison',
-  '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗'];
-const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
+  'statistics', 'analytics', 'tracking', 'performing', 'business', 'status update', 'quick update', 'an update', 'recap', 'snapshot', 'summary', 'highlights', 'health check',
+  'key figures', 'headline', 'insights', 'analyze', 'analyse', 'deep dive', 'which is better', 'which one is better', 'trend', 'trends', 'chart', 'graph',
+  'break it down', 'breakdown', 'drill down', 'what is driving', 'drivers', 'how are we looking', 'how is it looking', 'what is new', 'what changed', 'good or bad', 'on track',
+  '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗',
+  '咋样', '怎样', '生意', '统计', '数字', '指标', '报表', '汇报', '概览', '近况', '现状', '总结', '整体情况', '情况', '好不好', '行不行', '还行吗', '有啥变化', '有什么变化', '分析一下', '分析下', '趋势', '走势', '图表', '拆分一下', '细分一下'];
+/** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
+const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
+const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
 const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|like|saying|that mention|containing)\s+"?([^"?.!]+)"?/;
 
 /** Shorthand people type in chat ("last yr", "orders last wk", "3 mths") → the words the time parser reads. */
 const ABBREVIATIONS: [RegExp, string][] = [
   [/\byrs\b/g, 'years'], [/\byr\b/g, 'year'], [/\bwks\b/g, 'weeks'], [/\bwk\b/g, 'week'], [/\bmths\b|\bmos\b/g, 'months'], [/\bmth\b/g, 'month'],
-  [/\bqtr\b/g, 'quarter'], [/\bqtrs\b/g, 'quarters'], [/\bprev\b/g, 'previous'], [/\bgimme\b/g, 'give me'], [/\bcust(?:s|omrs?)\b/g, 'customers'],
+  [/\bqtr\b/g, 'quarter'], [/\bqtrs\b/g, 'quarters'], [/\bfortnight\b/g, '2 weeks'], [/\bprev\b/g, 'previous'], [/\bgimme\b/g, 'give me'], [/\bcust(?:s|omrs?)\b/g, 'customers'],
 ];
 /** "9月跟8月比", "和上个月比": a Chinese comparison with 比 after the other period (比例 is a ratio, not a comparison). */
 const ZH_COMPARE = /(?:跟|和|与|同)[^，。？?]{1,10}比(?!例|率)/;
@@ -115,11 +126,17 @@ function detectMetric(text: string): { metric: MetricId; phrase: string } | null
   }
   const anchor = text.match(/\b(?:how many|how much|number of|count of|total)\b/);
   const specific = hits.filter((h) => h.phrase.includes(' ') && h.phrase.length >= 12).sort((a, b) => b.phrase.length - a.phrase.length)[0];
+  let best = hits.sort((a, b) => b.phrase.length - a.phrase.length)[0] ?? null;
   if (anchor && !specific) {
-    const after = hits.filter((h) => h.index >= anchor.index!).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
-    if (after && after.index - anchor.index! <= 30) return after;
+    const after = [...hits].filter((h) => h.index >= anchor.index!).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
+    if (after && after.index - anchor.index! <= 30) best = after;
   }
-  return hits.sort((a, b) => b.phrase.length - a.phrase.length)[0] ?? null;
+  // money "per order" / "per customer" is the ratio metric (PER_UNIT)
+  if (best?.metric === 'revenue') {
+    const per = PER_UNIT.find((u) => hasAny(text, [...u.en, ...u.zh]));
+    if (per) return { ...best, metric: per.metric };
+  }
+  return best;
 }
 
 function detectTop(text: string): number | undefined {
@@ -198,6 +215,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   slots.top = detectTop(scan);
   if (hasAny(rest, MAX_WORDS)) slots.superlative = 'max';
   if (hasAny(rest, MIN_WORDS)) slots.superlative = 'min';
+  // "where do we sell the most?", "哪里卖得最好": a place ranked by a measure is a ranking of countries
+  if (slots.superlative && metricHit && !slots.groupBy && !analysis && !slots.filter.country && /\bwhere\b|哪里|哪儿|哪些地方|什么地方/.test(scan)) slots.groupBy = 'country';
   if (yearAgo) slots.yearAgo = true;
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
@@ -227,9 +246,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
     if (steps.length >= 2 && !(steps[0] === EVENT_STEPS[0]!.type && steps.at(-1) === EVENT_STEPS.at(-1)!.type)) slots.steps = steps;
   }
 
-  const followUpCue = FOLLOW_UP.test(text.replace(/[?？!！。.,，]+$/, (p) => (p.includes('?') || p.includes('？') ? p : '')));
-  const vague = !analysis && !metricHit && hasAny(scan, VAGUE);
-  return { lang, text, analysis, slots, followUpCue, vague, dimensionWords, ambiguous };
+  const followUpCue = FOLLOW_UP.test(text.replace(FILLER, '').replace(/[?？!！。.,，]+$/, (p) => (p.includes('?') || p.includes('？') ? p : '')));
+  const vague = !analysis && !metricHit && (hasAny(scan, VAGUE) || VAGUE_SHAPES.some((re) => re.test(scan)));
+  return { lang, text, analysis, slots, followUpCue, vague, future: FUTURE.test(text), dimensionWords, ambiguous };
 }
 
 /** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */

@@ -8,7 +8,7 @@ import { normalize } from './text.ts';
  * and what it can do instead.
  */
 export interface Refusal {
-  reason: 'out_of_scope' | 'sql' | 'write' | 'personal_data' | 'injection';
+  reason: 'out_of_scope' | 'sql' | 'write' | 'personal_data' | 'injection' | 'forecast';
   text: string;
 }
 
@@ -17,19 +17,41 @@ const OUT_OF_SCOPE = [
   /\b(write|draft|compose) (?:me )?(?:a|an) (letter|email|essay|story|speech|tweet)\b/,
   /\b(competitor|competitors|amazon|walmart|alibaba|ebay|jd\.com|taobao|temu|shein)\b/,
   /天气|气温|股价|股票|汇率|比特币|彩票|星座|笑话|写诗|作诗|菜谱|首都|总统|翻译|电影|足球|机票|酒店|订票|辞职信|写一封|写封|写一篇|竞争对手|京东|亚马逊|阿里巴巴|拼多多|淘宝的/,
+  // weather, markets and general knowledge, often asked next to a place or a date the shop's data also has
+  /\b(rain|raining|snow|snowing|sunny|umbrella|stock market|stocks|nasdaq|dow jones|s&p 500|gold price|oil price|population|gdp|inflation|interest rates?|election|news headlines|headlines today|time zone|visa|sports scores?|lyrics|homework)\b/,
+  /下雨|下雪|晴天|雾霾|刮风|几度|多少度|温度|股市|大盘|基金|a股|美股|港股|房价|油价|金价|人口|gdp|通胀|利率|选举|新闻头条|签证|时差|旅游攻略|导航|歌词|作业/,
+  // acting on customers rather than describing them: "send an email to all customers", "给所有客户发短信"
+  /\b(send|e-?mail|text|message|sms|notify|contact|call)\s+(?:(?:an?|the|all|every|each|our|these|those|some)\s+)*(?:(?:[a-z]+\s+){0,2}?(?:e-?mails?|messages?|newsletters?|coupons?|vouchers?|texts?|sms|discounts?|codes?|offers?)\s+(?:to\s+)?)?(?:(?:all|every|each|our|the|these|those)\s+)*(customers?|clients?|buyers?|users?|champions|everyone|them)\b/,
+  /(发|发送|群发|推送).{0,6}(邮件|短信|消息|优惠券|通知).{0,10}(客户|顾客|用户|买家)|(给|向).{0,10}(客户|顾客|用户|买家).{0,6}(发|发送|群发|推送)/,
 ];
 /** Attempts to make the assistant drop its rules or reveal its instructions. */
-const INJECTION = [/\b(ignore|disregard|forget) (?:all |any |your )?(?:the )?(previous|prior|above|earlier) (instructions|rules|prompts?)\b/, /\bsystem prompt\b|\byour (instructions|prompt)\b/, /忽略.*(指令|规则|提示)|系统提示|提示词/];
+const INJECTION = [
+  /\b(ignore|disregard|forget|override|bypass) (?:all |any |your |of )*(?:the )?(previous|prior|above|earlier|existing|safety)?\s*(instructions|rules|prompts?|guidelines|restrictions|guardrails)\b/,
+  /\bsystem prompt\b|\byour (?:hidden |secret |system |internal |original |initial )?(instructions|prompt|configuration)\b|\byour (?:hidden|secret|system|internal|original|initial) (rules|guidelines)\b/,
+  /\b(developer mode|jailbreak|jailbroken|no rules apply|without (?:any )?restrictions|you are (?:now )?dan|pretend (?:you are|to be)|act as (?:an? )?(?:unrestricted|unfiltered|admin|root))\b/,
+  /(忽略|忘掉|忘记|无视|不要管|不用管|跳过|绕过).{0,10}(指令|规则|提示|设定|限制|要求)|系统提示|提示词|开发者模式|越狱|没有(?:任何)?限制/,
+];
 const SQL = [/\bsql\b/, /\bselect\s+.+\s+from\b/, /\bquery the database\b/, /\bwrite (?:me )?(?:a )?query\b/, /sql语句|写.*查询语句/];
 const WRITE = [
   /\b(delete|truncate|erase|wipe|purge|overwrite)\b.*\b(data|database|table|tables|customers?|orders?|records?|rows?|feedback|prices?|segments?|everything|all)\b/,
-  /\b(drop|alter)\s+(?:the\s+)?(table|database|schema|column)\b/,
+  /\b(drop|alter|truncate)\b.{0,30}\b(tables?|database|schema|columns?)\b|\brm -rf\b/,
+  /\b(insert|add|create)\s+(?:(?:a|an|some|fake|new|dummy|test|few)\s+)+(orders?|customers?|records?|rows?|invoices?|feedback)\b/,
   /\b(update|insert|remove|modify)\s+(?:the\s+|all\s+|every\s+|a\s+|this\s+|that\s+)?(data|database|table|customers?|orders?|records?|rows?|prices?|feedback)\b/,
   /\b(change|edit|set)\s+(?:the\s+)?(price|prices|order status|customer'?s? (?:email|name|address))\b/,
-  /(删除|删掉|清空|清除|修改|更新|插入|篡改|改掉).*(数据|客户|订单|表|记录|反馈|价格)/,
-  /(数据|客户|订单|表|记录|反馈).*(删掉|删除|清空|清除|改掉)/,
+  // a change verb before a few words and the thing changed: "set all book prices to zero", "reset the order status"
+  /\b(set|change|edit|update|modify|reset|overwrite|adjust)\s+(?:(?:the|all|every|each|our|these|those|their|its)\s+)?(?:[a-z&']+\s+){0,2}?(prices?|price list|order status(?:es)?|statuses|stock levels?|inventory|discounts?|passwords?|records?)\b/,
+  /\b(cancel|void)\s+(?:(?:the|all|every|each|this|that|these|those|her|his|their)\s+)?(?:[a-z]+\s+){0,2}?(orders?|invoices?|payments?|purchases?)\b|\brefund (?:all|every|the|this|that|her|his|their|customer)\b/,
+  /(删除|删掉|删了|删光|清空|清除|清掉|修改|更新|插入|篡改|改掉).*(数据|客户|订单|表|记录|反馈|价格|库存|退货)/,
+  /(数据|客户|订单|表|记录|反馈|价格|库存|退货).*(删掉|删除|删了|删光|清空|清除|清掉|改掉)/,
+  // 把 + a stored thing + a change verb orders a change ("把图书的价格都改成0", "把上个月的订单都删了"); without the
+  // thing, "把趋势改成按周" only changes the view
+  /把.{0,12}(数据|客户|订单|表|记录|反馈|价格|库存|退货|评论|信息|名单).{0,12}(删|改成|改为|改掉|清空|清掉|清除|设为|设置为|设成|调成|调为|更新|修改|篡改|去掉|移除|作废)/,
 ];
 const PII_WORDS = /\b(e-?mail|email address|phone|phone number|mobile number|home address|address|contact details|contact info|birthday|date of birth|password|credit card)\b|电话|邮箱|地址|联系方式|手机号|生日|身份证|密码|信用卡/;
+/** Asking for contact details in bulk ("export every customer's email", "导出所有客户的手机号"): personal data too. */
+const BULK_EXPORT = /\b(export|list|download|dump|extract|send me|give me|show me|get me|share|print|pull)\b.*\b(e-?mails?|email address(?:es)?|phones?|phone numbers?|mobile numbers?|addresses|contact details|contact info)\b|\b(all|every|each)\b.*\b(customers?|clients?|buyers?|users?)'?s?\b.*\b(e-?mails?|phones?|phone numbers?|addresses|contact details)\b|(导出|列出|下载|给我|发我|发给我|拉一份|拉出|查出|打印|批量).*(电话|邮箱|地址|联系方式|手机号|身份证)|(所有|全部|每个|每位).*(电话|邮箱|地址|联系方式|手机号)/;
+/** Everyone's names in bulk ("给我所有客户的名单", "names of all customers"). */
+const CUSTOMER_LIST = /(所有|全部|导出|全体).{0,8}(客户|顾客|用户|买家).{0,4}(名单|姓名|名字)|\b(all|every)\b.{0,20}\bcustomer names\b|\bnames of (?:all |every )(?:our |the )?customers\b|\bfull customer list\b/;
 /** A person named in the question: two capitalized words (Ann Lee), "customer 123", or a 2–3 character Chinese name before 的. */
 const NAMED_PERSON = /\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b[Cc]ustomer\s*(?:id\s*)?#?\d+\b|[\u4e00-\u9fff]{2,4}的(?:电话|邮箱|地址|联系方式|手机号|生日)|客户\s*\d+/;
 /** Capitalized word pairs that are not people. */
@@ -52,6 +74,10 @@ const TEXTS: Record<Refusal['reason'], Record<Language, string>> = {
     en: 'Sorry, I cannot change my instructions or show them. I can answer questions about the shop\'s data: revenue, orders, customers, tiers, churn, cohorts, the funnel, segments and feedback.',
     zh: '抱歉，我不能更改或透露我的指令。我可以回答与本店数据有关的问题：收入、订单、客户、分层、流失、同期群、漏斗、客群和反馈。',
   },
+  forecast: {
+    en: "Sorry, I can't forecast future revenue, orders or customers: I only report what the data shows so far. I can show the trend up to now (for example \"monthly revenue over the last 12 months\"), predicted customer lifetime value, or customers at risk of churning.",
+    zh: '抱歉，我不能预测未来的收入、订单或客户数：我只报告数据中已有的情况。我可以给出到目前为止的趋势（例如“过去12个月每月的收入”）、预测的客户生命周期价值或有流失风险的客户。',
+  },
   personal_data: {
     en: "Sorry, I can't look up a named person's personal or contact details. I can describe groups of customers (segments, tiers, countries) instead.",
     zh: '抱歉，我不能查询具名个人的个人信息或联系方式。我可以介绍客户群体（客群、分层、国家）的情况。',
@@ -67,7 +93,7 @@ export function refusalFor(question: string, lang: Language, role: Role): Refusa
     ? 'sql'
     : WRITE.some((re) => re.test(text))
       ? 'write'
-      : PII_WORDS.test(text) && NAMED_PERSON.test(question.replace(NOT_PEOPLE, ''))
+      : (PII_WORDS.test(text) && (NAMED_PERSON.test(question.replace(NOT_PEOPLE, '')) || BULK_EXPORT.test(text))) || CUSTOMER_LIST.test(text)
         ? 'personal_data'
         : OUT_OF_SCOPE.some((re) => re.test(text))
           ? 'out_of_scope'
@@ -78,6 +104,11 @@ export function refusalFor(question: string, lang: Language, role: Role): Refusa
     message += lang === 'zh' ? '（即使是管理员，个人详情也请在客户页面查看。）' : ' (Even for your role, individual records are viewed in the customer screen, not through the assistant.)';
   }
   return { reason, text: message };
+}
+
+/** A KPI asked for a future period ("revenue next month", "明年的订单量"): no tool forecasts it. */
+export function forecastRefusal(lang: Language): Refusal {
+  return { reason: 'forecast', text: TEXTS.forecast[lang] };
 }
 
 export function outOfScope(lang: Language): Refusal {

@@ -14,13 +14,27 @@ export function detectLanguage(text: string): Language {
   return cjk > 0 && cjk >= latin ? 'zh' : 'en';
 }
 
-/** NFKC (full-width digits and punctuation → ASCII), lower case, curly quotes → straight, single spaces. */
+/**
+ * Chat contractions spelled out, so one phrase serves both ("how's business" = "how is business", "you're" = "you
+ * are"). Only pronoun and question-word forms: a noun's possessive 's ("October's") and n't ("can't lose", an RFM
+ * tier) are left alone.
+ */
+const CONTRACTIONS: [RegExp, string][] = [
+  [/\b(what|how|where|who|when|why|it|that|there|here|everything|business)'s\b/g, '$1 is'],
+  [/\b(we|you|they|who|what)'re\b/g, '$1 are'],
+  [/\b(i|we|you|they)'ve\b/g, '$1 have'],
+  [/\b(i|we|you|they|it)'ll\b/g, '$1 will'],
+  [/\bi'm\b/g, 'i am'],
+];
+
+/** NFKC (full-width digits and punctuation → ASCII), lower case, curly quotes → straight, contractions, single spaces. */
 export function normalize(text: string): string {
-  return text
+  const lower = text
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[‘’]/g, "'")
-    .replace(/[“”「」『』]/g, '"')
+    .replace(/[“”「」『』]/g, '"');
+  return CONTRACTIONS.reduce((t, [re, full]) => t.replace(re, full), lower)
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -29,7 +43,11 @@ export function normalize(text: string): string {
 const WORD_RE = new Map<string, RegExp>();
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Where `phrase` occurs in `text`: whole words for Latin phrases, anywhere for phrases with Chinese characters. */
+/**
+ * Where `phrase` occurs in `text`: whole words for Latin phrases, anywhere for phrases with Chinese characters. A
+ * Latin phrase ending in a letter other than s also matches its plural ("first-timer" finds "first-timers", "market"
+ * finds "markets"), so the vocabulary need not list both; `length` is what matched.
+ */
 export function findPhrase(text: string, phrase: string): { index: number; length: number } | null {
   if (!phrase) return null;
   if (CJK.test(phrase)) {
@@ -37,9 +55,12 @@ export function findPhrase(text: string, phrase: string): { index: number; lengt
     return index < 0 ? null : { index, length: phrase.length };
   }
   let re = WORD_RE.get(phrase);
-  if (!re) WORD_RE.set(phrase, (re = new RegExp(`(?<![a-z0-9_])${escape(phrase)}(?![a-z0-9_])`)));
+  if (!re) {
+    const plural = /[a-rt-z]$/.test(phrase) ? 's?' : '';
+    WORD_RE.set(phrase, (re = new RegExp(`(?<![a-z0-9_])${escape(phrase)}${plural}(?![a-z0-9_])`)));
+  }
   const m = re.exec(text);
-  return m ? { index: m.index, length: phrase.length } : null;
+  return m ? { index: m.index, length: m[0].length } : null;
 }
 
 export function hasAny(text: string, phrases: readonly string[]): boolean {
@@ -62,7 +83,8 @@ export function blank(text: string, index: number, length: number): string {
 }
 
 const EN_NUMBERS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, fifteen: 15, twenty: 20,
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15,
+  eighteen: 18, twenty: 20, thirty: 30, sixty: 60, ninety: 90,
 };
 export function englishNumber(word: string): number {
   return /^\d+$/.test(word) ? Number(word) : EN_NUMBERS[word] ?? NaN;

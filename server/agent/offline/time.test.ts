@@ -101,6 +101,42 @@ describe('parseTimeRange (Chinese)', () => {
   });
 });
 
+describe('parseTimeRange (spoken relative periods)', () => {
+  // 2011-12-10 is a Saturday: the current ISO week starts Monday 2011-12-05, Q4 2011 is the current quarter
+  it.each([
+    ['past three months', '2011-09-01', '2011-11-30'],
+    ['the last two weeks', '2011-11-21', '2011-12-04'],
+    ['last 2 quarters', '2011-04-01', '2011-09-30'],
+    ['two months ago', '2011-10-01', '2011-10-31'],
+    ['a month ago', '2011-11-01', '2011-11-30'],
+    ['3 weeks ago', '2011-11-14', '2011-11-20'],
+    ['the month before last', '2011-10-01', '2011-10-31'],
+    ['the quarter before last', '2011-04-01', '2011-06-30'],
+    ['since the start of the year', '2011-01-01', '2011-12-09'],
+    ['since the beginning of the quarter', '2011-10-01', '2011-12-09'],
+    ['since March', '2011-03-01', '2011-12-09'],
+    ['the past month', '2011-11-01', '2011-11-30'],
+    ['上上个月', '2011-10-01', '2011-10-31'],
+    ['上上季度', '2011-04-01', '2011-06-30'],
+    ['两个月前', '2011-10-01', '2011-10-31'],
+    ['三天前', '2011-12-07', '2011-12-07'],
+    ['前天', '2011-12-08', '2011-12-08'],
+    ['年初到现在', '2011-01-01', '2011-12-09'],
+    ['月初至今', '2011-12-01', '2011-12-09'],
+    ['近两个季度', '2011-04-01', '2011-09-30'],
+    ['in the third quarter', '2011-07-01', '2011-09-30'],
+    ['the first half of the year', '2011-01-01', '2011-06-30'],
+    // 前三季度 is the year's first three quarters to many readers: not read as a rolling window
+    ['前三季度', '2011-07-01', '2011-09-30'],
+  ])('%s', (q, from, to) => {
+    expect(range(q)).toEqual({ from, to });
+  });
+
+  it('does not read "this week" inside "this weekend"', () => {
+    expect(parseTimeRange('will it rain this weekend?', TODAY)).toBeNull();
+  });
+});
+
 describe('labels and numbers', () => {
   it('labels calendar periods in both languages and names rolling windows by their days', () => {
     const nov = parseTimeRange('上个月', TODAY)!;

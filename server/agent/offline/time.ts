@@ -1,5 +1,6 @@
 import { addDays } from '../../../tools/lib/clock.ts';
 import { formatMonth } from '../format.ts';
+import { englishNumber } from './text.ts';
 
 /**
  * Time expressions in English and Chinese → a window of UTC days, relative to the clock's today. Conventions (the
@@ -30,6 +31,9 @@ const MONTH_RE = '\\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?
 const ORDINAL: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4 };
 const CN_DIGIT: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const NUM = '(\\d+|[零一二两三四五六七八九十]+)';
+/** English counts in time phrases ("past three months"): digits or number words (text.ts englishNumber reads both). */
+const EN_NUM = '(\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|sixty|ninety)';
+const EN_NUM_OR_A = '(\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
 
 /** Arabic digits or a Chinese numeral up to 99 (十一, 二十, 九十) → number. */
 export function parseNumber(text: string): number {
@@ -85,6 +89,12 @@ const RULES: Rule[] = [
   [/(\d{4})\s*年\s*(上|下)半年/, (m) => halfRange(Number(m[1]), m[2] === '上' ? 1 : 2, m[0])],
   [/(今年|去年|前年)\s*(上|下)半年/, (m, t) => halfRange(relYear(m[1]!, t), m[2] === '上' ? 1 : 2, m[0])],
   [/(上|下)半年/, (m, t) => halfRange(m[1] === '上' || t.m > 6 ? t.y : t.y - 1, m[1] === '上' ? 1 : 2, m[0])],
+  // a half or quarter named without a year: "the first half of the year", "in the third quarter" (the latest begun)
+  [/(first|second|1st|2nd) half(?: of (?:the|this) year)?\b|\bh([12])\b/, (m, t) => {
+    const h = m[2] ? Number(m[2]) : /first|1st/.test(m[1]!) ? 1 : 2;
+    return halfRange(h === 1 || t.m > 6 ? t.y : t.y - 1, h, m[0]);
+  }],
+  [/\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter\b(?!\s*(?:of\s*)?\d)/, (m, t) => latestQuarter(ORDINAL[m[1]!]!, t, m[0])],
   // quarters and months of a year named relative to today: "Q3 last year", "last year's Q3", "今年第三季度", "去年3月"
   [/q([1-4])\s+(?:of\s+)?(this|last) year|(this|last) year'?s\s+q([1-4])/, (m, t) => quarterRange(relYear(m[2] ?? m[3]!, t), Number(m[1] ?? m[4]), m[0])],
   [/(今年|去年|前年|本年)\s*第?([一二三四1-4])\s*(?:季度|季)/, (m, t) => quarterRange(relYear(m[1]!, t), parseNumber(m[2]!), m[0])],
@@ -99,21 +109,38 @@ const RULES: Rule[] = [
   [new RegExp(`${MONTH_RE}\\.?\\s*(?:of\\s*)?,?\\s*(\\d{4})`), (m) => monthRange(Number(m[2]), monthOf(m[1]!), m[0])],
   [/(\d{4})-(0[1-9]|1[0-2])\b/, (m) => monthRange(Number(m[1]), Number(m[2]), m[0])],
   [new RegExp(`(\\d{4})\\s*年\\s*${NUM}\\s*月(?:份)?`), (m) => monthRange(Number(m[1]), parseNumber(m[2]!), m[0])],
-  // rolling: last/past N days|weeks|months|years, 过去/最近/近 N 天|周|个月|年
-  [/(?:last|past|previous|trailing)\s+(\d+)\s+(day|week|month|year)s?/, (m, t) => lastN(Number(m[1]), m[2] as Unit, t, m[0])],
+  // rolling: last/past N days|weeks|months|quarters|years (digits or words: "past three months"), 过去/最近/近 N 天|周|个月|年
+  [new RegExp(`(?:last|past|previous|trailing)\\s+${EN_NUM}\\s+(day|week|month|quarter|year)s?\\b`), (m, t) => lastN(englishNumber(m[1]!), m[2] as Unit, t, m[0])],
   [new RegExp(`(?:过去|最近|近|前)\\s*${NUM}\\s*(天|日|周|星期|个月|月|年)`), (m, t) => lastN(parseNumber(m[1]!), ZH_UNIT[m[2]!]!, t, m[0])],
+  // (not 前N季度: "前三季度" usually means the year's first three quarters)
+  [new RegExp(`(?:过去|最近|近)\\s*${NUM}\\s*个?季度`), (m, t) => lastN(parseNumber(m[1]!), 'quarter', t, m[0])],
+  // one calendar period N back: "two months ago", "the quarter before last", "3个月前", "上上个月", "上上季度"
+  [new RegExp(`\\b${EN_NUM_OR_A}\\s+(day|week|month|quarter|year)s?\\s+ago\\b`), (m, t) => periodsAgo(/^an?$/.test(m[1]!) ? 1 : englishNumber(m[1]!), m[2] as Unit, t, m[0])],
+  [/(?:the\s+)?(day|week|month|quarter) before last\b/, (m, t) => periodsAgo(2, m[1] as Unit, t, m[0])],
+  [new RegExp(`${NUM}\\s*(天|日|周|星期|个月|个季度|季度|年)(?:之|以)?前`), (m, t) => periodsAgo(parseNumber(m[1]!), ZH_UNIT[m[2]!]!, t, m[0])],
+  [/上上一?个?(月|季度|周|星期)|前天/, (m, t) => periodsAgo(2, m[0] === '前天' ? 'day' : ZH_UNIT[m[1]!]!, t, m[0])],
+  // to date from the start of a period: "since the start of the year", "since March", "年初到现在", "月初至今"
+  [/since (?:the )?(?:start|beginning) of (?:the |this )?(year|quarter|month)|(年|季度?|月)初(?:到|至)(?:今|现在|目前|今天)|(年|季度?|月)初以来|今年(?:截至|截止)?(?:到|至)?(?:目前|现在)/, (m, t) => {
+    const unit = m[1] ?? ({ 年: 'year', 季: 'quarter', 季度: 'quarter', 月: 'month' } as Record<string, string>)[m[2] ?? m[3] ?? '年'];
+    const r = unit === 'month' ? monthRange(t.y, t.m, m[0]) : unit === 'quarter' ? shiftQuarter(t, 0, m[0]) : yearRange(t.y, m[0]);
+    return toDate(r, t.iso, { en: ' to date', zh: '至今' });
+  }],
+  [new RegExp(`\\bsince\\s+${MONTH_RE}\\b`), (m, t) => {
+    const start = latestMonth(monthOf(m[1]!), t, m[0]);
+    return start && { ...rolling(start.from, lastDay(start.from, t.iso), 'month', m[0]), label: null };
+  }],
   // named relative periods
   [/(?:year to date|ytd|年初至今|今年以来)/, (t2, t) => toDate(yearRange(t.y, t2[0]), t.iso, { en: ' to date', zh: '至今' })],
   [/(?:month to date|mtd)/, (m, t) => toDate(monthRange(t.y, t.m, m[0]), t.iso, { en: ' to date', zh: '至今' })],
   [/(?:the )?year before last|前年/, (m, t) => yearRange(t.y - 2, m[0])],
   [/(?:last|previous|prior) year|去年|上一?年/, (m, t) => yearRange(t.y - 1, m[0])],
   [/this year|current year|今年|本年/, (m, t) => toDate(yearRange(t.y, m[0]), t.iso, { en: ' to date', zh: '至今' })],
-  [/(?:last|previous|prior) quarter|上一?个?季度/, (m, t) => shiftQuarter(t, -1, m[0])],
+  [/(?:last|previous|prior|past) quarter|上一?个?季度/, (m, t) => shiftQuarter(t, -1, m[0])],
   [/this quarter|current quarter|本季度|这个季度|这季度/, (m, t) => toDate(shiftQuarter(t, 0, m[0]), t.iso, { en: ' to date', zh: '至今' })],
-  [/(?:last|previous|prior) month|上一?个?月/, (m, t) => (t.m === 1 ? monthRange(t.y - 1, 12, m[0]) : monthRange(t.y, t.m - 1, m[0]))],
+  [/(?:last|previous|prior|past) month\b|上一?个?月/, (m, t) => (t.m === 1 ? monthRange(t.y - 1, 12, m[0]) : monthRange(t.y, t.m - 1, m[0]))],
   [/this month|current month|本月|这个月|当月/, (m, t) => toDate(monthRange(t.y, t.m, m[0]), t.iso, { en: ' to date', zh: '至今' })],
-  [/(?:last|previous|prior) week|上一?个?(?:周|星期|礼拜)/, (m, t) => lastN(1, 'week', t, m[0])],
-  [/this week|本周|这周|这个星期/, (m, t) => rolling(weekStart(t.iso), t.iso, 'week', m[0])],
+  [/(?:last|previous|prior) week\b|上一?个?(?:周|星期|礼拜)/, (m, t) => lastN(1, 'week', t, m[0])],
+  [/this week\b|本周|这周|这个星期|这个?礼拜/, (m, t) => rolling(weekStart(t.iso), t.iso, 'week', m[0])],
   [/yesterday|昨天|昨日/, (m, t) => rolling(addDays(t.iso, -1), addDays(t.iso, -1), 'day', m[0])],
   [/\btoday\b|今天|今日/, (m, t) => rolling(t.iso, t.iso, 'day', m[0])],
   // a year alone: "in 2011", "2011年"
@@ -127,8 +154,24 @@ const RULES: Rule[] = [
   [/第?([一二三四1-4])\s*季度/, (m, t) => latestQuarter(parseNumber(m[1]!), t, m[0])],
 ];
 
-type Unit = 'day' | 'week' | 'month' | 'year';
-const ZH_UNIT: Record<string, Unit> = { 天: 'day', 日: 'day', 周: 'week', 星期: 'week', 个月: 'month', 月: 'month', 年: 'year' };
+type Unit = 'day' | 'week' | 'month' | 'quarter' | 'year';
+const ZH_UNIT: Record<string, Unit> = { 天: 'day', 日: 'day', 周: 'week', 星期: 'week', 个月: 'month', 月: 'month', 个季度: 'quarter', 季度: 'quarter', 年: 'year' };
+
+/** The calendar period `n` units before the current one (a whole month, quarter, year or ISO week; a day). */
+function periodsAgo(n: number, unit: Unit, t: Today, matched: string): TimeRange | null {
+  if (!Number.isFinite(n) || n < 1 || n > 120) return null;
+  if (unit === 'day') return rolling(addDays(t.iso, -n), addDays(t.iso, -n), 'day', matched);
+  if (unit === 'week') {
+    const start = addDays(weekStart(t.iso), -7 * n);
+    return rolling(start, addDays(start, 6), 'week', matched);
+  }
+  if (unit === 'month') {
+    const from = ymd(t.y, t.m - n, 1);
+    return monthRange(Number(from.slice(0, 4)), Number(from.slice(5, 7)), matched);
+  }
+  if (unit === 'quarter') return shiftQuarter(t, -n, matched);
+  return yearRange(t.y - n, matched);
+}
 
 function weekStart(iso: string): string {
   const dow = new Date(`${iso}T00:00:00Z`).getUTCDay();
@@ -143,6 +186,10 @@ function lastN(n: number, unit: Unit, t: Today, matched: string): TimeRange | nu
     return rolling(addDays(start, -7 * n), addDays(start, -1), 'week', matched);
   }
   if (unit === 'month') return rolling(ymd(t.y, t.m - n, 1), ymd(t.y, t.m, 0), 'month', matched);
+  if (unit === 'quarter') {
+    const current = ymd(t.y, 3 * Math.floor((t.m - 1) / 3) + 1, 1);
+    return rolling(ymd(Number(current.slice(0, 4)), Number(current.slice(5, 7)) - 3 * n, 1), addDays(current, -1), 'quarter', matched);
+  }
   return rolling(ymd(t.y - n, 1, 1), ymd(t.y - 1, 12, 31), 'year', matched);
 }
 

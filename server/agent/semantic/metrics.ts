@@ -38,8 +38,10 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'revenue', zh: '收入' },
     synonyms: {
       en: ['revenue', 'sales', 'turnover', 'income', 'gmv', 'takings', 'how much did we sell', 'how much money', 'revenu', 'reveune', 'sales amount', 'sold the most', 'sell the most', 'best-selling', 'best selling', 'sold best',
-        'revenues', 'rev', 'sell', 'sold', 'selling', 'top selling', 'top-selling', 'best sellers', 'money', 'how much business', 'brought in', 'bring in', 'brings in', 'earned', 'spend', 'spent'],
-      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '卖了多少', '卖了几多', '销量额', '流水', '卖得最好', '卖得最多', '卖得最差', '卖得'],
+        'revenues', 'rev', 'sell', 'sold', 'selling', 'top selling', 'top-selling', 'best sellers', 'money', 'how much business', 'brought in', 'bring in', 'brings in', 'earned', 'spend', 'spent',
+        'cash', 'pull in', 'pulled in', 'pulls in', 'rake in', 'raked in', 'money made', 'did we make', 'do we make', 'we made', 'earnings', 'earn', 'top line', 'topline', 'dollars', 'sales figures', 'sales volume'],
+      zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '卖了多少', '卖了几多', '销量额', '流水', '卖得最好', '卖得最多', '卖得最差', '卖得',
+        '赚了多少', '赚了', '赚多少', '赚钱', '赚得', '进账', '入账', '收了多少钱', '业绩额', '销售业绩', '卖钱', '卖出', '卖多少', '花了多少钱', '花了多少', '花钱', '销售报表', '销售数据', '销售情况', '销售表现', '销售总额'],
     },
     format: 'money',
     definition: {
@@ -51,8 +53,8 @@ export const METRICS: readonly MetricDef[] = [
     id: 'orders',
     names: { en: 'orders', zh: '订单数' },
     synonyms: {
-      en: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices'],
-      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数', '下了多少单', '下了几单', '多少单', '几单', '卖了多少单', '多少笔订单'],
+      en: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'purchases', 'transactions', 'order volume', 'oders', 'invoices', 'invoice', 'checkouts completed', 'baskets sold'],
+      zh: ['订单数', '订单量', '订单', '单量', '下单数', '成交单数', '交易笔数', '下了多少单', '下了几单', '多少单', '几单', '卖了多少单', '多少笔订单', '发票', '单子', '出了多少单', '成交笔数', '笔数', '下单量', '下单次数', '成交量'],
     },
     format: 'count',
     definition: { en: 'number of orders; returns and cancellations excluded; guest orders included', zh: '订单数量；不含退货和取消；含游客订单' },
@@ -61,8 +63,9 @@ export const METRICS: readonly MetricDef[] = [
     id: 'new_customers',
     names: { en: 'new customers', zh: '新客户数' },
     synonyms: {
-      en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers', 'first-time shoppers', 'first time shoppers', 'new customer count', 'new customers count', 'number of new customers', 'new shoppers', 'acquired customers', 'customer acquisition', 'new clients'],
-      zh: ['新客户', '新客', '新增客户', '新增了', '新增', '新顾客', '首次购买', '首次下单', '新买家', '拉新'],
+      en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers', 'first-time shoppers', 'first time shoppers', 'new customer count', 'new customers count', 'number of new customers', 'new shoppers', 'acquired customers', 'customer acquisition', 'new clients',
+        'first-timer', 'first timer', 'newcomer', 'new user', 'new accounts buying', 'new purchasers', 'brand new customer', 'new faces', 'acquisitions', 'new sign-ups who bought'],
+      zh: ['新客户', '新客', '新增客户', '新增了', '新增', '新顾客', '首次购买', '首次下单', '新买家', '拉新', '新用户', '新增用户', '新下单用户', '首购客户', '第一次买', '第一次下单', '新人'],
     },
     format: 'count',
     definition: { en: 'customers whose first order ever falls in the window', zh: '首次下单落在该时间段内的客户' },
@@ -71,8 +74,9 @@ export const METRICS: readonly MetricDef[] = [
     id: 'revenue_per_customer',
     names: { en: 'revenue per customer', zh: '人均收入' },
     synonyms: {
-      en: ['revenue per customer', 'spend per customer', 'arpu', 'average revenue per customer', 'sales per customer', 'average spend per customer', 'the average customer', 'each customer spend', 'per customer'],
-      zh: ['人均收入', '每客户收入', '人均消费', '客户人均', '人均销售额', '每个客户平均', '每位客户平均', '平均每个客户', '平均每位客户'],
+      en: ['revenue per customer', 'spend per customer', 'arpu', 'average revenue per customer', 'sales per customer', 'average spend per customer', 'the average customer', 'each customer spend', 'per customer',
+        'per head', 'per capita', 'revenue per head', 'spend per head', 'per buyer', 'per shopper', 'average customer spend', 'average spend per buyer', 'customer spend'],
+      zh: ['人均收入', '每客户收入', '人均消费', '客户人均', '人均销售额', '每个客户平均', '每位客户平均', '平均每个客户', '平均每位客户', '人均', '每人平均', '平均每人', '每个人平均', '每人花'],
     },
     format: 'money',
     definition: { en: 'revenue from identified customers divided by customers in the window', zh: '已识别客户的收入除以该时间段内的客户数' },
@@ -81,8 +85,9 @@ export const METRICS: readonly MetricDef[] = [
     id: 'aov',
     names: { en: 'average order value', zh: '客单价' },
     synonyms: {
-      en: ['average order value', 'aov', 'average basket', 'basket size', 'avg order value', 'average order size', 'average order amount', 'average ticket'],
-      zh: ['客单价', '平均订单金额', '平均订单价值', '平均客单', '笔单价', '平均每单'],
+      en: ['average order value', 'aov', 'average basket', 'basket size', 'avg order value', 'average order size', 'average order amount', 'average ticket',
+        'order value', 'basket value', 'avg basket', 'ticket size', 'per order', 'spend per order', 'average spend per order', 'value per order', 'average sale', 'average transaction value', 'avg order', 'cart size', 'average cart', 'cart value'],
+      zh: ['客单价', '平均订单金额', '平均订单价值', '平均客单', '笔单价', '平均每单', '单均', '笔均', '每单平均', '每单', '一单平均', '平均一单', '客单'],
     },
     format: 'money',
     definition: { en: 'revenue divided by orders in the window', zh: '该时间段的收入除以订单数' },
@@ -91,8 +96,9 @@ export const METRICS: readonly MetricDef[] = [
     id: 'repeat_rate',
     names: { en: 'repeat rate', zh: '复购率' },
     synonyms: {
-      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within', 'came back to buy', 'come back to buy', 'bought again', 'buy again', 'returning customers'],
-      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次', '回头客', '再次购买'],
+      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within', 'came back to buy', 'come back to buy', 'bought again', 'buy again', 'returning customers',
+        'repeat customer', 'repeat buyer', 'repeat purchase', 'returning customer', 'returning buyer', 'came back for more', 'second order', 'reorder rate'],
+      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次', '回头客', '再次购买', '老客复购', '回购', '二次购买', '重复下单', '返购'],
     },
     format: 'percent',
     definition: {
@@ -114,8 +120,9 @@ export const METRICS: readonly MetricDef[] = [
     id: 'customers',
     names: { en: 'customers', zh: '客户数' },
     synonyms: {
-      en: ['customers', 'customer', 'buyers', 'unique buyers', 'active customers', 'shoppers', 'customer count', 'number of customers', 'how many customers', 'clients', 'purchasers', 'people', 'ppl', 'how many people'],
-      zh: ['客户数', '顾客数', '买家数', '活跃客户', '下单客户', '客户', '顾客', '买家', '用户数', '多少人买', '买过东西', '下过单的人'],
+      en: ['customers', 'customer', 'buyers', 'unique buyers', 'active customers', 'shoppers', 'customer count', 'number of customers', 'how many customers', 'clients', 'purchasers', 'people', 'ppl', 'how many people',
+        'paying customers', 'headcount', 'head count', 'customer base size', 'active buyers', 'distinct customers', 'folks', 'active users', 'paying users'],
+      zh: ['客户数', '顾客数', '买家数', '活跃客户', '下单客户', '客户', '顾客', '买家', '用户数', '多少人买', '买过东西', '下过单的人', '下单人数', '购买人数', '成交人数', '付款人数', '客户量', '人数', '用户', '客人', '活跃用户', '多少人下单', '多少人购买', '多少人买了', '多少个客户', '多少位客户'],
     },
     format: 'count',
     definition: { en: 'distinct identified customers with at least one order in the window (guests excluded)', zh: '该时间段内至少下过一单的已识别客户（不含游客）' },
@@ -123,6 +130,15 @@ export const METRICS: readonly MetricDef[] = [
 ];
 
 export const METRIC_BY_ID: ReadonlyMap<MetricId, MetricDef> = new Map(METRICS.map((m) => [m.id, m]));
+
+/**
+ * Money named "per customer" or "per order" is a ratio metric, whichever words name the money: "avg spend per order"
+ * and "单均金额" are average order value, "人均花了多少钱" and "spend per head" revenue per customer.
+ */
+export const PER_UNIT: readonly { metric: MetricId; en: string[]; zh: string[] }[] = [
+  { metric: 'revenue_per_customer', en: ['per customer', 'per head', 'per capita', 'per buyer', 'per shopper', 'per person', 'each customer'], zh: ['人均', '每人', '每个人', '每个客户', '每位客户', '每个顾客', '每位顾客'] },
+  { metric: 'aov', en: ['per order', 'each order', 'per transaction', 'per basket', 'per purchase', 'an order'], zh: ['每单', '单均', '笔均', '每笔', '一单', '每个订单', '每笔订单'] },
+];
 
 /**
  * "How did the mobile app do in October?", "德国上个月表现如何": how a named country, channel or category performed,
