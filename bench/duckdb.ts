@@ -124,7 +124,7 @@ export async function runDuck(shop: GeneratedShop, repeats: number, log: (line: 
     const loadMs = performance.now() - started;
     started = performance.now();
     await conn.run(`CREATE TABLE customer_summary (${COLUMNS.customer_summary})`);
-    await refreshCustomerSummary(asQueryable(conn), 'all');
+    await refreshCustomerSummary(asQueryable(conn), 'all', { rfm: false }); // no customer_rfm on DuckDB
     const summaryMs = performance.now() - started;
     log(`  DuckDB ${info.v}: loaded in ${(loadMs / 1000).toFixed(1)} s, summary ${(summaryMs / 1000).toFixed(1)} s`);
     const questions: DuckResult['questions'] = {};

@@ -122,6 +122,17 @@ describeEachDriver('rfm_analysis', (use) => {
     expect({ ...orders, source: 'summary' }).toEqual(summary);
   });
 
+  it('the scores stored at refresh (customer_rfm) give exactly what ranking the summary gives, for every tier', async () => {
+    for (const tier of [undefined, ...RFM_TIERS]) {
+      const args = { asOf: '2024-07-15', tier, limit: 3 };
+      const [stored, ranked] = await readOnly(use(), async (q) => [
+        await rfmReport(q, 'summary', args, 'analyst', true),
+        await rfmReport(q, 'summary', args, 'analyst', false),
+      ]);
+      expect(stored, tier).toEqual(ranked);
+    }
+  });
+
   it('a past as-of date ignores later orders and scores ties alike', async () => {
     /*
      * As of 2024-05-31 (orders path): customers 2 and 4 have no order yet; 1 keeps 4 orders (05-05 … 05-26, 120),

@@ -85,18 +85,21 @@ const METHOD =
 /**
  * customer_summary is exact for any as-of on or after the last order day (UTC) — provided it is current: the latest
  * identified order must be the summary's latest last_order_at (index probes: orders_ordered_at_idx,
- * customer_summary_last_order_idx). Otherwise (not refreshed yet) we scan orders instead.
+ * customer_summary_last_order_idx). Otherwise (not refreshed yet) we scan orders instead. `stored`: the scores
+ * precomputed at the last summary refresh (customer_rfm) still match the summary (server/db/rfmScores.ts).
  */
-async function chooseSource(q: Queryable, asOf: string): Promise<RfmSource> {
-  const { rows } = await q.query<{ last: string | null; fresh: boolean }>(
+async function chooseSource(q: Queryable, asOf: string): Promise<{ source: RfmSource; stored: boolean }> {
+  const { rows } = await q.query<{ last: string | null; fresh: boolean; stored: boolean }>(
     // Each max() is its own scalar subquery, so Postgres answers it with one backward probe of an index (min/max
     // optimization); inside a single aggregate with FILTER it scanned all orders (~100 ms, more on a busy machine).
     `SELECT (SELECT (max(ordered_at) AT TIME ZONE 'UTC')::date FROM orders WHERE kind = 'order') AS last,
             (SELECT max(ordered_at) FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL)
-              IS NOT DISTINCT FROM (SELECT max(last_order_at) FROM customer_summary) AS fresh`,
+              IS NOT DISTINCT FROM (SELECT max(last_order_at) FROM customer_summary) AS fresh,
+            coalesce((SELECT fresh FROM rfm_state), false) AS stored`,
   );
-  const { last = null, fresh = true } = rows[0] ?? {};
-  return last === null || (asOf >= last && fresh) ? 'summary' : 'orders';
+  const { last = null, fresh = true, stored = false } = rows[0] ?? {};
+  const source = last === null || (asOf >= last && fresh) ? 'summary' : 'orders';
+  return { source, stored: source === 'summary' && stored };
 }
 
 type Dim = 'r' | 'f' | 'm';
@@ -132,6 +135,33 @@ async function rfmStats(q: Queryable, sql: string, asOf: string, tier: string | 
      UNION ALL SELECT 'm', NULL::text, m, count(*), NULL, NULL, NULL, NULL, min(monetary)::numeric, max(monetary)::numeric, NULL FROM rfm GROUP BY m
      UNION ALL (SELECT 'row', NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, row_to_json(listed) FROM listed
                 ORDER BY listed.monetary DESC, listed.customer_id)`,
+    [asOf, tier, limit],
+  );
+  return rows;
+}
+
+/**
+ * The same rows as rfmStats from the stored scores (customer_rfm): one scan with grouping sets, and the listed tier
+ * by its index (tier, monetary DESC, customer_id). Recency is as-of − last_day, exactly what rfmSql computes.
+ */
+async function storedStats(q: Queryable, asOf: string, tier: string | null, limit: number): Promise<StatRow[]> {
+  const dim = (col: string, value: (agg: string) => string) =>
+    `CASE WHEN GROUPING(r) = 0 THEN ${value(`(${col}($1::date - last_day))::numeric`)}
+          WHEN GROUPING(f) = 0 THEN ${value(`${col}(frequency)::numeric`)}
+          WHEN GROUPING(m) = 0 THEN ${value(`${col}(monetary)::numeric`)} END`;
+  const { rows } = await q.query<StatRow>(
+    `SELECT CASE WHEN GROUPING(tier) = 0 THEN 'tier' WHEN GROUPING(r) = 0 THEN 'r' WHEN GROUPING(f) = 0 THEN 'f' ELSE 'm' END AS kind,
+            tier, coalesce(r, f, m)::int AS score, count(*) AS customers, coalesce(sum(monetary), 0) AS revenue,
+            avg($1::date - last_day) AS rec, avg(frequency) AS freq, avg(monetary) AS mon,
+            ${dim('min', (a) => a)} AS min, ${dim('max', (a) => a)} AS max, NULL::json AS item
+       FROM customer_rfm GROUP BY GROUPING SETS ((tier), (r), (f), (m))
+     UNION ALL
+     (SELECT 'row', NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, row_to_json(listed) FROM (
+        SELECT s.customer_id, c.name, c.email, c.country, s.r::int AS r, s.f::int AS f, s.m::int AS m,
+               $1::date - s.last_day AS recency_days, s.frequency, s.monetary
+          FROM customer_rfm s JOIN customers c ON c.id = s.customer_id
+         WHERE s.tier = $2 ORDER BY s.monetary DESC, s.customer_id LIMIT $3) listed
+      ORDER BY listed.monetary DESC, listed.customer_id)`,
     [asOf, tier, limit],
   );
   return rows;
@@ -181,14 +211,17 @@ function listed(rows: StatRow[], role: Role) {
   }));
 }
 
-/** The whole analysis from one source; exported so a test can check both sources agree. */
+/** The whole analysis from one source (`stored`: customer_rfm's scores); exported so a test can check all agree. */
 export async function rfmReport(
   q: Queryable,
   source: RfmSource,
   args: { asOf: string; tier?: (typeof RFM_TIERS)[number]; limit: number },
   role: Role,
+  stored = false,
 ): Promise<Omit<Output, 'meta'>> {
-  const rows = await rfmStats(q, rfmSql(source), args.asOf, args.tier ?? null, args.limit);
+  const rows = stored && source === 'summary'
+    ? await storedStats(q, args.asOf, args.tier ?? null, args.limit)
+    : await rfmStats(q, rfmSql(source), args.asOf, args.tier ?? null, args.limit);
   const { customers, revenue, tiers } = tierStats(rows);
   const scores = scoreStats(rows);
   const tierCustomers = args.tier
@@ -210,8 +243,8 @@ export const rfmAnalysis: ToolFactory = ({ db, clock, role }) =>
     async run(raw) {
       const args = { ...raw, asOf: raw.asOf ?? clock.today() };
       return readOnly(db, async (q) => {
-        const source = await chooseSource(q, args.asOf);
-        const report = await rfmReport(q, source, args, role);
+        const { source, stored } = await chooseSource(q, args.asOf);
+        const report = await rfmReport(q, source, args, role, stored);
         return {
           ...report,
           meta: buildMeta('rfm_analysis', args, {

@@ -1,0 +1,78 @@
+import { beforeAll, expect, it } from 'vitest';
+import { mulberry32 } from '../../tools/lib/random.ts';
+import { rfmSql } from '../../tools/lib/rfm.ts';
+import { describeEachDriver } from '../testing/db.ts';
+import type { Queryable } from './types.ts';
+import { rfmScoresFresh } from './rfmScores.ts';
+import { refreshCustomerSummary } from './summary.ts';
+
+/**
+ * customer_rfm (cut values, updated in place) against the independent computation: rfmSql ranking the whole summary
+ * with window functions. Random shop with heavy ties (a handful of order counts, amounts in steps of 5, a few days),
+ * then imports that move the cuts: new orders for some customers, new customers, a customer losing all orders.
+ */
+const AS_OF = '2030-01-01'; // after every order: the summary path scores every summary row
+
+async function addOrders(q: Queryable, rand: () => number, customers: number[], prefix: string) {
+  const rows = customers.map((c, i) => [
+    c, `${prefix}${i}`, `2024-0${1 + Math.floor(rand() * 6)}-1${Math.floor(rand() * 3)} 10:00Z`, 5 * (1 + Math.floor(rand() * 8)),
+  ]);
+  await q.query(
+    `INSERT INTO orders (source, external_id, customer_id, kind, ordered_at, revenue)
+     SELECT 't', e, c, 'order', at::timestamptz, v FROM unnest($1::int8[], $2::text[], $3::text[], $4::numeric[]) u(c, e, at, v)`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])],
+  );
+}
+
+async function stored(q: Queryable) {
+  return (await q.query(`SELECT customer_id, r, f, m, tier FROM customer_rfm ORDER BY customer_id`)).rows;
+}
+async function ranked(q: Queryable) {
+  return (await q.query(`SELECT customer_id, r, f, m, tier FROM (${rfmSql('summary')}) s ORDER BY customer_id`, [AS_OF])).rows;
+}
+
+describeEachDriver('customer_rfm', (use) => {
+  const rand = mulberry32(11);
+  beforeAll(async () => {
+    await use().query(`INSERT INTO customers (id, name) SELECT g, 'c' || g FROM generate_series(1, 260) g`);
+    const buyers = Array.from({ length: 600 }, () => 1 + Math.floor(rand() * 200)); // customers 201–260: none yet
+    await addOrders(use(), rand, buyers, 'a');
+  });
+
+  it('equals ranking the whole summary after a full build', async () => {
+    await refreshCustomerSummary(use(), 'all');
+    const want = await ranked(use());
+    expect(want.length).toBeGreaterThan(150);
+    expect(new Set(want.map((r: any) => r.tier)).size, 'ties and spread give many tiers').toBeGreaterThan(6);
+    expect(await stored(use())).toEqual(want);
+    expect(await rfmScoresFresh(use())).toBe(true);
+  });
+
+  it('stays equal through incremental refreshes that move the cuts', async () => {
+    for (let round = 0; round < 4; round++) {
+      // Some existing customers buy again, some new ones (201–260) buy for the first time.
+      const buyers = Array.from({ length: 40 }, () => 1 + Math.floor(rand() * 260));
+      await addOrders(use(), rand, buyers, `r${round}-`);
+      await use().transaction((tx) => refreshCustomerSummary(tx, buyers));
+      expect(await stored(use()), `round ${round}`).toEqual(await ranked(use()));
+    }
+    // A customer whose only orders become returns drops out of the summary and of customer_rfm.
+    const { rows: [one] } = await use().query<{ id: number }>(
+      `SELECT customer_id AS id FROM customer_summary WHERE orders = 1 ORDER BY customer_id LIMIT 1`);
+    await use().query(`UPDATE orders SET kind = 'return' WHERE customer_id = $1`, [one!.id]);
+    await use().transaction((tx) => refreshCustomerSummary(tx, [one!.id]));
+    const after = await stored(use());
+    expect(after.some((r: any) => r.customer_id === one!.id)).toBe(false);
+    expect(after).toEqual(await ranked(use()));
+  });
+
+  it('is marked stale by any other write to customer_summary', async () => {
+    expect(await rfmScoresFresh(use())).toBe(true);
+    const { rows: [first] } = await use().query<{ id: number }>(`SELECT min(customer_id) AS id FROM customer_summary`);
+    await use().query(`UPDATE customer_summary SET orders = orders + 1 WHERE customer_id = $1`, [first!.id]);
+    expect(await rfmScoresFresh(use())).toBe(false);
+    await refreshCustomerSummary(use(), [first!.id]);
+    expect(await rfmScoresFresh(use())).toBe(true);
+    expect(await stored(use())).toEqual(await ranked(use()));
+  });
+});
