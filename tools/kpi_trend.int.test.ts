@@ -108,6 +108,20 @@ describeEachDriver('kpi_trend', (use) => {
     expect(values(days.overall)).toEqual([2, 0]);
   });
 
+  it('distinct customers and repeat rate by whole weeks (customer_weeks), hand-worked', async () => {
+    // Weeks from Mon 2024-01-01: Ann Jan 1 (2 orders) and Jan 11, Bob Feb 1, Cy Mar 5, Ann Mar 20, Bob Mar 25.
+    const W = { grain: 'week', from: '2024-01-01', to: '2024-03-31' };
+    const customers = await run({ metric: 'customers', ...W });
+    expect(values(customers.overall)).toEqual([1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 1]);
+    expect(customers.overall.total).toBe(3);
+    expect(customers.meta.rowCounts.orders).toBe(9); // guest orders too, as the raw path counts them
+    const repeat = await run({ metric: 'repeat_rate', ...W });
+    expect(values(repeat.overall)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(repeat.overall.total).toBe(0.6667); // Ann (4 orders) and Bob (2) of 3
+    expect(kpiSource({ metric: 'customers', grain: 'week', filters: {}, window: { from: W.from, to: W.to },
+      prev: { from: '2023-10-02', to: '2023-12-31' } }, true)).toBe('weeks');
+  });
+
   it('groups by channel, top N by window total', async () => {
     // web o1 10 + o2 5 + o5 3 + o6 26 + o8 15 = 59; app o3 20 + o7 4 = 24; store o4 7 + o9 10 = 17.
     const out = await run({ metric: 'revenue', ...Q1, groupBy: 'channel', top: 2 });
@@ -153,6 +167,9 @@ describeEachDriver('kpi_trend', (use) => {
     const shapes = [
       { grain: 'month', window: Q1, prev: { from: '2023-10-01', to: '2023-12-31' } },
       { grain: 'week', window: { from: '2024-01-10', to: '2024-03-28' }, prev: { from: '2023-10-24', to: '2024-01-09' } },
+      // Whole ISO weeks (customer_weeks): the previous window empty, and one holding Ann's and Bob's earlier weeks.
+      { grain: 'week', window: { from: '2024-01-01', to: '2024-03-31' }, prev: { from: '2023-10-02', to: '2023-12-31' } },
+      { grain: 'week', window: { from: '2024-02-05', to: '2024-03-31' }, prev: { from: '2023-12-11', to: '2024-02-04' } },
       { grain: 'day', window: { from: '2024-03-01', to: '2024-03-31' }, prev: { from: '2024-01-30', to: '2024-02-29' } },
     ] as const;
     let checked = 0;
@@ -163,7 +180,11 @@ describeEachDriver('kpi_trend', (use) => {
         if (source === 'orders') continue;
         const sort = (p: Awaited<ReturnType<typeof aggregateKpi>>) =>
           Object.fromEntries(Object.entries(p).map(([k, rows]: [string, Agg[]]) => [k, rows
-            .map((r) => ({ grp: r.grp, bucket: r.bucket, revenue: r.revenue, orders: r.orders, ...(source === 'summary' ? { new_customers: r.new_customers } : {}) }))
+            .map((r) => ({
+              grp: r.grp, bucket: r.bucket, revenue: r.revenue, orders: r.orders,
+              ...(source === 'summary' ? { new_customers: r.new_customers } : {}),
+              ...(source === 'weeks' ? { customers: r.customers, repeaters: r.repeaters, identified_revenue: r.identified_revenue } : {}),
+            }))
             .sort((a, b) => `${a.grp}|${a.bucket}`.localeCompare(`${b.grp}|${b.bucket}`))]));
         const fast = sort(await aggregateKpi(use(), scope, source));
         const raw = sort(await aggregateKpi(use(), scope, 'orders'));

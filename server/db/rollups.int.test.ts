@@ -81,6 +81,20 @@ async function expectRollupsMatchRawData(db: Db): Promise<void> {
          FROM orders o WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2`,
     ),
   );
+  // Weeks: Monday = day − (ISO weekday − 1); each customer's previous/next week by correlated subqueries.
+  expect(await rows(db, `SELECT customer_id, week, orders, revenue::float8, prev_week, next_week FROM customer_weeks`)).toEqual(
+    await rows(
+      db,
+      `WITH w AS (
+         SELECT customer_id, d - (extract(isodow FROM d)::int - 1) AS week, count(*)::int AS n, sum(revenue)::float8 AS r
+           FROM (SELECT customer_id, (ordered_at AT TIME ZONE 'UTC')::date AS d, revenue FROM orders
+                  WHERE kind = 'order' AND customer_id IS NOT NULL) o GROUP BY 1, 2)
+       SELECT a.customer_id, a.week, a.n, a.r,
+              (SELECT max(b.week) FROM w b WHERE b.customer_id = a.customer_id AND b.week < a.week),
+              (SELECT min(b.week) FROM w b WHERE b.customer_id = a.customer_id AND b.week > a.week)
+         FROM w a`,
+    ),
+  );
   expect(await rows(db, `SELECT day, type, events FROM events_daily`)).toEqual(
     await rows(db, `SELECT (occurred_at AT TIME ZONE 'UTC')::date, type, count(*)::int FROM events GROUP BY 1, 2`),
   );
@@ -125,7 +139,8 @@ describeEachDriver('rollups', (use) => {
   it('a full rebuild gives the same rows, and rows newer than the last refresh make the rollups stale', async () => {
     const snapshot = async () => [
       await rows(use(), `SELECT * FROM sales_daily`), await rows(use(), `SELECT * FROM sales_daily_category`),
-      await rows(use(), `SELECT * FROM customer_months`), await rows(use(), `SELECT * FROM events_daily`),
+      await rows(use(), `SELECT * FROM customer_months`), await rows(use(), `SELECT * FROM customer_weeks`),
+      await rows(use(), `SELECT * FROM events_daily`),
     ];
     const incremental = await snapshot();
     await refreshRollups(use(), 'all');

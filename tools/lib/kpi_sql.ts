@@ -10,7 +10,10 @@ import type { Queryable } from '../../server/db/index.ts';
  *    year instead of 330k orders / 800k lines;
  *  - summary: new_customers without filters or groups, from customer_summary.first_order_at (index range), orders
  *    from sales_daily;
- *  - raw orders: distinct-customer metrics, tag filters, and whenever the rollups are stale.
+ *  - weeks: distinct-customer metrics (customers, repeat_rate, revenue_per_customer) by week without filters or
+ *    groups, over whole ISO weeks: customer_weeks (one row per customer and week, with the customer's previous and
+ *    next week), orders and revenue from sales_daily;
+ *  - raw orders: other distinct-customer questions, tag filters, and whenever the rollups are stale.
  */
 
 export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
@@ -27,10 +30,16 @@ export interface KpiScope {
   metric: KpiMetric; grain: KpiGrain; filters: KpiFilters; groupBy?: KpiDimension;
   window: { from: string; to: string }; prev: { from: string; to: string };
 }
-export type KpiSource = 'rollups' | 'summary' | 'orders';
+export type KpiSource = 'rollups' | 'summary' | 'weeks' | 'orders';
 
 const TRUNC: Record<KpiGrain, string> = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' };
 const ADDITIVE: ReadonlySet<KpiMetric> = new Set(['revenue', 'orders', 'returns', 'aov']);
+const PER_CUSTOMER: ReadonlySet<KpiMetric> = new Set(['customers', 'repeat_rate', 'revenue_per_customer']);
+/** A Monday (ISO week start), 'YYYY-MM-DD'. */
+const isMonday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1;
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** Both windows are whole ISO weeks (the previous one ends the day before the window starts). */
+const wholeWeeks = (s: KpiScope) => isMonday(s.window.from) && isMonday(s.prev.from) && isMonday(nextDay(s.window.to));
 /** Order country, else the customer's country (guest orders only have the former). */
 const RAW_DIMENSION: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
 const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;
@@ -40,7 +49,8 @@ export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
   if (!fresh || s.filters.tag !== undefined) return 'orders';
   if (ADDITIVE.has(s.metric)) return 'rollups';
   const plain = !s.groupBy && s.filters.country === undefined && s.filters.channel === undefined && s.filters.category === undefined;
-  return s.metric === 'new_customers' && plain ? 'summary' : 'orders';
+  if (s.metric === 'new_customers' && plain) return 'summary';
+  return PER_CUSTOMER.has(s.metric) && plain && s.grain === 'week' && wholeWeeks(s) ? 'weeks' : 'orders';
 }
 
 class Params {
@@ -142,10 +152,28 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   return { sql, params: p.values };
 }
 
+type PartRow = Agg & { part: 'p' | 't' | 'v' };
+
+/** sales_daily's order counts and revenue per part and bucket, with customer fields from `extra` set on top. */
+async function withOrders(q: Queryable, s: KpiScope, extra: (Partial<Agg> & { part: 'p' | 't' | 'v'; bucket: string | null })[]): Promise<AggParts> {
+  const ordersSql = rollupSql({ ...s, metric: 'orders' });
+  const orders = split((await q.query<PartRow>(ordersSql.sql, ordersSql.params)).rows);
+  const key = (part: string, bucket: string | null) => `${part}|${bucket}`;
+  const merged = new Map<string, PartRow>();
+  const blank = (part: 'p' | 't' | 'v', bucket: string | null): PartRow =>
+    ({ part, grp: '', bucket, revenue: 0, orders: 0, customers: 0, new_customers: 0, repeaters: 0, identified_revenue: 0 });
+  for (const [part, list] of [['p', orders.byPeriod], ['t', orders.total], ['v', orders.prev]] as const) {
+    for (const a of list) merged.set(key(part, a.bucket), { ...a, part });
+  }
+  for (const r of extra) {
+    const row = merged.get(key(r.part, r.bucket)) ?? blank(r.part, r.bucket);
+    merged.set(key(r.part, r.bucket), { ...row, ...r });
+  }
+  return split([...merged.values()]);
+}
+
 /** new_customers of all customers: first orders from customer_summary, order counts (for the receipt) from sales_daily. */
 async function summaryAggregate(q: Queryable, s: KpiScope): Promise<AggParts> {
-  const ordersSql = rollupSql({ ...s, metric: 'orders' });
-  const orders = split((await q.query<Agg & { part: 'p' | 't' | 'v' }>(ordersSql.sql, ordersSql.params)).rows);
   const { rows } = await q.query<{ part: 'p' | 't' | 'v'; bucket: string | null; n: number }>(
     `WITH f AS (
        SELECT first_order_at >= ${UTC('$1')} AS cur,
@@ -156,22 +184,36 @@ async function summaryAggregate(q: Queryable, s: KpiScope): Promise<AggParts> {
      UNION ALL SELECT CASE WHEN cur THEN 't' ELSE 'v' END, NULL::date, count(*) FROM f GROUP BY cur`,
     [s.window.from, s.prev.from, s.window.to],
   );
-  const key = (part: string, bucket: string | null) => `${part}|${bucket}`;
-  const merged = new Map<string, Agg & { part: 'p' | 't' | 'v' }>();
-  const blank = (part: 'p' | 't' | 'v', bucket: string | null) =>
-    ({ part, grp: '', bucket, revenue: 0, orders: 0, customers: 0, new_customers: 0, repeaters: 0, identified_revenue: 0 });
-  for (const [part, list] of [['p', orders.byPeriod], ['t', orders.total], ['v', orders.prev]] as const) {
-    for (const a of list) merged.set(key(part, a.bucket), { ...a, part });
-  }
-  for (const r of rows) {
-    const row = merged.get(key(r.part, r.bucket)) ?? blank(r.part, r.bucket);
-    merged.set(key(r.part, r.bucket), { ...row, new_customers: r.n });
-  }
-  return split([...merged.values()]);
+  return withOrders(q, s, rows.map((r) => ({ part: r.part, bucket: r.bucket, new_customers: r.n })));
+}
+
+/**
+ * Distinct customers per week and per window from customer_weeks in one scan, without grouping by customer: a customer
+ * is counted in a window [A, B] on its first row there (prev_week < A), and has two orders there iff that row has two
+ * or its next week is in the window too (next_week <= B). Per week every row is one customer. Orders and revenue
+ * (guests included, as the raw path counts them) come from sales_daily.
+ */
+async function weeksAggregate(q: Queryable, s: KpiScope): Promise<AggParts> {
+  const { rows } = await q.query<{ cur: boolean; week: string | null; n_all: number; n_first: number; rep_week: number; rep_window: number; revenue: number }>(
+    `WITH w AS (
+       SELECT week, orders, revenue, week >= $1::date AS cur,
+              prev_week IS NULL OR prev_week < CASE WHEN week >= $1::date THEN $1::date ELSE $3::date END AS first,
+              next_week <= CASE WHEN week >= $1::date THEN $2::date ELSE $4::date END AS again
+         FROM customer_weeks WHERE week >= $3::date AND week <= $2::date
+     )
+     SELECT cur, week, count(*) AS n_all, count(*) FILTER (WHERE first) AS n_first, count(*) FILTER (WHERE orders >= 2) AS rep_week,
+            count(*) FILTER (WHERE first AND (orders >= 2 OR again)) AS rep_window, sum(revenue) AS revenue
+       FROM w GROUP BY GROUPING SETS ((cur, week), (cur))`,
+    [s.window.from, s.window.to, s.prev.from, s.prev.to],
+  );
+  return withOrders(q, s, rows.filter((r) => r.week === null || r.cur).map((r) => r.week === null
+    ? { part: r.cur ? 't' : 'v', bucket: null, customers: r.n_first, repeaters: r.rep_window, identified_revenue: r.revenue }
+    : { part: 'p', bucket: r.week, customers: r.n_all, repeaters: r.rep_week, identified_revenue: r.revenue }));
 }
 
 export async function aggregateKpi(q: Queryable, s: KpiScope, source: KpiSource): Promise<AggParts> {
   if (source === 'summary') return summaryAggregate(q, s);
+  if (source === 'weeks') return weeksAggregate(q, s);
   if (source === 'rollups') {
     const { sql, params } = rollupSql(s);
     return split((await q.query<Agg & { part: 'p' | 't' | 'v' }>(sql, params)).rows);
