@@ -3,7 +3,7 @@ import type { Db } from '../../../server/db/index.ts';
 import { AppError } from '../../../server/errors.ts';
 import { readOnly } from '../readonly.ts';
 import { buildFeatures, labelCluster, type CustomerBehaviour, type FeatureMatrix } from './features.ts';
-import { assignNearest, chooseK, deterministicSample, kmeans, pairwiseDistances, silhouette, type KMeansResult } from './kmeans.ts';
+import { assignNearest, chooseK, countDistinct, deterministicSample, kmeans, pairwiseDistances, silhouette, type KMeansResult } from './kmeans.ts';
 import { money, personaSchema, personasByGroup, rate, round } from './persona.ts';
 import type { PreparedSegment } from './resolve.ts';
 
@@ -87,13 +87,20 @@ const pick = (points: readonly number[][], index: readonly number[]) => index.ma
  */
 export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: number): { fit: KMeansResult; silhouette: number; scores: Clustering['scores']; fittedOn: number } {
   const { points } = matrix;
+  const silhouetteIndex = deterministicSample(points.length, SILHOUETTE_SAMPLE, seed);
+  let silhouetteDistances: Float64Array | undefined;
   let scores: Clustering['scores'];
   let chosenK: number;
   if (k === undefined) {
-    const kSample = pick(points, deterministicSample(points.length, K_SAMPLE, seed));
+    const kIndex = deterministicSample(points.length, K_SAMPLE, seed);
+    const kSample = pick(points, kIndex);
     const small = kSample.length === points.length;
+    // The k sample and the silhouette sample are the same customers when their sizes agree (same seeded draw):
+    // their pairwise distances, the O(n²) part, are computed once for both.
+    const distances = pairwiseDistances(kSample);
+    if (sameIndex(kIndex, silhouetteIndex)) silhouetteDistances = distances;
     const chosen = chooseK(kSample, {
-      kMin: K_RANGE.min, kMax: K_RANGE.max, silhouetteSample: SILHOUETTE_SAMPLE, seed, ...(small ? {} : { restarts: SAMPLED_RESTARTS }),
+      kMin: K_RANGE.min, kMax: K_RANGE.max, silhouetteSample: SILHOUETTE_SAMPLE, seed, distances, ...(small ? {} : { restarts: SAMPLED_RESTARTS }),
     });
     scores = chosen.scores.map((s) => ({ k: s.k, silhouette: round(s.silhouette, 4) }));
     chosenK = chosen.best.k;
@@ -110,11 +117,13 @@ export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: 
   const final = kmeans(pick(points, fitIndex), chosenK, { seed, ...(fitIndex.length < points.length ? { restarts: SAMPLED_RESTARTS } : {}) });
   const labels = fitIndex.length === points.length ? final.labels : assignNearest(points, final.centroids);
   const result: KMeansResult = { ...final, labels };
-  const sample = deterministicSample(points.length, SILHOUETTE_SAMPLE, seed);
-  const score = silhouette(pairwiseDistances(pick(points, sample)), sample.map((i) => labels[i]!), chosenK);
+  const distances = silhouetteDistances ?? pairwiseDistances(pick(points, silhouetteIndex));
+  const score = silhouette(distances, silhouetteIndex.map((i) => labels[i]!), chosenK);
   if (k !== undefined) scores = [{ k, silhouette: round(score, 4) }];
   return { fit: result, silhouette: score, scores, fittedOn: fitIndex.length };
 }
+
+const sameIndex = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Renumber clusters by size (largest = 0) so the same data always lists them in the same order. */
 function bySize(result: KMeansResult): { labels: number[]; order: number[] } {
@@ -133,9 +142,9 @@ export async function clusterSegment(
 ): Promise<Clustering> {
   const { customers, members } = await loadBehaviour(db, seg);
   const matrix = buildFeatures(customers);
-  const distinct = new Set(matrix.points.map((p) => p.join(','))).size;
   const needed = opts.k ?? K_RANGE.min;
-  if (matrix.names.length === 0 || distinct < needed) {
+  if (matrix.names.length === 0 || countDistinct(matrix.points, needed) < needed) {
+    const distinct = countDistinct(matrix.points);
     throw new AppError('invalid_argument', `too few distinct customers to cluster into ${needed} groups (segment has ${customers.length} customers, ${distinct} distinct)`);
   }
   const { fit: result, silhouette: score, scores, fittedOn } = fitClusters(matrix, opts.k, opts.seed);

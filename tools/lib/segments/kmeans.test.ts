@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildFeatures, labelCluster, type CustomerBehaviour } from './features.ts';
-import { chooseK, deterministicSample, kmeans, mulberry32, pairwiseDistances, silhouette } from './kmeans.ts';
+import { chooseK, countDistinct, deterministicSample, kmeans, mulberry32, pairwiseDistances, silhouette } from './kmeans.ts';
 
 /** n points around (cx, cy), spread ±0.5 on a fixed grid (no randomness in the data). */
 const blob = (cx: number, cy: number, n = 9) => Array.from({ length: n }, (_, i) => [cx + ((i % 3) - 1) * 0.5, cy + (Math.floor(i / 3) - 1) * 0.5]);
@@ -45,6 +45,48 @@ describe('silhouette (Rousseeuw 1987)', () => {
   it('a point alone in its cluster scores 0: {0, 1} | {4}', () => {
     // s(0) = (4 − 1) / 4 = 0.75; s(1) = (3 − 1) / 3 = 2/3; s(4) = 0 (singleton)
     expect(silhouette(pairwiseDistances([[0], [1], [4]]), [0, 0, 1], 2)).toBeCloseTo((0.75 + 2 / 3 + 0) / 3, 12);
+  });
+});
+
+describe('silhouette on random data: the one-pass triangle sums equal Rousseeuw’s definition row by row', () => {
+  /** The definition as written: for each i, mean distance to its own cluster and the nearest other one. */
+  function silhouetteByRows(points: number[][], labels: number[], k: number): number {
+    const n = points.length;
+    const counts = new Array<number>(k).fill(0);
+    for (const l of labels) counts[l]!++;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const sums = new Array<number>(k).fill(0);
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        let s = 0;
+        for (let d = 0; d < points[i]!.length; d++) s += (points[i]![d]! - points[j]![d]!) ** 2;
+        sums[labels[j]!]! += Math.sqrt(s);
+      }
+      const own = labels[i]!;
+      if (counts[own]! <= 1) continue;
+      const a = sums[own]! / (counts[own]! - 1);
+      const b = Math.min(...sums.map((v, c) => (c !== own && counts[c]! > 0 ? v / counts[c]! : Infinity)));
+      if (b === Infinity) continue;
+      total += (b - a) / Math.max(a, b) || 0;
+    }
+    return total / n;
+  }
+
+  it('gives the same number to the last bit (300 points in 5 dimensions, k = 2..6, a singleton cluster)', () => {
+    const r = mulberry32(11);
+    const points = Array.from({ length: 300 }, () => Array.from({ length: 5 }, () => r() * 10));
+    for (let k = 2; k <= 6; k++) {
+      const labels = points.map((_, i) => (i === 0 ? k - 1 : Math.floor(r() * (k - 1))));
+      expect(silhouette(pairwiseDistances(points), labels, k)).toBe(silhouetteByRows(points, labels, k));
+    }
+  });
+
+  it('countDistinct counts distinct points, stopping at the bound asked for', () => {
+    const points = [[1, 2], [1, 2], [3, 4], [5, 6], [3, 4]];
+    expect(countDistinct(points)).toBe(3);
+    expect(countDistinct(points, 2)).toBe(2);
+    expect(countDistinct([], 2)).toBe(0);
   });
 });
 

@@ -173,10 +173,10 @@ export function assignNearest(points: readonly Point[], centroids: readonly Poin
 
 /** Condensed pairwise Euclidean distances (upper triangle, row-major) of a few thousand points, reused for every k. */
 export function pairwiseDistances(points: readonly Point[]): Float64Array {
-  const n = points.length;
-  const out = new Float64Array((n * (n - 1)) / 2);
+  const x = flatten(points);
+  const out = new Float64Array((x.n * (x.n - 1)) / 2);
   let at = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[at++] = Math.sqrt(squaredDistance(points[i]!, points[j]!));
+  for (let i = 0; i < x.n; i++) for (let j = i + 1; j < x.n; j++) out[at++] = Math.sqrt(dist2(x, i, x.data, j));
   return out;
 }
 
@@ -190,25 +190,41 @@ export function silhouette(distances: Float64Array, labels: readonly number[], k
   if (n < 2 || k < 2) return 0;
   const counts = new Array<number>(k).fill(0);
   for (const l of labels) counts[l]!++;
-  const rowStart = (i: number) => i * n - (i * (i + 1)) / 2 - i - 1; // index of (i, j) = rowStart(i) + j
-  let total = 0;
-  const sums = new Float64Array(k);
+  // sums[i·k + c] = Σ distances from i to the members of c. One pass over the upper triangle adds d(i, j) to both i
+  // and j; rows are taken in order, so each sum receives its terms in ascending j, exactly as summing row i alone
+  // would (same floating-point result), at half the reads and in memory order.
+  const sums = new Float64Array(n * k);
+  let at = 0;
   for (let i = 0; i < n; i++) {
-    sums.fill(0);
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const d = i < j ? distances[rowStart(i) + j]! : distances[rowStart(j) + i]!;
-      sums[labels[j]!]! += d;
+    const li = labels[i]!;
+    const rowI = i * k;
+    for (let j = i + 1; j < n; j++) {
+      const d = distances[at++]!;
+      sums[rowI + labels[j]!]! += d;
+      sums[j * k + li]! += d;
     }
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) {
     const own = labels[i]!;
     if (counts[own]! <= 1) continue;
-    const a = sums[own]! / (counts[own]! - 1);
+    const a = sums[i * k + own]! / (counts[own]! - 1);
     let b = Infinity;
-    for (let c = 0; c < k; c++) if (c !== own && counts[c]! > 0) b = Math.min(b, sums[c]! / counts[c]!);
+    for (let c = 0; c < k; c++) if (c !== own && counts[c]! > 0) b = Math.min(b, sums[i * k + c]! / counts[c]!);
     if (b === Infinity) continue;
     total += (b - a) / Math.max(a, b) || 0;
   }
   return total / n;
+}
+
+/** Distinct points, counting stops at `atMost` (callers only need to know whether there are enough). */
+export function countDistinct(points: readonly Point[], atMost = Infinity): number {
+  const seen = new Set<string>();
+  for (const p of points) {
+    seen.add(p.join(','));
+    if (seen.size >= atMost) break;
+  }
+  return seen.size;
 }
 
 /** `size` indices out of n, chosen by a seeded partial Fisher–Yates shuffle, in ascending order; all when n ≤ size. */
@@ -228,6 +244,8 @@ export interface ChooseKOptions extends KMeansOptions {
   kMax?: number;
   /** Silhouette is O(n²): it is computed on a deterministic sample of at most this many points. */
   silhouetteSample?: number;
+  /** pairwiseDistances(points), when the caller has them already; used when every point is in the silhouette sample. */
+  distances?: Float64Array;
 }
 
 export interface ChooseKResult {
@@ -238,9 +256,9 @@ export interface ChooseKResult {
 /** Fits k = kMin..kMax and keeps the k with the highest mean silhouette (ties → fewer clusters). */
 export function chooseK(points: readonly Point[], options: ChooseKOptions = {}): ChooseKResult {
   const { kMin = 2, kMax = 8, silhouetteSample = 2_000, seed = 42 } = options;
-  const distinct = new Set(points.map((p) => p.join(','))).size;
+  const distinct = countDistinct(points, kMax);
   const sample = deterministicSample(points.length, silhouetteSample, seed);
-  const distances = pairwiseDistances(sample.map((i) => points[i]!));
+  const distances = options.distances && sample.length === points.length ? options.distances : pairwiseDistances(sample.map((i) => points[i]!));
   const scores: ChooseKResult['scores'] = [];
   let best: { fit: KMeansResult; score: number } | undefined;
   for (let k = kMin; k <= Math.min(kMax, distinct); k++) {
