@@ -64,6 +64,29 @@ describe('metrics from colloquial words', () => {
   });
 });
 
+describe('intent from the shape of the question', () => {
+  it('"how much" asks for an amount, so a money metric beats a count named after it', () => {
+    expect(parse('how much did customers spend last month').slots.metric).toBe('revenue');
+    expect(parse('how many customers spent money last month').slots.metric).toBe('customers');
+  });
+  it('customers picked by their own spend or orders are a segment; a described group of customers is a profile', () => {
+    expect(parse('上个月消费超过1000的客户有多少').analysis).toBe('segment');
+    expect(parse('customers with more than 5 orders').slots).toMatchObject({ ranges: { orders: { min: 5 } } });
+    expect(parse('法国客户是什么样的').analysis).toBe('segment');
+    expect(parse('what are our German customers like?').analysis).toBe('segment');
+  });
+  it('predicting what customers are worth is lifetime value, not a KPI forecast', () => {
+    expect(parse("Estimate each customer's value for the coming year").analysis).toBe('clv');
+    expect(parse('预测一下客户未来一年的价值').analysis).toBe('clv');
+  });
+  it('reads 各国 as a breakdown, 之前 as no top-N, 下单之前 as paths, and a search topic after 提到', () => {
+    expect(parse('九月份各国的订单数').slots).toMatchObject({ groupBy: 'country', metric: 'orders' });
+    expect(parse('客户下单之前一般做什么').analysis).toBe('journey');
+    expect(parse('客户下单之前一般做什么').slots.top).toBeUndefined();
+    expect(parse('反馈里提到物流的有哪些').slots.query).toBe('物流');
+  });
+});
+
 describe('analyses and vague questions', () => {
   it('reads colloquial churn and funnel wordings', () => {
     expect(parse('who has gone cold on us?').analysis).toBe('churn');

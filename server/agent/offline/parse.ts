@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS, PERFORMANCE_QUESTION, PER_UNIT, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
@@ -81,9 +81,10 @@ const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'how did 
   'the numbers', 'numbers', 'the figure', 'figures', 'overview', 'stats', 'metrics', 'better than before', 'worse than before', 'compare the two', 'compare', 'comparison',
   'statistics', 'analytics', 'tracking', 'performing', 'business', 'status update', 'quick update', 'an update', 'recap', 'snapshot', 'summary', 'highlights', 'health check',
   'key figures', 'headline', 'insights', 'analyze', 'analyse', 'deep dive', 'which is better', 'which one is better', 'trend', 'trends', 'chart', 'graph',
-  'break it down', 'breakdown', 'drill down', 'what is driving', 'drivers', 'how are we looking', 'how is it looking', 'what is new', 'what changed', 'good or bad', 'on track',
+  'break it down', 'breakdown', 'drill down', 'what is driving', 'drivers', 'data', 'better than', 'worse than', 'doing better', 'doing worse', 'improvement',
+  'improved', 'improving', 'getting better', 'getting worse', 'how are we looking', 'how is it looking', 'what is new', 'what changed', 'good or bad', 'on track',
   '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗',
-  '咋样', '怎样', '生意', '统计', '数字', '指标', '报表', '汇报', '概览', '近况', '现状', '总结', '整体情况', '情况', '好不好', '行不行', '还行吗', '有啥变化', '有什么变化', '分析一下', '分析下', '趋势', '走势', '图表', '拆分一下', '细分一下'];
+  '咋样', '怎样', '生意', '统计', '数字', '指标', '报表', '汇报', '概览', '近况', '现状', '总结', '整体情况', '情况', '好不好', '行不行', '还行吗', '有啥变化', '有什么变化', '分析一下', '分析下', '趋势', '走势', '图表', '拆分一下', '细分一下', '比一比', '比比看', '比一下', '好转', '变好', '变差'];
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
 const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
 const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
@@ -101,7 +102,11 @@ export function expandAbbreviations(text: string): string {
 }
 
 function detectAnalysis(text: string): AnalysisId | null {
-  if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like/.test(text)) return 'segment';
+  if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like|what are .*customers like/.test(text)) return 'segment';
+  // "法国客户是什么样的", "这些顾客有什么特点": a description of a group of customers
+  if (/(?:客户|顾客|用户|买家)(?:群体?)?(?:都|大多)?(?:是)?(?:什么样|怎样的|有什么特点|有哪些特点|有什么特征|有哪些特征)/.test(text)) return 'segment';
+  // predicting what customers are worth ("estimate each customer's value", "预测客户未来的价值") is lifetime value
+  if (/\b(?:predict|predicted|estimate|estimated|forecast|expected)\b.{0,30}\bvalue\b|(?:预测|估计|预估|预计).{0,12}价值/.test(text)) return 'clv';
   let best: { id: AnalysisId; length: number } | null = null;
   for (const a of ANALYSES) {
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
@@ -111,6 +116,8 @@ function detectAnalysis(text: string): AnalysisId | null {
   if (best?.id === 'feedback_themes' && /(?:\babout|关于)\s*[a-z\u4e00-\u9fff]/.test(topic)) {
     return 'feedback_search';
   }
+  // customers picked by their own spend or order count ("消费超过1000的客户", "customers with more than 5 orders") are a segment
+  if (!best && parseRanges(text) && /\b(?:customers?|buyers?|shoppers?|clients?)\b|客户|顾客|买家|用户/.test(text)) return 'segment';
   return best?.id ?? null;
 }
 
@@ -128,7 +135,9 @@ function detectMetric(text: string): { metric: MetricId; phrase: string } | null
   const specific = hits.filter((h) => h.phrase.includes(' ') && h.phrase.length >= 12).sort((a, b) => b.phrase.length - a.phrase.length)[0];
   let best = hits.sort((a, b) => b.phrase.length - a.phrase.length)[0] ?? null;
   if (anchor && !specific) {
-    const after = [...hits].filter((h) => h.index >= anchor.index!).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
+    // "how much" asks for an amount: a money metric named after it wins over a count ("how much did customers spend")
+    const money = anchor[0] === 'how much' ? hits.filter((h) => h.index >= anchor.index! && METRIC_BY_ID.get(h.metric)?.format === 'money') : [];
+    const after = (money.length ? money : hits.filter((h) => h.index >= anchor.index!)).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
     if (after && after.index - anchor.index! <= 30) best = after;
   }
   // money "per order" / "per customer" is the ratio metric (PER_UNIT)
@@ -146,7 +155,7 @@ function detectTop(text: string): number | undefined {
     text.match(new RegExp(`\\b${words}\\s+(?:best|biggest|largest|highest|top|leading|most)\\b`)) ??
     text.match(new RegExp(`\\b(?:best|biggest|largest|highest|leading|strongest)\\s+${words}\\b`)) ??
     text.match(new RegExp(`\\b(?:which|the|our)\\s+${words}\\s+(?:countries|channels|categories|markets|product categories)\\b`)) ??
-    text.match(/前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/) ??
+    text.match(/(?<![之以往从提向])前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/) ??
     text.match(/(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:国家|渠道|品类|类目|市场)/);
   if (!m) return undefined;
   const n = /^[\da-z]+$/.test(m[1]!) ? englishNumber(m[1]!) : parseNumber(m[1]!);
@@ -156,7 +165,7 @@ function detectTop(text: string): number | undefined {
 function extractQuery(original: string, text: string): string | undefined {
   const quoted = original.match(/["“「『]([^"”」』]+)["”」』]/);
   if (quoted) return quoted[1]!.trim();
-  const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|的差评|的好评|的意见|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/);
+  const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|的差评|的好评|的意见|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/) ?? text.match(/(?:提到|说到|涉及|关于|有关)\s*([^，。？?的\s]{1,10})/);
   if (zh) return zh[1]!.trim() || undefined;
   const en = text.match(SEARCH_PREPOSITIONS);
   const q = en?.[1]?.replace(/\b(in|from|during|for|last|this|the past)\b.*$/, '').trim();

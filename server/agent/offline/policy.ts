@@ -15,8 +15,8 @@ export interface Refusal {
 const OUT_OF_SCOPE = [
   /\b(weather|forecast for (?:tomorrow|today)|temperature outside|stock price|share price|exchange rate|bitcoin|crypto|lottery|horoscope|joke|poem|song|recipe|capital of|president of|who won|football|soccer|translate|movie|flight|flights|hotel|resignation letter|cover letter)\b/,
   /\b(write|draft|compose) (?:me )?(?:a|an) (letter|email|essay|story|speech|tweet)\b/,
-  /\b(competitor|competitors|amazon|walmart|alibaba|ebay|jd\.com|taobao|temu|shein)\b/,
-  /天气|气温|股价|股票|汇率|比特币|彩票|星座|笑话|写诗|作诗|菜谱|首都|总统|翻译|电影|足球|机票|酒店|订票|辞职信|写一封|写封|写一篇|竞争对手|京东|亚马逊|阿里巴巴|拼多多|淘宝的/,
+  /\b(competitor|competitors|rival|rivals|the competition|amazon|walmart|alibaba|ebay|jd\.com|taobao|temu|shein)\b/,
+  /天气|气温|股价|股票|汇率|比特币|彩票|星座|笑话|写诗|作诗|菜谱|首都|总统|翻译|电影|足球|机票|酒店|订票|辞职信|写一封|写封|写一篇|竞争对手|竞品|竞对|对手|京东|亚马逊|阿里巴巴|拼多多|淘宝的/,
   // weather, markets and general knowledge, often asked next to a place or a date the shop's data also has
   /\b(rain|raining|snow|snowing|sunny|umbrella|stock market|stocks|nasdaq|dow jones|s&p 500|gold price|oil price|population|gdp|inflation|interest rates?|election|news headlines|headlines today|time zone|visa|sports scores?|lyrics|homework)\b/,
   /下雨|下雪|晴天|雾霾|刮风|几度|多少度|温度|股市|大盘|基金|a股|美股|港股|房价|油价|金价|人口|gdp|通胀|利率|选举|新闻头条|签证|时差|旅游攻略|导航|歌词|作业/,

@@ -46,7 +46,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * Where `phrase` occurs in `text`: whole words for Latin phrases, anywhere for phrases with Chinese characters. A
  * Latin phrase ending in a letter other than s also matches its plural ("first-timer" finds "first-timers", "market"
- * finds "markets"), so the vocabulary need not list both; `length` is what matched.
+ * finds "markets") and hyphens and spaces stand for each other, so the vocabulary need not list every spelling;
+ * `length` is what matched.
  */
 export function findPhrase(text: string, phrase: string): { index: number; length: number } | null {
   if (!phrase) return null;
@@ -57,7 +58,8 @@ export function findPhrase(text: string, phrase: string): { index: number; lengt
   let re = WORD_RE.get(phrase);
   if (!re) {
     const plural = /[a-rt-z]$/.test(phrase) ? 's?' : '';
-    WORD_RE.set(phrase, (re = new RegExp(`(?<![a-z0-9_])${escape(phrase)}${plural}(?![a-z0-9_])`)));
+    // a hyphen and a space are interchangeable ("year-to-date" = "year to date", "first time" = "first-time")
+    WORD_RE.set(phrase, (re = new RegExp(`(?<![a-z0-9_])${escape(phrase).replace(/[- ]/g, '[- ]')}${plural}(?![a-z0-9_])`)));
   }
   const m = re.exec(text);
   return m ? { index: m.index, length: m[0].length } : null;

@@ -133,6 +133,8 @@ const RULES: Rule[] = [
   [/(?:year to date|ytd|年初至今|今年以来)/, (t2, t) => toDate(yearRange(t.y, t2[0]), t.iso, { en: ' to date', zh: '至今' })],
   [/(?:month to date|mtd)/, (m, t) => toDate(monthRange(t.y, t.m, m[0]), t.iso, { en: ' to date', zh: '至今' })],
   [/(?:the )?year before last|前年/, (m, t) => yearRange(t.y - 2, m[0])],
+  // "over the past year" is the trailing twelve complete months ("last year" stays the calendar year)
+  [/\bpast year\b|\bpast twelve months\b/, (m, t) => lastN(12, 'month', t, m[0])],
   [/(?:last|previous|prior) year|去年|上一?年/, (m, t) => yearRange(t.y - 1, m[0])],
   [/this year|current year|今年|本年/, (m, t) => toDate(yearRange(t.y, m[0]), t.iso, { en: ' to date', zh: '至今' })],
   [/(?:last|previous|prior|past) quarter|上一?个?季度/, (m, t) => shiftQuarter(t, -1, m[0])],
@@ -215,13 +217,15 @@ function latestQuarter(q: number, t: Today, matched: string): TimeRange {
 
 /** The first time expression in `text` (lower-cased by the caller or not), or null when there is none. */
 export function parseTimeRange(text: string, today: string): TimeRange | null {
-  const lower = text.toLowerCase();
+  // "year-to-date", "month-over-month": a hyphen between words reads as a space (same length, so spans still line up)
+  const lower = text.toLowerCase().replace(/(?<=[a-z])-(?=[a-z])/g, ' ');
   const t: Today = { y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)), d: Number(today.slice(8, 10)), iso: today };
   for (const [re, build] of RULES) {
     const m = lower.match(re);
     if (!m) continue;
-    const range = build(m, t);
-    if (!range || range.from > range.to) continue;
+    const built = build(m, t);
+    if (!built || built.from > built.to) continue;
+    const range = lower.length === text.length ? { ...built, matched: text.slice(m.index!, m.index! + m[0].length) } : built;
     // a period that has not ended yet is counted up to today ("in 2011" on 2011-12-10 = 2011-01-01 … 2011-12-10)
     if (range.to > today && range.from <= today) {
       const toDateLabel = range.label && !range.label.en.endsWith('to date') ? { en: `${range.label.en} to date`, zh: `${range.label.zh}至今` } : range.label;

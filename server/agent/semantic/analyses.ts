@@ -45,7 +45,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'rfm_analysis',
     names: { en: 'RFM tiers', zh: 'RFM 客户分层' },
     triggers: {
-      en: ['rfm', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'champs', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention', 'at risk tier', 'at risk group', 'at risk segment', "'at risk'", '"at risk"', 'are lost', 'lost tier', 'are hibernating'],
+      en: ['rfm', 'rfm segment', 'rfm group', 'rfm tier', 'rfm bucket', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'champs', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention', 'at risk tier', 'at risk group', 'at risk segment', "'at risk'", '"at risk"', 'are lost', 'lost tier', 'are hibernating'],
       zh: ['rfm', '客户分层', '分层', '层级', '冠军客户', '休眠客户', '忠诚客户', '潜力客户'],
     },
     args: { asOf: 'time.to' },
@@ -58,7 +58,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     triggers: {
       en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'losing customers', 'lose customers', 'stopped buying', 'stopped ordering', 'stopped purchasing', 'gone quiet', 'inactive customers', 'lapsed', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back',
         'gone cold', 'went cold', 'going cold', 'gone dormant', 'dormant customers', 'drifting away', 'drifted away', "haven't bought", "haven't ordered", 'have not bought', 'have not ordered',
-        "haven't come back", 'not come back', 'stopped coming', 'not ordered in a while', 'not bought in a while', 'walk away', 'walking away', 'ditch us', 'leaving us', 'abandoning us'],
+        "haven't come back", 'not come back', 'stopped coming', 'not ordered in a while', 'not bought in a while', 'walk away', 'walking away', 'ditch us', 'leaving us', 'abandoning us',
+        'stop buying', 'stop ordering', 'stop purchasing', 'stop shopping', 'stopped shopping', 'quit buying', 'no longer buy', 'no longer buying', 'no longer order'],
       zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入', '不买了', '不再购买', '没再买', '很久没买',
         '好久没', '很久没', '一直没来', '没再来', '不来了', '不来买', '快要走', '要跑了', '跑掉', '沉默客户', '睡着了', '不活跃'],
     },
@@ -71,7 +72,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     names: { en: 'cohort retention', zh: '同期群留存' },
     triggers: {
       en: ['cohort', 'retention', 'retained', 'retain', 'first ordered in', 'ordered again in', 'still buying', 'acquired in'],
-      zh: ['同期群', '留存', '群组', '回访', '留住', '首购', '那批新客户', '首次购买的客户', '首单'],
+      zh: ['同期群', '留存', '群组', '回访', '留住', '首购', '那批新客户', '首次购买的客户', '首单', '回来了多少', '第二个月', '次月', '还在买', '仍在购买'],
     },
     args: { from: 'time.fromMonth', to: 'time.toMonth', 'filter.country': 'filter.country', 'filter.channel': 'filter.channel' },
     definitions: ['retention_rate'],
@@ -105,7 +106,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'search_feedback',
     names: { en: 'feedback search', zh: '反馈搜索' },
     triggers: {
-      en: ['feedback about', 'feedback on', 'feedback mentioning', 'reviews about', 'reviews mentioning', 'search feedback', 'find feedback', 'what do customers say about', 'comments about', 'show me feedback', 'feedback like', 'say about', 'says about', 'saying about', 'mentions of', 'complaints about'],
+      en: ['feedback about', 'feedback on', 'feedback mentioning', 'reviews about', 'reviews mentioning', 'search feedback', 'find feedback', 'what do customers say about', 'comments about', 'show me feedback', 'feedback like', 'say about', 'says about', 'saying about', 'mentions of', 'complaints about',
+        'find reviews', 'search reviews', 'find comments', 'reviews that', 'comments that', 'feedback that', 'that mention', 'which mention', 'mentioning', 'talk about', 'talking about'],
       zh: ['搜索反馈', '查找反馈', '提到', '的反馈', '的评价', '评论', '差评', '好评'],
     },
     args: { query: 'query', from: 'time.from', to: 'time.to' },
@@ -130,8 +132,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'journey_paths',
     names: { en: 'paths before a purchase', zh: '购买前路径' },
     triggers: {
-      en: ['path', 'paths', 'journey', 'journeys', 'before they buy', 'before buying', 'before a purchase', 'before purchasing', 'lead to a purchase', 'led to a purchase', 'right before', 'user flow', 'sankey'],
-      zh: ['路径', '旅程', '购买前', '下单前', '行为路径', '经历哪些步骤', '用户行为'],
+      en: ['path', 'paths', 'journey', 'journeys', 'before they buy', 'before buying', 'before a purchase', 'before purchasing', 'lead to a purchase', 'led to a purchase', 'right before', 'user flow', 'sankey', 'before ordering', 'before they order', 'before checking out', 'steps before'],
+      zh: ['路径', '旅程', '购买前', '下单前', '行为路径', '经历哪些步骤', '用户行为', '下单之前', '购买之前', '买之前', '付款前', '付款之前'],
     },
     args: { from: 'time.from', to: 'time.to' },
     definitions: ['path_count'],
@@ -151,7 +153,10 @@ export const ANALYSES: readonly AnalysisDef[] = [
     id: 'clv',
     tool: 'customer_lifetime_value',
     names: { en: 'customer lifetime value', zh: '客户生命周期价值' },
-    triggers: { en: ['lifetime value', 'clv', 'ltv', 'customer value prediction'], zh: ['生命周期价值', '终身价值', 'clv', 'ltv'] },
+    triggers: {
+      en: ['lifetime value', 'clv', 'ltv', 'customer value prediction', 'customer value', "customer's value", "customers' value", 'future value', 'value of each customer', 'value of our customers', 'customers worth', 'customer worth'],
+      zh: ['生命周期价值', '终身价值', 'clv', 'ltv', '客户价值', '未来价值', '顾客价值'],
+    },
     args: {},
     definitions: ['clv', 'expected_purchases', 'expected_value'],
   },

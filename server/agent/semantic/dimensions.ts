@@ -22,7 +22,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
   {
     id: 'country',
     names: { en: 'country', zh: '国家', enPlural: 'countries' },
-    words: { en: ['country', 'countries', 'market', 'markets', 'region', 'regions'], zh: ['国家', '地区', '市场'] },
+    words: { en: ['country', 'countries', 'market', 'markets', 'region', 'regions', 'geography', 'geographies'], zh: ['国家', '地区', '市场', '各国', '国别', '哪国', '各地'] },
     describeKey: 'country',
     aliases: [
       ['united kingdom', 'uk', 'u.k.', 'britain', 'great britain', 'england', 'british', '英国'],

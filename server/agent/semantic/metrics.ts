@@ -41,7 +41,7 @@ export const METRICS: readonly MetricDef[] = [
         'revenues', 'rev', 'sell', 'sold', 'selling', 'top selling', 'top-selling', 'best sellers', 'money', 'how much business', 'brought in', 'bring in', 'brings in', 'earned', 'spend', 'spent',
         'cash', 'pull in', 'pulled in', 'pulls in', 'rake in', 'raked in', 'money made', 'did we make', 'do we make', 'we made', 'earnings', 'earn', 'top line', 'topline', 'dollars', 'sales figures', 'sales volume'],
       zh: ['收入', '营收', '销售额', '销售收入', '营业额', '成交额', '卖了多少钱', '卖了多少', '卖了几多', '销量额', '流水', '卖得最好', '卖得最多', '卖得最差', '卖得',
-        '赚了多少', '赚了', '赚多少', '赚钱', '赚得', '进账', '入账', '收了多少钱', '业绩额', '销售业绩', '卖钱', '卖出', '卖多少', '花了多少钱', '花了多少', '花钱', '销售报表', '销售数据', '销售情况', '销售表现', '销售总额'],
+        '赚了多少', '赚了', '赚多少', '赚钱', '赚得', '进账', '入账', '收了多少钱', '业绩额', '销售业绩', '卖钱', '卖出', '卖多少', '花了多少钱', '花了多少', '花钱', '销售报表', '销售数据', '销售情况', '销售表现', '销售总额', '多少钱', '消费', '消费额', '金额'],
     },
     format: 'money',
     definition: {
@@ -86,8 +86,8 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'average order value', zh: '客单价' },
     synonyms: {
       en: ['average order value', 'aov', 'average basket', 'basket size', 'avg order value', 'average order size', 'average order amount', 'average ticket',
-        'order value', 'basket value', 'avg basket', 'ticket size', 'per order', 'spend per order', 'average spend per order', 'value per order', 'average sale', 'average transaction value', 'avg order', 'cart size', 'average cart', 'cart value'],
-      zh: ['客单价', '平均订单金额', '平均订单价值', '平均客单', '笔单价', '平均每单', '单均', '笔均', '每单平均', '每单', '一单平均', '平均一单', '客单'],
+        'order value', 'basket value', 'avg basket', 'ticket size', 'per order', 'spend per order', 'average spend per order', 'value per order', 'average sale', 'average transaction value', 'avg order', 'cart size', 'average cart', 'cart value', 'typical order', 'typical basket', 'typical spend per order', 'order size'],
+      zh: ['客单价', '平均订单金额', '平均订单价值', '平均客单', '笔单价', '平均每单', '单均', '笔均', '每单平均', '每单', '一单平均', '平均一单', '客单', '平均每笔', '每笔订单平均', '平均每个订单', '订单平均金额', '平均订单'],
     },
     format: 'money',
     definition: { en: 'revenue divided by orders in the window', zh: '该时间段的收入除以订单数' },
@@ -97,8 +97,9 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'repeat rate', zh: '复购率' },
     synonyms: {
       en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within', 'came back to buy', 'come back to buy', 'bought again', 'buy again', 'returning customers',
-        'repeat customer', 'repeat buyer', 'repeat purchase', 'returning customer', 'returning buyer', 'came back for more', 'second order', 'reorder rate'],
-      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次', '回头客', '再次购买', '老客复购', '回购', '二次购买', '重复下单', '返购'],
+        'repeat customer', 'repeat buyer', 'repeat purchase', 'returning customer', 'returning buyer', 'came back for more', 'second order', 'reorder rate',
+        'two or more times', 'twice or more', 'at least twice', 'more than once', 'multiple times', 'two or more orders', 'at least two orders', 'more than one purchase'],
+      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次', '回头客', '再次购买', '老客复购', '回购', '二次购买', '重复下单', '返购', '两次及以上', '两次以上', '至少两次', '不止一次', '多次购买'],
     },
     format: 'percent',
     definition: {
