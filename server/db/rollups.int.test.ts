@@ -150,4 +150,15 @@ describeEachDriver('rollups', (use) => {
     await refreshRollups(use(), 'incremental');
     await expectRollupsMatchRawData(use());
   });
+
+  it('stay equal after a customer merge moves orders (survivor recomputed whole, its weeks relinked)', async () => {
+    const { rows: [ids] } = await use().query<{ c1: number; c3: number }>(
+      `SELECT (SELECT customer_id FROM orders WHERE external_id = 'A1') AS c1, (SELECT customer_id FROM orders WHERE external_id = 'B2') AS c3`);
+    await use().query(`UPDATE orders SET customer_id = $1 WHERE customer_id = $2`, [ids!.c1, ids!.c3]);
+    await use().query(`INSERT INTO customer_merges (merged_id, survivor_id, reason) VALUES ($1, $2, 'test')`, [ids!.c3, ids!.c1]);
+    // A new order of the survivor in a new week, in the same refresh.
+    await use().query(`INSERT INTO orders (source, external_id, customer_id, ordered_at, revenue) VALUES ('t', 'm1', $1, '2024-03-20Z', 4)`, [ids!.c1]);
+    await refreshRollups(use(), 'incremental');
+    await expectRollupsMatchRawData(use());
+  });
 });
