@@ -6,7 +6,7 @@ import { afterImport } from '../import/afterImport.ts';
 import { describeEachDriver } from '../testing/db.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../testing/fakeOpenAI.ts';
 import { fixedClock } from '../../tools/lib/clock.ts';
-import { embedNewFeedback } from './lifecycle.ts';
+import { embedNewFeedback, tidyAfterVectorWrites } from './lifecycle.ts';
 import { getActiveModel, HNSW_INDEX, hasHnswIndex } from './store.ts';
 import { CORPUS, loadFeedbackCorpus } from './testing.ts';
 
@@ -46,6 +46,17 @@ describeEachDriver('feedback vectors after the demo seed (afterImport)', (use) =
     expect(again).toEqual({ model, embedded: 0, pending: 0, error: null });
     const { rows: after } = await db.query<{ id: number; e: string }>(`SELECT id, embedding::text AS e FROM feedback ORDER BY id LIMIT 20`);
     expect(after).toEqual(before);
+  });
+
+  it('vacuums after writing ≥ 1,000 vectors or ≥ 10% of the rows (the VACUUM runs outside a transaction)', async () => {
+    const db = use();
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM feedback`);
+    const n = rows[0]!.n;
+    expect(n).toBeGreaterThan(20);
+    expect(await tidyAfterVectorWrites(db, 0)).toBe(false);
+    expect(await tidyAfterVectorWrites(db, Math.ceil(0.1 * n) - 1)).toBe(false);
+    expect(await tidyAfterVectorWrites(db, Math.ceil(0.1 * n))).toBe(true);
+    expect(await tidyAfterVectorWrites(db, 1_000)).toBe(true);
   });
 });
 
