@@ -63,12 +63,15 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
   let mode = s.mode ?? base.mode;
   if (mode === 'breakdown' && !groupBy) mode = 'value';
   if (s.groupBy && s.groupBy !== 'month') mode = 'breakdown';
+  // "compared to Q2?" / "跟上上个月比呢" after a question about Q3 / last month: the earlier period is the baseline of a
+  // comparison, the window stays
+  const baseline = s.mode === 'compare' && s.time && base.time && s.time.to < base.time.from;
   const slots: Slots = {
     metric: s.metric ?? base.metric,
-    time: s.time ?? (s.shiftBack && base.time ? previousRange(base.time) : base.time),
+    time: baseline ? base.time : s.time ?? (s.shiftBack && base.time ? previousRange(base.time) : base.time),
     filter,
     groupBy,
-    grain: s.grain ?? (s.time ? undefined : base.grain),
+    grain: s.grain ?? (s.time && !baseline ? undefined : base.grain),
     top: s.top ?? base.top,
     mode,
     yearAgo: s.yearAgo,

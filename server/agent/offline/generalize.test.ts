@@ -47,6 +47,8 @@ describe('metrics from colloquial words', () => {
     ['repeat buyer share last quarter', 'repeat_rate'],
     ['本月下单人数', 'customers'],
     ['一共开了多少张发票', 'orders'],
+    ['how many orders got cancelled last week', 'returns'],
+    ['上周退款多少单', 'returns'],
   ])('%s → %s', (q, metric) => {
     expect(parse(q).slots.metric).toBe(metric);
   });
@@ -93,6 +95,11 @@ describe('analyses and vague questions', () => {
     expect(parse('哪些客户好久没下单了').analysis).toBe('churn');
     expect(parse('how many visitors end up buying?').analysis).toBe('funnel');
     expect(parse('访客里有多少最终下单').analysis).toBe('funnel');
+    expect(parse("what's the most common complaint?").analysis).toBe('feedback_themes');
+    // VIPs and whales are the Champions tier, profiled as a segment; "most valuable … by CLV" stays lifetime value
+    expect(parse('who are our VIP customers?').slots.filter).toEqual({ rfm_tier: 'Champions' });
+    expect(parse('我们的VIP客户是哪些人').analysis).toBe('segment');
+    expect(parse('Who are our most valuable customers going forward, by CLV?').analysis).toBe('clv');
   });
 
   it('flags in-domain questions that name nothing measurable, by word or by shape', () => {
@@ -120,6 +127,16 @@ describe('a follow-up after a filler word', () => {
     expect(parse('thanks! what about Germany?').followUpCue).toBe(true);
     expect(parse('好的，那德国呢').followUpCue).toBe(true);
     expect(parse('ok, revenue in Germany last year').followUpCue).toBe(false);
+  });
+
+  it('"compared to Q2?" after a question about Q3 keeps Q3 as the window and compares', () => {
+    const first = parse('sales in Q3');
+    const prev = previousState([{ question: 'q', payload: { kind: 'answer', state: { v: 1, analysis: 'kpi', slots: first.slots } } as unknown as AnswerPayload }])!;
+    for (const q of ['compared to Q2?', 'vs Q2?', '跟二季度比呢']) {
+      expect(mergeFollowUp(parse(q), prev).slots, q).toMatchObject({ metric: 'revenue', mode: 'compare', time: { from: '2026-07-01', to: '2026-09-30' } });
+    }
+    // a later period is a new window, not a baseline
+    expect(mergeFollowUp(parse('what about October?'), prev).slots.time).toMatchObject({ from: '2026-10-01' });
   });
 
   it('"ok, and in October?" replaces the window of the previous question', () => {

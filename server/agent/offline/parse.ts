@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
@@ -63,7 +63,7 @@ const GRAIN_WORDS: [Grain, string[]][] = [
 ];
 const TREND_WORDS = ['trend', 'over time', 'trending', 'time series', 'evolution', 'evolve', 'develop', '趋势', '走势', '变化趋势'];
 const COMPARE_WORDS = [
-  'compared', 'compare', 'comparison', ' vs', 'versus', 'change', 'changed', 'growth', 'grow', 'grew', 'increase', 'increased', 'decrease', 'decreased',
+  'compared', 'compare', 'comparison', 'vs', 'versus', 'change', 'changed', 'growth', 'grow', 'grew', 'increase', 'increased', 'decrease', 'decreased',
   'decline', 'declined', 'drop', 'dropped', 'up or down', 'previous period', 'prior period', 'period over period', 'month over month', 'mom', 'qoq',
   'quarter over quarter', 'than the month before', 'than the previous', '环比', '变化', '增长', '下降', '增加', '减少', '对比', '相比', '比较', '涨', '跌',
 ];
@@ -145,6 +145,7 @@ function detectMetric(text: string): { metric: MetricId; phrase: string } | null
     const per = PER_UNIT.find((u) => hasAny(text, [...u.en, ...u.zh]));
     if (per) return { ...best, metric: per.metric };
   }
+  if (best?.metric === 'orders' && hasAny(text, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) return { ...best, metric: RETURNED_ORDERS.metric };
   return best;
 }
 

@@ -95,7 +95,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'feedback_themes',
     names: { en: 'feedback themes', zh: '反馈主题' },
     triggers: {
-      en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'moaning about', 'grumbling about', 'griping about', 'unhappy about', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points'],
+      en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'moaning about', 'grumbling about', 'griping about', 'unhappy about', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points', 'complaint', 'common complaint', 'most common complaint', 'biggest complaint', 'what people complain'],
       zh: ['主题', '投诉', '抱怨', '吐槽', '反馈主题', '客户在说什么', '主要问题', '痛点'],
     },
     args: {}, // clusters all feedback; the answer reads the asked month from each theme's monthly series
@@ -118,8 +118,9 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'customer_segments',
     names: { en: 'customer segment', zh: '客户群' },
     triggers: {
-      en: ['segment', 'profile', 'persona', 'describe the customers', 'what do we know about', 'look like', 'in common', 'customer group', 'best customers', 'top customers', 'most loyal customers', 'customer base of'],
-      zh: ['客群', '分群', '画像', '细分', '人群', '客户群', '最好的客户', '优质客户', '核心客户'],
+      en: ['segment', 'profile', 'persona', 'describe the customers', 'what do we know about', 'look like', 'in common', 'customer group', 'best customers', 'top customers', 'most loyal customers', 'customer base of',
+        'vip', 'vip customers', 'whales', 'big spenders', 'biggest spenders', 'top spenders', 'high-value customers'],
+      zh: ['客群', '分群', '画像', '细分', '人群', '客户群', '最好的客户', '优质客户', '核心客户', 'vip客户', '大客户', '高价值客户'],
     },
     args: {
       asOf: 'time.to', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category',

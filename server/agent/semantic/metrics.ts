@@ -141,6 +141,13 @@ export const PER_UNIT: readonly { metric: MetricId; en: string[]; zh: string[] }
   { metric: 'aov', en: ['per order', 'each order', 'per transaction', 'per basket', 'per purchase', 'an order'], zh: ['每单', '单均', '笔均', '每笔', '一单', '每个订单', '每笔订单'] },
 ];
 
+/** Orders named as cancelled, returned or refunded ("how many orders got cancelled", "退款多少单") are returns. */
+export const RETURNED_ORDERS: { metric: MetricId; en: string[]; zh: string[] } = {
+  metric: 'returns',
+  en: ['cancelled', 'canceled', 'cancellation', 'returned', 'refunded', 'sent back', 'came back'],
+  zh: ['退款', '退货', '取消', '退回', '退单', '退了'],
+};
+
 /**
  * "How did the mobile app do in October?", "德国上个月表现如何": how a named country, channel or category performed,
  * with no measure named, is read as this metric (the answer names it and its definition, so nothing is guessed
