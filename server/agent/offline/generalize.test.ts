@@ -49,6 +49,8 @@ describe('metrics from colloquial words', () => {
     ['一共开了多少张发票', 'orders'],
     ['how many orders got cancelled last week', 'returns'],
     ['上周退款多少单', 'returns'],
+    ['how many people made their first purchase last month', 'new_customers'],
+    ['how many customers ordered for the first time in September', 'new_customers'],
   ])('%s → %s', (q, metric) => {
     expect(parse(q).slots.metric).toBe(metric);
   });
@@ -166,6 +168,12 @@ describe('refusals by what is asked', () => {
     ['send a discount code to our champions', 'out_of_scope'],
     ['给所有德国客户群发短信', 'out_of_scope'],
     ['导出全部客户的名单', 'personal_data'],
+    ['how many people live in Japan?', 'out_of_scope'],
+    ['write python code to sum orders', 'out_of_scope'],
+    ["what's our profit margin last month", 'out_of_scope'],
+    ['how much did we spend on marketing in Q3?', 'out_of_scope'],
+    ['库存还有多少', 'out_of_scope'],
+    ['推荐一家法国餐厅', 'out_of_scope'],
   ])('%s → %s', (q, reason) => {
     expect(refusalFor(q, detectLanguage(q), 'analyst')?.reason).toBe(reason);
   });
@@ -183,6 +191,10 @@ describe('refusals by what is asked', () => {
       'website traffic last month',
       'how many customers did we email last month?',
       'give me a list of customers likely to churn',
+      'customers complaining about shipping costs',
+      'is revenue including tax?',
+      'purchase history of our champions',
+      '历史数据有多少年',
     ]) {
       expect(refusalFor(q, detectLanguage(q), 'analyst'), q).toBeNull();
     }

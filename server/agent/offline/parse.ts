@@ -132,8 +132,10 @@ function detectMetric(text: string): { metric: MetricId; phrase: string } | null
     if (hit) hits.push({ metric: m.id, ...hit });
   }
   const anchor = text.match(/\b(?:how many|how much|number of|count of|total)\b/);
-  const specific = hits.filter((h) => h.phrase.includes(' ') && h.phrase.length >= 12).sort((a, b) => b.phrase.length - a.phrase.length)[0];
-  let best = hits.sort((a, b) => b.phrase.length - a.phrase.length)[0] ?? null;
+  // "how many people" is as long as "first purchase" only because of its question words: rank by the rest
+  const weight = (phrase: string) => phrase.replace(/^(?:how many|how much|number of|count of) /, '').length;
+  const specific = hits.filter((h) => h.phrase.includes(' ') && h.phrase.length >= 12).sort((a, b) => weight(b.phrase) - weight(a.phrase))[0];
+  let best = hits.sort((a, b) => weight(b.phrase) - weight(a.phrase))[0] ?? null;
   if (anchor && !specific) {
     // "how much" asks for an amount: a money metric named after it wins over a count ("how much did customers spend")
     const money = anchor[0] === 'how much' ? hits.filter((h) => h.index >= anchor.index! && METRIC_BY_ID.get(h.metric)?.format === 'money') : [];
