@@ -1,6 +1,8 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
 import { nearestNeighbours, smoothRows } from './knn.ts';
-import { dotRows, sphericalKMeans, toRows, type Rows } from './spherical.ts';
+import { discriminantProjection } from './discriminant.ts';
+import { unitMeans, wardMerge } from './merge.ts';
+import { dotRows, sphericalKMeans, sphericalKMeansFrom, toRows, type Rows } from './spherical.ts';
 
 /**
  * Clusters unit vectors into themes:
@@ -27,6 +29,17 @@ export interface ClusterOptions {
   fitSize?: number;
   /** Neighbours averaged in the smoothing step (0 = off). */
   smoothNeighbours?: number;
+  /** Over-cluster into this many groups first and merge them down to k by Ward's criterion (0 = off). */
+  mergeFrom?: number;
+  /** Rounds of discriminative clustering (LDA on the last labels, k-means again; discriminant.ts). */
+  discriminantRounds?: number;
+  /** Dimensions kept by the discriminant projection (default k − 1). */
+  discriminantDims?: number;
+  discriminantShrinkage?: number;
+  /** Warm-start each discriminant round's k-means from the previous labels (else k-means++ restarts). */
+  discriminantWarm?: boolean;
+  /** After a merge, refine with k-means started from the merged groups' means. */
+  refineMerge?: boolean;
 }
 
 export interface ClusterResult {
@@ -53,7 +66,17 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   }
   k = Math.max(1, Math.min(k, fit.n));
   // Four restarts on small sets; two on large ones, where one run already averages over many points (and costs more).
-  const run = sphericalKMeans(fit, k, { seed, restarts: options.restarts ?? (fit.n > 4000 ? 2 : 4) });
+  const restarts = options.restarts ?? (fit.n > 4000 ? 2 : 4);
+  const run = options.mergeFrom && options.mergeFrom > k && options.mergeFrom <= fit.n
+    ? mergedKMeans(fit, k, options.mergeFrom, seed, restarts, options.refineMerge ?? true)
+    : sphericalKMeans(fit, k, { seed, restarts });
+  for (let round = 0; round < (options.discriminantRounds ?? 0) && k > 1; round++) {
+    const projected = discriminantProjection(fit, run.labels, k, options.discriminantDims ?? k - 1, options.discriminantShrinkage);
+    const next = options.discriminantWarm === false
+      ? sphericalKMeans(projected, k, { seed: seed + round + 1, restarts })
+      : sphericalKMeansFrom(projected, unitMeans(projected, run.labels, k), k);
+    run.labels = next.labels;
+  }
   const assignments = new Array<number>(all.n).fill(-1);
   fitIndex.forEach((i, f) => (assignments[i] = run.labels[f]!));
   let centroids = memberMeans(all, assignments, k);
@@ -62,6 +85,13 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
     centroids = memberMeans(all, assignments, k);
   }
   return { k, assignments, centroids, kSelection };
+}
+
+/** Over-cluster, merge by Ward's criterion (merge.ts), optionally refine with k-means from the merged means. */
+function mergedKMeans(fit: Rows, k: number, from: number, seed: number, restarts: number, refine: boolean): { labels: Int32Array } {
+  const over = sphericalKMeans(fit, from, { seed, restarts });
+  const labels = wardMerge(fit, over.labels, from, k);
+  return refine ? sphericalKMeansFrom(fit, unitMeans(fit, labels, k), k) : { labels };
 }
 
 /** Normalised mean of each cluster's member vectors (a zero vector for an empty cluster). */

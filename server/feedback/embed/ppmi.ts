@@ -22,10 +22,17 @@ export interface PpmiOptions {
   window?: number;
   minCount?: number;
   seed?: number;
+  /** Shifted PPMI: max(PMI − log shift, 0) (Levy & Goldberg 2014 §5: the shift word2vec's k negative samples imply). */
+  shift?: number;
+  /** Eigenvalue weighting p of the SVD word vectors (U Σ^p; Levy, Goldberg & Dagan 2015 recommend p ≤ 0.5). */
+  eigenPower?: number;
+  /** Weight of a co-occurrence at distance δ: 1 (flat) or 1/δ (harmonic, as GloVe; Pennington et al. 2014). */
+  harmonic?: boolean;
 }
 
 export function trainWordVectors(documents: readonly (readonly number[])[], options: PpmiOptions): WordVectors {
-  const { dims, window = 5, minCount = 2, seed = 11 } = options;
+  const { dims, window = 5, minCount = 2, seed = 11, shift = 1, eigenPower = 0.5, harmonic = false } = options;
+  const logShift = Math.log(shift);
   const counts = new Map<number, number>();
   let total = 0;
   for (const doc of documents) for (const id of doc) (counts.set(id, (counts.get(id) ?? 0) + 1), total++);
@@ -42,7 +49,7 @@ export function trainWordVectors(documents: readonly (readonly number[])[], opti
       if (a === undefined) return;
       for (let j = Math.max(0, i - window); j < Math.min(rows.length, i + window + 1); j++) {
         const b = rows[j];
-        if (j !== i && b !== undefined) cooc[a]!.set(b, (cooc[a]!.get(b) ?? 0) + 1);
+        if (j !== i && b !== undefined) cooc[a]!.set(b, (cooc[a]!.get(b) ?? 0) + (harmonic ? 1 / Math.abs(j - i) : 1));
       }
     });
   }
@@ -55,7 +62,7 @@ export function trainWordVectors(documents: readonly (readonly number[])[], opti
     const cols: number[] = [];
     const values: number[] = [];
     for (const [b, c] of m) {
-      const pmi = Math.log((c / all) / ((rowSum[a]! / all) * (smoothed[b]! / smoothedSum)));
+      const pmi = Math.log((c / all) / ((rowSum[a]! / all) * (smoothed[b]! / smoothedSum))) - logShift;
       if (pmi > 0) (cols.push(b), values.push(pmi));
     }
     return { cols, values };
@@ -64,9 +71,9 @@ export function trainWordVectors(documents: readonly (readonly number[])[], opti
   const vectors = new Float32Array(v * dims);
   for (let w = 0; w < v; w++) {
     let norm = 0;
-    for (let c = 0; c < svd.v.cols; c++) norm += (svd.v.data[w * svd.v.cols + c]! * svd.values[c]! ** 0.5) ** 2;
+    for (let c = 0; c < svd.v.cols; c++) norm += (svd.v.data[w * svd.v.cols + c]! * svd.values[c]! ** eigenPower) ** 2;
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let c = 0; c < svd.v.cols; c++) vectors[w * dims + c] = svd.v.data[w * svd.v.cols + c]! * svd.values[c]! ** 0.5 * inv;
+    for (let c = 0; c < svd.v.cols; c++) vectors[w * dims + c] = svd.v.data[w * svd.v.cols + c]! * svd.values[c]! ** eigenPower * inv;
   }
   return {
     ids: Uint32Array.from(vocab.map(([id]) => id)),

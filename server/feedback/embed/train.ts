@@ -39,6 +39,11 @@ export interface TrainOptions {
   maxWordFeatures?: number;
   maxCharFeatures?: number;
   seed?: number;
+  /** PPMI word-vector options (ppmi.ts): co-occurrence window, shift, eigenvalue weighting, harmonic weighting. */
+  ppmiWindow?: number;
+  ppmiShift?: number;
+  ppmiEigenPower?: number;
+  ppmiHarmonic?: boolean;
 }
 
 const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
@@ -55,6 +60,10 @@ const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
   maxWordFeatures: 20_000,
   maxCharFeatures: 40_000,
   seed: 42,
+  ppmiWindow: 5,
+  ppmiShift: 1,
+  ppmiEigenPower: 0.5,
+  ppmiHarmonic: false,
 };
 
 /** Below this many texts there is nothing to learn from: the untrained fallback is returned. */
@@ -134,7 +143,7 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
     state = { ...state, lsa: fitLsa(rows.all, featureCount, lsaDims, o.seed + round + 1, o.powerIterations, round + 1 < o.reweightRounds ? o.pseudoTopicDims : lsaDims) };
   }
 
-  state.wordVectors = trainWordVectors(features.map((f) => f.wordIds), { dims: wordVectorDims, seed: o.seed });
+  state.wordVectors = trainWordVectors(features.map((f) => f.wordIds), { dims: wordVectorDims, seed: o.seed, window: o.ppmiWindow, shift: o.ppmiShift, eigenPower: o.ppmiEigenPower, harmonic: o.ppmiHarmonic });
   const prepared = prepare(state);
   const averages = features.map((f) => {
     const v = new Float64Array(wordVectorDims);

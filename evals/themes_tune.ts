@@ -1,0 +1,118 @@
+/**
+ * `npx tsx evals/themes_tune.ts [--split train|test] [--seeds 1,2,3] [--variants a,b] [--size 3080]`: variant search
+ * for the local embedder + clustering on BANKING77 **without looking at the test split**. Each seed draws a tuning
+ * corpus of `size` texts from the train split (the labels only score the result); the embedder is fitted on that
+ * corpus alone (as the product fits it on the imported feedback), the vectors are clustered at k = 77, and NMI is
+ * printed per seed with the mean. `--split test` scores the chosen variants once on the test split (3,080 texts, the
+ * seed then only changes the k-means seed) to confirm. Variants are named bundles of train + cluster options (below).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { mulberry32 } from '../tools/lib/random.ts';
+import { sharedDataPath } from '../server/testing/sharedData.ts';
+import { deserializeLocalEmbedder, localEmbedFunction, serializeLocalEmbedder, trainLocalEmbedder, type LocalEmbedderState, type TrainOptions } from '../server/feedback/embed/local.ts';
+import { clusterVectors, type ClusterOptions } from '../server/feedback/cluster/index.ts';
+import { applyAffine, fitAllButTheTop, fitWhitening } from '../server/feedback/embed/postprocess.ts';
+import { ari, clusterAccuracy, nmi } from './metrics.ts';
+
+interface Variant {
+  train?: TrainOptions;
+  /** A corpus-level map fitted on the corpus's own vectors (no labels), applied before clustering. */
+  post?: (vectors: Float32Array[]) => Float32Array[];
+  cluster?: ClusterOptions;
+}
+
+const abtt = (drop: number) => (v: Float32Array[]) => { const m = fitAllButTheTop(v, drop); return v.map((x) => applyAffine(m, x)); };
+const whiten = (keep: number, power: number) => (v: Float32Array[]) => { const m = fitWhitening(v, keep, power); return v.map((x) => applyAffine(m, x)); };
+
+/** The variants tried (names are what the README table cites). */
+export const VARIANTS: Record<string, Variant> = {
+  base: {},
+  abtt1: { post: abtt(1) },
+  abtt3: { post: abtt(3) },
+  white256p05: { post: whiten(256, 0.5) },
+  white128: { post: whiten(128, 1) },
+  merge200: { cluster: { mergeFrom: 200 } },
+  merge200raw: { cluster: { mergeFrom: 200, refineMerge: false } },
+  merge300: { cluster: { mergeFrom: 300 } },
+  merge150: { cluster: { mergeFrom: 150 } },
+  merge250: { cluster: { mergeFrom: 250 } },
+  ppmiW2: { train: { ppmiWindow: 2 } },
+  ppmiW10: { train: { ppmiWindow: 10 } },
+  ppmiW10harm: { train: { ppmiWindow: 10, ppmiHarmonic: true } },
+  ppmiShift5: { train: { ppmiShift: 5 } },
+  ppmiEig0: { train: { ppmiEigenPower: 0 } },
+  lda1: { cluster: { discriminantRounds: 1 } },
+  lda2: { cluster: { discriminantRounds: 2 } },
+  lda1cold: { cluster: { discriminantRounds: 1, discriminantWarm: false } },
+  lda1s02: { cluster: { discriminantRounds: 1, discriminantShrinkage: 0.2 } },
+  lda1s08: { cluster: { discriminantRounds: 1, discriminantShrinkage: 0.8 } },
+};
+
+/** Fitted states are cached on disk by seed + train options (delete the folder after changing the embedder code). */
+const CACHE = join(tmpdir(), 'sightline-themes-tune');
+
+function load(split: 'train' | 'test'): { texts: string[]; labels: string[] } {
+  const rows = Papa.parse<{ text: string; category: string }>(readFileSync(sharedDataPath('banking77', `${split}.csv`), 'utf8'), { header: true, skipEmptyLines: true }).data;
+  return { texts: rows.map((r) => r.text), labels: rows.map((r) => r.category) };
+}
+
+/** A seeded sample of `size` rows (partial Fisher–Yates), the tuning corpus of one seed. */
+function sampleRows(n: number, size: number, seed: number): number[] {
+  const random = mulberry32(seed * 7919 + 13);
+  const index = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < Math.min(size, n); i++) {
+    const j = i + Math.floor(random() * (n - i));
+    [index[i], index[j]] = [index[j]!, index[i]!];
+  }
+  return index.slice(0, Math.min(size, n));
+}
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+
+async function main(): Promise<void> {
+  const split = arg('split', 'train') as 'train' | 'test';
+  const seeds = arg('seeds', '1,2,3').split(',').map(Number);
+  const names = arg('variants', Object.keys(VARIANTS).join(',')).split(',');
+  const size = Number(arg('size', '3080'));
+  const data = load(split);
+  const states = new Map<string, LocalEmbedderState>();
+  for (const name of names) {
+    const variant = VARIANTS[name];
+    if (!variant) throw new Error(`unknown variant ${name}`);
+    const scores: { nmi: number; ari: number; acc: number }[] = [];
+    let ms = 0;
+    for (const seed of seeds) {
+      const rows = split === 'test' ? data.texts.map((_, i) => i) : sampleRows(data.texts.length, size, seed);
+      const texts = rows.map((i) => data.texts[i]!);
+      const labels = rows.map((i) => data.labels[i]!);
+      const key = `${split === 'test' ? 'test' : seed}:${JSON.stringify(variant.train ?? {})}`;
+      const started = performance.now();
+      let state = states.get(key);
+      const file = join(CACHE, `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.bin`);
+      if (!state && existsSync(file)) state = deserializeLocalEmbedder(readFileSync(file));
+      if (!state) {
+        state = trainLocalEmbedder(texts, variant.train);
+        mkdirSync(CACHE, { recursive: true });
+        writeFileSync(file, serializeLocalEmbedder(state));
+      }
+      states.set(key, state);
+      let vectors = localEmbedFunction(state)(texts);
+      if (variant.post) vectors = variant.post(vectors);
+      const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, ...variant.cluster });
+      ms += performance.now() - started;
+      scores.push({ nmi: nmi(labels, assignments), ari: ari(labels, assignments), acc: clusterAccuracy(labels, assignments) });
+    }
+    const mean = (f: (s: (typeof scores)[number]) => number) => scores.reduce((a, s) => a + f(s), 0) / scores.length;
+    const f = (x: number) => x.toFixed(4);
+    console.log(`${split} ${name.padEnd(24)} NMI ${scores.map((s) => f(s.nmi)).join(' ')} mean ${f(mean((s) => s.nmi))} · ARI ${f(mean((s) => s.ari))} · acc ${f(mean((s) => s.acc))} · ${(ms / 1000 / seeds.length).toFixed(1)} s/seed`);
+  }
+}
+
+await main();
