@@ -34,6 +34,14 @@ describe('text', () => {
   });
 });
 
+describe('typos in period words and to-date shorthands', () => {
+  it('corrects period words like the metric words ("last qurter", "yesterdy") and reads QTD', () => {
+    expect(parse('revnue by contry last qurter').slots).toMatchObject({ metric: 'revenue', groupBy: 'country', time: { from: '2026-07-01', to: '2026-09-30' } });
+    expect(parse('orders yesterdy').slots.time).toMatchObject({ from: '2026-10-31', to: '2026-10-31' });
+    expect(parse('QTD orders').slots.time).toMatchObject({ from: '2026-10-01', to: '2026-10-31' });
+  });
+});
+
 describe('metrics from colloquial words', () => {
   it.each([
     ['avg spend per order last month', 'aov'],

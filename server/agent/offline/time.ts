@@ -131,6 +131,7 @@ const RULES: Rule[] = [
   }],
   // named relative periods
   [/(?:year to date|ytd|年初至今|今年以来)/, (t2, t) => toDate(yearRange(t.y, t2[0]), t.iso, { en: ' to date', zh: '至今' })],
+  [/(?:quarter to date|\bqtd\b)/, (m, t) => toDate(shiftQuarter(t, 0, m[0]), t.iso, { en: ' to date', zh: '至今' })],
   [/(?:month to date|mtd)/, (m, t) => toDate(monthRange(t.y, t.m, m[0]), t.iso, { en: ' to date', zh: '至今' })],
   [/(?:the )?year before last|前年/, (m, t) => yearRange(t.y - 2, m[0])],
   // "over the past year" is the trailing twelve complete months ("last year" stays the calendar year)

@@ -7,6 +7,8 @@ import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRICS } from '../semantic/index.ts
  * letters or more). Ties and common English words are left alone, so a correct word is never "fixed" into another.
  */
 const MONTHS = ['january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+/** Period words the time parser reads ("last qurter", "yesterdy"). */
+const PERIODS = ['quarter', 'quarters', 'quarterly', 'monthly', 'months', 'weekly', 'yearly', 'annually', 'yesterday', 'previous', 'current', 'fortnight', 'beginning'];
 /** Frequent English words near vocabulary words (e.g. "reviews" ~ "revenue"? no, but "charge" ~ "change"). */
 const COMMON = new Set(
   ('about after again against almost already always amount another answer around before behind better between biggest ' +
@@ -21,7 +23,7 @@ const COMMON = new Set(
 );
 
 function vocabulary(): Set<string> {
-  const words = new Set<string>(MONTHS);
+  const words = new Set<string>([...MONTHS, ...PERIODS]);
   const add = (phrase: string) => phrase.split(/[^a-z]+/).filter((w) => w.length >= 6).forEach((w) => words.add(w));
   for (const m of METRICS) m.synonyms.en.forEach(add);
   for (const a of ANALYSES) a.triggers.en.forEach(add);
