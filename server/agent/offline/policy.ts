@@ -21,7 +21,7 @@ const OUT_OF_SCOPE = [
   /\b(rain|raining|snow|snowing|sunny|umbrella|stock market|stocks|nasdaq|dow jones|s&p 500|gold price|oil price|population|gdp|inflation|interest rates?|election|news headlines|headlines today|time zone|visa|sports scores?|lyrics|homework)\b/,
   // general knowledge about a place, code, and business data the shop does not keep (costs, staff, stock, marketing)
   /\b(live in|residents|citizens|inhabitants|what time is it|restaurants?|bars|cafes?|tourist|tourism|sightseeing|what currency|what language|python|javascript|code|script|macro|excel formula|profits?|profit margins?|gross margin|net income|margins|expenses|cogs|cost of goods|ebitda|payroll|salary|salaries|employees?|staff count|inventory|stock levels?|out of stock|warehouse|marketing spend|ad spend|advertising|spend on marketing|spent on marketing)\b/,
-  /餐厅|饭店|餐馆|酒吧|景点|代码|脚本|编程|python|利润|毛利|净利|成本|费用|开支|工资|薪资|员工|库存|仓库|营销费用|广告费|广告投放/,
+  /餐厅|饭店|餐馆|酒吧|景点|航班|火车票|高铁|打车|代码|脚本|编程|python|利润|毛利|净利|成本|费用|开支|工资|薪资|员工|库存|仓库|营销费用|广告费|广告投放/,
   /下雨|下雪|晴天|雾霾|刮风|几度|多少度|温度|股市|大盘|基金|a股|美股|港股|房价|油价|金价|人口|gdp|通胀|利率|选举|新闻头条|签证|时差|旅游攻略|导航|歌词|作业/,
   // acting on customers rather than describing them: "send an email to all customers", "给所有客户发短信"
   /\b(send|e-?mail|text|message|sms|notify|contact|call)\s+(?:(?:an?|the|all|every|each|our|these|those|some)\s+)*(?:(?:[a-z]+\s+){0,2}?(?:e-?mails?|messages?|newsletters?|coupons?|vouchers?|texts?|sms|discounts?|codes?|offers?)\s+(?:to\s+)?)?(?:(?:all|every|each|our|the|these|those)\s+)*(customers?|clients?|buyers?|users?|champions|everyone|them)\b/,
