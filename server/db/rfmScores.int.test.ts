@@ -66,6 +66,25 @@ describeEachDriver('customer_rfm', (use) => {
     expect(after).toEqual(await ranked(use()));
   });
 
+  it('repairs rows removed or added behind its back: a deleted (merged-away) customer, a refresh without scores', async () => {
+    const { rows: [gone] } = await use().query<{ id: number }>(`SELECT max(customer_id) AS id FROM customer_summary`);
+    await use().query(`DELETE FROM orders WHERE customer_id = $1`, [gone!.id]);
+    await use().query(`DELETE FROM customers WHERE id = $1`, [gone!.id]); // cascades to customer_summary
+    const buyers = [1 + Math.floor(rand() * 200)];
+    await addOrders(use(), rand, buyers, 'x');
+    await refreshCustomerSummary(use(), buyers);
+    expect(await stored(use())).toEqual(await ranked(use()));
+    // A summary refresh that skips the scores, then an ordinary one for someone else: rebuilt, not patched.
+    await use().query(`INSERT INTO customers (id, name) VALUES (900, 'late')`);
+    await addOrders(use(), rand, [900], 'y');
+    await refreshCustomerSummary(use(), [900], { rfm: false });
+    await addOrders(use(), rand, [2], 'z');
+    await refreshCustomerSummary(use(), [2]);
+    const after = await stored(use());
+    expect(after.some((r: any) => r.customer_id === 900)).toBe(true);
+    expect(after).toEqual(await ranked(use()));
+  });
+
   it('is marked stale by any other write to customer_summary', async () => {
     expect(await rfmScoresFresh(use())).toBe(true);
     const { rows: [first] } = await use().query<{ id: number }>(`SELECT min(customer_id) AS id FROM customer_summary`);

@@ -55,22 +55,17 @@ const scoredSummary = (some: boolean) => `
 
 /**
  * Bring customer_rfm in step with customer_summary after the summary rows of `customerIds` (or all) were rewritten,
- * inside the caller's transaction. Returns the rows written.
+ * inside the caller's transaction. Returns the rows written. Other summary changes are repaired when they remove
+ * rows (merges) or add rows; a summary row changed in place outside refreshCustomerSummary is not seen by an
+ * incremental refresh (only summary.ts writes the table).
  */
 export async function refreshRfmScores(q: Queryable, customerIds: readonly number[] | 'all'): Promise<number> {
   const cuts = await cutsOf(q);
   const params = [...cuts.r, ...cuts.f, ...cuts.m];
-  let written: number;
-  if (customerIds === 'all') {
-    await q.query(`DELETE FROM customer_rfm WHERE TRUE`);
-    written = cuts.n ? (await q.query(`INSERT INTO customer_rfm ${scoredSummary(false)}`, params)).rowCount : 0;
-  } else {
-    await q.query(
-      `DELETE FROM customer_rfm r WHERE r.customer_id = ANY($1::int8[])
-          AND NOT EXISTS (SELECT 1 FROM customer_summary s WHERE s.customer_id = r.customer_id)`,
-      [customerIds],
-    );
-    written = 0;
+  let written = 0;
+  if (customerIds !== 'all') {
+    // Rows without a summary row go, whoever removed it: merged-away customers lose theirs by ON DELETE CASCADE.
+    await q.query(`DELETE FROM customer_rfm r WHERE NOT EXISTS (SELECT 1 FROM customer_summary s WHERE s.customer_id = r.customer_id)`);
     if (cuts.n) {
       written += (await q.query(
         // (A join with the id list, not `= ANY`: against a 10k-element array every summary row was compared 10k times.)
@@ -81,14 +76,22 @@ export async function refreshRfmScores(q: Queryable, customerIds: readonly numbe
                IS DISTINCT FROM (excluded.last_day, excluded.frequency, excluded.monetary, excluded.r, excluded.f, excluded.m)`,
         [...params, customerIds],
       )).rowCount;
-      // Everyone else keeps their values; their scores change only where a cut moved past them.
-      written += (await q.query(
-        `UPDATE customer_rfm t SET r = x.r, f = x.f, m = x.m, tier = ${rfmTierSql('x.r', 'x.f', 'x.m')}
-           FROM (SELECT customer_id, r AS old_r, f AS old_f, m AS old_m, ${SCORES} FROM customer_rfm) x
-          WHERE x.customer_id = t.customer_id AND (x.old_r, x.old_f, x.old_m) IS DISTINCT FROM (x.r, x.f, x.m)`,
-        params,
-      )).rowCount;
     }
+    // Summary rows written without their scores (a refresh with `rfm: false`): rebuild instead of patching.
+    const { rows: [scored] } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_rfm`);
+    if (scored?.n !== cuts.n) customerIds = 'all';
+  }
+  if (customerIds === 'all') {
+    await q.query(`DELETE FROM customer_rfm WHERE TRUE`);
+    written = cuts.n ? (await q.query(`INSERT INTO customer_rfm ${scoredSummary(false)}`, params)).rowCount : 0;
+  } else if (cuts.n) {
+    // Everyone else keeps their values; their scores change only where a cut moved past them.
+    written += (await q.query(
+      `UPDATE customer_rfm t SET r = x.r, f = x.f, m = x.m, tier = ${rfmTierSql('x.r', 'x.f', 'x.m')}
+         FROM (SELECT customer_id, r AS old_r, f AS old_f, m AS old_m, ${SCORES} FROM customer_rfm) x
+        WHERE x.customer_id = t.customer_id AND (x.old_r, x.old_f, x.old_m) IS DISTINCT FROM (x.r, x.f, x.m)`,
+      params,
+    )).rowCount;
   }
   await q.query(`UPDATE rfm_state SET fresh = true, customers = $1, refreshed_at = now()`, [cuts.n]);
   return written;
