@@ -15,26 +15,20 @@ import { mulberry32 } from '../tools/lib/random.ts';
 import { sharedDataPath } from '../server/testing/sharedData.ts';
 import { deserializeLocalEmbedder, localEmbedFunction, serializeLocalEmbedder, trainLocalEmbedder, type LocalEmbedderState, type TrainOptions } from '../server/feedback/embed/local.ts';
 import { clusterVectors, type ClusterOptions } from '../server/feedback/cluster/index.ts';
-import { applyAffine, fitAllButTheTop, fitWhitening } from '../server/feedback/embed/postprocess.ts';
 import { ari, clusterAccuracy, nmi } from './metrics.ts';
 
 interface Variant {
   train?: TrainOptions;
-  /** A corpus-level map fitted on the corpus's own vectors (no labels), applied before clustering. */
-  post?: (vectors: Float32Array[]) => Float32Array[];
   cluster?: ClusterOptions;
 }
 
-const abtt = (drop: number) => (v: Float32Array[]) => { const m = fitAllButTheTop(v, drop); return v.map((x) => applyAffine(m, x)); };
-const whiten = (keep: number, power: number) => (v: Float32Array[]) => { const m = fitWhitening(v, keep, power); return v.map((x) => applyAffine(m, x)); };
 
 /** The variants tried (names are what the README table cites). */
 export const VARIANTS: Record<string, Variant> = {
+  // Variants of the first search (Nov 30 evening) that are no longer options — discriminant rounds (lda*), whitening
+  // and all-but-the-top (white*, abtt*) — are in commit 6f1248e with their code.
   base: {},
-  abtt1: { post: abtt(1) },
-  abtt3: { post: abtt(3) },
-  white256p05: { post: whiten(256, 0.5) },
-  white128: { post: whiten(128, 1) },
+  plain: { cluster: { overcluster: 1 } },
   merge200: { cluster: { mergeFrom: 200 } },
   merge200raw: { cluster: { mergeFrom: 200, refineMerge: false } },
   merge300: { cluster: { mergeFrom: 300 } },
@@ -45,11 +39,6 @@ export const VARIANTS: Record<string, Variant> = {
   ppmiW10harm: { train: { ppmiWindow: 10, ppmiHarmonic: true } },
   ppmiShift5: { train: { ppmiShift: 5 } },
   ppmiEig0: { train: { ppmiEigenPower: 0 } },
-  lda1: { cluster: { discriminantRounds: 1 } },
-  lda2: { cluster: { discriminantRounds: 2 } },
-  lda1cold: { cluster: { discriminantRounds: 1, discriminantWarm: false } },
-  lda1s02: { cluster: { discriminantRounds: 1, discriminantShrinkage: 0.2 } },
-  lda1s08: { cluster: { discriminantRounds: 1, discriminantShrinkage: 0.8 } },
 };
 
 /** Fitted states are cached on disk by seed + train options (delete the folder after changing the embedder code). */
@@ -103,8 +92,7 @@ async function main(): Promise<void> {
         writeFileSync(file, serializeLocalEmbedder(state));
       }
       states.set(key, state);
-      let vectors = localEmbedFunction(state)(texts);
-      if (variant.post) vectors = variant.post(vectors);
+      const vectors = localEmbedFunction(state)(texts);
       const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, ...variant.cluster });
       ms += performance.now() - started;
       scores.push({ nmi: nmi(labels, assignments), ari: ari(labels, assignments), acc: clusterAccuracy(labels, assignments) });

@@ -31,6 +31,18 @@ describe('clusterVectors', () => {
     expect(ari(truth, result.assignments)).toBe(1);
   });
 
+  it('recovers the clusters through over-clustering and Ward merging, and without it', () => {
+    // Unequal sizes (60 and 15 points): the merge must join the big cluster's many small groups, not split it.
+    const big = blobs(2, 60, 10, 0.5, 4);
+    const small = blobs(4, 15, 10, 0.5, 9);
+    const vectors = [...big.vectors, ...small.vectors.slice(30)];
+    const truth = [...big.truth, ...small.truth.slice(30)];
+    for (const overcluster of [1, 4]) {
+      const result = clusterVectors(vectors, { k: 4, seed: 1, overcluster, smoothNeighbours: 0 });
+      expect(ari(truth, result.assignments)).toBe(1);
+    }
+  });
+
   it('chooses k automatically on well-separated clusters and reports the criterion', () => {
     const { vectors, truth } = blobs(6, 25, 16, 0.4, 2);
     const result = clusterVectors(vectors, { seed: 5 });

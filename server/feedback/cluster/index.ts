@@ -1,6 +1,5 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
 import { nearestNeighbours, smoothRows } from './knn.ts';
-import { discriminantProjection } from './discriminant.ts';
 import { unitMeans, wardMerge } from './merge.ts';
 import { dotRows, sphericalKMeans, sphericalKMeansFrom, toRows, type Rows } from './spherical.ts';
 
@@ -12,10 +11,16 @@ import { dotRows, sphericalKMeans, sphericalKMeansFrom, toRows, type Rows } from
  *     on BANKING77;
  *  3. k: given, or chosen automatically as the candidate with the highest mean cosine silhouette (Rousseeuw 1987) on
  *     a sample of at most `scanSize` fit points; candidates 2…maxK spaced ×1.25 (kSelection lists every score);
- *  4. spherical k-means with k-means++ and seeded restarts (spherical.ts) on the fit set.
+ *  4. spherical k-means with k-means++ and seeded restarts (spherical.ts) on the fit set, into 2.6·k groups that
+ *     Ward's criterion merges down to k (merge.ts), refined by k-means from the merged means: the small groups follow
+ *     the dense cores of topics and the merge joins them by their spread, where plain k-means++ at k tends to split
+ *     a big topic and join two small ones (+0.005 NMI on BANKING77 train samples, all three seeds).
  * Centroids are the normalised means of the original (unsmoothed) member vectors, so they live in the embedding space
  * and any vector can be placed by its nearest centroid.
  */
+
+/** Default over-clustering factor (k = 77 → 200 groups merged down to 77). */
+export const DEFAULT_OVERCLUSTER = 2.6;
 
 export interface ClusterOptions {
   k?: number;
@@ -29,15 +34,13 @@ export interface ClusterOptions {
   fitSize?: number;
   /** Neighbours averaged in the smoothing step (0 = off). */
   smoothNeighbours?: number;
-  /** Over-cluster into this many groups first and merge them down to k by Ward's criterion (0 = off). */
+  /**
+   * Over-clustering factor: k-means into round(factor · k) groups first, merged down to k by Ward's criterion and
+   * refined (1 = plain k-means). 2.6 lifted NMI at k = 77 by 0.005 on BANKING77 train samples (evals/README.md).
+   */
+  overcluster?: number;
+  /** Explicit number of groups to over-cluster into (overrides `overcluster`). */
   mergeFrom?: number;
-  /** Rounds of discriminative clustering (LDA on the last labels, k-means again; discriminant.ts). */
-  discriminantRounds?: number;
-  /** Dimensions kept by the discriminant projection (default k − 1). */
-  discriminantDims?: number;
-  discriminantShrinkage?: number;
-  /** Warm-start each discriminant round's k-means from the previous labels (else k-means++ restarts). */
-  discriminantWarm?: boolean;
   /** After a merge, refine with k-means started from the merged groups' means. */
   refineMerge?: boolean;
 }
@@ -67,16 +70,10 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   k = Math.max(1, Math.min(k, fit.n));
   // Four restarts on small sets; two on large ones, where one run already averages over many points (and costs more).
   const restarts = options.restarts ?? (fit.n > 4000 ? 2 : 4);
-  const run = options.mergeFrom && options.mergeFrom > k && options.mergeFrom <= fit.n
-    ? mergedKMeans(fit, k, options.mergeFrom, seed, restarts, options.refineMerge ?? true)
+  const from = Math.min(options.mergeFrom ?? Math.round(k * (options.overcluster ?? DEFAULT_OVERCLUSTER)), Math.floor(fit.n / 2));
+  const run = from > k
+    ? mergedKMeans(fit, k, from, seed, restarts, options.refineMerge ?? true)
     : sphericalKMeans(fit, k, { seed, restarts });
-  for (let round = 0; round < (options.discriminantRounds ?? 0) && k > 1; round++) {
-    const projected = discriminantProjection(fit, run.labels, k, options.discriminantDims ?? k - 1, options.discriminantShrinkage);
-    const next = options.discriminantWarm === false
-      ? sphericalKMeans(projected, k, { seed: seed + round + 1, restarts })
-      : sphericalKMeansFrom(projected, unitMeans(projected, run.labels, k), k);
-    run.labels = next.labels;
-  }
   const assignments = new Array<number>(all.n).fill(-1);
   fitIndex.forEach((i, f) => (assignments[i] = run.labels[f]!));
   let centroids = memberMeans(all, assignments, k);
