@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '../db/index.ts';
 import { describeEachDriver } from '../testing/db.ts';
-import { atLeastQuery, keywordLeg, queryTerms, type SearchFilters } from './search.ts';
+import { atLeastQuery, keywordLeg, queryTerms, vectorLeg, type SearchFilters } from './search.ts';
 
 /**
  * A hand-built table for the bounded keyword leg. Query "late parcel refund" (stems late, parcel, refund); per-term
@@ -95,5 +95,21 @@ describeEachDriver('bounded keyword leg vs ranking every matching row', (use) =>
     // Level 3 short of 5: level 2 is read too, and ranking the union puts row 13 where the full ranking does.
     expect(await leg('late parcel refund', 5)).toEqual([1, 13, 12, 7, 4]);
     expect(await exact(use(), 'late parcel refund', 5)).toEqual([1, 13, 12, 7, 4]);
+  });
+
+  it('the vector list sets ef_search to the candidates, and iterative scans only with filters (pgvector ≥ 0.8)', async () => {
+    const { rows: [ext] } = await use().query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
+    const [major, minor] = ext!.v.split('.').map(Number);
+    const iterative = major! > 0 || minor! >= 8;
+    const model = { name: 'test-model', kind: 'local' as const, dimension: 3, settings: {}, state: null };
+    const settings = (filters: SearchFilters) => use().transaction(async (tx) => {
+      await vectorLeg(tx, model, Float32Array.from([1, 0, 0]), { filters, asOf: '2026-11-01', candidates: 120 });
+      const { rows } = await tx.query<{ ef: string; it: string | null }>(
+        `SELECT current_setting('hnsw.ef_search', true) AS ef, current_setting('hnsw.iterative_scan', true) AS it`,
+      );
+      return rows[0]!;
+    });
+    expect(await settings({})).toEqual({ ef: '120', it: iterative ? 'off' : null });
+    expect(await settings({ ratingMax: 2 })).toEqual({ ef: '120', it: iterative ? 'relaxed_order' : null });
   });
 });

@@ -123,11 +123,15 @@ export async function vectorLeg(
   const v = vectorExpression(model.dimension);
   const params: unknown[] = [toVectorLiteral(vector)];
   const where = await filterConditions(q, opts.filters, opts.asOf, params);
-  // ef_search bounds how many candidates one scan can return (pgvector default 40).
-  await q.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.min(1000, Math.max(40, opts.candidates)))]);
-  if (where.length && (await supportsIterativeScan(q))) {
-    await q.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
-  }
+  // ef_search bounds how many candidates one scan can return (pgvector default 40); with filters, iterative scans
+  // (pgvector ≥ 0.8) keep reading the graph until enough rows pass. One round trip for both.
+  await q.query(
+    `SELECT set_config('hnsw.ef_search', $1, true),
+            CASE WHEN $2::boolean AND (SELECT string_to_array(split_part(extversion, '-', 1), '.')::int[] >= '{0,8}'
+                                         FROM pg_extension WHERE extname = 'vector')
+                 THEN set_config('hnsw.iterative_scan', 'relaxed_order', true) END`,
+    [String(Math.min(1000, Math.max(40, opts.candidates))), where.length > 0],
+  );
   const expr = v ? v.expr : 'embedding';
   const cast = v ? v.cast : 'vector';
   const name = assertModelName(model.name).replace(/'/g, "''");
@@ -144,17 +148,6 @@ export async function vectorLeg(
     params,
   );
   return rows.map((r) => ({ id: Number(r.id), similarity: 1 - Number(r.distance) }));
-}
-
-const iterative = new WeakMap<Queryable, boolean>();
-async function supportsIterativeScan(q: Queryable): Promise<boolean> {
-  const known = iterative.get(q);
-  if (known !== undefined) return known;
-  const { rows } = await q.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
-  const [major = 0, minor = 0] = (rows[0]?.v ?? '0.0').split('.').map(Number);
-  const ok = major > 0 || minor >= 8;
-  iterative.set(q, ok);
-  return ok;
 }
 
 /** Most query terms the keyword tiers are built from (the rarest ones): C(6, m) ≤ 20 conjunctions per tier. */
