@@ -124,6 +124,23 @@ async function timeSearch(db: Db, args: (i: number) => Record<string, unknown>, 
   return summarize(ms);
 }
 
+/** The search timings of the bench (also alone on a kept database: `--search-only <url>`). */
+export async function timeSearches(db: Db, rows: number, n: number, customers: boolean): Promise<Pick<FeedbackBenchResult, 'search' | 'searchFiltered' | 'kinds'>> {
+  const query = (i: number) => QUERIES[i % QUERIES.length];
+  const search = await timeSearch(db, (i) => ({ query: query(i), limit: 10 }), n);
+  const searchFiltered = await timeSearch(db, (i) => ({ query: query(i), limit: 10, ratingMax: 2, from: '2026-01-01' }), n);
+  const likeIds = mulberry32(11);
+  const kinds = [
+    { label: 'keyword list only', args: (i: number) => ({ query: query(i), mode: 'keyword' }) },
+    { label: 'vector list only', args: (i: number) => ({ query: query(i), mode: 'vector' }) },
+    { label: 'more like this (likeFeedbackId)', args: () => ({ likeFeedbackId: 1 + Math.floor(likeIds() * rows) }) },
+    ...(customers ? [{ label: 'RFM tier filter (Champions, Loyal)', args: (i: number) => ({ query: query(i), rfmTiers: ['Champions', 'Loyal'] }) }] : []),
+  ];
+  const timed: FeedbackBenchResult['kinds'] = [];
+  for (const k of kinds) timed.push({ label: k.label, timing: await timeSearch(db, k.args, n) });
+  return { search, searchFiltered, kinds: timed };
+}
+
 export async function runFeedbackBench(db: Db, driver: DriverName, opts: FeedbackBenchOptions): Promise<FeedbackBenchResult> {
   const log = opts.log ?? (() => {});
   const config = loadConfig({});
@@ -158,19 +175,7 @@ export async function runFeedbackBench(db: Db, driver: DriverName, opts: Feedbac
   await db.transaction((tx) => createHnswIndex(tx, { name: embedder.name, dimension: embedder.dimension }));
   const hnswMs = performance.now() - t;
   await db.exec('ANALYZE feedback');
-  const n = opts.queries ?? 50;
-  const search = await timeSearch(db, (i) => ({ query: QUERIES[i % QUERIES.length], limit: 10 }), n);
-  const searchFiltered = await timeSearch(db, (i) => ({ query: QUERIES[i % QUERIES.length], limit: 10, ratingMax: 2, from: '2026-01-01' }), n);
-  const query = (i: number) => QUERIES[i % QUERIES.length];
-  const likeIds = mulberry32(11);
-  const kinds = [
-    { label: 'keyword list only', args: (i: number) => ({ query: query(i), mode: 'keyword' }) },
-    { label: 'vector list only', args: (i: number) => ({ query: query(i), mode: 'vector' }) },
-    { label: 'more like this (likeFeedbackId)', args: () => ({ likeFeedbackId: 1 + Math.floor(likeIds() * opts.rows) }) },
-    ...(c!.n ? [{ label: 'RFM tier filter (Champions, Loyal)', args: (i: number) => ({ query: query(i), rfmTiers: ['Champions', 'Loyal'] }) }] : []),
-  ];
-  const kindTimings: FeedbackBenchResult['kinds'] = [];
-  for (const k of kinds) kindTimings.push({ label: k.label, timing: await timeSearch(db, k.args, n) });
+  const { search, searchFiltered, kinds: kindTimings } = await timeSearches(db, opts.rows, opts.queries ?? 50, c!.n > 0);
   log(`  embed ${(timing.texts / (timing.embedMs / 1000)).toFixed(0)} texts/s; VACUUM ${(vacuumMs / 1000).toFixed(1)} s; HNSW ${(hnswMs / 1000).toFixed(1)} s; search p95 ${search.p95.toFixed(1)} ms (filtered ${searchFiltered.p95.toFixed(1)} ms)`);
   for (const k of kindTimings) log(`  ${k.label}: p50 ${k.timing.p50.toFixed(1)} ms, p95 ${k.timing.p95.toFixed(1)} ms`);
   return {
@@ -211,7 +216,10 @@ export function feedbackSection(runs: readonly FeedbackBenchResult[]): string {
   ].join('\n');
 }
 
-/** Alone: `npx tsx bench/feedback.ts [--rows 200000] [--drivers pglite,postgres] [--queries 50] [--keep]` (fresh databases, dropped after unless --keep). */
+/**
+ * Alone: `npx tsx bench/feedback.ts [--rows 200000] [--drivers pglite,postgres] [--queries 50] [--keep]` (fresh databases,
+ * dropped after unless --keep); `--search-only <database url>` re-times only the searches on a kept database.
+ */
 async function main(argv: string[]): Promise<void> {
   const arg = (name: string, fallback: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -220,6 +228,24 @@ async function main(argv: string[]): Promise<void> {
   const { freshDb, DEFAULT_POSTGRES_URL } = await import('./run.ts');
   const { parseDrivers } = await import('./index.ts');
   const runs: FeedbackBenchResult[] = [];
+  const searchOnly = arg('search-only', '');
+  if (searchOnly) {
+    // Re-time the searches on a database an earlier run kept (--keep): same queries, same protocol.
+    const { openDb } = await import('../server/db/index.ts');
+    const db = await openDb(searchOnly);
+    try {
+      const { rows: [c] } = await db.query<{ rows: number; customers: number }>(
+        `SELECT (SELECT count(*) FROM feedback)::int AS rows, (SELECT count(*) FROM customers)::int AS customers`,
+      );
+      const t = await timeSearches(db, c!.rows, Number(arg('queries', '50')), c!.customers > 0);
+      for (const [label, timing] of [['search', t.search], ['filtered search', t.searchFiltered], ...t.kinds.map((k) => [k.label, k.timing] as const)] as const) {
+        console.log(`${label}: p50 ${timing.p50.toFixed(1)} ms, p95 ${timing.p95.toFixed(1)} ms`);
+      }
+    } finally {
+      await db.close();
+    }
+    return;
+  }
   const keep = argv.includes('--keep');
   for (const driver of parseDrivers(arg('drivers', 'pglite,postgres'))) {
     const stamp = `${Date.now()}_${process.pid}`;

@@ -206,6 +206,12 @@ export async function keywordLeg(
   const params: unknown[] = [text, null];
   const where = await filterConditions(q, opts.filters, opts.asOf, params);
   params.push(pool);
+  // Each level is ORDER BY id DESC LIMIT: the planner walks the primary key backwards (good when the level is dense)
+  // or sorts a GIN bitmap's rows (good when sparse). With the default random_page_cost = 4 it misjudged levels of a
+  // few thousand rows at 200k: 40k rows walked for 1,454 matches (83 ms; bitmap 12 ms). Searched feedback is read
+  // from memory, where random reads cost about as much as sequential ones: 1.1 (the usual SSD/cached setting),
+  // for this transaction only.
+  await q.query(`SELECT set_config('random_page_cost', '1.1', true)`);
   const found = new Map<number, number>();
   for (let m = terms.length; m >= 1; m--) {
     params[1] = atLeastQuery(terms, m);
