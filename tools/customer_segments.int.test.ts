@@ -2,6 +2,9 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDriver } from '../server/testing/db.ts';
 import { fixedClock } from './lib/clock.ts';
 import { GLOSSARY } from './lib/glossary.ts';
+import { RFM_TIERS } from './lib/rfm.ts';
+import { compileSegmentFilter } from './lib/segments/compile.ts';
+import { prepareSegment } from './lib/segments/resolve.ts';
 import { loadClusterShop, loadSegmentShop } from './lib/segments/testing.ts';
 import { runTool } from './registry.ts';
 import type { Role } from './types.ts';
@@ -87,6 +90,26 @@ describeEachDriver('customer_segments', (use) => {
     expect(await members({ percentile: { metric: 'revenue', min: 0.9 } })).toEqual([]); // 6 customers: nobody is top 10%
     expect(await members({ tags: ['VIP', 'newsletter'] })).toEqual([1]);
     expect(await members({ tags: ['vip'] })).toEqual([1, 2]);
+  });
+
+  it('reads RFM tiers from the stored scores while they are fresh, with the members the per-call ranking gives', async () => {
+    const db = use();
+    const ids = async (sql: string, params: unknown[]) =>
+      (await db.query<{ customer_id: string }>(sql, params)).rows.map((r) => Number(r.customer_id)).sort((a, b) => a - b);
+    expect((await prepareSegment(db, { rfmTier: 'Lost' }, '2024-03-01')).storedRfm).toBe(true);
+    for (const asOf of ['2024-03-01', '2025-01-01']) {
+      for (const tier of RFM_TIERS) {
+        const stored = compileSegmentFilter([{ rfmTier: tier }], asOf, 'summary', true);
+        const ranked = compileSegmentFilter([{ rfmTier: tier }], asOf, 'summary', false);
+        expect(stored.sql).toContain('FROM customer_rfm rfm');
+        expect(await ids(stored.sql, stored.params), `${tier} as of ${asOf}`).toEqual(await ids(ranked.sql, ranked.params));
+      }
+    }
+    // A write to the summary outside the refresh marks the scores stale: segments rank per call again.
+    await db.query(`UPDATE customer_summary SET revenue = revenue WHERE customer_id = 1`);
+    expect((await prepareSegment(db, { rfmTier: 'Lost' }, '2024-03-01')).storedRfm).toBe(false);
+    expect(await members({ rfmTier: ['Champions', 'Loyal'] })).toEqual([1]);
+    expect(() => compileSegmentFilter([{ rfmTier: 'Lost' }], '2023-01-01', 'orders', true)).toThrow(/summary source only/);
   });
 
   it('treats values as data: an injection attempt matches nothing', async () => {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../../server/db/index.ts';
 import type { Clock } from './clock.ts';
-import { compileSegmentFilter, chooseSource } from './segments/compile.ts';
+import { compileSegmentFilter, chooseSources } from './segments/compile.ts';
 import { segmentFilterSchema, type SegmentFilter } from './segments/filter.ts';
 import { resolveSegmentFilter } from './segments/resolve.ts';
 
@@ -37,7 +37,7 @@ export async function recomputeTags(db: Db, clock: Clock): Promise<TagRecompute[
   return db.transaction(async (tx) => {
     const { rows: tags } = await tx.query<RuleTag>(`SELECT id, name, rule FROM tags WHERE kind = 'rule' ORDER BY name`);
     const ruleTagNames = new Set(tags.map((t) => t.name.toLowerCase()));
-    const source = await chooseSource(tx, asOf);
+    const { source, storedRfm } = await chooseSources(tx, asOf);
     const results: TagRecompute[] = [];
     for (const tag of tags) {
       let filters: SegmentFilter[] | undefined;
@@ -47,7 +47,7 @@ export async function recomputeTags(db: Db, clock: Clock): Promise<TagRecompute[
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
       }
-      results.push(await applyRule(tx, tag, filters ? compileSegmentFilter(filters, asOf, source) : undefined, error));
+      results.push(await applyRule(tx, tag, filters ? compileSegmentFilter(filters, asOf, source, storedRfm) : undefined, error));
     }
     return results;
   });

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../server/db/index.ts';
+import { rfmScoresFresh } from '../../../server/db/rfmScores.ts';
 import { rfmSql } from '../rfm.ts';
 import { asList, type SegmentFilter } from './filter.ts';
 
@@ -18,6 +19,8 @@ export interface CompiledSegment {
   flaggedSql: string;
   params: unknown[];
   source: SegmentSource;
+  /** RFM tiers read from the scores stored at the last summary refresh (customer_rfm) instead of ranked per call. */
+  storedRfm: boolean;
 }
 
 /** Columns of both queries, for callers that wrap them (`WITH m AS (<sql>) SELECT … FROM m`). */
@@ -92,7 +95,7 @@ class Params {
   }
 }
 
-function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource): string[] {
+function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource, storedRfm: boolean): string[] {
   if (f.segment !== undefined) throw new Error('saved segment references must be resolved before compiling (resolveSegmentFilter)');
   const out: string[] = [];
   for (const [field, column] of Object.entries(LIST_COLUMNS) as [keyof typeof LIST_COLUMNS, string][]) {
@@ -111,7 +114,10 @@ function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource): strin
   }
   const tiers = asList(f.rfmTier);
   if (tiers.length) {
-    out.push(`cs.customer_id IN (SELECT rfm.customer_id FROM (${rfmSql(source)}) rfm WHERE rfm.tier = ANY(${p.add(tiers, 'text[]')}))`);
+    // The stored tiers are what rfmSql('summary') ranks for any as-of day on or after the last order (migration 0010):
+    // an index range per tier instead of three window sorts over every customer.
+    const ranked = storedRfm ? 'customer_rfm' : `(${rfmSql(source)})`;
+    out.push(`cs.customer_id IN (SELECT rfm.customer_id FROM ${ranked} rfm WHERE rfm.tier = ANY(${p.add(tiers, 'text[]')}))`);
   }
   if (f.churnRisk) {
     // inactivity_ratio (docs/metrics.md): days since last order ÷ the customer's own average gap between orders.
@@ -143,9 +149,12 @@ function percentileCondition(pc: NonNullable<SegmentFilter['percentile']>, p: Pa
  * Filters (already resolved: no `segment` references, see resolve.ts) → SQL over customer_summary (or orders) JOIN
  * customers. All filters are ANDed; no filters = every customer with orders as of the date.
  */
-export function compileSegmentFilter(filters: readonly SegmentFilter[], asOf: string, source: SegmentSource = 'summary'): CompiledSegment {
+export function compileSegmentFilter(
+  filters: readonly SegmentFilter[], asOf: string, source: SegmentSource = 'summary', storedRfm = false,
+): CompiledSegment {
+  if (storedRfm && source !== 'summary') throw new Error('stored RFM scores hold for the summary source only');
   const p = new Params(asOf);
-  const conditions = filters.flatMap((f) => conditionsOf(f, p, source));
+  const conditions = filters.flatMap((f) => conditionsOf(f, p, source, storedRfm));
   const where = conditions.length ? conditions.join('\n   AND ') : 'TRUE';
   const head = `WITH ${source === 'summary' ? SUMMARY_BASE : ORDERS_BASE},
 ${DERIVED}`;
@@ -159,6 +168,7 @@ SELECT ${SELECT_COLUMNS}, coalesce((${where}), false) AS in_segment
   FROM cs JOIN customers c ON c.id = cs.customer_id`,
     params: p.values,
     source,
+    storedRfm,
   };
 }
 
@@ -173,4 +183,10 @@ export async function chooseSource(q: Queryable, asOf: string): Promise<SegmentS
   );
   const last = rows[0]?.last;
   return last == null || asOf >= last ? 'summary' : 'orders';
+}
+
+/** The source for the date, and whether RFM tiers can come from the stored scores (summary source, scores fresh). */
+export async function chooseSources(q: Queryable, asOf: string): Promise<{ source: SegmentSource; storedRfm: boolean }> {
+  const source = await chooseSource(q, asOf);
+  return { source, storedRfm: source === 'summary' && (await rfmScoresFresh(q)) };
 }

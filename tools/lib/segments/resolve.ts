@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../server/db/index.ts';
 import { AppError } from '../../../server/errors.ts';
-import { chooseSource, compileSegmentFilter, type CompiledSegment } from './compile.ts';
+import { chooseSources, compileSegmentFilter, type CompiledSegment } from './compile.ts';
 import { segmentFilterSchema, type SegmentFilter } from './filter.ts';
 
 /** Saved segments may refer to saved segments; deeper than this is surely a mistake (cycles are caught earlier). */
@@ -64,6 +64,7 @@ export interface PreparedSegment extends CompiledSegment {
 /** Resolve references, pick the data source for the date, compile: what every mode of customer_segments starts with. */
 export async function prepareSegment(q: Queryable, filter: SegmentFilter, asOf: string, trail: readonly string[] = []): Promise<PreparedSegment> {
   const filters = await resolveSegmentFilter(q, filter, trail);
-  const compiled = compileSegmentFilter(filters, asOf, await chooseSource(q, asOf));
+  const { source, storedRfm } = await chooseSources(q, asOf);
+  const compiled = compileSegmentFilter(filters, asOf, source, storedRfm);
   return { ...compiled, filters };
 }
