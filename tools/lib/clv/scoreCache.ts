@@ -6,13 +6,11 @@
  * customer's (x, t_x, T) in JavaScript to hash, and customer_lifetime_value then scores all of them (a
  * hypergeometric series per customer): seconds for ~90k customers, most of it decoding rows on PGlite. Here a set of
  * results is keyed by the tool, its arguments after defaults, the code versions and the DATA VERSION of
- * customer_summary, which one aggregate reads without sending rows to the client:
- *   row count, Σ order_days, max(updated_at).
- * Every write of server/db/summary.ts (insert or upsert) sets updated_at = now(), and a removed row lowers the count,
- * so a refresh that changes any customer's calibration data changes the key; Σ order_days guards against a refresh
- * whose transaction started before the one that wrote the newest updated_at (its own rows would not raise the max).
- * The aggregate is a scan of the summary (~50 ms on Postgres, a few hundred ms on PGlite at 92k rows); a version
- * counter kept by the summary refresh would make it one row read. A hit returns the
+ * customer_summary: the visible row count of its write log (customer_summary_writes, migration 0012), to which a
+ * statement-level trigger appends a row for every statement that writes the summary. Committed writes only add rows,
+ * so any committed change raises the count seen by a later snapshot (the migration explains why not max(id)); reading
+ * it is a count over a narrow log instead of an aggregate over every summary row (which took most of a cached call on
+ * PGlite). A statement that changed nothing also counts: that costs one recomputation, never a stale answer. A hit returns the
  * numbers stored when the set was computed by the ordinary path (float8 round-trips exactly), so answers are the
  * same bit for bit. Only the customer_summary path is cached (calibration to the last order day or later, same-day
  * orders merged); past calibration ends read orders and are computed per call, as before.
@@ -32,14 +30,10 @@ export const KEEP_SETS_PER_TOOL = 4;
 /** customer_lifetime_value: scores per customer; churn_risk: answers; churn_risk_model: the fitted BG/NBD. */
 export type ScoreTool = 'customer_lifetime_value' | 'churn_risk' | 'churn_risk_model';
 
-/** The data version of customer_summary as one string (see the file comment for why these columns). */
+/** The data version of customer_summary: its write log's visible row count (see the file comment). */
 export async function summaryDataVersion(q: Queryable): Promise<string> {
-  const { rows } = await q.query<Record<string, string | null>>(
-    `SELECT count(*)::text AS n, sum(order_days)::text AS days,
-            to_char(max(updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS updated
-       FROM customer_summary`,
-  );
-  return JSON.stringify(rows[0] ?? {});
+  const { rows } = await q.query<{ writes: string }>(`SELECT count(*)::text AS writes FROM customer_summary_writes`);
+  return `writes:${rows[0]?.writes ?? '0'}`;
 }
 
 /** SHA-256 over the tool, the code versions, the data version and the arguments (keys sorted). */
