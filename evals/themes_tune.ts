@@ -34,6 +34,8 @@ export const VARIANTS: Record<string, Variant> = {
   merge300: { cluster: { mergeFrom: 300 } },
   merge150: { cluster: { mergeFrom: 150 } },
   merge250: { cluster: { mergeFrom: 250 } },
+  merge200s10: { cluster: { mergeFrom: 200, smoothNeighbours: 10 } },
+  merge200s30: { cluster: { mergeFrom: 200, smoothNeighbours: 30 } },
   ppmiW2: { train: { ppmiWindow: 2 } },
   ppmiW10: { train: { ppmiWindow: 10 } },
   ppmiW10harm: { train: { ppmiWindow: 10, ppmiHarmonic: true } },
