@@ -34,6 +34,7 @@ export const VARIANTS: Record<string, Variant> = {
   merge300: { cluster: { mergeFrom: 300 } },
   merge150: { cluster: { mergeFrom: 150 } },
   merge250: { cluster: { mergeFrom: 250 } },
+  merge200r8: { cluster: { mergeFrom: 200, restarts: 8 } },
   merge200s10: { cluster: { mergeFrom: 200, smoothNeighbours: 10 } },
   merge200s30: { cluster: { mergeFrom: 200, smoothNeighbours: 30 } },
   ppmiW2: { train: { ppmiWindow: 2 } },
