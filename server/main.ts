@@ -1,18 +1,18 @@
-import { clockFromConfig, type Clock } from '../tools/lib/clock.ts';
+import { clockFromConfig } from '../tools/lib/clock.ts';
 import { buildApp } from './app.ts';
 import { afterImport } from './import/afterImport.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { openDb, type Db } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 
 /** An empty database gets the demo shop on first start, so a new user has something to ask about. */
-async function seedIfEmpty(db: Db, clock: Clock, log: (msg: string) => void): Promise<void> {
+async function seedIfEmpty(db: Db, config: Config, log: (msg: string) => void): Promise<void> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM customers');
   if (rows[0]!.n > 0) return;
   log('empty database: seeding demo data (sightline seed-demo)…');
   const { seedDemo } = await import('./demo/seed.ts');
   const counts = await seedDemo(db, {});
-  await afterImport(db, [], clock); // seedDemo fills the summary itself; tags and statistics follow
+  await afterImport(db, [], clockFromConfig(config), config); // seedDemo fills the summary itself; tags and statistics follow
   log(`demo data seeded: ${JSON.stringify(counts)}`);
 }
 
@@ -21,7 +21,7 @@ export async function startServer({ seed = true } = {}) {
   const db = await openDb(config.DATABASE_URL);
   await migrate(db);
   const app = await buildApp({ db, config });
-  if (seed) await seedIfEmpty(db, clockFromConfig(config), (msg) => app.log.info(msg));
+  if (seed) await seedIfEmpty(db, config, (msg) => app.log.info(msg));
   app.addHook('onClose', () => db.close());
 
   let closing = false;

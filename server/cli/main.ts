@@ -54,7 +54,7 @@ program
     const { seedDemo } = await import('../demo/seed.ts');
     await withDb(async (db, config) => {
       const counts = await seedDemo(db, { customers: opts.customers, seed: opts.seed, force: opts.force });
-      await afterImport(db, [], clockFromConfig(config));
+      await afterImport(db, [], clockFromConfig(config), config);
       console.log(`demo data seeded: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(', ')}`);
     });
   });

@@ -106,27 +106,18 @@ async function cleanKeywordIndex(tx: Queryable, written: number): Promise<void> 
 /** An embedder call failed (endpoint down, bad answer): nothing was written for that batch, the rows wait for a backfill. */
 class EmbedderFailed extends Error {}
 
-/** The embedder with its failures marked, so callers can tell them from database errors. */
-function marked(embedder: Embedder): Embedder {
-  return {
-    name: embedder.name,
-    dimension: embedder.dimension,
-    async embed(texts) {
-      try {
-        return await embedder.embed(texts);
-      } catch (err) {
-        throw new EmbedderFailed((err as Error).message, { cause: err });
-      }
-    },
-  };
-}
-
+/** Runs `work`, marking whatever it throws as an embedder failure. */
 async function markFailures<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
     throw err instanceof EmbedderFailed ? err : new EmbedderFailed((err as Error).message, { cause: err });
   }
+}
+
+/** The embedder with its failures marked, so callers can tell them from database errors. */
+function marked(embedder: Embedder): Embedder {
+  return { name: embedder.name, dimension: embedder.dimension, embed: (texts) => markFailures(() => embedder.embed(texts)) };
 }
 
 export interface ImportEmbedding {
