@@ -94,7 +94,7 @@ program
   .command('eval')
   .description('run the golden and paraphrase question sets through the assistant; writes evals/reports/latest.{json,md}')
   .option('--planner <name>', 'offline or llm (llm needs LLM_BASE_URL)', 'offline')
-  .option('--set <name>', 'golden or paraphrases (default: both)')
+  .option('--set <name>', 'golden, paraphrases or dev (default: golden and paraphrases)')
   .option('--filter <conditions>', 'e.g. "lang=zh,kind=funnel" or part of a case id')
   .option('--database <url>', 'postgres://… server for the eval databases (default TEST_DATABASE_URL, else PGlite)')
   .option('--json', 'print the whole report as JSON')
