@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Clock } from '../../tools/lib/clock.ts';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { parseMapOptions, type Entity } from '../import/fields.ts';
 import { runImport, type ImportSummary } from '../import/run.ts';
@@ -17,6 +18,7 @@ export async function importCommand(
   file: string,
   opts: ImportCliOptions,
   clock: Clock,
+  config?: Config,
 ): Promise<ImportSummary> {
   const bar = process.stderr.isTTY && !opts.json
     ? new cliProgress.SingleBar({ format: 'importing [{bar}] {percentage}% | {rows} rows', stream: process.stderr }, cliProgress.Presets.shades_classic)
@@ -30,6 +32,7 @@ export async function importCommand(
       source: opts.source,
       map: parseMapOptions(opts.map ?? []),
       clock,
+      config,
       onProgress: ({ rows, bytes, size }) => bar?.update(size ? Math.min(100, Math.round((100 * bytes) / size)) : 0, { rows }),
     });
     bar?.update(100);

@@ -73,7 +73,7 @@ program
   .option('--json', 'print the summary as JSON')
   .action(async (entity: Entity, file: string, opts) => {
     await withDb(async (db, config) => {
-      const summary = await importCommand(db, entity, file, opts, clockFromConfig(config));
+      const summary = await importCommand(db, entity, file, opts, clockFromConfig(config), config);
       console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     });
   });

@@ -119,3 +119,17 @@ describeEachDriver('feedback import with a failing embeddings endpoint', (use) =
     expect(await vectorCounts(db)).toEqual({ rows: CORPUS.length + 1, embedded: CORPUS.length + 1, active: CORPUS.length + 1 });
   });
 });
+
+describeEachDriver('feedback import with a parsed configuration', (use) => {
+  it('an import given a parsed configuration embeds with it and does not read the environment again', async () => {
+    const db = use();
+    // The environment names no endpoint (the local embedder); the configuration passed to the import does.
+    vi.stubEnv('EMBEDDINGS_BASE_URL', '');
+    vi.stubEnv('EMBEDDINGS_MODEL', '');
+    const config = loadConfig({ EMBEDDINGS_BASE_URL: fake.url, EMBEDDINGS_MODEL: 'fake-embed' });
+    const summary = await loadFeedbackCorpus(db, CORPUS, 'feedback.csv', config);
+    expect(summary.details.embedded).toBe(CORPUS.length);
+    expect(await vectorCounts(db)).toEqual({ rows: CORPUS.length, embedded: CORPUS.length, active: CORPUS.length });
+    expect((await getActiveModel(db))?.name).toBe('openai:fake-embed');
+  });
+});

@@ -3,6 +3,7 @@
  * import hook fits the local embedder and builds the index). Texts per need, in English and Chinese, plus one
  * hostile text that must come back verbatim and inert.
  */
+import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { runImport, type ImportSummary } from '../import/run.ts';
 import { fixtureFile } from '../testing/files.ts';
@@ -42,7 +43,9 @@ export function feedbackCsv(rows: readonly (readonly (string | number)[])[] = CO
 }
 
 /** Customers, then the feedback corpus (source "test"); returns the feedback import summary. */
-export async function loadFeedbackCorpus(db: Db, rows: readonly (readonly (string | number)[])[] = CORPUS, name = 'feedback.csv'): Promise<ImportSummary> {
-  await runImport(db, { entity: 'customers', file: fixtureFile('customers.csv', CUSTOMERS_CSV), source: 'test' });
-  return runImport(db, { entity: 'feedback', file: fixtureFile(name, feedbackCsv(rows)), source: 'test' });
+export async function loadFeedbackCorpus(
+  db: Db, rows: readonly (readonly (string | number)[])[] = CORPUS, name = 'feedback.csv', config?: Config,
+): Promise<ImportSummary> {
+  await runImport(db, { entity: 'customers', file: fixtureFile('customers.csv', CUSTOMERS_CSV), source: 'test', config });
+  return runImport(db, { entity: 'feedback', file: fixtureFile(name, feedbackCsv(rows)), source: 'test', config });
 }

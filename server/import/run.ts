@@ -5,6 +5,7 @@ import { afterImport } from './afterImport.ts';
 import { copyText } from '../db/copy.ts';
 import { AppError } from '../errors.ts';
 import type { BatchCounts, ImportContext } from './entities/common.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { IMPORTERS } from './entities/index.ts';
 import { ENTITIES, ENTITY_FIELDS, resolveMapping, type Entity, type FieldMapping } from './fields.ts';
 import { startParsing, type ParseSession } from './parseClient.ts';
@@ -17,6 +18,8 @@ export interface ImportOptions {
   file: string;
   preset?: string;
   map?: FieldMapping;
+  /** Parsed configuration (embedder of feedback rows); default: the environment, parsed once per run. */
+  config?: Config;
   /** Namespace of external ids (customer ids, order ids); defaults to the preset name or "default". */
   source?: string;
   batchSize?: number;
@@ -70,6 +73,7 @@ async function importParsed(db: Db, options: ImportOptions, preset: Preset | und
   const runId = await createRun(db, { entity, source, file: options.file, preset: options.preset, mapping });
   const ctx: ImportContext = { source, runId, startedAt: new Date(started) };
   parser.start(mapping, ctx);
+  const config = options.config ?? loadConfig();
   const importer = IMPORTERS[entity];
   const totals: BatchCounts = { inserted: 0, updated: 0, unchanged: 0, details: {} };
   const reasons = new Map<string, number>();
@@ -91,7 +95,7 @@ async function importParsed(db: Db, options: ImportOptions, preset: Preset | und
       parser.credit();
       await inFlight;
       inFlight = db.transaction(async (tx) => {
-        if (batch !== undefined) addCounts(totals, await importer.write(tx, batch, ctx));
+        if (batch !== undefined) addCounts(totals, await importer.write(tx, batch, { ...ctx, config }));
         if (rejects.length) {
           await tx.copyFrom('import_rejects', ['import_run_id', 'line_no', 'raw', 'reason'], copyText(rejects.map((r) => [runId, r.line, r.raw, r.reason])));
         }
@@ -105,7 +109,7 @@ async function importParsed(db: Db, options: ImportOptions, preset: Preset | und
     await finishRun(db, runId, 'failed', { read, rejected, ...totals }, (err as Error).message);
     throw err;
   }
-  await refreshDerived(db, runId, totals, options.clock ?? systemClock);
+  await refreshDerived(db, runId, totals, options.clock ?? systemClock, config);
   await finishRun(db, runId, 'succeeded', { read, rejected, ...totals });
   return {
     runId,
@@ -143,7 +147,7 @@ async function createRun(
  * customers whose orders this run inserted, plus survivors of merges it made; a run that updated existing rows (rare:
  * a corrected re-import) refreshes every customer, since an update can move an order between customers.
  */
-async function refreshDerived(db: Db, runId: number, totals: BatchCounts, clock: Clock) {
+async function refreshDerived(db: Db, runId: number, totals: BatchCounts, clock: Clock, config: Config) {
   const merged = totals.details.customers_merged ?? 0;
   if (totals.inserted + totals.updated + merged === 0) return;
   let touched: number[] | 'all' = 'all';
@@ -155,7 +159,7 @@ async function refreshDerived(db: Db, runId: number, totals: BatchCounts, clock:
     );
     touched = rows.map((r) => r.id);
   }
-  const result = await afterImport(db, touched, clock);
+  const result = await afterImport(db, touched, clock, config);
   totals.details.summary_rows_refreshed = result.summaryRows;
 }
 

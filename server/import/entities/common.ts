@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/index.ts';
+import type { Config } from '../../config.ts';
 import { resolveCustomers, type CustomerAttributes, type IdentityKey } from '../identity.ts';
 import { blankToNull, normalizeEmail, normalizeId, normalizePhone } from '../normalize.ts';
 
@@ -9,6 +10,11 @@ export interface ImportContext {
   source: string;
   runId: number;
   startedAt: Date;
+}
+
+/** What the writer (this thread) knows beside the context the parse worker gets: the parsed configuration. */
+export interface WriteContext extends ImportContext {
+  config: Config;
 }
 
 export interface BatchCounts {
@@ -30,7 +36,7 @@ export interface EntityImporter<Row, State = unknown, Batch = Row[]> {
   parse(get: FieldGetter, state: State, ctx: ImportContext): Row;
   /** Collects a batch's rows, as they are parsed, into the form it is posted to the writer in. */
   collect(ctx: ImportContext): BatchCollector<Row, Batch>;
-  write(tx: Queryable, batch: Batch, ctx: ImportContext): Promise<BatchCounts>;
+  write(tx: Queryable, batch: Batch, ctx: WriteContext): Promise<BatchCounts>;
   /** Rows with the same key are kept in one batch (an order's lines), so a batch sees whole groups. */
   groupKey?(row: Row): string;
 }

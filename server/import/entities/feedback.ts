@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { loadConfig } from '../../config.ts';
 import { copyText } from '../../db/copy.ts';
 import { embedImportedIn } from '../../feedback/lifecycle.ts';
 import { FieldError, blankToNull, detectLanguage, normalizeId, parseNumber, parseTimestamp } from '../normalize.ts';
@@ -82,7 +81,7 @@ export const feedbackImporter: EntityImporter<FeedbackRow, Map<string, number>> 
     );
     const counts = { inserted: inserted.rowCount, updated: updated.rowCount };
     // New and edited rows get their vector in the same transaction, so search never sees a row without one.
-    const { embedded } = await embedImportedIn(tx, loadConfig());
+    const { embedded } = await embedImportedIn(tx, ctx.config);
     return {
       ...counts,
       unchanged: rows.length - counts.inserted - counts.updated,
