@@ -112,7 +112,7 @@ describeEachDriver('cohort_retention', (use) => {
     ];
     for (const { today, args } of cases) {
       const run = () => runTool('cohort_retention', args, { db: use(), clock: fixedClock(today), role: 'analyst' });
-      expect(await cellsSource(use(), today)).toBe('months');
+      expect(await cellsSource(use(), today)).toBe('cells');
       const fromMonths = await run();
       await use().exec('DELETE FROM rollup_state'); // stale rollups: the tool reads orders
       expect(await cellsSource(use(), today)).toBe('orders');

@@ -3,7 +3,7 @@ import type { Queryable } from '../server/db/index.ts';
 import { addDays } from './lib/clock.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { readOnly } from './lib/readonly.ts';
-import { rollupsFresh } from '../server/db/rollups.ts';
+import { cohortCellsFresh } from '../server/db/cohortCells.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
 /**
@@ -12,6 +12,10 @@ import { defineTool, type ToolFactory } from './types.ts';
  * where every member ordered by definition, so its rate is 1). This is the classic "cohort table" of customer-base
  * analysis (Fader & Hardie, "Customer-Base Analysis with Discrete-Time Transaction Data", 2010; the layout of the
  * Online Retail cohort tutorials): cell = distinct cohort members with an order in that month ÷ cohort size.
+ *
+ * Source: the cohort_cells rollup (migration 0013, server/db/cohortCells.ts) — cohort sizes and cells pre-summed per
+ * cohort month × month × country × main channel at every import — while it is fresh; otherwise the cohort members
+ * (customer_summary) joined with their orders. Both give the same numbers (tested after incremental imports).
  */
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -135,22 +139,46 @@ const cohortCte = (byCountry: boolean) => `
   )`;
 
 /**
- * Cells from customer_months (one row per customer and month with orders: ~3 rows per cohort member a year) instead of
- * all the members' orders. Exact when the rollups are fresh and no order falls between the end of the as-of day and
- * the end of its month (the table cannot cut a month at a day); otherwise the cells come from orders.
+ * Cells from the cohort_cells rollup (migration 0013: customers and revenue per cohort month × month × country × main
+ * channel, maintained at every import) instead of joining the cohort members with their orders: a few thousand rows
+ * summed, no join. Exact when the rollup is fresh and no order falls between the end of the as-of day and the end of
+ * its month (the rollup cannot cut a month at a day); otherwise the cells come from orders.
  */
-export async function cellsSource(q: Queryable, today: string): Promise<'months' | 'orders'> {
-  if (!(await rollupsFresh(q))) return 'orders';
+export async function cellsSource(q: Queryable, today: string): Promise<'cells' | 'orders'> {
+  if (!(await cohortCellsFresh(q))) return 'orders';
   const { rows } = await q.query<{ later: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM orders WHERE ordered_at >= ${utc('$1')} AND ordered_at < ${utc('$2')}
                       AND kind = 'order' AND customer_id IS NOT NULL) AS later`,
     [addDays(today, 1), monthStart(monthIndex(today.slice(0, 7)) + 1)],
   );
-  return rows[0]?.later ? 'orders' : 'months';
+  return rows[0]?.later ? 'orders' : 'cells';
+}
+
+/**
+ * Sizes and cells from cohort_cells: cohorts $1 ≤ cohort < $2, months before $3 (after the as-of month nothing is
+ * read) and at most $4 months after the cohort, country $5 / main channel $6 when given. Month 0 is the cohort size:
+ * every member ordered in their first month.
+ */
+async function rollupCohorts(q: Queryable, args: Args, today: string, end: string) {
+  const { rows } = await q.query<CellRow>(
+    `SELECT ${MONTH_OF('cohort::timestamp', false)} AS cohort,
+            ${MONTH_OF('month::timestamp', false)} - ${MONTH_OF('cohort::timestamp', false)} AS month,
+            sum(customers)::int AS customers, sum(revenue) AS revenue
+       FROM cohort_cells
+      WHERE cohort >= $1::date AND cohort < $2::date AND month < $3::date
+        AND month < cohort + make_interval(months => $4::int + 1)
+        AND ($5::text IS NULL OR country = $5) AND ($6::text IS NULL OR channel = $6)
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [monthStart(monthIndex(args.from)), end, monthStart(monthIndex(today.slice(0, 7)) + 1), args.maxMonths,
+      args.filter.country ?? null, args.filter.channel ?? null],
+  );
+  const sizes = rows.filter((r) => r.month === 0).map((r) => ({ cohort: r.cohort, size: r.customers }));
+  return { sizes, cells: rows };
 }
 
 async function loadCohorts(q: Queryable, args: Args, today: string) {
   const end = [monthStart(monthIndex(args.to) + 1), addDays(today, 1)].sort()[0]!; // no first order after the as-of date
+  if ((await cellsSource(q, today)) === 'cells') return rollupCohorts(q, args, today, end);
   const params = [monthStart(monthIndex(args.from)), end, args.filter.country ?? null, args.filter.channel ?? null];
   const cohortSql = cohortCte(args.filter.country !== undefined);
   const sizes = await q.query<{ cohort: number; size: number }>(
@@ -158,26 +186,17 @@ async function loadCohorts(q: Queryable, args: Args, today: string) {
     params,
   );
   const lastMonth = monthStart(monthIndex(args.to) + args.maxMonths + 1); // months after maxMonths are not read
-  const cells = (await cellsSource(q, today)) === 'months'
-    ? await q.query<CellRow>(
-      `${cohortSql}
-       SELECT c.cohort, ${MONTH_OF('m.month::timestamp', false)} - c.cohort AS month, count(*)::int AS customers, sum(m.revenue) AS revenue
-         FROM c JOIN customer_months m ON m.customer_id = c.customer_id
-        WHERE m.month < $5::date AND m.month < $6::date
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-      [...params, monthStart(monthIndex(today.slice(0, 7)) + 1), lastMonth],
-    )
-    // Orders up to the end of the as-of day only.
-    : await q.query<CellRow>(
-      `${cohortSql}
-       SELECT c.cohort, ${MONTH_OF('o.ordered_at')} - c.cohort AS month,
-              count(DISTINCT o.customer_id)::int AS customers, sum(o.revenue) AS revenue
-         FROM c JOIN orders o ON o.customer_id = c.customer_id
-        WHERE o.kind = 'order' AND o.ordered_at < ${utc('$5')}
-          AND o.ordered_at < ${utc('$6')}
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-      [...params, addDays(today, 1), lastMonth],
-    );
+  // Orders up to the end of the as-of day only.
+  const cells = await q.query<CellRow>(
+    `${cohortSql}
+     SELECT c.cohort, ${MONTH_OF('o.ordered_at')} - c.cohort AS month,
+            count(DISTINCT o.customer_id)::int AS customers, sum(o.revenue) AS revenue
+       FROM c JOIN orders o ON o.customer_id = c.customer_id
+      WHERE o.kind = 'order' AND o.ordered_at < ${utc('$5')}
+        AND o.ordered_at < ${utc('$6')}
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [...params, addDays(today, 1), lastMonth],
+  );
   return { sizes: sizes.rows, cells: cells.rows };
 }
 

@@ -1,8 +1,10 @@
+import { addCohortCustomers, buildCohortCells, cohortCustomers, subtractCohortCustomers } from './cohortCells.ts';
 import type { Queryable } from './types.ts';
 
 /**
- * Rollup tables (migrations 0005, 0010): sales by day × kind × country × channel (× category), orders per
- * customer-month and customer-week, events per day × type. One function builds them: in full (bench load, imports that
+ * Rollup tables (migrations 0005, 0010, 0013): sales by day × kind × country × channel (× category), orders per
+ * customer-month (with the month's last order) and customer-week, events per day × type, and cohort retention cells
+ * (server/db/cohortCells.ts: they read customer_summary, so the summary must be refreshed first, as afterImport does). One function builds them: in full (bench load, imports that
  * updated rows) or incrementally after an import, recomputing only what new rows touched:
  *  - days of the orders with id above the high-water mark (ids come from a sequence, so new rows are above it),
  *  - (customer, month) and (customer, week) pairs of those orders: their counts and revenue added,
@@ -77,10 +79,11 @@ async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: num
   await q.exec('DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM customer_months; DELETE FROM customer_weeks; DELETE FROM events_daily');
   for (const sql of salesSql('all')) await q.query(sql);
   const months = await q.query(
-    `INSERT INTO customer_months (customer_id, month, orders, revenue)
-     SELECT customer_id, ${UTC_MONTH('ordered_at')}, count(*), sum(revenue)
+    `INSERT INTO customer_months (customer_id, month, orders, revenue, last_order_at)
+     SELECT customer_id, ${UTC_MONTH('ordered_at')}, count(*), sum(revenue), max(ordered_at)
        FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL GROUP BY 1, 2`,
   );
+  await buildCohortCells(q);
   // Week order on disk: kpi_trend reads a range of weeks (customer_weeks_week_idx) and finds it on neighbouring pages.
   await q.query(
     `INSERT INTO customer_weeks (customer_id, week, orders, revenue, prev_week, next_week)
@@ -100,9 +103,10 @@ async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: num
 
 async function saveState(q: Queryable, ordersThrough: number, eventsThrough: number): Promise<void> {
   await q.query(
-    `INSERT INTO rollup_state (id, orders_through, events_through, refreshed_at) VALUES (1, $1, $2, now())
+    `INSERT INTO rollup_state (id, orders_through, events_through, refreshed_at, summary_writes)
+     VALUES (1, $1, $2, now(), (SELECT count(*) FROM customer_summary_writes))
      ON CONFLICT (id) DO UPDATE SET orders_through = excluded.orders_through, events_through = excluded.events_through,
-                                    refreshed_at = excluded.refreshed_at`,
+                                    refreshed_at = excluded.refreshed_at, summary_writes = excluded.summary_writes`,
     [ordersThrough, eventsThrough],
   );
 }
@@ -141,7 +145,11 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     await q.query(`DELETE FROM sales_daily_category WHERE day = ANY($1::date[])`, [days]);
     for (const sql of salesSql('days')) await q.query(sql, [days]);
   }
+  // Cohort cells: the old contributions leave before customer_months changes, the new ones come after.
+  const cohortIds = await cohortCustomers(q, state.orders_through, marks!.orders, [...survivors, ...merged]);
+  await subtractCohortCustomers(q, cohortIds);
   const customerMonths = await refreshCustomerPeriods(q, 'month', state.orders_through, marks!.orders, survivors, merged);
+  await addCohortCustomers(q, cohortIds);
   await refreshCustomerPeriods(q, 'week', state.orders_through, marks!.orders, survivors, merged);
   const events = await q.query(
     `INSERT INTO events_daily (day, type, events)
@@ -154,8 +162,8 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
 }
 
 const PERIOD = {
-  month: { table: 'customer_months', col: 'month', of: UTC_MONTH, neighbours: false },
-  week: { table: 'customer_weeks', col: 'week', of: UTC_WEEK, neighbours: true },
+  month: { table: 'customer_months', col: 'month', of: UTC_MONTH, neighbours: false, last: true },
+  week: { table: 'customer_weeks', col: 'week', of: UTC_WEEK, neighbours: true, last: false },
 } as const;
 
 /**
@@ -168,17 +176,21 @@ const PERIOD = {
 async function refreshCustomerPeriods(
   q: Queryable, period: keyof typeof PERIOD, from: number, through: number, survivors: number[], merged: number[],
 ): Promise<number> {
-  const { table, col, of, neighbours } = PERIOD[period];
+  const { table, col, of, neighbours, last } = PERIOD[period];
+  // customer_months also keeps the month's last order (rfm_analysis as of a past day): the later of old and new.
+  const lastCol = last ? ', last_order_at' : '';
+  const lastAgg = last ? ', max(o.ordered_at)' : '';
   const gone = [...merged, ...survivors];
   if (gone.length) await q.query(`DELETE FROM ${table} WHERE customer_id = ANY($1::int8[])`, [gone]);
   // RETURNING says which pairs are new (xmax = 0: inserted, not updated): only they change neighbours.
   const added = await q.query<{ customer_id: number; period: string; inserted: boolean }>(
-    `INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue)
-     SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue) FROM orders o
+    `INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue${lastCol})
+     SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
       WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
         AND o.customer_id <> ALL($3::int8[])
       GROUP BY 1, 2
      ON CONFLICT (customer_id, ${col}) DO UPDATE SET orders = t.orders + excluded.orders, revenue = t.revenue + excluded.revenue
+       ${last ? ', last_order_at = greatest(t.last_order_at, excluded.last_order_at)' : ''}
      RETURNING t.customer_id, t.${col}::text AS period, (t.xmax = 0) AS inserted`,
     [from, through, survivors],
   );
@@ -186,8 +198,8 @@ async function refreshCustomerPeriods(
   let fresh = added.rows.filter((r) => r.inserted);
   if (survivors.length) {
     const all = await q.query<{ customer_id: number; period: string }>(
-      `INSERT INTO ${table} (customer_id, ${col}, orders, revenue)
-       SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue) FROM orders o
+      `INSERT INTO ${table} (customer_id, ${col}, orders, revenue${lastCol})
+       SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
         WHERE o.customer_id = ANY($1::int8[]) AND o.kind = 'order' GROUP BY 1, 2
        RETURNING customer_id, ${col}::text AS period`,
       [survivors],
