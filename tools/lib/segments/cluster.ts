@@ -66,15 +66,27 @@ export const clusteringSchema = z
 export type Clustering = z.infer<typeof clusteringSchema>;
 
 async function loadBehaviour(db: Db, seg: PreparedSegment): Promise<{ customers: CustomerBehaviour[]; members: number }> {
+  const columns = 'm.customer_id, m.revenue, m.orders, m.aov, m.recency_days, m.tenure_days, m.main_category';
   return readOnly(db, async (q) => {
-    const { rows } = await q.query<CustomerBehaviour & { total: number }>(
-      `SELECT m.customer_id, m.revenue, m.orders, m.aov, m.recency_days, m.tenure_days, m.main_category,
-              count(*) OVER () AS total
-         FROM (${seg.sql}) m ORDER BY md5(m.customer_id::text) LIMIT $${seg.params.length + 1}::int`,
-      [...seg.params, MAX_CLUSTER_CUSTOMERS],
+    // Usually every member fits: read them in any order (one more row than the cap tells whether they all did).
+    // Only a segment beyond the cap pays for the md5 order that picks its deterministic subset.
+    const all = await q.query<CustomerBehaviour>(
+      `SELECT ${columns} FROM (${seg.sql}) m LIMIT $${seg.params.length + 1}::int`,
+      [...seg.params, MAX_CLUSTER_CUSTOMERS + 1],
     );
+    let rows = all.rows;
+    let members = rows.length;
+    if (rows.length > MAX_CLUSTER_CUSTOMERS) {
+      const capped = await q.query<CustomerBehaviour & { total: number }>(
+        `SELECT ${columns}, count(*) OVER () AS total
+           FROM (${seg.sql}) m ORDER BY md5(m.customer_id::text) LIMIT $${seg.params.length + 1}::int`,
+        [...seg.params, MAX_CLUSTER_CUSTOMERS],
+      );
+      rows = capped.rows;
+      members = Number(capped.rows[0]?.total ?? 0);
+    }
     rows.sort((a, b) => a.customer_id - b.customer_id);
-    return { customers: rows, members: rows[0]?.total ?? 0 };
+    return { customers: rows, members };
   });
 }
 

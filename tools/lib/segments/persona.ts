@@ -55,12 +55,19 @@ interface MetricRow { grp: number | null; n: number; revenue: number | null; ord
 type Row = { kind: 'dim' | 'metric' | 'sample'; item: unknown } & DimRow & MetricRow;
 
 /**
+ * GROUPING(grp, country, main_channel, main_category) of each grouping set below: a bit is 1 for a column the set
+ * does not group by (PostgreSQL's GROUPING(), most significant bit first).
+ */
+const SET_ID = { countries: 0b0011, mainChannels: 0b0101, mainCategories: 0b0110, group: 0b0111, overall: 0b1111 } as const;
+
+/**
  * `populationSql` returns one row per customer with the compiled segment columns (compile.ts) plus `grp` (int).
  * Returns size, revenue and persona of each of `groups` (empty groups included), and the population's totals.
  * `top` = values per dimension. With `sample`, also the first `limit` members of group `grp` by revenue (rows of
  * the population plus their tags), so a profile needs no second evaluation of the filter.
  * One statement: the population (a segment filter, possibly with RFM scores inside) is computed once, MATERIALIZED,
- * and read for the dimensions, the metrics and the sample.
+ * and read three times: one pass of grouping sets for the dimension counts, group sizes and metrics (three
+ * GROUP BYs, a ROLLUP and two counts were six passes), the tags join, and the sample.
  */
 export async function personasByGroup(
   q: Queryable,
@@ -73,14 +80,24 @@ export async function personasByGroup(
   const topParam = `$${params.length + 1}::int`;
   const sampleGrp = `$${params.length + 2}::int`;
   const sampleLimit = `$${params.length + 3}::int`;
+  // ~100k population rows of ~150 bytes: with the default 4 MB the materialized CTE spilled to a temp file that
+  // every pass then read back.
+  await q.exec(`SET LOCAL work_mem = '64MB'`);
   const { rows } = await q.query<Row>(
     `WITH p AS MATERIALIZED (${populationSql}),
-     sizes AS (SELECT grp, count(*) AS n FROM p GROUP BY grp),
-     total AS (SELECT count(*) AS n FROM p),
+     g AS (
+       SELECT grp, country, main_channel, main_category, GROUPING(grp, country, main_channel, main_category) AS set_id,
+              count(*) AS n, sum(revenue) AS revenue, sum(orders) AS orders,
+              avg(recency_days)::float8 AS recency, avg(tenure_days)::float8 AS tenure
+         FROM p GROUP BY GROUPING SETS ((grp, country), (grp, main_channel), (grp, main_category), (grp), ())),
+     sizes AS (SELECT grp, n FROM g WHERE set_id = ${SET_ID.group}),
+     total AS (SELECT n FROM g WHERE set_id = ${SET_ID.overall}),
      d AS (
-       SELECT grp, 'countries' AS dim, country AS value, count(*) AS n FROM p GROUP BY grp, country
-       UNION ALL SELECT grp, 'mainChannels', main_channel, count(*) FROM p GROUP BY grp, main_channel
-       UNION ALL SELECT grp, 'mainCategories', main_category, count(*) FROM p GROUP BY grp, main_category
+       SELECT grp, CASE set_id WHEN ${SET_ID.countries} THEN 'countries' WHEN ${SET_ID.mainChannels} THEN 'mainChannels'
+                  ELSE 'mainCategories' END AS dim,
+              CASE set_id WHEN ${SET_ID.countries} THEN country WHEN ${SET_ID.mainChannels} THEN main_channel
+                  ELSE main_category END AS value, n
+         FROM g WHERE set_id IN (${SET_ID.countries}, ${SET_ID.mainChannels}, ${SET_ID.mainCategories})
        UNION ALL SELECT p.grp, 'tags', t.name, count(*) FROM p JOIN customer_tags ct ON ct.customer_id = p.customer_id
                    JOIN tags t ON t.id = ct.tag_id GROUP BY p.grp, t.name),
      overall AS (SELECT dim, value, sum(n) AS n FROM d GROUP BY dim, value),
@@ -96,9 +113,8 @@ export async function personasByGroup(
        JOIN overall o ON o.dim = r.dim AND o.value IS NOT DISTINCT FROM r.value CROSS JOIN total t
       WHERE r.rn <= ${topParam}
      UNION ALL
-     SELECT 'metric', grp, NULL, NULL, count(*), NULL, NULL, NULL, sum(revenue), sum(orders),
-            avg(recency_days)::float8, avg(tenure_days)::float8, NULL, NULL
-       FROM p GROUP BY ROLLUP (grp)
+     SELECT 'metric', grp, NULL, NULL, n, NULL, NULL, NULL, revenue, orders, recency, tenure, NULL, NULL
+       FROM g WHERE set_id IN (${SET_ID.group}, ${SET_ID.overall})
      UNION ALL
      SELECT 'sample', grp, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
             row_number() OVER (ORDER BY revenue DESC, customer_id), row_to_json(sampled) FROM sampled
