@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/profile.ts --url postgres://root@127.0.0.1:5432/bench_profile --load   # once: generate + load
  *   npx tsx bench/profile.ts --url postgres://root@127.0.0.1:5432/bench_profile --case "kpi_trend aov" --explain
+ *   npx tsx bench/profile.ts --url pglite:///tmp/bench_profile --case "cohort" --repeats 10   # p50 / p95 of N calls
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { migrate } from '../server/db/migrate.ts';
 import { runTool } from '../tools/registry.ts';
 import { casesFor } from './cases.ts';
 import { generateShop } from './generate.ts';
-import { benchContext, registeredTools } from './harness.ts';
+import { benchContext, fmtMs, registeredTools, timeCalls } from './harness.ts';
 import { loadShop } from './load.ts';
 
 export interface TracedQuery {
@@ -53,6 +54,7 @@ async function main() {
       events: { type: 'string', default: '2000000' },
       case: { type: 'string', default: '' },
       explain: { type: 'boolean', default: false },
+      repeats: { type: 'string', default: '0' },
     },
   });
   if (!values.url) throw new Error('--url <database url> is required');
@@ -81,6 +83,12 @@ async function main() {
       console.log(`\n## ${c.label}: ${total.toFixed(0)} ms (${trace.length} queries, ${sqlMs.toFixed(0)} ms in SQL)`);
       const slowest = [...trace].sort((a, b) => b.ms - a.ms);
       for (const t of slowest.slice(0, 5)) console.log(`- ${t.ms.toFixed(0)} ms: ${oneLine(t.sql).slice(0, 300)} ${JSON.stringify(t.params).slice(0, 200)}`);
+      const repeats = Number(values.repeats);
+      if (repeats > 0) {
+        // The bench's protocol on a kept database (bench/harness.ts timeCalls): a warm-up, then N timed calls.
+        const { timing } = await timeCalls(() => runTool(c.tool, c.args, ctx), repeats, Infinity);
+        console.log(`  ${timing.n} calls: p50 ${fmtMs(timing.p50)}, p95 ${fmtMs(timing.p95)}${timing.error ? ` ERROR ${timing.error}` : ''}`);
+      }
       const top = slowest[0];
       if (values.explain && top) {
         const plan = await db.transaction((q) => q.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${top.sql}`, top.params), { readOnly: true });
