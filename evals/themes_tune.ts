@@ -42,6 +42,28 @@ export const VARIANTS: Record<string, Variant> = {
   ppmiW10harm: { train: { ppmiWindow: 10, ppmiHarmonic: true } },
   ppmiShift5: { train: { ppmiShift: 5 } },
   ppmiEig0: { train: { ppmiEigenPower: 0 } },
+  // Embedder variants (helper D, Dec 1): gain-weighted SIF, sharper gains, gain ensembles, LSA on expanded rows.
+  wvGain1: { train: { wordVectorGain: 1 } },
+  wvGain2: { train: { wordVectorGain: 2 } },
+  gainPow2: { train: { gainPower: 2 } },
+  gainPow05: { train: { gainPower: 0.5 } },
+  gainEns: { train: { pseudoTopicScales: [0.5, 1, 2] } },
+  gainEns3: { train: { pseudoTopicScales: [1, 1, 1] } },
+  lsaSmooth5: { train: { lsaSmooth: 5 } },
+  lsaSmooth10: { train: { lsaSmooth: 10 } },
+  lsaSmooth3: { train: { lsaSmooth: 3 } },
+  lsaSmoothF5: { train: { lsaSmoothFinal: 5 } },
+  lsaSmoothF10: { train: { lsaSmoothFinal: 10 } },
+  lsaSmooth5Ens: { train: { lsaSmooth: 5, pseudoTopicScales: [0.5, 1, 2] } },
+  skip1: { train: { wordSkip: 1 } },
+  skip2: { train: { wordSkip: 2 } },
+  // Self-training on the sparse word + char features (server/feedback/cluster/selftrain.ts).
+  noself: { cluster: { selfTrain: false } },
+  self: { cluster: { selfTrain: {} } },
+  // Consensus of k-means runs (cluster/consensus.ts) and the smoothing graph's weights (cluster/knn.ts).
+  cons10: { cluster: { consensus: { runs: 10 } } },
+  snn: { cluster: { smoothWeighting: 'snn' } },
+  mutual: { cluster: { smoothWeighting: 'mutual' } },
 };
 
 /** Fitted states are cached on disk by seed + train options (delete the folder after changing the embedder code). */
@@ -96,7 +118,7 @@ async function main(): Promise<void> {
       }
       states.set(key, state);
       const vectors = localEmbedFunction(state)(texts);
-      const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, ...variant.cluster });
+      const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, texts, ...variant.cluster });
       ms += performance.now() - started;
       scores.push({ nmi: nmi(labels, assignments), ari: ari(labels, assignments), acc: clusterAccuracy(labels, assignments) });
     }
