@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refreshRollups } from '../server/db/rollups.ts';
 import { refreshCustomerSummary } from '../server/db/summary.ts';
 import { runImport } from '../server/import/run.ts';
 import { TEST_DRIVERS, describeEachDriver, openTestDb } from '../server/testing/db.ts';
@@ -180,6 +181,22 @@ describeEachDriver('rfm_analysis', (use) => {
       expect({ ...stale, source: 'summary', meta: null }).toEqual({ ...fresh, meta: null });
     } finally {
       await refreshCustomerSummary(use(), 'all');
+    }
+  });
+
+  it('once the rollups are built, a past as-of reads customer_months: the same hand-worked scores as the orders scan', async () => {
+    const fromOrders = await run({ asOf: '2024-05-31', tier: 'Potential Loyalist' });
+    await refreshRollups(use(), 'all');
+    try {
+      const fromMonths = await run({ asOf: '2024-05-31', tier: 'Potential Loyalist' });
+      expect(fromMonths).toMatchObject({ source: 'months', customers: 8, revenue: 1200 });
+      expect({ ...fromMonths, source: 'orders', meta: null }).toEqual({ ...fromOrders, meta: null });
+      expect(await scoresOf('2024-05-31')).toEqual({
+        1: [4, 1, 3, 'Potential Loyalist'], 3: [4, 1, 2, 'Potential Loyalist'], 5: [5, 3, 2, 'Potential Loyalist'],
+        6: [3, 1, 1, 'About to Sleep'], 7: [2, 5, 5, "Can't Lose"], 8: [2, 1, 1, 'Hibernating'], 9: [1, 4, 3, 'At Risk'], 10: [1, 4, 4, 'At Risk'],
+      });
+    } finally {
+      await use().exec('DELETE FROM rollup_state'); // later tests expect the orders fallback
     }
   });
 

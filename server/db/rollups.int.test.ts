@@ -74,13 +74,28 @@ async function expectRollupsMatchRawData(db: Db): Promise<void> {
   expect(await rows(db, `SELECT day, currency, sum(orders)::int FROM sales_daily WHERE dims = 4 GROUP BY 1, 2`)).toEqual(
     await rows(db, `SELECT ${DAY}, o.currency, count(*)::int FROM orders o GROUP BY 1, 2`),
   );
-  expect(await rows(db, `SELECT customer_id, month, orders, revenue::float8 FROM customer_months`)).toEqual(
+  expect(await rows(db, `SELECT customer_id, month, orders, revenue::float8, extract(epoch FROM last_order_at) FROM customer_months`)).toEqual(
     await rows(
       db,
-      `SELECT o.customer_id, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date, count(*)::int, sum(o.revenue)::float8
+      `SELECT o.customer_id, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date, count(*)::int, sum(o.revenue)::float8,
+              extract(epoch FROM max(o.ordered_at))
          FROM orders o WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2`,
     ),
   );
+  // Cohort cells: each customer's orders counted under the cohort month and main channel of their summary row and
+  // their customers.country, month by calendar month (distinct customers, Σ revenue).
+  const cells = await rows(db, `SELECT cohort, month, country, channel, customers, revenue::float8 FROM cohort_cells`);
+  expect(cells).toEqual(
+    await rows(
+      db,
+      `SELECT to_char(s.first_order_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date AS cohort,
+              to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date AS month,
+              c.country, s.main_channel, count(DISTINCT o.customer_id)::int, sum(o.revenue)::float8
+         FROM orders o JOIN customer_summary s ON s.customer_id = o.customer_id JOIN customers c ON c.id = o.customer_id
+        WHERE o.kind = 'order' GROUP BY 1, 2, 3, 4`, // column aliases: rows() keys by name
+    ),
+  );
+  expect(cells.length).toBeGreaterThan(0);
   // Weeks: Monday = day − (ISO weekday − 1); each customer's previous/next week by correlated subqueries.
   expect(await rows(db, `SELECT customer_id, week, orders, revenue::float8, prev_week, next_week FROM customer_weeks`)).toEqual(
     await rows(
@@ -140,7 +155,8 @@ describeEachDriver('rollups', (use) => {
     const snapshot = async () => [
       await rows(use(), `SELECT * FROM sales_daily`), await rows(use(), `SELECT * FROM sales_daily_category`),
       await rows(use(), `SELECT * FROM customer_months`), await rows(use(), `SELECT * FROM customer_weeks`),
-      await rows(use(), `SELECT * FROM events_daily`),
+      await rows(use(), `SELECT * FROM events_daily`), await rows(use(), `SELECT * FROM cohort_cells`),
+      await rows(use(), `SELECT * FROM customer_cohorts`),
     ];
     const incremental = await snapshot();
     await refreshRollups(use(), 'all');

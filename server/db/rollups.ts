@@ -1,4 +1,4 @@
-import { addCohortCustomers, buildCohortCells, cohortCustomers, subtractCohortCustomers } from './cohortCells.ts';
+import { addCohortCustomers, applyMonthDelta, buildCohortCells, subtractCohortCustomers, type MonthDelta } from './cohortCells.ts';
 import type { Queryable } from './types.ts';
 
 /**
@@ -145,11 +145,13 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     await q.query(`DELETE FROM sales_daily_category WHERE day = ANY($1::date[])`, [days]);
     for (const sql of salesSql('days')) await q.query(sql, [days]);
   }
-  // Cohort cells: the old contributions leave before customer_months changes, the new ones come after.
-  const cohortIds = await cohortCustomers(q, state.orders_through, marks!.orders, [...survivors, ...merged]);
-  await subtractCohortCustomers(q, cohortIds);
-  const customerMonths = await refreshCustomerPeriods(q, 'month', state.orders_through, marks!.orders, survivors, merged);
-  await addCohortCustomers(q, cohortIds);
+  // Cohort cells: merged customers' old contributions leave before customer_months changes and come back after it;
+  // everyone else's follow from the customer_months delta (server/db/cohortCells.ts).
+  const mergedIds = [...new Set([...survivors, ...merged])];
+  await subtractCohortCustomers(q, mergedIds);
+  const months = await refreshCustomerPeriods(q, 'month', state.orders_through, marks!.orders, survivors, merged);
+  await applyMonthDelta(q, months.delta);
+  await addCohortCustomers(q, mergedIds);
   await refreshCustomerPeriods(q, 'week', state.orders_through, marks!.orders, survivors, merged);
   const events = await q.query(
     `INSERT INTO events_daily (day, type, events)
@@ -158,7 +160,7 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     [state.events_through, marks!.events],
   );
   await saveState(q, marks!.orders, marks!.events);
-  return { days: days.length, customerMonths, events: events.rowCount };
+  return { days: days.length, customerMonths: months.written, events: events.rowCount };
 }
 
 const PERIOD = {
@@ -171,11 +173,11 @@ const PERIOD = {
  * (customer, period) rows (an upsert of ~10k aggregated rows; recomputing each pair from orders took ~9.5k index range
  * scans plus a delete joined against every row). Merge survivors are recomputed whole (their old orders changed
  * customer) and merged-away customers dropped. customer_weeks then gets the previous/next week of every customer whose
- * weeks changed. Returns the rows written.
+ * weeks changed. Returns the rows written and the upsert's delta (pairs, revenue added, new or not: cohort cells).
  */
 async function refreshCustomerPeriods(
   q: Queryable, period: keyof typeof PERIOD, from: number, through: number, survivors: number[], merged: number[],
-): Promise<number> {
+): Promise<{ written: number; delta: MonthDelta[] }> {
   const { table, col, of, neighbours, last } = PERIOD[period];
   // customer_months also keeps the month's last order (rfm_analysis as of a past day): the later of old and new.
   const lastCol = last ? ', last_order_at' : '';
@@ -183,19 +185,22 @@ async function refreshCustomerPeriods(
   const gone = [...merged, ...survivors];
   if (gone.length) await q.query(`DELETE FROM ${table} WHERE customer_id = ANY($1::int8[])`, [gone]);
   // RETURNING says which pairs are new (xmax = 0: inserted, not updated): only they change neighbours.
-  const added = await q.query<{ customer_id: number; period: string; inserted: boolean }>(
-    `INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue${lastCol})
-     SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
-      WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
-        AND o.customer_id <> ALL($3::int8[])
-      GROUP BY 1, 2
-     ON CONFLICT (customer_id, ${col}) DO UPDATE SET orders = t.orders + excluded.orders, revenue = t.revenue + excluded.revenue
-       ${last ? ', last_order_at = greatest(t.last_order_at, excluded.last_order_at)' : ''}
-     RETURNING t.customer_id, t.${col}::text AS period, (t.xmax = 0) AS inserted`,
+  const added = await q.query<MonthDelta>(
+    `WITH d (customer_id, p, orders, revenue${lastCol}) AS (
+       SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
+        WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
+          AND o.customer_id <> ALL($3::int8[])
+        GROUP BY 1, 2),
+     up AS (
+       INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue${lastCol}) SELECT * FROM d
+       ON CONFLICT (customer_id, ${col}) DO UPDATE SET orders = t.orders + excluded.orders, revenue = t.revenue + excluded.revenue
+         ${last ? ', last_order_at = greatest(t.last_order_at, excluded.last_order_at)' : ''}
+       RETURNING t.customer_id, t.${col} AS p, (t.xmax = 0) AS inserted)
+     SELECT up.customer_id, up.p::text AS period, up.inserted, d.revenue::text AS revenue FROM up JOIN d USING (customer_id, p)`,
     [from, through, survivors],
   );
   let written = added.rowCount;
-  let fresh = added.rows.filter((r) => r.inserted);
+  let fresh: { customer_id: number; period: string }[] = added.rows.filter((r) => r.inserted);
   if (survivors.length) {
     const all = await q.query<{ customer_id: number; period: string }>(
       `INSERT INTO ${table} (customer_id, ${col}, orders, revenue${lastCol})
@@ -205,10 +210,10 @@ async function refreshCustomerPeriods(
       [survivors],
     );
     written += all.rowCount;
-    fresh = [...fresh, ...all.rows.map((r) => ({ ...r, inserted: true }))];
+    fresh = [...fresh, ...all.rows];
   }
   if (neighbours && fresh.length) await linkNeighbours(q, table, col, fresh);
-  return written;
+  return { written, delta: added.rows };
 }
 
 /**

@@ -49,20 +49,36 @@ export function rfmTierSql(r = 'r', f = 'f', m = 'm'): string {
 /** Quintile score 1..5 from rank() (ties share a rank, so a score); `order` is ascending value → higher score. */
 const quintile = (order: string) => `(1 + floor(5.0 * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()))::int`;
 
+/** First instant of the UTC month of the day after $1: the months before it are whole in customer_months. */
+const MONTH_CUT = `date_trunc('month', ($1::date + 1)::timestamp)`;
+
 /**
  * SQL for per-customer RFM as of a date ($1, 'YYYY-MM-DD', inclusive). From customer_summary when the date is on or
- * after the last order in the data (the summary is current); from orders otherwise (`source = 'orders'`).
+ * after the last order in the data (the summary is current); from orders otherwise (`source = 'orders'`), or, for the
+ * same past as-of while the rollups are fresh, `source = 'months'`: the whole UTC months before the as-of day's month
+ * from customer_months (Σ orders, Σ revenue, latest last_order_at; migration 0013) plus that month's orders up to the
+ * day (an ordered_at index range) — the same sums and last order day as the orders scan, from ~⅓ of the rows.
  * Returns customer_id, recency_days, frequency, monetary, r, f, m, tier.
  */
-export function rfmSql(source: 'summary' | 'orders'): string {
+export function rfmSql(source: 'summary' | 'orders' | 'months'): string {
   const base =
     source === 'summary'
       ? `SELECT customer_id, ($1::date - (last_order_at AT TIME ZONE 'UTC')::date) AS recency_days,
                 orders AS frequency, revenue AS monetary
            FROM customer_summary WHERE first_order_at < $1::date + 1`
-      : `SELECT customer_id, ($1::date - max((ordered_at AT TIME ZONE 'UTC')::date)) AS recency_days,
+      : source === 'orders'
+      ? `SELECT customer_id, ($1::date - max((ordered_at AT TIME ZONE 'UTC')::date)) AS recency_days,
                 count(*)::int AS frequency, sum(revenue) AS monetary
            FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL AND ordered_at < $1::date + 1
+          GROUP BY customer_id`
+      : `SELECT customer_id, ($1::date - max((last_at AT TIME ZONE 'UTC')::date)) AS recency_days,
+                sum(orders)::int AS frequency, sum(revenue) AS monetary
+           FROM (SELECT customer_id, last_order_at AS last_at, orders, revenue FROM customer_months
+                  WHERE month < ${MONTH_CUT}::date
+                 UNION ALL
+                 SELECT customer_id, ordered_at, 1, revenue FROM orders
+                  WHERE kind = 'order' AND customer_id IS NOT NULL
+                    AND ordered_at >= ${MONTH_CUT} AT TIME ZONE 'UTC' AND ordered_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC') u
           GROUP BY customer_id`;
   return `WITH base AS (${base}),
     scored AS (
