@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Db } from '../server/db/index.ts';
+import type { Queryable } from '../server/db/types.ts';
 import { copyText } from '../server/db/copy.ts';
 import { refreshRollups } from '../server/db/rollups.ts';
 import { refreshCustomerSummary } from '../server/db/summary.ts';
@@ -56,12 +57,8 @@ export interface RefreshPeer {
   rollupMs: number;
 }
 
-/**
- * The incremental path imports take: COPY `n` new orders (with lines) for existing customers, dated in the last week
- * of the data, then refresh the summary for exactly the customers touched and the rollups incrementally, as
- * afterImport does in one transaction. Timed separately.
- */
-export async function importNewOrders(db: Db, n: number, seed = 7): Promise<RefreshPeer> {
+/** `n` new orders (COPY rows of orders and order_lines) for random existing customers, dated in the last week of the data. */
+export async function newOrderRows(db: Queryable, n: number, seed = 7) {
   const r = rng(seed);
   const { rows } = await db.query<{ max_order: number; max_customer: number }>(
     `SELECT (SELECT max(id) FROM orders) AS max_order, (SELECT max(customer_id) FROM customer_summary) AS max_customer`,
@@ -88,12 +85,21 @@ export async function importNewOrders(db: Db, n: number, seed = 7): Promise<Refr
     const at = new Date(weekStart + r() * 7 * DAY_MS);
     orders.push([id, SOURCE, `new${id}`, customer, 'order', at, CHANNELS[int(r, 0, CHANNELS.length - 1)]![0], 'USD', null, round2(revenue), count]);
   }
+  return { firstId, orders, lines, ids: [...touched] };
+}
+
+/**
+ * The incremental path imports take: COPY `n` new orders (with lines) for existing customers, dated in the last week
+ * of the data, then refresh the summary for exactly the customers touched and the rollups incrementally, as
+ * afterImport does in one transaction. Timed separately.
+ */
+export async function importNewOrders(db: Db, n: number, seed = 7): Promise<RefreshPeer> {
+  const { firstId, orders, lines, ids } = await newOrderRows(db, n, seed);
   const started = performance.now();
   await db.copyFrom('orders', TABLES.orders, copyText(orders));
   await db.copyFrom('order_lines', TABLES.order_lines, copyText(lines));
   await db.query(`SELECT setval('orders_id_seq', $1::bigint, false)`, [firstId + n]);
   const copyMs = performance.now() - started;
-  const ids = [...touched];
   const t1 = performance.now();
   const rollupMs = await db.transaction(async (tx) => {
     await refreshCustomerSummary(tx, ids);

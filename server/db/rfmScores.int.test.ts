@@ -31,6 +31,25 @@ async function ranked(q: Queryable) {
   return (await q.query(`SELECT customer_id, r, f, m, tier FROM (${rfmSql('summary')}) s ORDER BY customer_id`, [AS_OF])).rows;
 }
 
+/**
+ * The cut values by hand: the ⌈k·n/5⌉-th smallest last day, order count and revenue of the summary (k = 1..4), sorted
+ * in JavaScript, to compare with the cuts rfm_state stores for the next refresh.
+ */
+async function cutsByHand(q: Queryable) {
+  const { rows } = await q.query<{ d: string; f: number; m: string }>(
+    `SELECT ((last_order_at AT TIME ZONE 'UTC')::date)::text AS d, orders AS f, revenue::text AS m FROM customer_summary`);
+  const at = [1, 2, 3, 4].map((k) => Math.ceil((k * rows.length) / 5) - 1);
+  const r = rows.map((x) => x.d).sort();
+  const f = rows.map((x) => Number(x.f)).sort((a, b) => a - b);
+  const m = rows.map((x) => Number(x.m)).sort((a, b) => a - b);
+  return { r: at.map((i) => r[i]), f: at.map((i) => f[i]), m: at.map((i) => m[i]) };
+}
+async function storedCuts(q: Queryable) {
+  const { rows: [c] } = await q.query<{ r: string[]; f: number[]; m: string[] }>(
+    `SELECT r_cuts::text[] AS r, f_cuts AS f, m_cuts::text[] AS m FROM rfm_state`);
+  return { r: c!.r, f: c!.f.map(Number), m: c!.m.map(Number) };
+}
+
 describeEachDriver('customer_rfm', (use) => {
   const rand = mulberry32(11);
   beforeAll(async () => {
@@ -49,13 +68,20 @@ describeEachDriver('customer_rfm', (use) => {
   });
 
   it('stays equal through incremental refreshes that move the cuts', async () => {
+    let moved = 0;
     for (let round = 0; round < 4; round++) {
+      const before = await storedCuts(use());
       // Some existing customers buy again, some new ones (201–260) buy for the first time.
       const buyers = Array.from({ length: 40 }, () => 1 + Math.floor(rand() * 260));
       await addOrders(use(), rand, buyers, `r${round}-`);
       await use().transaction((tx) => refreshCustomerSummary(tx, buyers));
       expect(await stored(use()), `round ${round}`).toEqual(await ranked(use()));
+      const after = await storedCuts(use());
+      expect(after, `round ${round}: the cuts stored for the next refresh`).toEqual(await cutsByHand(use()));
+      if (JSON.stringify(after) !== JSON.stringify(before)) moved++;
     }
+    // Only rows between an old and a new cut are rescored: the rounds must move cuts for that path to be tested.
+    expect(moved).toBeGreaterThan(1);
     // A customer whose only orders become returns drops out of the summary and of customer_rfm.
     const { rows: [one] } = await use().query<{ id: number }>(
       `SELECT customer_id AS id FROM customer_summary WHERE orders = 1 ORDER BY customer_id LIMIT 1`);

@@ -1,9 +1,12 @@
+import { rebuildCustomerCategories } from './customerCategories.ts';
 import { refreshRfmScores } from './rfmScores.ts';
+import { SOME_SQL } from './summaryRefresh.ts';
 import type { Queryable } from './types.ts';
 
 /**
  * The summary columns from the orders in CTE `o` (customer_id, ordered_at, revenue, kind, channel, day) and the
- * main category from CTE `cat`. Shared by the full build and the incremental refresh so both compute the same thing.
+ * main category from CTE `cat`: the full build. The incremental refresh (summaryRefresh.ts) computes the same columns
+ * another way (kept category sums, order days counted per customer); the tests compare the two.
  */
 const SUMMARY_SELECT = `
      , days AS (
@@ -29,20 +32,10 @@ const SUMMARY_SELECT = `
        LEFT JOIN cat ON cat.customer_id = a.customer_id
       WHERE a.orders > 0`;
 
-/** Category with the most revenue per customer (ties: first by name), over order lines joined to `source`. */
-const CAT = (source: string) => `cat AS (
+/** Category with the most revenue per customer (ties: first by name), over every order line. */
+const CAT = `cat AS (
        SELECT DISTINCT ON (ord.customer_id) ord.customer_id, l.category
-         FROM ${source} ord JOIN order_lines l ON l.order_id = ord.id
-        WHERE ord.kind = 'order' AND l.category IS NOT NULL AND ord.customer_id IS NOT NULL
-        GROUP BY ord.customer_id, l.category
-        ORDER BY ord.customer_id, sum(l.amount) DESC, l.category
-     )`;
-
-/** CAT over `o`, each order's lines fetched by primary key (OFFSET 0: not flattened into a join the planner would
- * turn into a merge join over all 2.4M lines). */
-const CAT_LATERAL = `cat AS (
-       SELECT DISTINCT ON (ord.customer_id) ord.customer_id, l.category
-         FROM o ord CROSS JOIN LATERAL (SELECT l.category, l.amount FROM order_lines l WHERE l.order_id = ord.id OFFSET 0) l
+         FROM orders ord JOIN order_lines l ON l.order_id = ord.id
         WHERE ord.kind = 'order' AND l.category IS NOT NULL AND ord.customer_id IS NOT NULL
         GROUP BY ord.customer_id, l.category
         ORDER BY ord.customer_id, sum(l.amount) DESC, l.category
@@ -52,37 +45,21 @@ const CAT_LATERAL = `cat AS (
 const FULL_SQL = `WITH o AS (
        SELECT customer_id, ordered_at, revenue, kind, channel, (ordered_at AT TIME ZONE 'UTC')::date AS day
          FROM orders WHERE customer_id IS NOT NULL
-     ), ${CAT('orders')}${SUMMARY_SELECT}`;
-
-/**
- * Some customers ($1): their orders through orders_customer_idx and their lines through the order_lines primary key,
- * driven by the id list in LATERAL subqueries (as `= ANY` or as plain joins, the planner turned ~10k ids into
- * sequential or merge scans of all orders and all 2.4M lines). MATERIALIZED: `o` is read twice and must not be re-planned as a scan.
- * Upsert instead of delete + insert: an update that keeps customer_id skips the foreign-key check per row.
- */
-const SOME_SQL = `WITH o AS MATERIALIZED (
-       SELECT ord.id, ord.customer_id, ord.ordered_at, ord.revenue, ord.kind, ord.channel,
-              (ord.ordered_at AT TIME ZONE 'UTC')::date AS day
-         FROM (SELECT DISTINCT unnest($1::int8[]) AS id) t
-         CROSS JOIN LATERAL (SELECT * FROM orders ord WHERE ord.customer_id = t.id OFFSET 0) ord
-     ), ${CAT_LATERAL}${SUMMARY_SELECT}
-     ON CONFLICT (customer_id) DO UPDATE SET
-       first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, orders = excluded.orders,
-       order_days = excluded.order_days, revenue = excluded.revenue, first_day_revenue = excluded.first_day_revenue,
-       avg_gap_days = excluded.avg_gap_days, returns = excluded.returns, main_channel = excluded.main_channel,
-       main_category = excluded.main_category, updated_at = now()`;
+     ), ${CAT}${SUMMARY_SELECT}`;
 
 /**
  * Recompute customer_summary for some customers (or all). Incremental on import: only the customers whose orders
  * changed are recomputed, so a 10k-order import touches a few thousand summary rows, not the whole table.
  * Customers left without orders lose their row. Then the stored RFM scores follow (server/db/rfmScores.ts);
- * `rfm: false` skips them where that table does not exist (bench/duckdb.ts runs this SQL on DuckDB).
+ * `rfm: false` skips them and, in a full build, the category sums: tables bench/duckdb.ts does not have (it runs the
+ * full build's SQL on DuckDB). Stale category sums are caught by their fingerprint (customerCategories.ts).
  * Returns the number of summary rows written.
  */
 export async function refreshCustomerSummary(
   q: Queryable, customerIds: readonly number[] | 'all', options: { rfm?: boolean } = {},
 ): Promise<number> {
   const written = await refreshSummaryRows(q, customerIds);
+  if (customerIds === 'all' && options.rfm !== false) await rebuildCustomerCategories(q);
   if (options.rfm !== false && (customerIds === 'all' || customerIds.length > 0)) await refreshRfmScores(q, customerIds);
   return written;
 }
@@ -93,11 +70,6 @@ async function refreshSummaryRows(q: Queryable, customerIds: readonly number[] |
     return (await q.query(FULL_SQL)).rowCount;
   }
   if (customerIds.length === 0) return 0;
-  await q.query(
-    `DELETE FROM customer_summary s WHERE s.customer_id = ANY($1::int8[])
-        AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = s.customer_id AND o.kind = 'order')`,
-    [customerIds],
-  );
   // ~100k orders of ~10k customers are grouped three ways: with the default 4 MB work_mem each sort spilled to disk
   // (EXPLAIN ANALYZE). JIT off: the id list's row estimates are wild (cost in the millions), so Postgres spent ~3 s
   // compiling (EXPLAIN ANALYZE: JIT total 3.3 s of a 12 s refresh under load) for a few seconds of index lookups.
