@@ -1,9 +1,10 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
+import { nearestNeighbours } from '../cluster/knn.ts';
 import { sphericalKMeans, toRows } from '../cluster/spherical.ts';
 import { extractFeatures, type TextFeatures } from './features.ts';
 import { csrFromRows, randomizedSvd } from './linalg.ts';
 import { LOCAL_EMBEDDER_VERSION, lsaPart, prepare, untrainedLocalEmbedder, unitFloat32, wordVectorPart, type LocalEmbedderState } from './local.ts';
-import { firstPrincipalComponent, trainWordVectors } from './ppmi.ts';
+import { firstPrincipalComponent, SIF_A, trainWordVectors } from './ppmi.ts';
 import { featureGains, fitTfidfBlock, indexOf, tfidfRow, type SparseRow, type TfidfBlock } from './tfidf.ts';
 
 /**
@@ -44,6 +45,20 @@ export interface TrainOptions {
   ppmiShift?: number;
   ppmiEigenPower?: number;
   ppmiHarmonic?: boolean;
+  /** Exponent of each word's gain in its SIF weight for the word-vector part (local.ts; 0 = plain SIF). */
+  wordVectorGain?: number;
+  /** Gains are raised to this power after featureGains (> 1 sharpens the contrast between topical and common features). */
+  gainPower?: number;
+  /** Pseudo-topic clusterings at K₀ × each scale; the gains are averaged over them (a steadier estimate than one run). */
+  pseudoTopicScales?: number[];
+  /** The final LSA is fitted on rows expanded by the mean of each text's m nearest texts (0 = off; Rocchio-style). */
+  lsaSmooth?: number;
+  /** As lsaSmooth, but with neighbours in the final LSA space and one more LSA fit on the expanded rows. */
+  lsaSmoothFinal?: number;
+  /** Skip-bigram gaps in the word block (features.ts; 0 = adjacent bigrams only). */
+  wordSkip?: number;
+  /** SIF's a (ppmi.ts SIF_A by default). */
+  sifA?: number;
 }
 
 const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
@@ -64,6 +79,13 @@ const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
   ppmiShift: 1,
   ppmiEigenPower: 0.5,
   ppmiHarmonic: false,
+  wordVectorGain: 0,
+  gainPower: 1,
+  pseudoTopicScales: [1],
+  lsaSmooth: 0,
+  lsaSmoothFinal: 0,
+  wordSkip: 0,
+  sifA: SIF_A,
 };
 
 /** Below this many texts there is nothing to learn from: the untrained fallback is returned. */
@@ -94,6 +116,27 @@ function combinedRows(features: readonly TextFeatures[], words: TfidfBlock, char
   return { word, char, all };
 }
 
+/** The unit LSA parts of the training texts under the current state. */
+function lsaVectors(state: LocalEmbedderState, features: readonly TextFeatures[]) {
+  const prepared = prepare(state);
+  return toRows(features.map((f) => {
+    const v = new Float64Array(state.lsaDims);
+    lsaPart(prepared, f, v);
+    return unitFloat32(v);
+  }));
+}
+
+/** Each row plus the mean of its neighbours' rows (document expansion from the texts nearest to it). */
+function expandRows(rows: readonly SparseRow[], neighbours: readonly Int32Array[]): SparseRow[] {
+  return rows.map((row, i) => {
+    const acc = new Map<number, number>();
+    row.cols.forEach((c, p) => acc.set(c, row.values[p]!));
+    const nb = neighbours[i]!.filter((j) => j >= 0);
+    for (const j of nb) rows[j]!.cols.forEach((c, p) => acc.set(c, (acc.get(c) ?? 0) + rows[j]!.values[p]! / nb.length));
+    return { cols: [...acc.keys()], values: [...acc.values()] };
+  });
+}
+
 /** Feature × lsaDims projection (right singular vectors), zero-padded when the corpus supports fewer dimensions. */
 function fitLsa(rows: readonly SparseRow[], features: number, lsaDims: number, seed: number, powerIterations: number, rank = lsaDims): Float32Array {
   const out = new Float32Array(features * lsaDims);
@@ -107,7 +150,7 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
   const o = { ...DEFAULTS, ...options };
   const texts = sample(corpus.filter((t) => t.trim().length > 0), o.maxTrainTexts, o.seed);
   if (texts.length < MIN_TRAIN_TEXTS) return untrainedLocalEmbedder({ dimension: o.dimension, charWeight: o.charWeight, charMin: o.charMin, charMax: o.charMax });
-  const features = texts.map((t) => extractFeatures(t, { charMin: o.charMin, charMax: o.charMax }));
+  const features = texts.map((t) => extractFeatures(t, { charMin: o.charMin, charMax: o.charMax, wordSkip: o.wordSkip }));
   // A feature seen in one text only says nothing about similarity between texts; tiny corpora keep everything.
   const minDf = texts.length >= 50 ? 2 : 1;
   const wordVectorDims = Math.min(o.wordVectorDims, o.dimension - 1);
@@ -121,6 +164,9 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
     version: LOCAL_EMBEDDER_VERSION,
     docCount: texts.length,
     wordVectorShare: o.wordVectorShare,
+    ...(o.wordVectorGain !== 0 ? { wordVectorGain: o.wordVectorGain } : {}),
+    ...(o.wordSkip !== 0 ? { wordSkip: o.wordSkip } : {}),
+    ...(o.sifA !== SIF_A ? { sifA: o.sifA } : {}),
     lsaDims,
     words,
     chars,
@@ -130,17 +176,26 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
 
   const k0 = o.pseudoTopics ?? Math.max(8, Math.min(100, Math.round(Math.sqrt(texts.length))));
   for (let round = 0; round < o.reweightRounds && texts.length > k0 * 2; round++) {
-    const prepared = prepare(state);
-    const vectors = features.map((f) => {
-      const v = new Float64Array(lsaDims);
-      lsaPart(prepared, f, v);
-      return unitFloat32(v);
+    const vectors = lsaVectors(state, features);
+    const wordGain = new Float32Array(words.ids.length);
+    const charGain = new Float32Array(chars.ids.length);
+    o.pseudoTopicScales.forEach((scale, s) => {
+      const k = Math.max(2, Math.round(k0 * scale));
+      const { labels } = sphericalKMeans(vectors, k, { seed: o.seed + round + 101 * s, restarts: 2 });
+      const add = (sum: Float32Array) => (g: number, f: number) => (sum[f]! += g ** o.gainPower / o.pseudoTopicScales.length);
+      featureGains(rows.word, words.ids.length, labels, k).forEach(add(wordGain));
+      featureGains(rows.char, chars.ids.length, labels, k).forEach(add(charGain));
     });
-    const { labels } = sphericalKMeans(toRows(vectors), k0, { seed: o.seed + round, restarts: 2 });
-    words.gain = featureGains(rows.word, words.ids.length, labels, k0);
-    chars.gain = featureGains(rows.char, chars.ids.length, labels, k0);
+    words.gain = wordGain;
+    chars.gain = charGain;
     rows = combinedRows(features, words, chars, o.charWeight);
-    state = { ...state, lsa: fitLsa(rows.all, featureCount, lsaDims, o.seed + round + 1, o.powerIterations, round + 1 < o.reweightRounds ? o.pseudoTopicDims : lsaDims) };
+    const last = round + 1 === o.reweightRounds;
+    const lsaRows = last && o.lsaSmooth > 0 ? expandRows(rows.all, nearestNeighbours(vectors, o.lsaSmooth)) : rows.all;
+    state = { ...state, lsa: fitLsa(lsaRows, featureCount, lsaDims, o.seed + round + 1, o.powerIterations, last ? lsaDims : o.pseudoTopicDims) };
+  }
+  if (o.lsaSmoothFinal > 0 && texts.length > o.lsaSmoothFinal * 2) {
+    const lsaRows = expandRows(rows.all, nearestNeighbours(lsaVectors(state, features), o.lsaSmoothFinal));
+    state = { ...state, lsa: fitLsa(lsaRows, featureCount, lsaDims, o.seed + 97, o.powerIterations) };
   }
 
   state.wordVectors = trainWordVectors(features.map((f) => f.wordIds), { dims: wordVectorDims, seed: o.seed, window: o.ppmiWindow, shift: o.ppmiShift, eigenPower: o.ppmiEigenPower, harmonic: o.ppmiHarmonic });
