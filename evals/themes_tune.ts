@@ -67,13 +67,6 @@ export const VARIANTS: Record<string, Variant> = {
   cons10: { cluster: { consensus: { runs: 10 } } },
   snn: { cluster: { smoothWeighting: 'snn' } },
   mutual: { cluster: { smoothWeighting: 'mutual' } },
-  // kNN majority vote of the labels after k-means (cluster/knn.ts voteLabels), alone and after the consensus.
-  vote5r3: { cluster: { vote: { neighbours: 5, rounds: 3 } } },
-  vote10r1: { cluster: { vote: { neighbours: 10, rounds: 1 } } },
-  cons10vote5r3: { cluster: { consensus: { runs: 10 }, vote: { neighbours: 5, rounds: 3 } } },
-  consMerge8: { cluster: { consensus: { runs: 8, mergeFrom: 200 } } },
-  consMerge8vote5r3: { cluster: { consensus: { runs: 8, mergeFrom: 200 }, vote: { neighbours: 5, rounds: 3 } } },
-  merge200vote5r3: { cluster: { mergeFrom: 200, vote: { neighbours: 5, rounds: 3 } } },
 };
 
 /** Fitted states are cached on disk by seed + train options (delete the folder after changing the embedder code). */
