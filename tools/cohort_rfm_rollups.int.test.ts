@@ -56,7 +56,7 @@ const COHORT_CASES = [
   { today: '2024-06-30', args: { from: '2024-01', to: '2024-04', filter: { country: 'Germany', channel: 'store' } } },
   { today: '2024-03-31', args: { from: '2023-12', to: '2024-03', maxMonths: 2 } }, // later orders exist, none in March after the 31st
 ];
-const RFM_AS_OF = ['2024-01-31', '2024-02-01', '2024-02-29', '2024-03-15', '2024-04-10', '2024-05-31'];
+const RFM_AS_OF = ['2023-11-30', '2024-01-31', '2024-02-01', '2024-02-29', '2024-03-15', '2024-04-10', '2024-05-31'];
 
 describeEachDriver('cohort_retention and past-dated rfm_analysis from rollups', (use) => {
   beforeAll(async () => {

@@ -3,7 +3,8 @@ import type { Queryable } from '../server/db/index.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { maskEmail, maskName } from './lib/pii.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
-import { RFM_TIERS, rfmSql } from './lib/rfm.ts';
+import { RFM_TIERS, rfmBaseSql, rfmSql } from './lib/rfm.ts';
+import { rfmByCutsSql } from './lib/rfmCuts.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { defineTool, type Role, type ToolFactory } from './types.ts';
 
@@ -226,7 +227,8 @@ export async function rfmReport(
 ): Promise<Omit<Output, 'meta'>> {
   const rows = stored && source === 'summary'
     ? await storedStats(q, args.asOf, args.tier ?? null, args.limit)
-    : await rfmStats(q, rfmSql(source), args.asOf, args.tier ?? null, args.limit);
+    // The rollup path also scores by cut values (tools/lib/rfmCuts.ts): the same scores without three window sorts.
+    : await rfmStats(q, source === 'months' ? rfmByCutsSql(rfmBaseSql('months')) : rfmSql(source), args.asOf, args.tier ?? null, args.limit);
   const { customers, revenue, tiers } = tierStats(rows);
   const scores = scoreStats(rows);
   const tierCustomers = args.tier

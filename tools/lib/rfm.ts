@@ -61,29 +61,32 @@ const MONTH_CUT = `date_trunc('month', ($1::date + 1)::timestamp)`;
  * Returns customer_id, recency_days, frequency, monetary, r, f, m, tier.
  */
 export function rfmSql(source: 'summary' | 'orders' | 'months'): string {
-  const base =
-    source === 'summary'
-      ? `SELECT customer_id, ($1::date - (last_order_at AT TIME ZONE 'UTC')::date) AS recency_days,
-                orders AS frequency, revenue AS monetary
-           FROM customer_summary WHERE first_order_at < $1::date + 1`
-      : source === 'orders'
-      ? `SELECT customer_id, ($1::date - max((ordered_at AT TIME ZONE 'UTC')::date)) AS recency_days,
-                count(*)::int AS frequency, sum(revenue) AS monetary
-           FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL AND ordered_at < $1::date + 1
-          GROUP BY customer_id`
-      : `SELECT customer_id, ($1::date - max((last_at AT TIME ZONE 'UTC')::date)) AS recency_days,
-                sum(orders)::int AS frequency, sum(revenue) AS monetary
-           FROM (SELECT customer_id, last_order_at AS last_at, orders, revenue FROM customer_months
-                  WHERE month < ${MONTH_CUT}::date
-                 UNION ALL
-                 SELECT customer_id, ordered_at, 1, revenue FROM orders
-                  WHERE kind = 'order' AND customer_id IS NOT NULL
-                    AND ordered_at >= ${MONTH_CUT} AT TIME ZONE 'UTC' AND ordered_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC') u
-          GROUP BY customer_id`;
-  return `WITH base AS (${base}),
+  return `WITH base AS (${rfmBaseSql(source)}),
     scored AS (
       SELECT customer_id, recency_days, frequency, monetary,
              ${quintile('recency_days DESC')} AS r, ${quintile('frequency')} AS f, ${quintile('monetary')} AS m
         FROM base)
     SELECT scored.*, ${rfmTierSql()} AS tier FROM scored`;
+}
+
+/** rfmSql's per-customer values before scoring: customer_id, recency_days, frequency, monetary as of $1. */
+export function rfmBaseSql(source: 'summary' | 'orders' | 'months'): string {
+  return source === 'summary'
+    ? `SELECT customer_id, ($1::date - (last_order_at AT TIME ZONE 'UTC')::date) AS recency_days,
+              orders AS frequency, revenue AS monetary
+         FROM customer_summary WHERE first_order_at < $1::date + 1`
+    : source === 'orders'
+    ? `SELECT customer_id, ($1::date - max((ordered_at AT TIME ZONE 'UTC')::date)) AS recency_days,
+              count(*)::int AS frequency, sum(revenue) AS monetary
+         FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL AND ordered_at < $1::date + 1
+        GROUP BY customer_id`
+    : `SELECT customer_id, ($1::date - max((last_at AT TIME ZONE 'UTC')::date)) AS recency_days,
+              sum(orders)::int AS frequency, sum(revenue) AS monetary
+         FROM (SELECT customer_id, last_order_at AS last_at, orders, revenue FROM customer_months
+                WHERE month < ${MONTH_CUT}::date
+               UNION ALL
+               SELECT customer_id, ordered_at, 1, revenue FROM orders
+                WHERE kind = 'order' AND customer_id IS NOT NULL
+                  AND ordered_at >= ${MONTH_CUT} AT TIME ZONE 'UTC' AND ordered_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC') u
+        GROUP BY customer_id`;
 }
