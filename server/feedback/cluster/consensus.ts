@@ -1,5 +1,6 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
-import { sphericalKMeans, type Rows } from './spherical.ts';
+import { unitMeans, wardMerge } from './merge.ts';
+import { sphericalKMeans, sphericalKMeansFrom, type Rows } from './spherical.ts';
 
 /**
  * Evidence-accumulation (consensus) clustering (Fred & Jain 2005, "Combining Multiple Clusterings Using Evidence
@@ -14,6 +15,11 @@ export interface ConsensusOptions {
   runs?: number;
   /** Each run uses k_r drawn uniformly from [k, round(maxFactor · k)] (1 = every run at k). */
   maxFactor?: number;
+  /**
+   * When > k: every run over-clusters into this many groups, merges them down to k_r by Ward's criterion and refines
+   * with k-means (merge.ts, the over-cluster + merge of index.ts), so the votes come from stronger single runs.
+   */
+  mergeFrom?: number;
   seed?: number;
 }
 
@@ -108,7 +114,14 @@ export function consensusKMeans(x: Rows, k: number, options: ConsensusOptions = 
   const labelings: Int32Array[] = [];
   for (let r = 0; r < runs; r++) {
     const kr = Math.min(x.n, k + Math.floor(random() * (Math.round(maxFactor * k) - k + 1)));
-    labelings.push(sphericalKMeans(x, kr, { seed: seed + 1000 * (r + 1), restarts: 1 }).labels);
+    const runSeed = seed + 1000 * (r + 1);
+    const from = Math.min(options.mergeFrom ?? 0, Math.floor(x.n / 2));
+    if (from > kr) {
+      const merged = wardMerge(x, sphericalKMeans(x, from, { seed: runSeed, restarts: 1 }).labels, from, kr);
+      labelings.push(sphericalKMeansFrom(x, unitMeans(x, merged, kr), kr).labels);
+    } else {
+      labelings.push(sphericalKMeans(x, kr, { seed: runSeed, restarts: 1 }).labels);
+    }
   }
   const distance = coAssociation(labelings, x.n);
   for (let i = 0; i < distance.length; i++) distance[i] = 1 - distance[i]!;

@@ -1,5 +1,5 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
-import { nearestNeighbours, smoothRows, type NeighbourWeighting } from './knn.ts';
+import { nearestNeighbours, smoothRows, voteLabels, type NeighbourWeighting } from './knn.ts';
 import { consensusKMeans, type ConsensusOptions } from './consensus.ts';
 import { unitMeans, wardMerge } from './merge.ts';
 import { selfTrain, type SelfTrainOptions } from './selftrain.ts';
@@ -38,6 +38,8 @@ export interface ClusterOptions {
   smoothNeighbours?: number;
   /** How the smoothing weights the neighbours (knn.ts; default equally). */
   smoothWeighting?: NeighbourWeighting;
+  /** kNN majority vote of the labels after k-means (knn.ts voteLabels) over `neighbours` for `rounds`; false = off. */
+  vote?: { neighbours: number; rounds: number } | false;
   /** Evidence-accumulation consensus of several k-means runs instead of one (consensus.ts); false = off. */
   consensus?: ConsensusOptions | false;
   /**
@@ -56,6 +58,9 @@ export interface ClusterOptions {
   selfTrain?: SelfTrainOptions | false;
 }
 
+/** Default kNN label vote after k-means: off until it lifts NMI on the train samples. */
+export const DEFAULT_VOTE: ClusterOptions['vote'] = false;
+
 /** Default self-training (applied when texts are given): off until it lifts NMI on the train samples. */
 export const DEFAULT_SELF_TRAIN: SelfTrainOptions | false = false;
 
@@ -73,7 +78,12 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   const all = toRows(vectors);
   const fitIndex = sampleIndex(all.n, fitSize, seed);
   let fit = selectRows(all, fitIndex);
-  if (smoothNeighbours > 0 && fit.n > smoothNeighbours * 2) fit = smoothRows(fit, nearestNeighbours(fit, smoothNeighbours), options.smoothWeighting);
+  const vote = options.vote ?? DEFAULT_VOTE;
+  let graph: Int32Array[] | null = null;
+  if (smoothNeighbours > 0 && fit.n > smoothNeighbours * 2) {
+    graph = nearestNeighbours(fit, Math.max(smoothNeighbours, vote ? vote.neighbours : 0));
+    fit = smoothRows(fit, graph.map((nb) => nb.subarray(0, smoothNeighbours)), options.smoothWeighting);
+  }
   let k = options.k;
   let kSelection: ClusterResult['kSelection'] = { method: 'given' };
   if (k === undefined) {
@@ -90,6 +100,9 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
     : from > k
       ? mergedKMeans(fit, k, from, seed, restarts, options.refineMerge ?? true)
       : sphericalKMeans(fit, k, { seed, restarts });
+  if (vote && k > 1 && fit.n > vote.neighbours * 2) {
+    run.labels = voteLabels(run.labels, graph ?? nearestNeighbours(fit, vote.neighbours), vote.neighbours, vote.rounds);
+  }
   const selfTraining = options.selfTrain ?? DEFAULT_SELF_TRAIN;
   if (options.texts && selfTraining && k > 1) {
     if (options.texts.length !== all.n) throw new Error(`clusterVectors: ${options.texts.length} texts for ${all.n} vectors`);

@@ -81,3 +81,51 @@ export function smoothRows(x: Rows, neighbours: readonly Int32Array[], weighting
   }
   return { n: x.n, dims: x.dims, data };
 }
+
+/**
+ * Majority vote of each point's label with its m nearest neighbours' labels (its own counts once; ties keep its own),
+ * `rounds` times, all points at once: a mode filter on the kNN graph, one step of label propagation (Zhu &
+ * Ghahramani 2002) with hard labels. It moves the points k-means left on the wrong side of a boundary to the cluster
+ * of their closest texts. A point whose cluster would be left empty keeps its label, so no cluster vanishes.
+ */
+export function voteLabels(labels: ArrayLike<number>, neighbours: readonly Int32Array[], m: number, rounds: number): Int32Array {
+  let current = Int32Array.from(labels);
+  const votes = new Map<number, number>();
+  for (let round = 0; round < rounds; round++) {
+    const next = current.slice();
+    const sizes = new Map<number, number>();
+    for (const l of current) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+    for (let i = 0; i < current.length; i++) {
+      votes.clear();
+      votes.set(current[i]!, 1);
+      const nb = neighbours[i]!;
+      for (let p = 0; p < Math.min(m, nb.length); p++) {
+        if (nb[p]! < 0) continue;
+        const l = current[nb[p]!]!;
+        votes.set(l, (votes.get(l) ?? 0) + 1);
+      }
+      let best = current[i]!;
+      let most = votes.get(best)!;
+      for (const [l, v] of votes) if (v > most) (most = v), (best = l);
+      next[i] = best;
+    }
+    // Give any cluster the vote would empty back its first member (which may empty another one: repeat).
+    const left = new Map<number, number>();
+    for (const l of next) left.set(l, (left.get(l) ?? 0) + 1);
+    const first = new Map<number, number>();
+    current.forEach((l, i) => first.has(l) || first.set(l, i));
+    const missing = [...first.keys()].filter((l) => !left.has(l));
+    while (missing.length) {
+      const l = missing.pop()!;
+      const i = first.get(l)!;
+      const took = next[i]!;
+      next[i] = l;
+      left.set(l, 1);
+      left.set(took, left.get(took)! - 1);
+      if (left.get(took) === 0) (left.delete(took), missing.push(took));
+    }
+    if (next.every((l, i) => l === current[i])) break;
+    current = next;
+  }
+  return current;
+}
