@@ -90,9 +90,10 @@ const METHOD =
  * customer_summary is exact for any as-of on or after the last order day (UTC) — provided it is current: the latest
  * identified order must be the summary's latest last_order_at (index probes: orders_ordered_at_idx,
  * customer_summary_last_order_idx). Otherwise (a past as-of, or not refreshed yet) the per-customer sums come from
- * customer_months plus the as-of month's orders while the rollups hold every order (rfmSql 'months': ~140k rollup
- * rows and a month of orders instead of ~560k orders for mid-2024 on the bench shop), else from a scan of orders. `stored`: the scores
- * precomputed at the last summary refresh (customer_rfm) still match the summary (server/db/rfmScores.ts).
+ * customer_months plus the as-of month's orders while the rollups hold every order (rfmSql 'months': ~260k rollup
+ * rows and a month of orders instead of ~560k orders for mid-2024 on the bench shop), else from a scan of orders.
+ * `stored`: the scores precomputed at the last summary refresh (customer_rfm) still match the summary
+ * (server/db/rfmScores.ts).
  */
 async function chooseSource(q: Queryable, asOf: string): Promise<{ source: RfmSource; stored: boolean }> {
   const { rows } = await q.query<{ last: string | null; fresh: boolean; stored: boolean }>(
