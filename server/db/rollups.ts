@@ -190,7 +190,7 @@ async function refreshCustomerPeriods(
        SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
         WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
           AND o.customer_id <> ALL($3::int8[])
-        GROUP BY 1, 2),
+        GROUP BY 1, 2 ORDER BY 1, 2), -- key order: the upserts walk the primary key instead of jumping around it
      up AS (
        INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue${lastCol}) SELECT * FROM d
        ON CONFLICT (customer_id, ${col}) DO UPDATE SET orders = t.orders + excluded.orders, revenue = t.revenue + excluded.revenue
