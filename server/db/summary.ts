@@ -1,12 +1,12 @@
-import { rebuildCustomerCategories } from './customerCategories.ts';
+import { rebuildOrderSums } from './orderSums.ts';
 import { refreshRfmScores } from './rfmScores.ts';
-import { SOME_SQL } from './summaryRefresh.ts';
+import { DELTA_SQL, RECOMPUTE_SQL } from './summaryRefresh.ts';
 import type { Queryable } from './types.ts';
 
 /**
  * The summary columns from the orders in CTE `o` (customer_id, ordered_at, revenue, kind, channel, day) and the
  * main category from CTE `cat`: the full build. The incremental refresh (summaryRefresh.ts) computes the same columns
- * another way (kept category sums, order days counted per customer); the tests compare the two.
+ * other ways (kept per-customer sums plus new orders, or all of a customer's orders at once); the tests compare them.
  */
 const SUMMARY_SELECT = `
      , days AS (
@@ -52,14 +52,14 @@ const FULL_SQL = `WITH o AS (
  * changed are recomputed, so a 10k-order import touches a few thousand summary rows, not the whole table.
  * Customers left without orders lose their row. Then the stored RFM scores follow (server/db/rfmScores.ts);
  * `rfm: false` skips them and, in a full build, the category sums: tables bench/duckdb.ts does not have (it runs the
- * full build's SQL on DuckDB). Stale category sums are caught by their fingerprint (customerCategories.ts).
+ * full build's SQL on DuckDB). Kept sums that went stale are dropped by triggers (orderSums.ts).
  * Returns the number of summary rows written.
  */
 export async function refreshCustomerSummary(
   q: Queryable, customerIds: readonly number[] | 'all', options: { rfm?: boolean } = {},
 ): Promise<number> {
   const written = await refreshSummaryRows(q, customerIds);
-  if (customerIds === 'all' && options.rfm !== false) await rebuildCustomerCategories(q);
+  if (customerIds === 'all' && options.rfm !== false) await rebuildOrderSums(q);
   if (options.rfm !== false && (customerIds === 'all' || customerIds.length > 0)) await refreshRfmScores(q, customerIds);
   return written;
 }
@@ -75,5 +75,7 @@ async function refreshSummaryRows(q: Queryable, customerIds: readonly number[] |
   // compiling (EXPLAIN ANALYZE: JIT total 3.3 s of a 12 s refresh under load) for a few seconds of index lookups.
   // SET LOCAL lasts until the end of the caller's transaction (afterImport's refresh).
   await q.exec(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
-  return (await q.query(SOME_SQL, [customerIds])).rowCount;
+  // Kept rows first: the recompute then finds exactly the customers still without one.
+  const added = (await q.query(DELTA_SQL, [customerIds])).rowCount;
+  return added + (await q.query(RECOMPUTE_SQL, [customerIds])).rowCount;
 }
