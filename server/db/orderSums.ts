@@ -5,7 +5,7 @@ import type { Queryable } from './types.ts';
  * id <= through (counts, revenue, first/last order, order days, first-day revenue, orders per channel, line amount
  * per category), so that the refresh after an import reads only the new orders and their lines. Before, it read every
  * order and line of every touched customer (bench shop, 10k new orders: ~104k orders and ~250k lines of ~9.5k
- * customers for 10k new orders), the largest part of the refresh.
+ * customers), the largest part of the refresh.
  *
  * Exactness. A row is kept only while it is exact: statement triggers (migration 0014) delete the row of every
  * customer one of whose included orders, or a line of one, is updated or deleted, or gets a sibling inserted with an

@@ -70,10 +70,11 @@ async function refreshSummaryRows(q: Queryable, customerIds: readonly number[] |
     return (await q.query(FULL_SQL)).rowCount;
   }
   if (customerIds.length === 0) return 0;
-  // ~100k orders of ~10k customers are grouped three ways: with the default 4 MB work_mem each sort spilled to disk
-  // (EXPLAIN ANALYZE). JIT off: the id list's row estimates are wild (cost in the millions), so Postgres spent ~3 s
-  // compiling (EXPLAIN ANALYZE: JIT total 3.3 s of a 12 s refresh under load) for a few seconds of index lookups.
-  // SET LOCAL lasts until the end of the caller's transaction (afterImport's refresh).
+  // The recompute of customers without kept sums groups all their orders (with the default 4 MB work_mem such sorts
+  // spilled to disk for ~100k orders; EXPLAIN ANALYZE); the delta sorts per-customer objects too. JIT off: the id
+  // list's row estimates are wild (cost in the millions), so Postgres spent ~3 s compiling (EXPLAIN ANALYZE: JIT total
+  // 3.3 s of a 12 s refresh under load) for a few seconds of index lookups. SET LOCAL lasts until the end of the
+  // caller's transaction (afterImport's refresh).
   await q.exec(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
   // Kept rows first: the recompute then finds exactly the customers still without one.
   const added = (await q.query(DELTA_SQL, [customerIds])).rowCount;
