@@ -60,13 +60,16 @@ export const VARIANTS: Record<string, Variant> = {
   sifA1e4: { train: { sifA: 1e-4 } },
   sifA1e2: { train: { sifA: 1e-2 } },
   wv128: { train: { dimension: 320, wordVectorDims: 128 } },
-  // Self-training on the sparse word + char features (server/feedback/cluster/selftrain.ts).
-  noself: { cluster: { selfTrain: false } },
-  self: { cluster: { selfTrain: {} } },
-  // Consensus of k-means runs (cluster/consensus.ts) and the smoothing graph's weights (cluster/knn.ts).
+  // Helper C, Dec 1: self-training on sparse features (self) and SNN / mutual-kNN smoothing weights (snn, mutual) are in
+  // commit 69c36be with their code. Consensus of k-means runs (cluster/consensus.ts) and the kNN label vote (knn.ts):
   cons10: { cluster: { consensus: { runs: 10 } } },
-  snn: { cluster: { smoothWeighting: 'snn' } },
-  mutual: { cluster: { smoothWeighting: 'mutual' } },
+  // kNN majority vote of the labels after k-means (cluster/knn.ts voteLabels), alone and after the consensus.
+  vote5r3: { cluster: { vote: { neighbours: 5, rounds: 3 } } },
+  vote10r1: { cluster: { vote: { neighbours: 10, rounds: 1 } } },
+  cons10vote5r3: { cluster: { consensus: { runs: 10 }, vote: { neighbours: 5, rounds: 3 } } },
+  consMerge8: { cluster: { consensus: { runs: 8, mergeFrom: 200 } } },
+  consMerge8vote5r3: { cluster: { consensus: { runs: 8, mergeFrom: 200 }, vote: { neighbours: 5, rounds: 3 } } },
+  merge200vote5r3: { cluster: { mergeFrom: 200, vote: { neighbours: 5, rounds: 3 } } },
 };
 
 /** Fitted states are cached on disk by seed + train options (delete the folder after changing the embedder code). */
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
       }
       states.set(key, state);
       const vectors = localEmbedFunction(state)(texts);
-      const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, texts, ...variant.cluster });
+      const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, ...variant.cluster });
       ms += performance.now() - started;
       scores.push({ nmi: nmi(labels, assignments), ari: ari(labels, assignments), acc: clusterAccuracy(labels, assignments) });
     }

@@ -43,6 +43,15 @@ describe('clusterVectors', () => {
     }
   });
 
+  it('recovers the clusters with the consensus of runs and with the kNN label vote (options)', () => {
+    const { vectors, truth } = blobs(5, 30, 12, 0.4, 6);
+    for (const options of [{ consensus: { runs: 4 } }, { vote: { neighbours: 5, rounds: 3 } }, { consensus: { runs: 4 }, vote: { neighbours: 5, rounds: 3 } }]) {
+      const result = clusterVectors(vectors, { k: 5, seed: 2, ...options });
+      expect(result.k).toBe(5);
+      expect(ari(truth, result.assignments)).toBe(1);
+    }
+  });
+
   it('chooses k automatically on well-separated clusters and reports the criterion', () => {
     const { vectors, truth } = blobs(6, 25, 16, 0.4, 2);
     const result = clusterVectors(vectors, { seed: 5 });

@@ -1,8 +1,7 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
-import { nearestNeighbours, smoothRows, voteLabels, type NeighbourWeighting } from './knn.ts';
+import { nearestNeighbours, smoothRows, voteLabels } from './knn.ts';
 import { consensusKMeans, type ConsensusOptions } from './consensus.ts';
 import { unitMeans, wardMerge } from './merge.ts';
-import { selfTrain, type SelfTrainOptions } from './selftrain.ts';
 import { dotRows, sphericalKMeans, sphericalKMeansFrom, toRows, type Rows } from './spherical.ts';
 
 /**
@@ -17,6 +16,10 @@ import { dotRows, sphericalKMeans, sphericalKMeansFrom, toRows, type Rows } from
  *     > 1) into factor·k groups that Ward's criterion merges down to k (merge.ts), refined by k-means from the merged
  *     means. Off by default: +0.005 NMI on BANKING77 train samples but +0.003 on the test split (within seed noise),
  *     and on the 800-customer demo it merged the planted late-delivery complaints into a product-quality theme.
+ *     Two more options are off by default (evals/README.md, clustering-side search): `consensus` (consensus.ts, the
+ *     vote of 10 k-means runs, +0.004 NMI on the train samples at twice the cost) and `vote` (knn.ts voteLabels, each
+ *     text takes the majority label of its 5 nearest texts after k-means, +0.005, free); together +0.007, below the
+ *     +0.008 a change needs to be adopted.
  * Centroids are the normalised means of the original (unsmoothed) member vectors, so they live in the embedding space
  * and any vector can be placed by its nearest centroid.
  */
@@ -36,8 +39,6 @@ export interface ClusterOptions {
   fitSize?: number;
   /** Neighbours averaged in the smoothing step (0 = off). */
   smoothNeighbours?: number;
-  /** How the smoothing weights the neighbours (knn.ts; default equally). */
-  smoothWeighting?: NeighbourWeighting;
   /** kNN majority vote of the labels after k-means (knn.ts voteLabels) over `neighbours` for `rounds`; false = off. */
   vote?: { neighbours: number; rounds: number } | false;
   /** Evidence-accumulation consensus of several k-means runs instead of one (consensus.ts); false = off. */
@@ -52,17 +53,10 @@ export interface ClusterOptions {
   mergeFrom?: number;
   /** After a merge, refine with k-means started from the merged groups' means. */
   refineMerge?: boolean;
-  /** The texts behind the vectors (same order): enables self-training on their sparse features (selftrain.ts). */
-  texts?: readonly string[];
-  /** Self-training options; false = off. Only used when `texts` is given. */
-  selfTrain?: SelfTrainOptions | false;
 }
 
-/** Default kNN label vote after k-means: off until it lifts NMI on the train samples. */
+/** Default kNN label vote after k-means: off (+0.005 NMI on the train samples alone, see the file comment). */
 export const DEFAULT_VOTE: ClusterOptions['vote'] = false;
-
-/** Default self-training (applied when texts are given): off until it lifts NMI on the train samples. */
-export const DEFAULT_SELF_TRAIN: SelfTrainOptions | false = false;
 
 export interface ClusterResult {
   k: number;
@@ -82,7 +76,7 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   let graph: Int32Array[] | null = null;
   if (smoothNeighbours > 0 && fit.n > smoothNeighbours * 2) {
     graph = nearestNeighbours(fit, Math.max(smoothNeighbours, vote ? vote.neighbours : 0));
-    fit = smoothRows(fit, graph.map((nb) => nb.subarray(0, smoothNeighbours)), options.smoothWeighting);
+    fit = smoothRows(fit, graph.map((nb) => nb.subarray(0, smoothNeighbours)));
   }
   let k = options.k;
   let kSelection: ClusterResult['kSelection'] = { method: 'given' };
@@ -102,11 +96,6 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
       : sphericalKMeans(fit, k, { seed, restarts });
   if (vote && k > 1 && fit.n > vote.neighbours * 2) {
     run.labels = voteLabels(run.labels, graph ?? nearestNeighbours(fit, vote.neighbours), vote.neighbours, vote.rounds);
-  }
-  const selfTraining = options.selfTrain ?? DEFAULT_SELF_TRAIN;
-  if (options.texts && selfTraining && k > 1) {
-    if (options.texts.length !== all.n) throw new Error(`clusterVectors: ${options.texts.length} texts for ${all.n} vectors`);
-    run.labels = selfTrain(fitIndex.map((i) => options.texts![i]!), fit, run.labels, k, { seed, ...selfTraining });
   }
   const assignments = new Array<number>(all.n).fill(-1);
   fitIndex.forEach((i, f) => (assignments[i] = run.labels[f]!));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestNeighbours, neighbourWeights, voteLabels } from './knn.ts';
+import { nearestNeighbours, voteLabels } from './knn.ts';
 import { toRows } from './spherical.ts';
 
 const graph = (lists: number[][]) => lists.map((l) => Int32Array.from(l));
@@ -27,15 +27,7 @@ describe('voteLabels', () => {
   });
 });
 
-describe('neighbourWeights', () => {
-  it('weights by shared neighbours (snn) and by mutuality', () => {
-    // 0 lists 1, 2; 1 lists 0, 2; 2 lists 0, 3; 3 lists 2, 1. Shared with 0's list {1, 2}: 1's list {0, 2} → 1; 2's {0, 3} → 0.
-    const nb = graph([[1, 2], [0, 2], [0, 3], [2, 1]]);
-    expect(neighbourWeights(nb, 'snn').map((w) => Array.from(w))).toEqual([[1, 0], [1, 1], [0, 0], [0, 1]]);
-    // Mutual: 0–1 yes, 0–2 yes, 1–2 no (2 does not list 1), 2–3 yes, 3–1 no.
-    expect(neighbourWeights(nb, 'mutual').map((w) => Array.from(w))).toEqual([[1, 1], [1, 0], [1, 1], [1, 0]]);
-  });
-
+describe('nearestNeighbours', () => {
   it('finds exact nearest neighbours by cosine', () => {
     // Cosines: 0–1 .8, 0–2 0, 0–3 −.6, 1–2 .6, 1–3 −.96, 2–3 −.8.
     const x = toRows([[1, 0], [0.8, 0.6], [0, 1], [-0.6, -0.8]].map((v) => Float32Array.from(v)));

@@ -36,40 +36,17 @@ export function nearestNeighbours(x: Rows, m: number): Int32Array[] {
   return index;
 }
 
-/**
- * How neighbours are weighted in the smoothing mean: `mean` = equally; `snn` = by the number of neighbours they share
- * with the point (shared-nearest-neighbour similarity, Jarvis & Patrick 1973; Ertöz et al. 2003), which discounts a
- * neighbour that sits in another topic's neighbourhood; `mutual` = only neighbours that also list the point.
- */
-export type NeighbourWeighting = 'mean' | 'snn' | 'mutual';
-
-/** Per row, the weight of each listed neighbour under `weighting` (same layout as `neighbours`). */
-export function neighbourWeights(neighbours: readonly Int32Array[], weighting: NeighbourWeighting): Float32Array[] {
-  if (weighting === 'mean') return neighbours.map((nb) => new Float32Array(nb.length).map((_, p) => (nb[p]! >= 0 ? 1 : 0)));
-  const sets = neighbours.map((nb) => new Set(nb));
-  return neighbours.map((nb, i) => Float32Array.from(nb, (j) => {
-    if (j < 0) return 0;
-    if (weighting === 'mutual') return sets[j]!.has(i) ? 1 : 0;
-    let shared = 0;
-    for (const l of nb) if (l >= 0 && sets[j]!.has(l)) shared++;
-    return shared;
-  }));
-}
-
-export function smoothRows(x: Rows, neighbours: readonly Int32Array[], weighting: NeighbourWeighting = 'mean'): Rows {
+export function smoothRows(x: Rows, neighbours: readonly Int32Array[]): Rows {
   const data = new Float32Array(x.data.length);
   const acc = new Float64Array(x.dims);
-  const weights = neighbourWeights(neighbours, weighting);
   for (let i = 0; i < x.n; i++) {
     const nb = neighbours[i]!;
-    const w = weights[i]!;
     acc.fill(0);
     let count = 0;
-    for (let p = 0; p < nb.length; p++) {
-      if (nb[p]! < 0 || w[p] === 0) continue;
-      const j = nb[p]!;
-      for (let d = 0; d < x.dims; d++) acc[d]! += w[p]! * x.data[j * x.dims + d]!;
-      count += w[p]!;
+    for (const j of nb) {
+      if (j < 0) continue;
+      for (let d = 0; d < x.dims; d++) acc[d]! += x.data[j * x.dims + d]!;
+      count++;
     }
     let norm = 0;
     for (let d = 0; d < x.dims; d++) {
@@ -84,17 +61,16 @@ export function smoothRows(x: Rows, neighbours: readonly Int32Array[], weighting
 
 /**
  * Majority vote of each point's label with its m nearest neighbours' labels (its own counts once; ties keep its own),
- * `rounds` times, all points at once: a mode filter on the kNN graph, one step of label propagation (Zhu &
- * Ghahramani 2002) with hard labels. It moves the points k-means left on the wrong side of a boundary to the cluster
- * of their closest texts. A point whose cluster would be left empty keeps its label, so no cluster vanishes.
+ * `rounds` times, all points at once: a mode filter on the kNN graph, label propagation (Zhu & Ghahramani 2002) with
+ * hard labels. It moves the points k-means left on the wrong side of a boundary to the cluster of their closest texts
+ * (index.ts votes on the graph of the unsmoothed vectors, whose neighbours are the texts' own). A point whose cluster
+ * would be left empty keeps its label, so no cluster vanishes.
  */
 export function voteLabels(labels: ArrayLike<number>, neighbours: readonly Int32Array[], m: number, rounds: number): Int32Array {
   let current = Int32Array.from(labels);
   const votes = new Map<number, number>();
   for (let round = 0; round < rounds; round++) {
     const next = current.slice();
-    const sizes = new Map<number, number>();
-    for (const l of current) sizes.set(l, (sizes.get(l) ?? 0) + 1);
     for (let i = 0; i < current.length; i++) {
       votes.clear();
       votes.set(current[i]!, 1);
