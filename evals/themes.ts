@@ -77,8 +77,8 @@ interface PathResult {
 function inMemory(texts: readonly string[], labels: readonly string[]): PathResult {
   const trained = time(() => trainLocalEmbedder(texts));
   const vectors = localEmbedFunction(trained.value)(texts);
-  const fixed = time(() => clusterVectors(vectors, { k: GOLD_K }));
-  const auto = time(() => clusterVectors(vectors));
+  const fixed = time(() => clusterVectors(vectors, { k: GOLD_K, texts }));
+  const auto = time(() => clusterVectors(vectors, { texts }));
   return {
     path: 'in-memory',
     embedder: localEmbedderName(trained.value),

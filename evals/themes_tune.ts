@@ -70,6 +70,10 @@ export const VARIANTS: Record<string, Variant> = {
   consMerge8: { cluster: { consensus: { runs: 8, mergeFrom: 200 } } },
   consMerge8vote5r3: { cluster: { consensus: { runs: 8, mergeFrom: 200 }, vote: { neighbours: 5, rounds: 3 } } },
   merge200vote5r3: { cluster: { mergeFrom: 200, vote: { neighbours: 5, rounds: 3 } } },
+  // The vote with 5 embedding + 5 TF-IDF neighbours (cluster/textknn.ts); the tune passes the texts to clusterVectors.
+  textVote: { cluster: { vote: { neighbours: 5, rounds: 3 }, textNeighbours: 5 } },
+  noTextVote: { cluster: { vote: { neighbours: 5, rounds: 3 }, textNeighbours: 0 } },
+  noVote: { cluster: { vote: false } },
 };
 
 /** Fitted states are cached on disk by seed + train options (delete the folder after changing the embedder code). */
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
       }
       states.set(key, state);
       const vectors = localEmbedFunction(state)(texts);
-      const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, ...variant.cluster });
+      const { assignments } = clusterVectors(vectors, { k: 77, seed: split === 'test' ? 42 + seed : 42, texts, ...variant.cluster });
       ms += performance.now() - started;
       scores.push({ nmi: nmi(labels, assignments), ari: ari(labels, assignments), acc: clusterAccuracy(labels, assignments) });
     }

@@ -104,7 +104,9 @@ function cluster(data: Loaded, opts: RefreshOptions, warm: readonly Float32Array
     const centroids = warm.map((_, c) => run.centroids.slice(c * x.dims, (c + 1) * x.dims));
     result = { k: warm.length, assignments: Array.from(run.labels), centroids, kSelection: { method: 'warm_start' } };
   } else {
-    result = clusterVectors(sample, { k: opts.k, maxK: opts.maxK ?? DEFAULT_MAX_THEMES, seed: opts.seed ?? 42 });
+    // The texts let their TF-IDF neighbours vote on the labels (cluster/textknn.ts).
+    const texts = step === 1 ? data.texts : data.texts.filter((_, i) => i % step === 0);
+    result = clusterVectors(sample, { k: opts.k, maxK: opts.maxK ?? DEFAULT_MAX_THEMES, seed: opts.seed ?? 42, texts });
   }
   const placed = step === 1
     ? result.assignments.map((label, i) => ({ label, similarity: cosine(data.vectors[i]!, result.centroids[label]!) }))

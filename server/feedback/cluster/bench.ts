@@ -76,7 +76,7 @@ export function benchLocalThemes(texts: readonly string[], options: { k?: number
   const train = given ? { value: given, timing: { wallMs: 0, cpuMs: 0 } } : timed(() => trainLocalEmbedder(texts));
   const embed = measureEmbedThroughput(train.value, texts);
   const vectors = localEmbedFunction(train.value)(texts);
-  const cluster = timed(() => clusterVectors(vectors, { k: options.k, seed: options.seed }));
+  const cluster = timed(() => clusterVectors(vectors, { k: options.k, seed: options.seed, texts }));
   const keywords = timed(() => themeKeywords(texts, cluster.value.assignments, cluster.value.k, 5));
   return {
     texts: texts.length,
