@@ -60,6 +60,7 @@ export const VARIANTS: Record<string, Variant> = {
   sifA1e4: { train: { sifA: 1e-4 } },
   sifA1e2: { train: { sifA: 1e-2 } },
   wv128: { train: { dimension: 320, wordVectorDims: 128 } },
+  lsaSmooth5P: { train: { lsaSmooth: 5, lsaSmoothPseudo: true } },
   // Helper C, Dec 1: self-training on sparse features (self) and SNN / mutual-kNN smoothing weights (snn, mutual) are in
   // commit 69c36be with their code. Consensus of k-means runs (cluster/consensus.ts) and the kNN label vote (knn.ts):
   cons10: { cluster: { consensus: { runs: 10 } } },

@@ -55,6 +55,8 @@ export interface TrainOptions {
   lsaSmooth?: number;
   /** As lsaSmooth, but with neighbours in the final LSA space and one more LSA fit on the expanded rows. */
   lsaSmoothFinal?: number;
+  /** With lsaSmooth: fit the pseudo-topic LSA on expanded rows too (neighbours from a plain first LSA). */
+  lsaSmoothPseudo?: boolean;
   /** Skip-bigram gaps in the word block (features.ts; 0 = adjacent bigrams only). */
   wordSkip?: number;
   /** SIF's a (ppmi.ts SIF_A by default). */
@@ -84,6 +86,7 @@ const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
   pseudoTopicScales: [1],
   lsaSmooth: 0,
   lsaSmoothFinal: 0,
+  lsaSmoothPseudo: false,
   wordSkip: 0,
   sifA: SIF_A,
 };
@@ -176,7 +179,12 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
 
   const k0 = o.pseudoTopics ?? Math.max(8, Math.min(100, Math.round(Math.sqrt(texts.length))));
   for (let round = 0; round < o.reweightRounds && texts.length > k0 * 2; round++) {
-    const vectors = lsaVectors(state, features);
+    let vectors = lsaVectors(state, features);
+    if (o.lsaSmoothPseudo && o.lsaSmooth > 0) {
+      // The pseudo-topic space, too, from rows expanded by their neighbours in the first LSA.
+      state = { ...state, lsa: fitLsa(expandRows(rows.all, nearestNeighbours(vectors, o.lsaSmooth)), featureCount, lsaDims, o.seed + 53, o.powerIterations, o.pseudoTopicDims) };
+      vectors = lsaVectors(state, features);
+    }
     const wordGain = new Float32Array(words.ids.length);
     const charGain = new Float32Array(chars.ids.length);
     o.pseudoTopicScales.forEach((scale, s) => {
