@@ -23,7 +23,7 @@ export const CASES: readonly BenchCase[] = [
   { tool: 'kpi_trend', label: 'kpi_trend aov by month groupBy category', args: { metric: 'aov', grain: 'month', groupBy: 'category', ...YEAR } },
   { tool: 'rfm_analysis', label: 'rfm_analysis (summary)', args: {}, duck: 'rfm' },
   { tool: 'rfm_analysis', label: 'rfm_analysis tier Champions', args: { tier: 'Champions', limit: 100 } },
-  { tool: 'rfm_analysis', label: 'rfm_analysis asOf 2024-06-30 (orders scan)', args: { asOf: '2024-06-30' } },
+  { tool: 'rfm_analysis', label: 'rfm_analysis asOf 2024-06-30 (past: monthly rollup + that month)', args: { asOf: '2024-06-30' } },
   { tool: 'customer_lifetime_value', label: 'customer_lifetime_value (BG/NBD + Gamma-Gamma)', args: {} },
   { tool: 'churn_risk', label: 'churn_risk', args: {} },
   { tool: 'cohort_retention', label: 'cohort_retention 12 cohorts × 12 months', args: { from: '2024-01', to: '2024-12' }, duck: 'cohort_retention' },
