@@ -42,25 +42,9 @@ export const VARIANTS: Record<string, Variant> = {
   ppmiW10harm: { train: { ppmiWindow: 10, ppmiHarmonic: true } },
   ppmiShift5: { train: { ppmiShift: 5 } },
   ppmiEig0: { train: { ppmiEigenPower: 0 } },
-  // Embedder variants (helper D, Dec 1): gain-weighted SIF, sharper gains, gain ensembles, LSA on expanded rows.
-  wvGain1: { train: { wordVectorGain: 1 } },
-  wvGain2: { train: { wordVectorGain: 2 } },
-  gainPow2: { train: { gainPower: 2 } },
-  gainPow05: { train: { gainPower: 0.5 } },
-  gainEns: { train: { pseudoTopicScales: [0.5, 1, 2] } },
-  gainEns3: { train: { pseudoTopicScales: [1, 1, 1] } },
-  lsaSmooth5: { train: { lsaSmooth: 5 } },
-  lsaSmooth10: { train: { lsaSmooth: 10 } },
-  lsaSmooth3: { train: { lsaSmooth: 3 } },
-  lsaSmoothF5: { train: { lsaSmoothFinal: 5 } },
-  lsaSmoothF10: { train: { lsaSmoothFinal: 10 } },
-  lsaSmooth5Ens: { train: { lsaSmooth: 5, pseudoTopicScales: [0.5, 1, 2] } },
-  skip1: { train: { wordSkip: 1 } },
-  skip2: { train: { wordSkip: 2 } },
-  sifA1e4: { train: { sifA: 1e-4 } },
-  sifA1e2: { train: { sifA: 1e-2 } },
+  // Helper D, Dec 1: embedder variants with new train options (gain-weighted SIF wvGain*, sifA*, gainPow*, gain
+  // ensembles gainEns*, LSA on kNN-expanded rows lsaSmooth*, skip-bigrams skip*) are in commit 6cc19c2 with their code.
   wv128: { train: { dimension: 320, wordVectorDims: 128 } },
-  lsaSmooth5P: { train: { lsaSmooth: 5, lsaSmoothPseudo: true } },
   // Helper C, Dec 1: self-training on sparse features (self) and SNN / mutual-kNN smoothing weights (snn, mutual) are in
   // commit 69c36be with their code. Consensus of k-means runs (cluster/consensus.ts) and the kNN label vote (knn.ts):
   cons10: { cluster: { consensus: { runs: 10 } } },

@@ -29,7 +29,6 @@ export function hashString(text: string, namespace: number): number {
 export const NS_WORD = 1;
 export const NS_WORD_BIGRAM = 2;
 export const NS_CHAR = 3;
-export const NS_WORD_SKIP = 4;
 
 /** Sparse bag of features: parallel arrays of hashed ids and raw counts. */
 export interface SparseBag {
@@ -75,8 +74,6 @@ function pushCharNgrams(word: string, minN: number, maxN: number, out: number[])
 export interface FeatureOptions {
   charMin: number;
   charMax: number;
-  /** Also pair each word with the word `gap` + 1 positions later for gap = 1..wordSkip (skip-bigrams; 0 = none). */
-  wordSkip?: number;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { charMin: 3, charMax: 5 };
@@ -87,12 +84,6 @@ export function extractFeatures(text: string, options: FeatureOptions = DEFAULT_
   const wordFeatures = wordIds.slice();
   for (let i = 0; i + 1 < wordIds.length; i++) {
     if (!isCjk[i] && !isCjk[i + 1]) wordFeatures.push(fmix32(Math.imul(wordIds[i]!, 31) ^ wordIds[i + 1]! ^ NS_WORD_BIGRAM));
-  }
-  // Skip-bigrams ("card … arrived") tie words of one phrase across a filler word (Guthrie et al. 2006).
-  for (let gap = 2; gap <= (options.wordSkip ?? 0) + 1; gap++) {
-    for (let i = 0; i + gap < wordIds.length; i++) {
-      if (!isCjk[i] && !isCjk[i + gap]) wordFeatures.push(fmix32(Math.imul(wordIds[i]!, 31) ^ wordIds[i + gap]! ^ NS_WORD_SKIP));
-    }
   }
   for (const bigram of cjkBigrams) wordFeatures.push(hashString(bigram, NS_WORD_BIGRAM));
   const charFeatures: number[] = [];

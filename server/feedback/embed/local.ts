@@ -5,7 +5,7 @@ import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type TextFeatures } from './f
 import { hashedVector } from './hashed.ts';
 import { pack, unpack } from './pack.ts';
 import { indexOf, tfidfRow, type TfidfBlock } from './tfidf.ts';
-import { SIF_A, sifAverage, type WordVectors } from './ppmi.ts';
+import { sifAverage, type WordVectors } from './ppmi.ts';
 
 /**
  * The default local embedder: weight-free, offline, deterministic, English and Chinese. A trained state (train.ts)
@@ -28,17 +28,8 @@ export interface LocalEmbedderState {
   /** Character n-gram lengths (within word boundaries). */
   charMin: number;
   charMax: number;
-  /** Skip-bigram gaps of the word block (features.ts); absent = none. */
-  wordSkip?: number;
   /** Share (of squared norm) of the word-vector part in the output; the LSA part gets the rest. */
   wordVectorShare: number;
-  /**
-   * Exponent e of the word's topical gain (tfidf.ts featureGains, from the word block) in its SIF weight:
-   * a/(a + p(w)) · gain(w)^e. Absent or 0 = plain SIF (states fitted before the option existed).
-   */
-  wordVectorGain?: number;
-  /** SIF's a in a/(a + p(w)); absent = SIF_A. */
-  sifA?: number;
   lsaDims: number;
   words: TfidfBlock;
   chars: TfidfBlock;
@@ -77,21 +68,10 @@ interface Prepared {
   wordIndex: Map<number, number>;
   charIndex: Map<number, number>;
   vocabIndex: Map<number, number>;
-  /** Per vocabulary row: SIF weight × gain^wordVectorGain (undefined = plain SIF in ppmi.ts). */
-  vocabWeight?: Float64Array;
 }
 
 export function prepare(state: LocalEmbedderState): Prepared {
-  const wordIndex = indexOf(state.words);
-  const e = state.wordVectorGain ?? 0;
-  const a = state.sifA ?? SIF_A;
-  const { ids, prob } = state.wordVectors;
-  // A vocabulary word is also a unigram feature of the word block (same hash, features.ts); one the block pruned gets gain 1.
-  const vocabWeight = e === 0 && a === SIF_A ? undefined : Float64Array.from(ids, (id, row) => {
-    const col = wordIndex.get(id);
-    return (a / (a + prob[row]!)) * (col === undefined ? 1 : state.words.gain[col]!) ** e;
-  });
-  return { state, wordIndex, charIndex: indexOf(state.chars), vocabIndex: new Map(Array.from(ids, (id, i) => [id, i])), vocabWeight };
+  return { state, wordIndex: indexOf(state.words), charIndex: indexOf(state.chars), vocabIndex: new Map(Array.from(state.wordVectors.ids, (id, i) => [id, i])) };
 }
 
 /** LSA part: Σ over known features of weight × the feature's LSA row (word columns first, then char columns). */
@@ -122,7 +102,7 @@ function addRows(matrix: Float32Array, dims: number, cols: number[], values: num
 
 /** Word-vector part: SIF average minus its projection on the common component. */
 export function wordVectorPart(p: Prepared, f: TextFeatures, out: Float64Array): void {
-  sifAverage(f.wordIds, p.state.wordVectors, p.vocabIndex, out, p.vocabWeight);
+  sifAverage(f.wordIds, p.state.wordVectors, p.vocabIndex, out);
   const pc = p.state.commonComponent;
   if (pc.length === 0) return;
   let dot = 0;
@@ -140,7 +120,7 @@ function normalizeInPlace(v: Float64Array): void {
 
 function embedOne(p: Prepared, text: string): Float32Array {
   const { state } = p;
-  const f = extractFeatures(text, { charMin: state.charMin, charMax: state.charMax, wordSkip: state.wordSkip });
+  const f = extractFeatures(text, { charMin: state.charMin, charMax: state.charMax });
   const out = new Float64Array(state.dimension);
   if (state.docCount === 0) {
     hashedVector(f, state.charWeight, out);
@@ -197,7 +177,7 @@ export function deserializeLocalEmbedder(buffer: Buffer): LocalEmbedderState {
   const f32 = (name: string) => a[name] as Float32Array;
   const u32 = (name: string) => a[name] as Uint32Array;
   return {
-    ...(scalars as unknown as Pick<LocalEmbedderState, 'version' | 'dimension' | 'docCount' | 'charWeight' | 'charMin' | 'charMax' | 'wordSkip' | 'wordVectorShare' | 'wordVectorGain' | 'sifA' | 'lsaDims'>),
+    ...(scalars as unknown as Pick<LocalEmbedderState, 'version' | 'dimension' | 'docCount' | 'charWeight' | 'charMin' | 'charMax' | 'wordVectorShare' | 'lsaDims'>),
     words: { ids: u32('wordIds'), idf: f32('wordIdf'), gain: f32('wordGain') },
     chars: { ids: u32('charIds'), idf: f32('charIdf'), gain: f32('charGain') },
     lsa: f32('lsa'),

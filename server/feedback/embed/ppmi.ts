@@ -86,17 +86,14 @@ export function trainWordVectors(documents: readonly (readonly number[])[], opti
 /** SIF weight a / (a + p(w)) (Arora, Liang & Ma 2017, "A Simple but Tough-to-Beat Baseline for Sentence Embeddings"). */
 export const SIF_A = 1e-3;
 
-/**
- * SIF-weighted mean of the known words' vectors (zeros when none is known), before common-component removal.
- * `weights` (one per vocabulary row) replaces the SIF weight when given (local.ts: SIF × the word's topical gain).
- */
-export function sifAverage(wordIds: readonly number[], words: WordVectors, index: Map<number, number>, out: Float64Array, weights?: Float64Array): void {
+/** SIF-weighted mean of the known words' vectors (zeros when none is known), before common-component removal. */
+export function sifAverage(wordIds: readonly number[], words: WordVectors, index: Map<number, number>, out: Float64Array): void {
   out.fill(0);
   let known = 0;
   for (const id of wordIds) {
     const row = index.get(id);
     if (row === undefined) continue;
-    const weight = weights ? weights[row]! : SIF_A / (SIF_A + words.prob[row]!);
+    const weight = SIF_A / (SIF_A + words.prob[row]!);
     const base = row * words.dims;
     for (let c = 0; c < words.dims; c++) out[c]! += weight * words.vectors[base + c]!;
     known++;

@@ -1,10 +1,9 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
-import { nearestNeighbours } from '../cluster/knn.ts';
 import { sphericalKMeans, toRows } from '../cluster/spherical.ts';
 import { extractFeatures, type TextFeatures } from './features.ts';
 import { csrFromRows, randomizedSvd } from './linalg.ts';
 import { LOCAL_EMBEDDER_VERSION, lsaPart, prepare, untrainedLocalEmbedder, unitFloat32, wordVectorPart, type LocalEmbedderState } from './local.ts';
-import { firstPrincipalComponent, SIF_A, trainWordVectors } from './ppmi.ts';
+import { firstPrincipalComponent, trainWordVectors } from './ppmi.ts';
 import { featureGains, fitTfidfBlock, indexOf, tfidfRow, type SparseRow, type TfidfBlock } from './tfidf.ts';
 
 /**
@@ -45,22 +44,6 @@ export interface TrainOptions {
   ppmiShift?: number;
   ppmiEigenPower?: number;
   ppmiHarmonic?: boolean;
-  /** Exponent of each word's gain in its SIF weight for the word-vector part (local.ts; 0 = plain SIF). */
-  wordVectorGain?: number;
-  /** Gains are raised to this power after featureGains (> 1 sharpens the contrast between topical and common features). */
-  gainPower?: number;
-  /** Pseudo-topic clusterings at K₀ × each scale; the gains are averaged over them (a steadier estimate than one run). */
-  pseudoTopicScales?: number[];
-  /** The final LSA is fitted on rows expanded by the mean of each text's m nearest texts (0 = off; Rocchio-style). */
-  lsaSmooth?: number;
-  /** As lsaSmooth, but with neighbours in the final LSA space and one more LSA fit on the expanded rows. */
-  lsaSmoothFinal?: number;
-  /** With lsaSmooth: fit the pseudo-topic LSA on expanded rows too (neighbours from a plain first LSA). */
-  lsaSmoothPseudo?: boolean;
-  /** Skip-bigram gaps in the word block (features.ts; 0 = adjacent bigrams only). */
-  wordSkip?: number;
-  /** SIF's a (ppmi.ts SIF_A by default). */
-  sifA?: number;
 }
 
 const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
@@ -81,14 +64,6 @@ const DEFAULTS: Required<Omit<TrainOptions, 'pseudoTopics'>> = {
   ppmiShift: 1,
   ppmiEigenPower: 0.5,
   ppmiHarmonic: false,
-  wordVectorGain: 0,
-  gainPower: 1,
-  pseudoTopicScales: [1],
-  lsaSmooth: 0,
-  lsaSmoothFinal: 0,
-  lsaSmoothPseudo: false,
-  wordSkip: 0,
-  sifA: SIF_A,
 };
 
 /** Below this many texts there is nothing to learn from: the untrained fallback is returned. */
@@ -119,27 +94,6 @@ function combinedRows(features: readonly TextFeatures[], words: TfidfBlock, char
   return { word, char, all };
 }
 
-/** The unit LSA parts of the training texts under the current state. */
-function lsaVectors(state: LocalEmbedderState, features: readonly TextFeatures[]) {
-  const prepared = prepare(state);
-  return toRows(features.map((f) => {
-    const v = new Float64Array(state.lsaDims);
-    lsaPart(prepared, f, v);
-    return unitFloat32(v);
-  }));
-}
-
-/** Each row plus the mean of its neighbours' rows (document expansion from the texts nearest to it). */
-function expandRows(rows: readonly SparseRow[], neighbours: readonly Int32Array[]): SparseRow[] {
-  return rows.map((row, i) => {
-    const acc = new Map<number, number>();
-    row.cols.forEach((c, p) => acc.set(c, row.values[p]!));
-    const nb = neighbours[i]!.filter((j) => j >= 0);
-    for (const j of nb) rows[j]!.cols.forEach((c, p) => acc.set(c, (acc.get(c) ?? 0) + rows[j]!.values[p]! / nb.length));
-    return { cols: [...acc.keys()], values: [...acc.values()] };
-  });
-}
-
 /** Feature × lsaDims projection (right singular vectors), zero-padded when the corpus supports fewer dimensions. */
 function fitLsa(rows: readonly SparseRow[], features: number, lsaDims: number, seed: number, powerIterations: number, rank = lsaDims): Float32Array {
   const out = new Float32Array(features * lsaDims);
@@ -153,7 +107,7 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
   const o = { ...DEFAULTS, ...options };
   const texts = sample(corpus.filter((t) => t.trim().length > 0), o.maxTrainTexts, o.seed);
   if (texts.length < MIN_TRAIN_TEXTS) return untrainedLocalEmbedder({ dimension: o.dimension, charWeight: o.charWeight, charMin: o.charMin, charMax: o.charMax });
-  const features = texts.map((t) => extractFeatures(t, { charMin: o.charMin, charMax: o.charMax, wordSkip: o.wordSkip }));
+  const features = texts.map((t) => extractFeatures(t, { charMin: o.charMin, charMax: o.charMax }));
   // A feature seen in one text only says nothing about similarity between texts; tiny corpora keep everything.
   const minDf = texts.length >= 50 ? 2 : 1;
   const wordVectorDims = Math.min(o.wordVectorDims, o.dimension - 1);
@@ -167,9 +121,6 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
     version: LOCAL_EMBEDDER_VERSION,
     docCount: texts.length,
     wordVectorShare: o.wordVectorShare,
-    ...(o.wordVectorGain !== 0 ? { wordVectorGain: o.wordVectorGain } : {}),
-    ...(o.wordSkip !== 0 ? { wordSkip: o.wordSkip } : {}),
-    ...(o.sifA !== SIF_A ? { sifA: o.sifA } : {}),
     lsaDims,
     words,
     chars,
@@ -179,31 +130,17 @@ export function trainLocalEmbedder(corpus: readonly string[], options: TrainOpti
 
   const k0 = o.pseudoTopics ?? Math.max(8, Math.min(100, Math.round(Math.sqrt(texts.length))));
   for (let round = 0; round < o.reweightRounds && texts.length > k0 * 2; round++) {
-    let vectors = lsaVectors(state, features);
-    if (o.lsaSmoothPseudo && o.lsaSmooth > 0) {
-      // The pseudo-topic space, too, from rows expanded by their neighbours in the first LSA.
-      state = { ...state, lsa: fitLsa(expandRows(rows.all, nearestNeighbours(vectors, o.lsaSmooth)), featureCount, lsaDims, o.seed + 53, o.powerIterations, o.pseudoTopicDims) };
-      vectors = lsaVectors(state, features);
-    }
-    const wordGain = new Float32Array(words.ids.length);
-    const charGain = new Float32Array(chars.ids.length);
-    o.pseudoTopicScales.forEach((scale, s) => {
-      const k = Math.max(2, Math.round(k0 * scale));
-      const { labels } = sphericalKMeans(vectors, k, { seed: o.seed + round + 101 * s, restarts: 2 });
-      const add = (sum: Float32Array) => (g: number, f: number) => (sum[f]! += g ** o.gainPower / o.pseudoTopicScales.length);
-      featureGains(rows.word, words.ids.length, labels, k).forEach(add(wordGain));
-      featureGains(rows.char, chars.ids.length, labels, k).forEach(add(charGain));
+    const prepared = prepare(state);
+    const vectors = features.map((f) => {
+      const v = new Float64Array(lsaDims);
+      lsaPart(prepared, f, v);
+      return unitFloat32(v);
     });
-    words.gain = wordGain;
-    chars.gain = charGain;
+    const { labels } = sphericalKMeans(toRows(vectors), k0, { seed: o.seed + round, restarts: 2 });
+    words.gain = featureGains(rows.word, words.ids.length, labels, k0);
+    chars.gain = featureGains(rows.char, chars.ids.length, labels, k0);
     rows = combinedRows(features, words, chars, o.charWeight);
-    const last = round + 1 === o.reweightRounds;
-    const lsaRows = last && o.lsaSmooth > 0 ? expandRows(rows.all, nearestNeighbours(vectors, o.lsaSmooth)) : rows.all;
-    state = { ...state, lsa: fitLsa(lsaRows, featureCount, lsaDims, o.seed + round + 1, o.powerIterations, last ? lsaDims : o.pseudoTopicDims) };
-  }
-  if (o.lsaSmoothFinal > 0 && texts.length > o.lsaSmoothFinal * 2) {
-    const lsaRows = expandRows(rows.all, nearestNeighbours(lsaVectors(state, features), o.lsaSmoothFinal));
-    state = { ...state, lsa: fitLsa(lsaRows, featureCount, lsaDims, o.seed + 97, o.powerIterations) };
+    state = { ...state, lsa: fitLsa(rows.all, featureCount, lsaDims, o.seed + round + 1, o.powerIterations, round + 1 < o.reweightRounds ? o.pseudoTopicDims : lsaDims) };
   }
 
   state.wordVectors = trainWordVectors(features.map((f) => f.wordIds), { dims: wordVectorDims, seed: o.seed, window: o.ppmiWindow, shift: o.ppmiShift, eigenPower: o.ppmiEigenPower, harmonic: o.ppmiHarmonic });
