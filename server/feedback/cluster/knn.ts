@@ -7,24 +7,29 @@ import { dotRows, type Rows } from './spherical.ts';
  * a kNN graph, e.g. spectral clustering, von Luxburg 2007, at k-means cost). O(n² · dims): used on ≤ ~10k points.
  */
 
+/**
+ * Keeps `index` the most similar candidates seen so far, `sims` their similarities in descending order (both of the
+ * list's fixed length): j with similarity s goes in by insertion if it beats the last one.
+ */
+export function offerNeighbour(sims: Float32Array | Float64Array, index: Int32Array, j: number, s: number): void {
+  const k = sims.length;
+  if (k === 0 || s <= sims[k - 1]!) return;
+  let p = k - 1;
+  while (p > 0 && sims[p - 1]! < s) {
+    sims[p] = sims[p - 1]!;
+    index[p] = index[p - 1]!;
+    p--;
+  }
+  sims[p] = s;
+  index[p] = j;
+}
+
 /** For each row, the indices of its m most similar other rows (most similar first). */
 export function nearestNeighbours(x: Rows, m: number): Int32Array[] {
   const k = Math.min(m, x.n - 1);
-  const index = Array.from({ length: x.n }, () => new Int32Array(k).fill(-1));
-  const sims = Array.from({ length: x.n }, () => new Float32Array(k).fill(-Infinity));
-  const offer = (i: number, j: number, s: number) => {
-    const si = sims[i]!;
-    if (s <= si[k - 1]!) return;
-    const ii = index[i]!;
-    let p = k - 1;
-    while (p > 0 && si[p - 1]! < s) {
-      si[p] = si[p - 1]!;
-      ii[p] = ii[p - 1]!;
-      p--;
-    }
-    si[p] = s;
-    ii[p] = j;
-  };
+  const index = Array.from({ length: x.n }, () => new Int32Array(Math.max(k, 0)).fill(-1));
+  const sims = Array.from({ length: x.n }, () => new Float32Array(Math.max(k, 0)).fill(-Infinity));
+  const offer = (i: number, j: number, s: number) => offerNeighbour(sims[i]!, index[i]!, j, s);
   if (k <= 0) return index;
   for (let i = 0; i < x.n; i++) {
     for (let j = i + 1; j < x.n; j++) {

@@ -1,5 +1,6 @@
 import { extractFeatures } from '../embed/features.ts';
-import { fitTfidfBlock, indexOf, tfidfRow } from '../embed/tfidf.ts';
+import { combinedRows, fitTfidfBlock } from '../embed/tfidf.ts';
+import { offerNeighbour } from './knn.ts';
 
 /**
  * Nearest neighbours of texts by the cosine of their sparse TF-IDF over words (+ word/CJK bigrams) and character
@@ -27,16 +28,7 @@ export function textRows(texts: readonly string[], wordWeight = 0.5): { cols: nu
   const minDf = texts.length >= 50 ? 2 : 1;
   const words = fitTfidfBlock(features.map((f) => f.words), minDf, 50_000);
   const chars = fitTfidfBlock(features.map((f) => f.chars), minDf, 100_000);
-  const wi = indexOf(words);
-  const ci = indexOf(chars);
-  const a = Math.sqrt(wordWeight);
-  const b = Math.sqrt(1 - wordWeight);
-  const rows = features.map((f) => {
-    const w = tfidfRow(f.words, words, wi);
-    const c = tfidfRow(f.chars, chars, ci);
-    return { cols: [...w.cols, ...c.cols.map((col) => col + words.ids.length)], values: [...w.values.map((v) => v * a), ...c.values.map((v) => v * b)] };
-  });
-  return { cols: words.ids.length + chars.ids.length, rows };
+  return { cols: words.ids.length + chars.ids.length, rows: combinedRows(features, words, chars, 1 - wordWeight).all };
 }
 
 /** For each text, the indices of its m most similar other texts (most similar first; −1 where there are fewer). */
@@ -78,15 +70,7 @@ export function textNeighbours(texts: readonly string[], m: number, options: Tex
     for (const j of touched) {
       const s = sims[j]!;
       sims[j] = 0;
-      if (j === i || k <= 0 || s <= bestSim[k - 1]!) continue;
-      let p = k - 1;
-      while (p > 0 && bestSim[p - 1]! < s) {
-        bestSim[p] = bestSim[p - 1]!;
-        best[p] = best[p - 1]!;
-        p--;
-      }
-      bestSim[p] = s;
-      best[p] = j;
+      if (j !== i) offerNeighbour(bestSim, best, j, s);
     }
     return best;
   });

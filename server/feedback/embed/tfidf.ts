@@ -1,4 +1,4 @@
-import type { SparseBag } from './features.ts';
+import type { SparseBag, TextFeatures } from './features.ts';
 
 /**
  * A fitted TF-IDF block over hashed features: the kept feature ids (document frequency ≥ minDf, capped at the
@@ -86,4 +86,19 @@ export function featureGains(rows: readonly SparseRow[], features: number, label
     gains[f] = floor + (1 - floor) * Math.min(1, Math.max(0, kl) / Math.log(Math.max(2, k)));
   }
   return gains;
+}
+
+/** Each text's word and character rows, and their concatenation weighted √(1 − charWeight) and √charWeight (words first). */
+export function combinedRows(features: readonly TextFeatures[], words: TfidfBlock, chars: TfidfBlock, charWeight: number): { word: SparseRow[]; char: SparseRow[]; all: SparseRow[] } {
+  const wi = indexOf(words);
+  const ci = indexOf(chars);
+  const word = features.map((f) => tfidfRow(f.words, words, wi));
+  const char = features.map((f) => tfidfRow(f.chars, chars, ci));
+  const a = Math.sqrt(1 - charWeight);
+  const b = Math.sqrt(charWeight);
+  const all = word.map((w, i) => ({
+    cols: [...w.cols, ...char[i]!.cols.map((c) => c + words.ids.length)],
+    values: [...w.values.map((v) => v * a), ...char[i]!.values.map((v) => v * b)],
+  }));
+  return { word, char, all };
 }

@@ -4,7 +4,7 @@ import { extractFeatures, type TextFeatures } from './features.ts';
 import { csrFromRows, randomizedSvd } from './linalg.ts';
 import { LOCAL_EMBEDDER_VERSION, lsaPart, prepare, untrainedLocalEmbedder, unitFloat32, wordVectorPart, type LocalEmbedderState } from './local.ts';
 import { firstPrincipalComponent, trainWordVectors } from './ppmi.ts';
-import { featureGains, fitTfidfBlock, indexOf, tfidfRow, type SparseRow, type TfidfBlock } from './tfidf.ts';
+import { combinedRows, featureGains, fitTfidfBlock, type SparseRow } from './tfidf.ts';
 
 /**
  * Fits the local embedder to a corpus, unsupervised (text only, never labels):
@@ -80,19 +80,6 @@ function sample<T>(items: readonly T[], size: number, seed: number): T[] {
   return index.slice(0, size).sort((a, b) => a - b).map((i) => items[i]!);
 }
 
-function combinedRows(features: readonly TextFeatures[], words: TfidfBlock, chars: TfidfBlock, charWeight: number): { word: SparseRow[]; char: SparseRow[]; all: SparseRow[] } {
-  const wi = indexOf(words);
-  const ci = indexOf(chars);
-  const word = features.map((f) => tfidfRow(f.words, words, wi));
-  const char = features.map((f) => tfidfRow(f.chars, chars, ci));
-  const a = Math.sqrt(1 - charWeight);
-  const b = Math.sqrt(charWeight);
-  const all = word.map((w, i) => ({
-    cols: [...w.cols, ...char[i]!.cols.map((c) => c + words.ids.length)],
-    values: [...w.values.map((v) => v * a), ...char[i]!.values.map((v) => v * b)],
-  }));
-  return { word, char, all };
-}
 
 /** Feature × lsaDims projection (right singular vectors), zero-padded when the corpus supports fewer dimensions. */
 function fitLsa(rows: readonly SparseRow[], features: number, lsaDims: number, seed: number, powerIterations: number, rank = lsaDims): Float32Array {
