@@ -6,6 +6,7 @@
  *   npx tsx bench/profile.ts --url postgres://root@127.0.0.1:5432/bench_profile --load   # once: generate + load
  *   npx tsx bench/profile.ts --url postgres://root@127.0.0.1:5432/bench_profile --case "kpi_trend aov" --explain
  *   npx tsx bench/profile.ts --url pglite:///tmp/bench_profile --case "cohort" --repeats 10   # p50 / p95 of N calls
+ *   npx tsx bench/profile.ts --url … --refresh 10000 --repeats 5   # incremental refresh after 10k new orders
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,11 @@ import { runTool } from '../tools/registry.ts';
 import { casesFor } from './cases.ts';
 import { generateShop } from './generate.ts';
 import { benchContext, fmtMs, registeredTools, timeCalls } from './harness.ts';
-import { loadShop } from './load.ts';
+import { loadShop, newOrderRows } from './load.ts';
+import { TABLES } from './shop.ts';
+import { copyText } from '../server/db/copy.ts';
+import { refreshRollups } from '../server/db/rollups.ts';
+import { refreshCustomerSummary } from '../server/db/summary.ts';
 
 export interface TracedQuery {
   sql: string;
@@ -44,6 +49,36 @@ export function tracing(db: Db, trace: TracedQuery[]): Db {
 
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
+class RolledBack extends Error {}
+
+/**
+ * The bench's refresh step (bench/load.ts importNewOrders) repeatably: COPY `n` new orders with their lines, then the
+ * summary (+ RFM scores) and the rollups of the touched customers, in one transaction that is rolled back, so the
+ * same database serves every repeat. Prints each repeat and the median.
+ */
+async function timeRefresh(db: Db, n: number, repeats: number): Promise<void> {
+  const totals: number[] = [];
+  for (let rep = 0; rep < repeats; rep++) {
+    const times: Record<string, number> = {};
+    await db.transaction(async (tx) => {
+      const { orders, lines, ids } = await newOrderRows(tx, n, 7 + rep);
+      await tx.copyFrom('orders', TABLES.orders, copyText(orders));
+      await tx.copyFrom('order_lines', TABLES.order_lines, copyText(lines));
+      const t0 = performance.now();
+      await refreshCustomerSummary(tx, ids);
+      const t1 = performance.now();
+      await refreshRollups(tx, 'incremental');
+      Object.assign(times, { customers: ids.length, summaryMs: t1 - t0, rollupsMs: performance.now() - t1, totalMs: performance.now() - t0 });
+      throw new RolledBack();
+    }).catch((err: unknown) => {
+      if (!(err instanceof RolledBack)) throw err;
+    });
+    totals.push(times.totalMs!);
+    console.log(`refresh ${rep + 1}: ${times.customers} customers, summary + RFM ${fmtMs(times.summaryMs!)}, rollups ${fmtMs(times.rollupsMs!)}, total ${fmtMs(times.totalMs!)}`);
+  }
+  console.log(`refresh after ${n} orders: median ${fmtMs([...totals].sort((a, b) => a - b)[Math.floor((totals.length - 1) / 2)]!)} of ${repeats}`);
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -55,6 +90,7 @@ async function main() {
       case: { type: 'string', default: '' },
       explain: { type: 'boolean', default: false },
       repeats: { type: 'string', default: '0' },
+      refresh: { type: 'string', default: '0' },
     },
   });
   if (!values.url) throw new Error('--url <database url> is required');
@@ -69,6 +105,10 @@ async function main() {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+      return;
+    }
+    if (Number(values.refresh) > 0) {
+      await timeRefresh(db, Number(values.refresh), Math.max(1, Number(values.repeats)));
       return;
     }
     const trace: TracedQuery[] = [];
