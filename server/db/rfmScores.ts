@@ -1,4 +1,4 @@
-import { rfmTierSql } from '../../tools/lib/rfm.ts';
+import { rfmTierSql, scoreFromCutsSql } from '../../tools/lib/rfm.ts';
 import type { Queryable } from './types.ts';
 
 /**
@@ -42,8 +42,7 @@ async function cutsOf(q: Queryable): Promise<Cuts> {
  * score(v) as SQL over column `col`, its four cuts in the scalar parameters $first..$first+3 (scalars, not one array
  * parameter: PGlite evaluated the array subscripts per row, ~4x the cost of the comparisons).
  */
-const score = (col: string, first: number, type: string) =>
-  `(1 + ${[0, 1, 2, 3].map((k) => `(${col} > $${first + k}::${type})::int`).join(' + ')})`;
+const score = (col: string, first: number, type: string) => scoreFromCutsSql(col, [0, 1, 2, 3].map((k) => `$${first + k}::${type}`));
 const SCORES = `${score('last_day', 1, 'date')} AS r, ${score('frequency', 5, 'int')} AS f, ${score('monetary', 9, 'numeric')} AS m`;
 
 /** Summary rows (all, or those of the customer ids in $13) with their scores and tier under the cuts $1–$12. */

@@ -46,6 +46,14 @@ export function rfmTierSql(r = 'r', f = 'f', m = 'm'): string {
   return `CASE ${arms.join(' ')} END`;
 }
 
+/**
+ * The same quintile score from the dimension's four cut values (SQL expressions, ascending): 1 + #{k : value > cut_k},
+ * where cut_k is the ⌈k·n/5⌉-th smallest value (derivation in server/db/rfmScores.ts). Shared by the stored scores
+ * (server/db/rfmScores.ts) and the cut-value scoring of past as-of days (tools/lib/rfmCuts.ts).
+ */
+export const scoreFromCutsSql = (value: string, cuts: readonly string[]) =>
+  `(1 + ${cuts.map((cut) => `(${value} > ${cut})::int`).join(' + ')})`;
+
 /** Quintile score 1..5 from rank() (ties share a rank, so a score); `order` is ascending value → higher score. */
 const quintile = (order: string) => `(1 + floor(5.0 * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()))::int`;
 

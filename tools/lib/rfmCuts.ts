@@ -1,4 +1,4 @@
-import { rfmTier } from './rfm.ts';
+import { rfmTier, scoreFromCutsSql } from './rfm.ts';
 
 /**
  * rfmSql's scores and tiers from four cut values per dimension instead of three rank() windows — the same numbers.
@@ -22,7 +22,7 @@ const GRID = [1, 2, 3, 4, 5].flatMap((r) => [1, 2, 3, 4, 5].map((fm) => `'${rfmT
 const FRACTIONS = `ARRAY[${[1, 2, 3, 4].map((k) => `(ceil(${k} * n.n / 5.0) - 0.5) / n.n`).join(', ')}]::float8[]`;
 /** Cut columns as scalars (r1..r4, …), not array subscripts per row: PGlite evaluated those per row (rfmScores.ts). */
 const SCALARS = ['r', 'f', 'm'].flatMap((d) => [1, 2, 3, 4].map((k) => `${d}[${k}] AS ${d}${k}`)).join(', ');
-const score = (value: string, dim: string) => `(1 + ${[1, 2, 3, 4].map((k) => `(${value} > c.${dim}${k})::int`).join(' + ')})`;
+const score = (value: string, dim: string) => scoreFromCutsSql(value, [1, 2, 3, 4].map((k) => `c.${dim}${k}`));
 
 export function rfmByCutsSql(base: string): string {
   return `WITH base AS MATERIALIZED (${base}),
