@@ -19,8 +19,10 @@ import type { Queryable } from './types.ts';
  */
 
 const UTC_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZONE 'UTC')::date`;
+/** customer_cohorts' columns from a customer's summary row `s` and customer row `c`. */
+const KEY_COLUMNS = `s.customer_id, ${UTC_MONTH('s.first_order_at')}, c.country, s.main_channel`;
 /** Current (cohort, country, main channel) of customers $1 that have a summary row. */
-const CURRENT_KEYS = `SELECT s.customer_id, ${UTC_MONTH('s.first_order_at')}, c.country, s.main_channel
+const CURRENT_KEYS = `SELECT ${KEY_COLUMNS}
        FROM unnest($1::int8[]) u(id) JOIN customer_summary s ON s.customer_id = u.id JOIN customers c ON c.id = u.id`;
 
 /** Everyone: customer_cohorts from the summary, cells from customer_months (which must be built already). */
@@ -28,8 +30,7 @@ export async function buildCohortCells(q: Queryable): Promise<void> {
   await q.exec('DELETE FROM customer_cohorts; DELETE FROM cohort_cells');
   await q.query(
     `INSERT INTO customer_cohorts (customer_id, cohort, country, channel)
-     SELECT s.customer_id, ${UTC_MONTH('s.first_order_at')}, c.country, s.main_channel
-       FROM customer_summary s JOIN customers c ON c.id = s.customer_id`,
+     SELECT ${KEY_COLUMNS} FROM customer_summary s JOIN customers c ON c.id = s.customer_id`,
   );
   await q.query(
     `INSERT INTO cohort_cells (cohort, month, country, channel, customers, revenue)
