@@ -94,7 +94,8 @@ function nearest(v: Float32Array, centroids: readonly Float32Array[]): { label: 
  */
 function cluster(data: Loaded, opts: RefreshOptions, warm: readonly Float32Array[] | null) {
   const step = Math.max(1, Math.ceil(data.vectors.length / MAX_CLUSTER_TEXTS));
-  const sample = step === 1 ? data.vectors : data.vectors.filter((_, i) => i % step === 0);
+  const every = <T>(items: readonly T[]): readonly T[] => (step === 1 ? items : items.filter((_, i) => i % step === 0));
+  const sample = every(data.vectors);
   let result: { k: number; assignments: number[]; centroids: Float32Array[]; kSelection: unknown };
   if (warm) {
     const x = toRows(sample);
@@ -105,8 +106,7 @@ function cluster(data: Loaded, opts: RefreshOptions, warm: readonly Float32Array
     result = { k: warm.length, assignments: Array.from(run.labels), centroids, kSelection: { method: 'warm_start' } };
   } else {
     // The texts let their TF-IDF neighbours vote on the labels (cluster/textknn.ts).
-    const texts = step === 1 ? data.texts : data.texts.filter((_, i) => i % step === 0);
-    result = clusterVectors(sample, { k: opts.k, maxK: opts.maxK ?? DEFAULT_MAX_THEMES, seed: opts.seed ?? 42, texts });
+    result = clusterVectors(sample, { k: opts.k, maxK: opts.maxK ?? DEFAULT_MAX_THEMES, seed: opts.seed ?? 42, texts: every(data.texts) });
   }
   const placed = step === 1
     ? result.assignments.map((label, i) => ({ label, similarity: cosine(data.vectors[i]!, result.centroids[label]!) }))
