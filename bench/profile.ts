@@ -18,11 +18,7 @@ import { runTool } from '../tools/registry.ts';
 import { casesFor } from './cases.ts';
 import { generateShop } from './generate.ts';
 import { benchContext, fmtMs, registeredTools, timeCalls } from './harness.ts';
-import { loadShop, newOrderRows } from './load.ts';
-import { TABLES } from './shop.ts';
-import { copyText } from '../server/db/copy.ts';
-import { refreshRollups } from '../server/db/rollups.ts';
-import { refreshCustomerSummary } from '../server/db/summary.ts';
+import { copyNewOrders, loadShop, newOrderRows, timedRefresh } from './load.ts';
 
 export interface TracedQuery {
   sql: string;
@@ -61,14 +57,10 @@ async function timeRefresh(db: Db, n: number, repeats: number): Promise<void> {
   for (let rep = 0; rep < repeats; rep++) {
     const times: Record<string, number> = {};
     await db.transaction(async (tx) => {
-      const { orders, lines, ids } = await newOrderRows(tx, n, 7 + rep);
-      await tx.copyFrom('orders', TABLES.orders, copyText(orders));
-      await tx.copyFrom('order_lines', TABLES.order_lines, copyText(lines));
-      const t0 = performance.now();
-      await refreshCustomerSummary(tx, ids);
-      const t1 = performance.now();
-      await refreshRollups(tx, 'incremental');
-      Object.assign(times, { customers: ids.length, summaryMs: t1 - t0, rollupsMs: performance.now() - t1, totalMs: performance.now() - t0 });
+      const rows = await newOrderRows(tx, n, 7 + rep);
+      await copyNewOrders(tx, rows);
+      const { summaryMs, rollupMs } = await timedRefresh(tx, rows.ids);
+      Object.assign(times, { customers: rows.ids.length, summaryMs, rollupsMs: rollupMs, totalMs: summaryMs + rollupMs });
       throw new RolledBack();
     }).catch((err: unknown) => {
       if (!(err instanceof RolledBack)) throw err;
