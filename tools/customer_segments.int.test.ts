@@ -101,7 +101,7 @@ describeEachDriver('customer_segments', (use) => {
       for (const tier of RFM_TIERS) {
         const stored = compileSegmentFilter([{ rfmTier: tier }], asOf, 'summary', true);
         const ranked = compileSegmentFilter([{ rfmTier: tier }], asOf, 'summary', false);
-        expect(stored.sql).toContain('FROM customer_rfm rfm');
+        expect(stored.sql).toContain('FROM customer_rfm v');
         expect(await ids(stored.sql, stored.params), `${tier} as of ${asOf}`).toEqual(await ids(ranked.sql, ranked.params));
       }
     }

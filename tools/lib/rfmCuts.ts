@@ -22,6 +22,8 @@ const GRID = [1, 2, 3, 4, 5].flatMap((r) => [1, 2, 3, 4, 5].map((fm) => `'${rfmT
 const FRACTIONS = `ARRAY[${[1, 2, 3, 4].map((k) => `(ceil(${k} * n.n / 5.0) - 0.5) / n.n`).join(', ')}]::float8[]`;
 /** Cut columns as scalars (r1..r4, …), not array subscripts per row: PGlite evaluated those per row (rfmScores.ts). */
 const SCALARS = ['r', 'f', 'm'].flatMap((d) => [1, 2, 3, 4].map((k) => `${d}[${k}] AS ${d}${k}`)).join(', ');
+/** Rows of `scored` (a CTE name or a subquery) with their tier: one array lookup (a 25-arm CASE did numeric arithmetic per arm, per row). */
+const tiered = (scored: string) => `SELECT scored.*, (ARRAY[${GRID.join(', ')}])[(r - 1) * 5 + (f + m + 1) / 2] AS tier FROM ${scored}`;
 const score = (value: string, dim: string) => scoreFromCutsSql(value, [1, 2, 3, 4].map((k) => `c.${dim}${k}`));
 
 export function rfmByCutsSql(base: string): string {
@@ -36,5 +38,20 @@ export function rfmByCutsSql(base: string): string {
       SELECT b.customer_id, b.recency_days, b.frequency, b.monetary,
              ${score('-b.recency_days', 'r')} AS r, ${score('b.frequency', 'f')} AS f, ${score('b.monetary', 'm')} AS m
         FROM base b CROSS JOIN cuts c)
-    SELECT scored.*, (ARRAY[${GRID.join(', ')}])[(r - 1) * 5 + (f + m + 1) / 2] AS tier FROM scored`;
+    ${tiered('scored')}`;
+}
+
+/**
+ * The scores of customer_rfm's values (server/db/rfmScores.ts) under the cut values stored with them in rfm_state:
+ * rfmSql('summary')'s rows for any as-of day on or after the last order, without sorting for the cuts again (R by
+ * last_day ascending, which is recency_days descending). `asOf`: SQL of the as-of date, for recency_days only.
+ */
+export function storedRfmSql(asOf: string): string {
+  // OFFSET 0 keeps `scored` a subquery of its own (scores computed once per row, as MATERIALIZED would) without
+  // writing its ~92k rows to a tuplestore: callers materialize the result themselves.
+  return `WITH cuts AS (SELECT ${SCALARS} FROM (SELECT r_cuts AS r, f_cuts AS f, m_cuts AS m FROM rfm_state) x)
+    ${tiered(`(
+      SELECT v.customer_id, ${asOf} - v.last_day AS recency_days, v.frequency, v.monetary,
+             ${score('v.last_day', 'r')} AS r, ${score('v.frequency', 'f')} AS f, ${score('v.monetary', 'm')} AS m
+        FROM customer_rfm v CROSS JOIN cuts c OFFSET 0) scored`)}`;
 }

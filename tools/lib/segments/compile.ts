@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../server/db/index.ts';
 import { rfmScoresFresh } from '../../../server/db/rfmScores.ts';
 import { rfmSql } from '../rfm.ts';
+import { storedRfmSql } from '../rfmCuts.ts';
 import { asList, type SegmentFilter } from './filter.ts';
 
 /**
@@ -19,7 +20,7 @@ export interface CompiledSegment {
   flaggedSql: string;
   params: unknown[];
   source: SegmentSource;
-  /** RFM tiers read from the scores stored at the last summary refresh (customer_rfm) instead of ranked per call. */
+  /** RFM tiers scored from the values and cuts stored at the last summary refresh (customer_rfm) instead of ranked per call. */
   storedRfm: boolean;
 }
 
@@ -114,9 +115,9 @@ function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource, stored
   }
   const tiers = asList(f.rfmTier);
   if (tiers.length) {
-    // The stored tiers are what rfmSql('summary') ranks for any as-of day on or after the last order (migration 0010):
-    // an index range per tier instead of three window sorts over every customer.
-    const ranked = storedRfm ? 'customer_rfm' : `(${rfmSql(source)})`;
+    // The stored values scored under the stored cuts are what rfmSql('summary') ranks for any as-of day on or after
+    // the last order (server/db/rfmScores.ts): one scan of a narrow table instead of three window sorts.
+    const ranked = storedRfm ? `(${storedRfmSql('$1::date')})` : `(${rfmSql(source)})`;
     out.push(`cs.customer_id IN (SELECT rfm.customer_id FROM ${ranked} rfm WHERE rfm.tier = ANY(${p.add(tiers, 'text[]')}))`);
   }
   if (f.churnRisk) {
