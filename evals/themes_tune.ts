@@ -59,53 +59,9 @@ export const VARIANTS: Record<string, Variant> = {
   textVote: { cluster: { vote: { neighbours: 5, rounds: 3 }, textNeighbours: 5 } },
   noTextVote: { cluster: { vote: { neighbours: 5, rounds: 3 }, textNeighbours: 0 } },
   noVote: { cluster: { vote: false } },
-  // Helper N, Dec 1: two-view spherical k-means after the text vote (cluster/multiview.ts; Bickel & Scheffer 2004),
-  // λ = weight of the TF-IDF centroid cosine, 5 rounds; `rv` votes again after, `raw` scores the unsmoothed vectors.
-  mv05: { cluster: { multiView: { lambda: 0.5, rounds: 5 } } },
-  mv1: { cluster: { multiView: { lambda: 1, rounds: 5 } } },
-  mv2: { cluster: { multiView: { lambda: 2, rounds: 5 } } },
-  mv1rv: { cluster: { multiView: { lambda: 1, rounds: 5, revote: true } } },
-  mv1raw: { cluster: { multiView: { lambda: 1, rounds: 5, view: 'raw' } } },
-  mv8: { cluster: { multiView: { lambda: 8, rounds: 5 } } },
-  mv4rv: { cluster: { multiView: { lambda: 4, rounds: 5, revote: true } } },
-  // Spectral clustering (Ng, Jordan & Weiss 2001; cluster/spectral.ts) on the union of the embedding kNN graph
-  // (e neighbours) and the TF-IDF kNN graph (t neighbours), `e…t…`; the text vote follows unless `nv`.
-  spE10T0: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 0 } } },
-  spE10T10: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10 } } },
-  spE10T10nv: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10 }, vote: false } },
-  spE20T10: { cluster: { spectral: { embedNeighbours: 20, textNeighbours: 10 } } },
-  spE10T10i200: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10, iterations: 200 } } },
-  spE10T10i400: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10, iterations: 400, orthoEvery: 8 } } },
-  spE10T10o48: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10, iterations: 200, oversample: 48 } } },
-  spBlend03: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10, iterations: 200, orthoEvery: 8, blend: 0.3 } } },
-  spBlend05: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10, iterations: 200, orthoEvery: 8, blend: 0.5 } } },
-  // Normalised-cut refinement after the vote (cluster/graphcut.ts; Dhillon, Guan & Kulis 2004), σ, graph e + t.
-  gc1E5T5: { cluster: { graphCut: { sigma: 1, rounds: 10, embedNeighbours: 5, textNeighbours: 5 } } },
-  gc1E10T10: { cluster: { graphCut: { sigma: 1, rounds: 10, embedNeighbours: 10, textNeighbours: 10 } } },
-  gc0E10T10: { cluster: { graphCut: { sigma: 0, rounds: 10, embedNeighbours: 10, textNeighbours: 10 } } },
-  gc03E10T10: { cluster: { graphCut: { sigma: 0.3, rounds: 10, embedNeighbours: 10, textNeighbours: 10 } } },
-  // k-means with a Potts prior on the vote's neighbours after the vote (cluster/mrf.ts; Basu et al. 2004), γ, 10 rounds.
-  mrf02: { cluster: { mrf: { gamma: 0.2, rounds: 10 } } },
-  mrf05: { cluster: { mrf: { gamma: 0.5, rounds: 10 } } },
-  mrf1: { cluster: { mrf: { gamma: 1, rounds: 10 } } },
-  mrf2: { cluster: { mrf: { gamma: 2, rounds: 10 } } },
-  mrf1rv: { cluster: { mrf: { gamma: 1, rounds: 10, revote: true } } },
-  mrf03rv: { cluster: { mrf: { gamma: 0.3, rounds: 10, revote: true } } },
-  mrf1E10T10rv: { cluster: { mrf: { gamma: 1, rounds: 10, revote: true, embedNeighbours: 10, textNeighbours: 10 } } },
-  mrf2E10T10rv: { cluster: { mrf: { gamma: 2, rounds: 10, revote: true, embedNeighbours: 10, textNeighbours: 10 } } },
-  mrf2E20T20rv: { cluster: { mrf: { gamma: 2, rounds: 10, revote: true, embedNeighbours: 20, textNeighbours: 20 } } },
-  textW03: { cluster: { textWordWeight: 0.3 } },
-  textW07: { cluster: { textWordWeight: 0.7 } },
-  textW07mrf05rv: { cluster: { textWordWeight: 0.7, mrf: { gamma: 0.5, rounds: 10, revote: true } } },
-  spBlend03mrf05rv: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 10, iterations: 200, orthoEvery: 8, blend: 0.3 }, mrf: { gamma: 0.5, rounds: 10, revote: true } } },
-  cons10mrf05rv: { cluster: { consensus: { runs: 10 }, mrf: { gamma: 0.5, rounds: 10, revote: true } } },
-  mrf05rv: { cluster: { mrf: { gamma: 0.5, rounds: 10, revote: true } } },
-  spE15T15: { cluster: { spectral: { embedNeighbours: 15, textNeighbours: 15 } } },
-  spE10T5: { cluster: { spectral: { embedNeighbours: 10, textNeighbours: 5 } } },
-  mv2r1: { cluster: { multiView: { lambda: 2, rounds: 1 } } },
-  mv4: { cluster: { multiView: { lambda: 4, rounds: 5 } } },
-  mv1pre: { cluster: { multiView: { lambda: 1, rounds: 5, beforeVote: true } } },
-  mv2pre: { cluster: { multiView: { lambda: 2, rounds: 5, beforeVote: true } } },
+  // Helper N, Dec 1: two-view spherical k-means (mv*), spectral clustering on the embedding + TF-IDF kNN union graph
+  // (sp*), normalised-cut refinement (gc*), Potts-prior k-means (mrf*) and the vote's TF-IDF word share (textW*) are in
+  // commit 8302bdf with their code (cluster/multiview.ts, spectral.ts, graphcut.ts, mrf.ts).
 };
 
 /** Fitted states are cached on disk by seed + train options (delete the folder after changing the embedder code). */

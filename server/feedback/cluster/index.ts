@@ -1,11 +1,7 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
 import { nearestNeighbours, smoothRows, voteLabels } from './knn.ts';
 import { consensusKMeans, type ConsensusOptions } from './consensus.ts';
-import { rowNeighbours, textRows, type SparseRows } from './textknn.ts';
-import { multiViewRefine, type MultiViewOptions } from './multiview.ts';
-import { spectralEmbedding, unionGraph, type SpectralOptions } from './spectral.ts';
-import { graphCutRefine, type GraphCutOptions } from './graphcut.ts';
-import { mrfRefine, type MrfOptions } from './mrf.ts';
+import { textNeighbours } from './textknn.ts';
 import { unitMeans, wardMerge } from './merge.ts';
 import { dotRows, sphericalKMeans, sphericalKMeansFrom, toRows, type Rows } from './spherical.ts';
 
@@ -52,8 +48,6 @@ export interface ClusterOptions {
   texts?: readonly string[];
   /** How many TF-IDF neighbours of each text vote, next to its `vote.neighbours` embedding neighbours (0 = none). */
   textNeighbours?: number;
-  /** Share of the word block in the TF-IDF rows (textknn.ts textRows; the character block gets the rest). */
-  textWordWeight?: number;
   /** Evidence-accumulation consensus of several k-means runs instead of one (consensus.ts); false = off. */
   consensus?: ConsensusOptions | false;
   /**
@@ -62,31 +56,6 @@ export interface ClusterOptions {
    * (evals/README.md) but split the demo's planted theme; not adopted.
    */
   overcluster?: number;
-  /**
-   * Two-view spherical k-means refinement after the vote (multiview.ts; needs `texts`): scores cos to the embedding
-   * centroid + λ · cos to the TF-IDF centroid; `revote` votes again afterwards; `view` 'raw' scores the unsmoothed
-   * vectors (default: the smoothed ones k-means ran on); `beforeVote` refines the k-means labels instead, before the
-   * vote. false = off.
-   */
-  multiView?: (MultiViewOptions & { revote?: boolean; view?: 'raw' | 'smoothed'; beforeVote?: boolean }) | false;
-  /**
-   * Spectral clustering (spectral.ts, Ng, Jordan & Weiss 2001) instead of k-means on the vectors: k-means on the
-   * NJW embedding of the graph of each text's `embedNeighbours` nearest by embedding plus its `textNeighbours`
-   * nearest by TF-IDF (needs `texts` for the latter); the vote still follows. With `blend` β > 0, k-means runs on
-   * the unit rows [√(1 − β) · smoothed vector, √β · NJW row] instead. false = off.
-   */
-  spectral?: SpectralRunOptions | false;
-  /**
-   * Normalised-cut refinement after the vote (graphcut.ts, weighted kernel k-means on the union of the
-   * `embedNeighbours` embedding and `textNeighbours` TF-IDF kNN graphs). false = off.
-   */
-  graphCut?: (GraphCutOptions & { embedNeighbours: number; textNeighbours: number }) | false;
-  /**
-   * After the vote, k-means with a Potts prior over the vote's neighbours (mrf.ts, HMRF-KMeans): score cos to the
-   * centroid + γ · share of neighbours in the cluster (by default the vote's; or `embedNeighbours` + `textNeighbours`);
-   * `revote` votes again after. false = off.
-   */
-  mrf?: (MrfOptions & { revote?: boolean; embedNeighbours?: number; textNeighbours?: number }) | false;
   /** Explicit number of groups to over-cluster into (overrides `overcluster`). */
   mergeFrom?: number;
   /** After a merge, refine with k-means started from the merged groups' means. */
@@ -97,8 +66,6 @@ export interface ClusterOptions {
 export const DEFAULT_VOTE: ClusterOptions['vote'] = { neighbours: 5, rounds: 3 };
 /** Default TF-IDF neighbours in the vote when texts are given. */
 export const DEFAULT_TEXT_NEIGHBOURS = 5;
-
-export type SpectralRunOptions = SpectralOptions & { embedNeighbours: number; textNeighbours: number; blend?: number };
 
 export interface ClusterResult {
   k: number;
@@ -117,9 +84,7 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   const vote = options.vote ?? DEFAULT_VOTE;
   let graph: Int32Array[] | null = null;
   if (smoothNeighbours > 0 && fit.n > smoothNeighbours * 2) {
-    const extra = Math.max(options.spectral ? options.spectral.embedNeighbours : 0, options.graphCut ? options.graphCut.embedNeighbours : 0,
-      options.mrf ? options.mrf.embedNeighbours ?? 0 : 0);
-    graph = nearestNeighbours(fit, Math.max(smoothNeighbours, vote ? vote.neighbours : 0, extra));
+    graph = nearestNeighbours(fit, Math.max(smoothNeighbours, vote ? vote.neighbours : 0));
     fit = smoothRows(fit, graph.map((nb) => nb.subarray(0, smoothNeighbours)));
   }
   let k = options.k;
@@ -133,50 +98,20 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   // Four restarts on small sets; two on large ones, where one run already averages over many points (and costs more).
   const restarts = options.restarts ?? (fit.n > 4000 ? 2 : 4);
   const from = Math.min(options.mergeFrom ?? Math.round(k * (options.overcluster ?? DEFAULT_OVERCLUSTER)), Math.floor(fit.n / 2));
-  const textCount = options.texts ? options.textNeighbours ?? DEFAULT_TEXT_NEIGHBOURS : 0;
-  const multiView = options.texts && k > 1 ? options.multiView ?? false : false;
-  let sparse: SparseRows | null = null;
-  const graphCut = options.graphCut && k > 1 ? options.graphCut : false;
-  if (options.texts && (textCount > 0 || multiView || options.spectral || graphCut)) {
-    if (options.texts.length !== all.n) throw new Error(`clusterVectors: ${options.texts.length} texts for ${all.n} vectors`);
-    sparse = textRows(fitIndex.map((i) => options.texts![i]!), options.textWordWeight ?? 0.5);
-  }
-  const spectral = options.spectral && k > 1 ? options.spectral : false;
-  const textCountAll = Math.max(textCount, sparse && spectral ? spectral.textNeighbours : 0, sparse && graphCut ? graphCut.textNeighbours : 0,
-    sparse && options.mrf ? options.mrf.textNeighbours ?? 0 : 0);
-  const byTextAll = sparse && textCountAll > 0 ? rowNeighbours(sparse, textCountAll) : null;
-  const run = spectral
-    ? spectralRun(fit, graph ?? nearestNeighbours(fit, spectral.embedNeighbours), byTextAll, k, seed, restarts, spectral)
-    : options.consensus && k > 1
+  const run = options.consensus && k > 1
     ? consensusRun(fit, k, seed, options.consensus)
     : from > k
       ? mergedKMeans(fit, k, from, seed, restarts, options.refineMerge ?? true)
       : sphericalKMeans(fit, k, { seed, restarts });
-  const refine = (labels: Int32Array) => multiViewRefine(multiView && multiView.view === 'raw' ? selectRows(all, fitIndex) : fit, sparse!, labels, k, multiView as MultiViewOptions);
-  if (multiView && sparse && multiView.beforeVote) run.labels = refine(run.labels);
-  let voters: Int32Array[] | null = null;
   if (vote && k > 1 && fit.n > vote.neighbours * 2) {
-    voters = (graph ?? nearestNeighbours(fit, vote.neighbours)).map((nb) => nb.subarray(0, vote.neighbours));
-    if (byTextAll && textCount > 0) {
-      voters = voters.map((nb, i) => Int32Array.from([...nb, ...byTextAll[i]!.subarray(0, textCount)]));
+    let voters = (graph ?? nearestNeighbours(fit, vote.neighbours)).map((nb) => nb.subarray(0, vote.neighbours));
+    const textCount = options.texts ? options.textNeighbours ?? DEFAULT_TEXT_NEIGHBOURS : 0;
+    if (options.texts && textCount > 0) {
+      if (options.texts.length !== all.n) throw new Error(`clusterVectors: ${options.texts.length} texts for ${all.n} vectors`);
+      const byText = textNeighbours(fitIndex.map((i) => options.texts![i]!), textCount);
+      voters = voters.map((nb, i) => Int32Array.from([...nb, ...byText[i]!]));
     }
     run.labels = voteLabels(run.labels, voters, voters[0]?.length ?? 0, vote.rounds);
-    if (options.mrf) {
-      const { embedNeighbours: e, textNeighbours: t } = options.mrf;
-      const prior = e === undefined && t === undefined ? voters : graph!.map((nb, i) =>
-        Int32Array.from([...nb.subarray(0, e ?? vote.neighbours), ...(byTextAll ? byTextAll[i]!.subarray(0, t ?? textCount) : [])]));
-      run.labels = mrfRefine(fit, prior, run.labels, k, options.mrf);
-      if (options.mrf.revote) run.labels = voteLabels(run.labels, voters, voters[0]?.length ?? 0, vote.rounds);
-    }
-  }
-  if (multiView && sparse && !multiView.beforeVote) {
-    run.labels = refine(run.labels);
-    if (multiView.revote && vote && voters) run.labels = voteLabels(run.labels, voters, voters[0]?.length ?? 0, vote.rounds);
-  }
-  if (graphCut) {
-    const views = [(graph ?? nearestNeighbours(fit, graphCut.embedNeighbours)).map((nb) => nb.subarray(0, graphCut.embedNeighbours))];
-    if (byTextAll && graphCut.textNeighbours > 0) views.push(byTextAll.map((nb) => nb.subarray(0, graphCut.textNeighbours)));
-    run.labels = graphCutRefine(unionGraph(fit.n, views), run.labels, k, graphCut);
   }
   const assignments = new Array<number>(all.n).fill(-1);
   fitIndex.forEach((i, f) => (assignments[i] = run.labels[f]!));
@@ -186,25 +121,6 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
     centroids = memberMeans(all, assignments, k);
   }
   return { k, assignments, centroids, kSelection };
-}
-
-/** k-means (restarts as usual) on the NJW embedding of the union of the embedding and TF-IDF kNN graphs. */
-function spectralRun(fit: Rows, graph: Int32Array[], byText: Int32Array[] | null, k: number, seed: number, restarts: number, options: SpectralRunOptions): { labels: Int32Array } {
-  const views = [graph.map((nb) => nb.subarray(0, options.embedNeighbours))];
-  if (byText && options.textNeighbours > 0) views.push(byText.map((nb) => nb.subarray(0, options.textNeighbours)));
-  const embedded = spectralEmbedding(unionGraph(fit.n, views), k, { seed, ...options });
-  const beta = options.blend ?? 0;
-  if (beta <= 0) return sphericalKMeans(embedded, k, { seed, restarts });
-  // Both parts are unit rows, so the blend is a unit row whose cosines are (1 − β)·cos_embedding + β·cos_spectral.
-  const dims = fit.dims + k;
-  const data = new Float32Array(fit.n * dims);
-  const a = Math.sqrt(1 - beta);
-  const b = Math.sqrt(beta);
-  for (let i = 0; i < fit.n; i++) {
-    for (let d = 0; d < fit.dims; d++) data[i * dims + d] = a * fit.data[i * fit.dims + d]!;
-    for (let c = 0; c < k; c++) data[i * dims + fit.dims + c] = b * embedded.data[i * k + c]!;
-  }
-  return sphericalKMeans({ n: fit.n, dims, data }, k, { seed, restarts });
 }
 
 /** Consensus of several k-means runs (consensus.ts), refined by k-means from the consensus groups' means. */

@@ -22,14 +22,8 @@ export interface TextKnnOptions {
   maxDfShare?: number;
 }
 
-/** Sparse unit rows over `cols` columns. */
-export interface SparseRows {
-  cols: number;
-  rows: { cols: number[]; values: number[] }[];
-}
-
 /** L2-normalised word and character TF-IDF rows, the blocks weighted √w and √(1 − w); columns: words first. */
-export function textRows(texts: readonly string[], wordWeight = 0.5): SparseRows {
+export function textRows(texts: readonly string[], wordWeight = 0.5): { cols: number; rows: { cols: number[]; values: number[] }[] } {
   const features = texts.map((t) => extractFeatures(t));
   const minDf = texts.length >= 50 ? 2 : 1;
   const words = fitTfidfBlock(features.map((f) => f.words), minDf, 50_000);
@@ -39,13 +33,9 @@ export function textRows(texts: readonly string[], wordWeight = 0.5): SparseRows
 
 /** For each text, the indices of its m most similar other texts (most similar first; −1 where there are fewer). */
 export function textNeighbours(texts: readonly string[], m: number, options: TextKnnOptions = {}): Int32Array[] {
-  return rowNeighbours(textRows(texts, options.wordWeight ?? 0.5), m, options.maxDfShare ?? 1);
-}
-
-/** textNeighbours on rows already built by textRows (index.ts builds them once when other steps need them too). */
-export function rowNeighbours(sparse: SparseRows, m: number, maxDfShare = 1): Int32Array[] {
-  const { cols, rows } = sparse;
-  const n = rows.length;
+  const { wordWeight = 0.5, maxDfShare = 1 } = options;
+  const n = texts.length;
+  const { cols, rows } = textRows(texts, wordWeight);
   // Inverted index over the features kept for scoring.
   const df = new Int32Array(cols);
   for (const r of rows) for (const col of r.cols) df[col]!++;
