@@ -71,7 +71,7 @@ describe('bench harness (smoke size, PGlite only)', () => {
 
   it('renders one table row per case and peer, with a target verdict', () => {
     const rows = reportRows(result);
-    expect(rows).toHaveLength(result.drivers[0]!.cases.length + 4);
+    expect(rows).toHaveLength(result.drivers[0]!.cases.length + 6); // two RFM peers, COPY, the refresh and its two parts
     for (const row of rows) expect(targetStatus(row)).toMatch(/^(✓|✗ |—)/);
     const md = markdownSection(result);
     expect(md).toContain('| Tool / question | PGlite p50 |');

@@ -26,9 +26,9 @@ export interface TracedQuery {
   ms: number;
 }
 
-/** The same Db, recording every query (also inside transactions) into `trace`. */
-export function tracing(db: Db, trace: TracedQuery[]): Db {
-  const wrap = (q: Queryable): Queryable => ({
+/** The same Queryable, recording every query into `trace`. */
+function traced(q: Queryable, trace: TracedQuery[]): Queryable {
+  return {
     async query(sql, params = []) {
       const started = performance.now();
       try {
@@ -39,8 +39,12 @@ export function tracing(db: Db, trace: TracedQuery[]): Db {
     },
     exec: (sql) => q.exec(sql),
     copyFrom: (table, columns, text) => q.copyFrom(table, columns, text),
-  });
-  return { ...wrap(db), driver: db.driver, transaction: (fn, options) => db.transaction((tx) => fn(wrap(tx)), options), close: () => db.close() };
+  };
+}
+
+/** The same Db, recording every query (also inside transactions) into `trace`. */
+export function tracing(db: Db, trace: TracedQuery[]): Db {
+  return { ...traced(db, trace), driver: db.driver, transaction: (fn, options) => db.transaction((tx) => fn(traced(tx, trace)), options), close: () => db.close() };
 }
 
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
@@ -50,16 +54,18 @@ class RolledBack extends Error {}
 /**
  * The bench's refresh step (bench/load.ts importNewOrders) repeatably: COPY `n` new orders with their lines, then the
  * summary (+ RFM scores) and the rollups of the touched customers, in one transaction that is rolled back, so the
- * same database serves every repeat. Prints each repeat and the median.
+ * same database serves every repeat. Prints each repeat and the median; with --explain also the 12 slowest statements of each repeat.
  */
-async function timeRefresh(db: Db, n: number, repeats: number): Promise<void> {
+async function timeRefresh(db: Db, n: number, repeats: number, slowest: number): Promise<void> {
   const totals: number[] = [];
   for (let rep = 0; rep < repeats; rep++) {
     const times: Record<string, number> = {};
     await db.transaction(async (tx) => {
       const rows = await newOrderRows(tx, n, 7 + rep);
       await copyNewOrders(tx, rows);
-      const { summaryMs, rollupMs } = await timedRefresh(tx, rows.ids);
+      const trace: TracedQuery[] = [];
+      const { summaryMs, rollupMs } = await timedRefresh(traced(tx, trace), rows.ids);
+      for (const t of [...trace].sort((a, b) => b.ms - a.ms).slice(0, slowest)) console.log(`  - ${t.ms.toFixed(0)} ms: ${oneLine(t.sql).slice(0, 160)}`);
       Object.assign(times, { customers: rows.ids.length, summaryMs, rollupsMs: rollupMs, totalMs: summaryMs + rollupMs });
       throw new RolledBack();
     }).catch((err: unknown) => {
@@ -100,7 +106,7 @@ async function main() {
       return;
     }
     if (Number(values.refresh) > 0) {
-      await timeRefresh(db, Number(values.refresh), Math.max(1, Number(values.repeats)));
+      await timeRefresh(db, Number(values.refresh), Math.max(1, Number(values.repeats)), values.explain ? 12 : 0);
       return;
     }
     const trace: TracedQuery[] = [];

@@ -95,17 +95,21 @@ WITH st AS MATERIALIZED (
 ),
 n AS MATERIALIZED (
   SELECT x.id, x.customer_id, x.kind, x.ordered_at, x.revenue, x.channel, (x.ordered_at AT TIME ZONE 'UTC')::date AS day,
-         st.through AS old_through
+         st.through AS old_through, st.first_order_at AS old_first, st.last_order_at AS old_last
     FROM st CROSS JOIN LATERAL (SELECT * FROM orders x WHERE x.customer_id = st.customer_id AND x.id > st.through OFFSET 0) x
 ),
--- New order days, and whether a kept order (id <= the old mark) already falls on the day (an index range per day).
+-- New order days, and whether a kept order (id <= the old mark) already falls on the day: an index range per day,
+-- looked at only for days within the kept orders' first..last day (new orders mostly come after them).
 nd AS (
   SELECT d.customer_id, d.day, d.revenue,
-         EXISTS (SELECT 1 FROM orders x
-                  WHERE x.customer_id = d.customer_id AND x.ordered_at >= d.day::timestamp AT TIME ZONE 'UTC'
-                    AND x.ordered_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC' AND x.kind = 'order'
-                    AND x.id <= d.old_through) AS seen
-    FROM (SELECT customer_id, day, max(old_through) AS old_through, sum(revenue) AS revenue
+         CASE WHEN d.old_last IS NULL OR d.day > (d.old_last AT TIME ZONE 'UTC')::date
+                   OR d.day < (d.old_first AT TIME ZONE 'UTC')::date THEN false
+              ELSE EXISTS (SELECT 1 FROM orders x
+                            WHERE x.customer_id = d.customer_id AND x.ordered_at >= d.day::timestamp AT TIME ZONE 'UTC'
+                              AND x.ordered_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC' AND x.kind = 'order'
+                              AND x.id <= d.old_through) END AS seen
+    FROM (SELECT customer_id, day, max(old_through) AS old_through, min(old_first) AS old_first, max(old_last) AS old_last,
+                 sum(revenue) AS revenue
             FROM n WHERE kind = 'order' GROUP BY 1, 2) d
 ),
 dd AS (
