@@ -4,7 +4,7 @@ import { buildMeta, metaSchema } from './lib/meta.ts';
 import { maskEmail, maskName } from './lib/pii.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { RFM_TIERS, rfmBaseSql, rfmSql } from './lib/rfm.ts';
-import { rfmByCutsSql, storedRfmSql } from './lib/rfmCuts.ts';
+import { rfmByCutsSql, storedRfmSql, storedRfmTierSql } from './lib/rfmCuts.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { defineTool, type Role, type ToolFactory } from './types.ts';
 
@@ -124,11 +124,11 @@ interface ListedRow {
  * are grouped once into their (R, F, M) cells (at most 125 rows), and the tier and score rows are grouping sets over
  * those cells: sums and counts add up across cells, so the averages are the same numeric divisions avg() does
  * (measured on the bench shop: ~35% faster than four aggregates over the materialized scores, on both drivers).
- * `materialize`: keep the scores in memory, for sources that rank per call and for a listing (a second read); the
- * stored values alone are cheaper to score in the one pass than to write out. $2 = tier to list (none: no listing),
- * $3 = limit.
+ * Sources that rank per call are materialized for the listing's second read; the stored values (`stored`: SQL of
+ * the listed tier's rows, tools/lib/rfmCuts.ts storedRfmTierSql) are scored once for the cells and the listing walks
+ * the monetary index, stopping at the limit. $2 = tier to list (none: no listing), $3 = limit.
  */
-async function rfmStats(q: Queryable, sql: string, asOf: string, tier: string | null, limit: number, materialize: boolean): Promise<StatRow[]> {
+async function rfmStats(q: Queryable, sql: string, asOf: string, tier: string | null, limit: number, stored?: string): Promise<StatRow[]> {
   // Materialized scores (~92k rows, ~10 MB) must stay in memory: spilled to a temp file at the default 4 MB they
   // made PGlite 2-3x slower. SET LOCAL lasts until the end of this read-only transaction (one tool call).
   await q.exec(`SET LOCAL work_mem = '64MB'`);
@@ -138,11 +138,11 @@ async function rfmStats(q: Queryable, sql: string, asOf: string, tier: string | 
   const listing = tier === null ? '' : `
      UNION ALL (SELECT 'row', NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, row_to_json(listed) FROM (
        SELECT rfm.customer_id, c.name, c.email, c.country, rfm.r, rfm.f, rfm.m, rfm.recency_days, rfm.frequency, rfm.monetary
-         FROM (SELECT * FROM rfm WHERE rfm.tier = $2 ORDER BY rfm.monetary DESC, rfm.customer_id LIMIT $3) rfm
+         FROM (${stored ?? 'SELECT * FROM rfm WHERE rfm.tier = $2 ORDER BY rfm.monetary DESC, rfm.customer_id LIMIT $3'}) rfm
          JOIN customers c ON c.id = rfm.customer_id) listed
       ORDER BY listed.monetary DESC, listed.customer_id)`;
   const { rows } = await q.query<StatRow>(
-    `WITH rfm AS ${materialize ? '' : 'NOT '}MATERIALIZED (${sql}),
+    `WITH rfm AS ${stored ? 'NOT ' : ''}MATERIALIZED (${sql}),
      cells AS (
        SELECT tier, r, f, m, count(*) AS n, sum(monetary) AS monetary, sum(recency_days) AS recency, sum(frequency) AS frequency,
               min(recency_days) AS r0, max(recency_days) AS r1, min(frequency) AS f0, max(frequency) AS f1,
@@ -215,11 +215,9 @@ export async function rfmReport(
   if (source === 'months') await q.exec('SET LOCAL max_parallel_workers_per_gather = 0');
   // The stored values and the rollup path are scored by cut values (tools/lib/rfmCuts.ts): the same scores without
   // three window sorts (stored: the cuts of the last refresh; rollups: computed in the call).
-  const sql = stored && source === 'summary'
-    ? storedRfmSql('$1::date')
-    : source === 'months' ? rfmByCutsSql(rfmBaseSql('months')) : rfmSql(source);
-  const scoredOnce = stored && source === 'summary' && args.tier === undefined;
-  const rows = await rfmStats(q, sql, args.asOf, args.tier ?? null, args.limit, !scoredOnce);
+  const rows = stored && source === 'summary'
+    ? await rfmStats(q, storedRfmSql('$1::date'), args.asOf, args.tier ?? null, args.limit, storedRfmTierSql('$1::date', '$2', '$3'))
+    : await rfmStats(q, source === 'months' ? rfmByCutsSql(rfmBaseSql('months')) : rfmSql(source), args.asOf, args.tier ?? null, args.limit);
   const { customers, revenue, tiers } = tierStats(rows);
   const scores = scoreStats(rows);
   const tierCustomers = args.tier

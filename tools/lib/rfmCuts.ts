@@ -46,12 +46,20 @@ export function rfmByCutsSql(base: string): string {
  * rfmSql('summary')'s rows for any as-of day on or after the last order, without sorting for the cuts again (R by
  * last_day ascending, which is recency_days descending). `asOf`: SQL of the as-of date, for recency_days only.
  */
-export function storedRfmSql(asOf: string): string {
+export function storedRfmSql(asOf: string, order = ''): string {
   // OFFSET 0 keeps `scored` a subquery of its own (scores computed once per row, as MATERIALIZED would) without
   // writing its ~92k rows to a tuplestore: callers materialize the result themselves.
   return `WITH cuts AS (SELECT ${SCALARS} FROM (SELECT r_cuts AS r, f_cuts AS f, m_cuts AS m FROM rfm_state) x)
     ${tiered(`(
       SELECT v.customer_id, ${asOf} - v.last_day AS recency_days, v.frequency, v.monetary,
              ${score('v.last_day', 'r')} AS r, ${score('v.frequency', 'f')} AS f, ${score('v.monetary', 'm')} AS m
-        FROM customer_rfm v CROSS JOIN cuts c OFFSET 0) scored`)}`;
+        FROM customer_rfm v CROSS JOIN cuts c ${order} OFFSET 0) scored`)}`;
+}
+
+/**
+ * The first `limit` customers of one tier by monetary (highest first, then id): storedRfmSql's rows in the order of
+ * customer_rfm_monetary_idx (migration 0015), so the scan stops after `limit` matches instead of scoring everyone.
+ */
+export function storedRfmTierSql(asOf: string, tier: string, limit: string): string {
+  return `SELECT * FROM (${storedRfmSql(asOf, 'ORDER BY v.monetary DESC, v.customer_id')}) t WHERE t.tier = ${tier}::text LIMIT ${limit}::int`;
 }

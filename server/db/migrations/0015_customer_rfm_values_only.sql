@@ -6,3 +6,6 @@
 ALTER TABLE customer_rfm DROP COLUMN r, DROP COLUMN f, DROP COLUMN m, DROP COLUMN tier;
 -- Without cut values the stored path cannot score: mark it stale until the next summary refresh stores them.
 UPDATE rfm_state SET fresh = false WHERE r_cuts IS NULL OR f_cuts IS NULL OR m_cuts IS NULL;
+-- A tier's customers by monetary, highest first (rfm_analysis `tier`): read in this order, scored, and stopped at the
+-- limit (tools/lib/rfmCuts.ts storedRfmTierSql).
+CREATE INDEX customer_rfm_monetary_idx ON customer_rfm (monetary DESC, customer_id);
