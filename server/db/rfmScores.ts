@@ -20,13 +20,11 @@ interface Cuts { n: number; r: string[]; f: number[]; m: string[] }
 const VALUES = `(last_order_at AT TIME ZONE 'UTC')::date AS last_day, orders AS frequency, revenue AS monetary`;
 
 /**
- * The cut values of customer_rfm once it matches the summary (its narrow rows hold the values already converted, e.g.
- * the UTC last day). percentile_disc(p) returns the ⌈p·n⌉-th smallest value; p = (m_k − ½)/n puts p·n halfway
+ * The cut values of customer_rfm's `n` rows once they match the summary (narrow rows, the values already converted,
+ * e.g. the UTC last day). percentile_disc(p) returns the ⌈p·n⌉-th smallest value; p = (m_k − ½)/n puts p·n halfway
  * between integers, so floating-point error cannot move the ceiling off m_k.
  */
-async function cutsOf(q: Queryable): Promise<Cuts> {
-  const { rows: [count] } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_rfm`);
-  const n = count?.n ?? 0;
+async function cutsOf(q: Queryable, n: number): Promise<Cuts> {
   if (n === 0) return { n, r: [], f: [], m: [] };
   const fractions = [1, 2, 3, 4].map((k) => (Math.ceil((k * n) / 5) - 0.5) / n);
   const { rows: [cuts] } = await q.query<{ r: string[]; f: number[]; m: string[] }>(
@@ -48,6 +46,7 @@ async function cutsOf(q: Queryable): Promise<Cuts> {
  */
 export async function refreshRfmScores(q: Queryable, customerIds: readonly number[] | 'all'): Promise<number> {
   let written = 0;
+  let rows = 0; // customer_rfm's rows at the end: the summary's
   let all = customerIds === 'all';
   if (customerIds !== 'all') {
     // Touched customers left without a summary row lose their values.
@@ -66,19 +65,20 @@ export async function refreshRfmScores(q: Queryable, customerIds: readonly numbe
       [customerIds],
     )).rowCount;
     const count = async () => (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_rfm`)).rows[0]?.n;
-    const expected = (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_summary`)).rows[0]?.n;
-    if ((await count()) !== expected) {
+    rows = (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_summary`)).rows[0]?.n ?? 0;
+    if ((await count()) !== rows) {
       // Rows whose summary row went another way: merged-away customers lose theirs by ON DELETE CASCADE.
       await q.query(`DELETE FROM customer_rfm r WHERE NOT EXISTS (SELECT 1 FROM customer_summary s WHERE s.customer_id = r.customer_id)`);
       // Summary rows written without their values (a refresh with `rfm: false`): rebuild instead of patching.
-      all = (await count()) !== expected;
+      all = (await count()) !== rows;
     }
   }
   if (all) {
     await q.query(`DELETE FROM customer_rfm WHERE TRUE`);
     written = (await q.query(`INSERT INTO customer_rfm (customer_id, last_day, frequency, monetary) SELECT customer_id, ${VALUES} FROM customer_summary`)).rowCount;
+    rows = written;
   }
-  const cuts = await cutsOf(q);
+  const cuts = await cutsOf(q, rows);
   await q.query(
     `UPDATE rfm_state SET fresh = true, customers = $1, refreshed_at = now(),
             r_cuts = $2::date[], f_cuts = $3::int[], m_cuts = $4::numeric[]`,

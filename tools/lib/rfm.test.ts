@@ -24,8 +24,12 @@ describe('RFM tiers', () => {
     expect(() => rfmTier(0, 1, 1)).toThrow(/1–5/);
   });
 
-  it('the SQL CASE has one arm per grid cell', () => {
-    expect(rfmTierSql().match(/WHEN/g)).toHaveLength(25);
-    expect(rfmTierSql()).toContain(`THEN 'Can''t Lose'`);
+  it('the SQL lookup has one entry per grid cell, at (R − 1) · 5 + round((F + M) / 2)', () => {
+    const cells = rfmTierSql().match(/'(?:[^']|'')*'/g)!.map((c) => c.slice(1, -1).replace(/''/g, "'"));
+    expect(cells).toHaveLength(25);
+    expect(rfmTierSql()).toContain(`'Can''t Lose'`);
+    for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) {
+      expect(cells[(r - 1) * 5 + Math.floor((f + m + 1) / 2) - 1], `R${r} F${f} M${m}`).toBe(rfmTier(r, f, m));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { rfmTier, scoreFromCutsSql } from './rfm.ts';
+import { rfmTierSql, scoreFromCutsSql } from './rfm.ts';
 
 /**
  * rfmSql's scores and tiers from four cut values per dimension instead of three rank() windows — the same numbers.
@@ -9,21 +9,20 @@ import { rfmTier, scoreFromCutsSql } from './rfm.ts';
  * R ranks recency_days descending, i.e. −recency_days ascending.
  *
  * Why: rfm_analysis with a past as-of on the bench shop (63k customers as of 2024-06-30) spent more in the three
- * window sorts (each carrying whole rows) and the 25-arm tier CASE (numeric arithmetic per arm, per row) than in
- * reading the values. Here each cut sorts one column, scores are four comparisons, the tier is one array lookup, and
- * `scored` is MATERIALIZED so the tier does not re-evaluate the score expressions (a flattened subquery would inline
- * them into every arm). Measured on Postgres at load ~11: 1.3 s vs 1.9 s for the window version, same rows.
+ * window sorts (each carrying whole rows) and the 25-arm tier CASE rfmSql then had (numeric arithmetic per arm, per
+ * row) than in reading the values. Here each cut sorts one column, scores are four comparisons, the tier is one array
+ * lookup (rfmTierSql, now rfmSql's too), and `scored` is MATERIALIZED so the tier does not re-evaluate the score
+ * expressions (a flattened subquery would inline them into the lookup). Measured on Postgres at load ~11: 1.3 s vs
+ * 1.9 s for the window version, same rows.
  *
  * `base` returns customer_id, recency_days, frequency, monetary; the result has rfmSql's columns.
  */
 
-/** TIER_GRID flattened: index (R − 1) · 5 + FM, FM = round((F + M) / 2) = (F + M + 1) / 2 in integers. */
-const GRID = [1, 2, 3, 4, 5].flatMap((r) => [1, 2, 3, 4, 5].map((fm) => `'${rfmTier(r, fm, fm).replace(/'/g, "''")}'`));
 const FRACTIONS = `ARRAY[${[1, 2, 3, 4].map((k) => `(ceil(${k} * n.n / 5.0) - 0.5) / n.n`).join(', ')}]::float8[]`;
 /** Cut columns as scalars (r1..r4, …), not array subscripts per row: PGlite evaluated those per row (rfmScores.ts). */
 const SCALARS = ['r', 'f', 'm'].flatMap((d) => [1, 2, 3, 4].map((k) => `${d}[${k}] AS ${d}${k}`)).join(', ');
-/** Rows of `scored` (a CTE name or a subquery) with their tier: one array lookup (a 25-arm CASE did numeric arithmetic per arm, per row). */
-const tiered = (scored: string) => `SELECT scored.*, (ARRAY[${GRID.join(', ')}])[(r - 1) * 5 + (f + m + 1) / 2] AS tier FROM ${scored}`;
+/** Rows of `scored` (a CTE name or a subquery) with their tier. */
+const tiered = (scored: string) => `SELECT scored.*, ${rfmTierSql()} AS tier FROM ${scored}`;
 const score = (value: string, dim: string) => scoreFromCutsSql(value, [1, 2, 3, 4].map((k) => `c.${dim}${k}`));
 
 export function rfmByCutsSql(base: string): string {
