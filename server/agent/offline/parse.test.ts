@@ -90,6 +90,8 @@ describe('intent and slots', () => {
     expect(parse('What are the RFM tier sizes?').analysis).toBe('rfm');
     expect(parse('How many customers are at risk of churning?').analysis).toBe('churn');
     expect(parse('有多少客户有流失风险？').analysis).toBe('churn');
+    // The guide's executive question (docs): "lose" without "customers" right after it.
+    expect(parse('Which customers are we about to lose?').analysis).toBe('churn');
     expect(parse('What is the retention of the January 2011 cohort?').analysis).toBe('cohort');
     expect(parse('2011年1月同期群的留存率').analysis).toBe('cohort');
     expect(parse('Which funnel step loses the most users?').analysis).toBe('funnel');

@@ -56,7 +56,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'churn_risk',
     names: { en: 'customers at risk of churning', zh: '流失风险客户' },
     triggers: {
-      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'losing customers', 'lose customers', 'stopped buying', 'stopped ordering', 'stopped purchasing', 'gone quiet', 'inactive customers', 'lapsed', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'win back', 'win-back',
+      en: ['at risk', 'at-risk', 'churn', 'churning', 'revenue at stake', 'at stake', 'might leave', 'could leave', 'losing customers', 'lose customers', 'stopped buying', 'stopped ordering', 'stopped purchasing', 'gone quiet', 'inactive customers', 'lapsed', 'likely to churn', 'risk of leaving', 'likely to leave', 'about to leave', 'lapsing', 'slipping away', 'risk of losing', 'about to lose', 'going to lose', 'win back', 'win-back',
         'gone cold', 'went cold', 'going cold', 'gone dormant', 'dormant customers', 'drifting away', 'drifted away', "haven't bought", "haven't ordered", 'have not bought', 'have not ordered',
         "haven't come back", 'not come back', 'stopped coming', 'not ordered in a while', 'not bought in a while', 'walk away', 'walking away', 'ditch us', 'leaving us', 'abandoning us',
         'stop buying', 'stop ordering', 'stop purchasing', 'stop shopping', 'stopped shopping', 'quit buying', 'no longer buy', 'no longer buying', 'no longer order'],
