@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Queryable, Row } from '../server/db/index.ts';
 import { refreshCustomerSummary } from '../server/db/summary.ts';
-import { funnelSql } from '../tools/funnel_analysis.ts';
+import { funnelSql } from '../tools/lib/funnelSql.ts';
 import type { GeneratedShop } from './generate.ts';
 import { rfmTierCountsSql, timeCalls, type Timing } from './harness.ts';
 import { BENCH_TODAY, FUNNEL, TABLE_ORDER, type Table } from './shop.ts';

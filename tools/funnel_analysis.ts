@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Queryable } from '../server/db/index.ts';
 import { addDays, type Clock } from './lib/clock.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
+import { funnelSql, SEQUENCE_LIMITS } from './lib/funnelSql.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
@@ -15,11 +16,6 @@ import { defineTool, type ToolFactory } from './types.ts';
  *   windowDays × 24 h after their entering event (earliest such event; later steps may fall after `to`, never after
  *   the as-of day). An event before the previous step (out of order) does not count.
  */
-
-/** SQL for the user key of an event row aliased `e` (customer first, else session). Shared with journey_paths. */
-export const EVENT_USER_KEY = `CASE WHEN e.customer_id IS NOT NULL THEN 'c:' || e.customer_id ELSE 's:' || e.session_id END`;
-/** 'YYYY-MM-DD' parameter → the UTC instant that day starts, whatever the session time zone. */
-export const utcDay = (param: string) => `(${param}::timestamp AT TIME ZONE 'UTC')`;
 
 /** from/to day arguments defaulting to the 30 days before the as-of date (the as-of day itself is still under way). */
 export function dayRangeShape(clock: Clock) {
@@ -35,16 +31,6 @@ export const fromNotAfterTo: [(a: { from: string; to: string }) => boolean, { me
 
 export const DEFAULT_STEPS = ['visit', 'view', 'cart', 'checkout', 'purchase'];
 
-/**
- * Split dimension → SQL over the per-user row `p` (its entering event's channel, its first-step time) and its
- * customer `cu` (constants; never argument text).
- */
-const SPLIT_SQL = {
-  none: `'all'`,
-  channel: `p.channel`,
-  country: `cu.country`,
-  month: `to_char(p.t1 AT TIME ZONE 'UTC', 'YYYY-MM')`,
-} as const;
 const NO_VALUE = '(none)';
 
 function inputSchema(clock: Clock) {
@@ -101,86 +87,6 @@ type Step = Output['steps'][number];
 
 const round4 = (x: number) => Number(x.toFixed(4));
 
-/**
- * Two formulations of the same rule. The tool's (`keys`) reads event_keys (migration 0006): one narrow row per event
- * with an integer user key `actor` (customer id, or −session number) and an integer type code, kept in step with
- * `events` by triggers; steps are bound as type codes ($1 int[]). The reference (`events`) asks the raw table with a
- * text user key in window layers — the portable SQL DuckDB runs in the bench (bench/duckdb.ts) and the tests compare
- * the tool with, so the compact path is checked against an independent formulation of the rule.
- * Params of both: $1 steps (type codes / type names), $2 from day, $3 day after `to`, $4 end of scan (exclusive),
- * $5 window days. Only the step COUNT shapes the SQL.
- */
-export type FunnelSource = 'keys' | 'events';
-
-export function funnelSql(stepCount: number, split: keyof typeof SPLIT_SQL, source: FunnelSource = 'events'): string {
-  return source === 'keys' ? stepJoinSql(stepCount, split) : windowLayerSql(stepCount, split);
-}
-
-/**
- * The tool's SQL: the step events of the scan range read once (MATERIALIZED), each user's entering event (first
- * step-1 event in [from, to]; its smallest channel on ties, NULL last), then one hash join per later step with that
- * step's events: t(k) = the earliest step-k event at or after t(k−1) and within the window of t1. Each join touches
- * only the users still in the funnel and the events of one type, where the window layers sorted every event by user
- * and passed over them once per step (a month of the 2M-event bench shop: the statement 1.6× faster, the tool call
- * 1.1–1.4× under load; a year's funnel about the same, its 2M step events dominate either way). The caller disables
- * nested loops: joins of CTEs have no index to use, and a misestimated nested loop over them is quadratic.
- */
-function stepJoinSql(stepCount: number, split: keyof typeof SPLIT_SQL): string {
-  const window = `s.t1 + $5::int * interval '1 day'`;
-  const later = Array.from({ length: stepCount - 1 }, (_, i) => i + 2);
-  const joins = later.map(
-    (k) => `s${k} AS (
-      SELECT s.u, s.t1, min(e.t) AS t${k} FROM s${k - 1} s
-        JOIN ev e ON e.u = s.u AND e.type = ($1::int[])[${k}] AND e.t >= s.t${k - 1} AND e.t <= ${window}
-       GROUP BY s.u, s.t1)`,
-  );
-  return `
-    WITH ev AS MATERIALIZED (
-      SELECT k.actor AS u, k.type_code AS type, k.occurred_at AS t, k.channel FROM event_keys k
-       WHERE k.type_code = ANY($1::int[]) AND k.occurred_at >= ${utcDay('$2')} AND k.occurred_at < ${utcDay('$4')}
-    ), s1 AS (
-      SELECT DISTINCT ON (u) u, CASE WHEN u > 0 THEN u END AS customer_id, t AS t1, channel FROM ev
-       WHERE type = ($1::int[])[1] AND t < ${utcDay('$3')} ORDER BY u, t, channel
-    )${joins.map((j) => `, ${j}`).join('')}
-    SELECT ${SPLIT_SQL[split]} AS split, count(*)::int AS n1, ${later.map((k) => `count(s${k}.u)::int AS n${k}`).join(', ')}
-      FROM s1 p ${later.map((k) => `LEFT JOIN s${k} ON s${k}.u = p.u`).join(' ')}
-      ${split === 'country' ? 'LEFT JOIN customers cu ON cu.id = p.customer_id' : ''}
-     GROUP BY 1`;
-}
-
-/**
- * The reference: window layers over the raw events. l1 adds each user's entering time t1 (first step-1 event in
- * range), l(k) adds t(k) = the earliest step-k event at or after t(k−1) and within the window of t1, as a window
- * aggregate over the user's events; users without t1 are dropped after l1.
- */
-function windowLayerSql(stepCount: number, split: keyof typeof SPLIT_SQL): string {
-  const steps = '$1::text[]';
-  const later = Array.from({ length: stepCount - 1 }, (_, i) => i + 2);
-  const layers = later.map(
-    (k) => `l${k} AS (
-      SELECT *, min(occurred_at) FILTER (WHERE type = (${steps})[${k}] AND occurred_at >= t${k - 1}
-                                           AND occurred_at <= t1 + $5::int * interval '1 day') OVER (PARTITION BY u) AS t${k}
-        FROM l${k - 1} WHERE ${k === 2 ? 't1 IS NOT NULL' : 'TRUE'})`,
-  );
-  const times = ['t1', ...later.map((k) => `t${k}`)];
-  return `
-    WITH ev AS (
-      SELECT ${EVENT_USER_KEY} AS u, e.customer_id, e.type, e.occurred_at, e.properties->>'channel' AS channel FROM events e
-       WHERE e.type = ANY(${steps}) AND e.occurred_at >= ${utcDay('$2')} AND e.occurred_at < ${utcDay('$4')}
-         AND (e.customer_id IS NOT NULL OR e.session_id IS NOT NULL)
-    ), l1 AS (
-      SELECT *, min(occurred_at) FILTER (WHERE type = (${steps})[1] AND occurred_at < ${utcDay('$3')}) OVER (PARTITION BY u) AS t1
-        FROM ev
-    )${layers.map((l) => `, ${l}`).join('')}, users AS (
-      SELECT u, min(customer_id) AS customer_id, ${times.map((t) => `min(${t}) AS ${t}`).join(', ')},
-             (array_agg(channel ORDER BY channel) FILTER (WHERE type = (${steps})[1] AND occurred_at = t1))[1] AS channel
-        FROM l${stepCount} GROUP BY u
-    )
-    SELECT ${SPLIT_SQL[split]} AS split, ${times.map((t, i) => `count(${t})::int AS n${i + 1}`).join(', ')}
-      FROM users p ${split === 'country' ? 'LEFT JOIN customers cu ON cu.id = p.customer_id' : ''}
-     GROUP BY 1`;
-}
-
 /** Type codes of event type names in event_keys (0, which no type has, for a type never seen), in the given order. */
 export async function eventTypeCodes(q: Queryable, types: readonly string[]): Promise<number[]> {
   const { rows } = await q.query<{ type: string; code: number }>(`SELECT type, code FROM event_types WHERE type = ANY($1::text[])`, [types]);
@@ -217,11 +123,13 @@ export function biggestDropOff(steps: readonly Step[]): Output['biggestDropOff']
 async function countUsers(q: Queryable, args: Args, today: string) {
   // Later steps may run past `to` by the window, but never past the as-of day.
   const scanEnd = [addDays(args.to, args.windowDays + 1), addDays(today, 1)].sort()[0]!;
-  // A month of step events is ~240k rows: kept in memory. No nested loops over the CTEs (stepJoinSql).
-  await q.exec(`SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off`);
+  const codes = await eventTypeCodes(q, args.steps);
+  const encodable = codes.every((c) => c <= SEQUENCE_LIMITS.maxTypeCode) && args.from >= SEQUENCE_LIMITS.firstDay && scanEnd <= SEQUENCE_LIMITS.lastDay;
+  // The event_keys path: a month of step events is ~240k rows, kept in memory; no nested loops over its CTEs.
+  if (!encodable) await q.exec(`SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off`);
   const { rows } = await q.query<Record<string, number> & { split: string | null }>(
-    funnelSql(args.steps.length, args.splitBy ?? 'none', 'keys'),
-    [await eventTypeCodes(q, args.steps), args.from, addDays(args.to, 1), scanEnd, args.windowDays],
+    funnelSql(args.steps.length, args.splitBy ?? 'none', encodable ? 'sequences' : 'keys'),
+    [codes, args.from, addDays(args.to, 1), scanEnd, args.windowDays],
   );
   return rows.map((r) => ({ value: r.split ?? NO_VALUE, users: args.steps.map((_, i) => r[`n${i + 1}`] ?? 0) }));
 }

@@ -4,7 +4,8 @@ import { addDays, type Clock } from './lib/clock.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { defineTool, type ToolFactory } from './types.ts';
-import { dayRangeShape, eventTypeCodes, fromNotAfterTo, utcDay } from './funnel_analysis.ts';
+import { dayRangeShape, eventTypeCodes, fromNotAfterTo } from './funnel_analysis.ts';
+import { utcDay } from './lib/funnelSql.ts';
 
 /**
  * Most common event paths leading to a target (path analysis as in GA "path exploration" / Amplitude "journeys"):

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { funnelSql, eventTypeCodes } from '../../tools/funnel_analysis.ts';
+import { eventTypeCodes } from '../../tools/funnel_analysis.ts';
+import { funnelSql } from '../../tools/lib/funnelSql.ts';
 import { mulberry32 } from '../../tools/lib/random.ts';
 import { runImport } from '../import/run.ts';
 import { describeEachDriver } from '../testing/db.ts';
@@ -102,12 +103,12 @@ describeEachDriver('event_keys', (use) => {
 });
 
 /**
- * The funnel over event_keys must answer exactly what the same rule over the raw events answers (funnelSql
+ * The funnels over event_keys and over event_sequences must answer exactly what the same rule over the raw events answers (funnelSql
  * 'events': text user keys, type names — the formulation DuckDB runs in the bench). Random events with many ties
  * (times on the hour), repeats, out-of-order steps, anonymous sessions and customers, several step lists, windows
  * and splits.
  */
-describeEachDriver('funnel over event_keys = funnel over raw events', (use) => {
+describeEachDriver('funnel over event_keys and event_sequences = funnel over raw events', (use) => {
   const TYPES = ['visit', 'view', 'cart', 'checkout', 'purchase', 'search'];
   beforeAll(async () => {
     const r = mulberry32(11);
@@ -144,8 +145,9 @@ describeEachDriver('funnel over event_keys = funnel over raw events', (use) => {
           return rows.map((row) => JSON.stringify(row)).sort();
         };
         const raw = await run(funnelSql(c.steps.length, split, 'events'), c.steps);
-        const keys = await run(funnelSql(c.steps.length, split, 'keys'), await eventTypeCodes(use(), c.steps));
-        expect(keys).toEqual(raw);
+        const codes = await eventTypeCodes(use(), c.steps);
+        expect(await run(funnelSql(c.steps.length, split, 'keys'), codes)).toEqual(raw);
+        expect(await run(funnelSql(c.steps.length, split, 'sequences'), codes)).toEqual(raw);
         if (c.steps[1] !== 'nosuchtype') expect(raw.length).toBeGreaterThan(0);
       });
     }
