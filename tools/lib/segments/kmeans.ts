@@ -23,6 +23,8 @@ export interface KMeansOptions {
   /** Independent k-means++ starts; the one with the lowest inertia wins. */
   restarts?: number;
   maxIterations?: number;
+  /** Start Lloyd's iterations from these centroids (one run, no k-means++ seeding), e.g. a fit on a subsample. */
+  initial?: readonly Point[];
 }
 
 export { mulberry32 };
@@ -152,6 +154,7 @@ export function kmeans(points: readonly Point[], k: number, options: KMeansOptio
   const { seed = 42, restarts = 5, maxIterations = 100 } = options;
   if (k < 1 || k > points.length) throw new Error(`k must be between 1 and the number of points (${points.length}), got ${k}`);
   const x = flatten(points);
+  if (options.initial) return lloyd(x, flatten(options.initial).data, k, maxIterations);
   const random = mulberry32(seed);
   let best: KMeansResult | undefined;
   for (let r = 0; r < restarts; r++) {
