@@ -17,6 +17,16 @@ describe('k-means', () => {
     expect(fit.labels[0]).not.toBe(fit.labels[2]);
   });
 
+  it('from given initial centroids runs Lloyd once from them (worked: {0, 1, 10, 11} from 0 and 1)', () => {
+    // Assign: 0 → 0; 1, 10, 11 → 1. Update: 0 and 22/3. Assign: 0, 1 → first (1 is 1 from 0, 6.33 from 7.33); 10, 11 →
+    // second. Update: 0.5 and 10.5. Assign: nothing moves. Two updates; inertia 4 × 0.25 = 1.
+    const fit = kmeans([[0], [1], [10], [11]], 2, { initial: [[0], [1]] });
+    expect(fit.centroids).toEqual([[0.5], [10.5]]);
+    expect(fit.labels).toEqual([0, 0, 1, 1]);
+    expect(fit.iterations).toBe(2);
+    expect(fit.inertia).toBe(1);
+  });
+
   it('is deterministic for a seed and rejects k larger than the data', () => {
     const points = [...blob(0, 0), ...blob(5, 5), ...blob(0, 5)];
     expect(kmeans(points, 3, { seed: 7 })).toEqual(kmeans(points, 3, { seed: 7 }));
