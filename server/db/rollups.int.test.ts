@@ -167,6 +167,24 @@ describeEachDriver('rollups', (use) => {
     await expectRollupsMatchRawData(use());
   });
 
+  it('follow a customer whose country changes without new orders (sales and cohort cells of all their days)', async () => {
+    // A customer with orders on several days, none of them new in this refresh: their orders without a country of
+    // their own must move to the new country everywhere, on days no import touched too.
+    const { rows: [c] } = await use().query<{ id: number }>(
+      `SELECT o.customer_id AS id FROM orders o WHERE o.customer_id IS NOT NULL AND o.country IS NULL
+        GROUP BY 1 ORDER BY count(DISTINCT (o.ordered_at AT TIME ZONE 'UTC')::date) DESC, 1 LIMIT 1`,
+    );
+    await refreshRollups(use(), 'incremental');
+    await use().query(`UPDATE customers SET country = 'Atlantis' WHERE id = $1`, [c!.id]);
+    await use().query(`UPDATE customers SET name = name WHERE id = $1`, [c!.id]); // no country change: nothing recorded
+    expect((await use().query(`SELECT customer_id FROM customer_country_changes`)).rows).toHaveLength(1);
+    await refreshRollups(use(), 'incremental');
+    await expectRollupsMatchRawData(use());
+    const { rows: [atlantis] } = await use().query<{ n: number }>(`SELECT count(*)::int AS n FROM sales_daily WHERE country = 'Atlantis'`);
+    expect(atlantis!.n).toBeGreaterThan(0);
+    expect((await use().query(`SELECT customer_id FROM customer_country_changes`)).rows).toHaveLength(0);
+  });
+
   it('stay equal after a customer merge moves orders (survivor recomputed whole, its weeks relinked)', async () => {
     const { rows: [ids] } = await use().query<{ c1: number; c3: number }>(
       `SELECT (SELECT customer_id FROM orders WHERE external_id = 'A1') AS c1, (SELECT customer_id FROM orders WHERE external_id = 'B2') AS c3`);

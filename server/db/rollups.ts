@@ -6,13 +6,14 @@ import type { Queryable } from './types.ts';
  * customer-month (with the month's last order) and customer-week, events per day × type, and cohort retention cells
  * (server/db/cohortCells.ts: they read customer_summary, so the summary must be refreshed first, as afterImport does). One function builds them: in full (bench load, imports that
  * updated rows) or incrementally after an import, recomputing only what new rows touched:
- *  - days of the orders with id above the high-water mark (ids come from a sequence, so new rows are above it),
+ *  - sales of the orders with id above the high-water mark (ids come from a sequence, so new rows are above it),
  *  - (customer, month) and (customer, week) pairs of those orders: their counts and revenue added,
  *  - everything of the survivors of customer merges since the last refresh (their orders changed customer, which can
  *    change the country of orders without one), and nothing of the merged-away customers,
  *  - events above their high-water mark, added to the day × type counts (events are never updated: imports skip
  *    duplicates).
- * A recomputed day is rebuilt from all its orders, so the rollups stay exact sums of the raw rows. Updated orders
+ * New orders are added to the sales rows (sums and counts are additive); a survivor's days are rebuilt from all
+ * their orders; so the rollups stay exact sums of the raw rows. Updated orders
  * (a corrected re-import) are not visible to the high-water mark: imports that update rows refresh with 'all'.
  */
 
@@ -37,46 +38,59 @@ const DIMS = (cols: Record<string, number>) =>
   Object.entries(cols).map(([col, bit]) => `(1 - GROUPING(${col})) * ${bit}`).join(' + ');
 
 /**
- * Sales rows of every order ('all': hash joins over whole tables) or of the orders on the days in $1 ('days'). For
- * days, each order's customer and lines are fetched by primary key in LATERAL subqueries (OFFSET 0 keeps them from
- * being flattened into joins): as joins, the planner merge-joined the whole 2.4M-line primary key and hashed all
- * customers for a week of orders (EXPLAIN ANALYZE: 11 s of an incremental refresh on the bench shop).
+ * Sales rows of every order ('all': hash joins over whole tables), of the orders on the days in $1 ('days'), or of
+ * the new orders, ids in ($1, $2], on days not in $3 ('new'), ADDED to the rows already there (upsert on the
+ * NULLS NOT DISTINCT keys of migration 0017: counts and sums are additive, so only the new orders are read; rebuilding
+ * their whole days read every order of those days again — 17k orders for the bench's 10k new ones over a week).
+ * For days and new orders, each order's customer and lines are fetched by primary key in LATERAL subqueries
+ * (OFFSET 0 keeps them from being flattened into joins): as joins, the planner merge-joined the whole 2.4M-line
+ * primary key and hashed all customers for a week of orders (EXPLAIN ANALYZE: 11 s of an incremental refresh on the
+ * bench shop).
  */
-function salesSql(scope: 'all' | 'days'): string[] {
-  const days = scope === 'days';
-  const from = days ? `orders o ${DAYS_JOIN}` : 'orders o LEFT JOIN customers c ON c.id = o.customer_id';
-  const country = days
-    ? 'coalesce(o.country, (SELECT c.country FROM customers c WHERE c.id = o.customer_id))'
-    : 'coalesce(o.country, c.country)';
+function salesSql(scope: 'all' | 'days' | 'new'): string[] {
+  const full = scope === 'all';
+  const from = {
+    all: 'orders o LEFT JOIN customers c ON c.id = o.customer_id',
+    days: `orders o ${DAYS_JOIN}`,
+    new: `orders o`,
+  }[scope];
+  const where = scope === 'new' ? `WHERE o.id > $1::int8 AND o.id <= $2::int8 AND ${UTC_DAY('o.ordered_at')} <> ALL($3::date[])` : '';
+  const country = full ? 'coalesce(o.country, c.country)' : 'coalesce(o.country, (SELECT c.country FROM customers c WHERE c.id = o.customer_id))';
   const LINE_REVENUE = 'coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0)';
   // One row per (order, category): lines and revenue of that order's lines in the category.
-  const perCategory = days
-    ? `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, l.category, l.lines, l.revenue
-         FROM ${from}
-         CROSS JOIN LATERAL (SELECT l.category, count(*) AS lines, ${LINE_REVENUE} AS revenue
-                               FROM order_lines l WHERE l.order_id = o.id GROUP BY l.category OFFSET 0) l`
-    : `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, l.category,
+  const perCategory = full
+    ? `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, l.category,
               count(*) AS lines, ${LINE_REVENUE} AS revenue
          FROM ${from} JOIN order_lines l ON l.order_id = o.id
-        GROUP BY o.id, l.category, c.country`;
+        GROUP BY o.id, l.category, c.country`
+    : `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, l.category, l.lines, l.revenue
+         FROM ${from}
+         CROSS JOIN LATERAL (SELECT l.category, count(*) AS lines, ${LINE_REVENUE} AS revenue
+                               FROM order_lines l WHERE l.order_id = o.id GROUP BY l.category OFFSET 0) l ${where}`;
+  const add = (key: string, sums: string[]) =>
+    scope === 'new' ? `ON CONFLICT (${key}) DO UPDATE SET ${sums.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}` : '';
   return [
-    `INSERT INTO sales_daily (dims, day, kind, country, channel, currency, orders, guest_orders, revenue)
+    `INSERT INTO sales_daily AS t (dims, day, kind, country, channel, currency, orders, guest_orders, revenue)
      SELECT ${DIMS({ country: 1, channel: 2, currency: 4 })}, day, kind, country, channel, currency,
             count(*), count(*) FILTER (WHERE guest), sum(revenue)
        FROM (SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, o.currency,
                     o.customer_id IS NULL AS guest, o.revenue
-               FROM ${from}) u
-      GROUP BY day, kind, GROUPING SETS ((), (country), (channel), (country, channel), (currency))`,
+               FROM ${from} ${where}) u
+      GROUP BY day, kind, GROUPING SETS ((), (country), (channel), (country, channel), (currency))
+     ${add('dims, day, kind, country, channel, currency', ['orders', 'guest_orders', 'revenue'])}`,
     // Per (order, category) first, so `orders` counts each order once per category it has lines in.
-    `INSERT INTO sales_daily_category (dims, day, kind, country, channel, category, orders, lines, revenue)
+    `INSERT INTO sales_daily_category AS t (dims, day, kind, country, channel, category, orders, lines, revenue)
      SELECT ${DIMS({ country: 1, channel: 2 })}, day, kind, country, channel, category, count(*), sum(lines), sum(revenue)
        FROM (${perCategory}) u
-      GROUP BY day, kind, category, GROUPING SETS ((), (country), (channel), (country, channel))`,
+      GROUP BY day, kind, category, GROUPING SETS ((), (country), (channel), (country, channel))
+     ${add('dims, day, kind, country, channel, category', ['orders', 'lines', 'revenue'])}`,
   ];
 }
 
 async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: number): Promise<RollupRefresh> {
-  await q.exec('DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM customer_months; DELETE FROM customer_weeks; DELETE FROM events_daily');
+  await q.exec(
+    'DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM customer_months; DELETE FROM customer_weeks; DELETE FROM events_daily; DELETE FROM customer_country_changes',
+  );
   for (const sql of salesSql('all')) await q.query(sql);
   const months = await q.query(
     `INSERT INTO customer_months (customer_id, month, orders, revenue, last_order_at)
@@ -133,11 +147,15 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
   );
   const survivors = [...new Set(merges.map((m) => m.survivor_id))];
   const merged = merges.map((m) => m.merged_id);
-  const newOrders = `o.id > $1::int8 AND o.id <= $2::int8`;
+  // Customers whose country changed (migration 0017): their orders without a country of their own move.
+  const { rows: changedRows } = await q.query<{ customer_id: number }>(`DELETE FROM customer_country_changes RETURNING customer_id`);
+  const recountry = changedRows.map((r) => Number(r.customer_id)).filter((id) => !merged.includes(id));
+  // Days of merge survivors' orders, and of country-changed customers' orders without a country, are rebuilt from all
+  // their orders; new orders on other days are added to the rows there.
   const { rows: dayRows } = await q.query<{ day: string }>(
-    `SELECT DISTINCT ${UTC_DAY('o.ordered_at')} AS day FROM orders o WHERE ${newOrders}
-     UNION SELECT DISTINCT ${UTC_DAY('o.ordered_at')} FROM orders o WHERE o.customer_id = ANY($3::int8[])`,
-    [state.orders_through, marks!.orders, survivors],
+    `SELECT DISTINCT ${UTC_DAY('o.ordered_at')} AS day FROM orders o WHERE o.customer_id = ANY($1::int8[])
+     UNION SELECT DISTINCT ${UTC_DAY('o.ordered_at')} FROM orders o WHERE o.customer_id = ANY($2::int8[]) AND o.country IS NULL`,
+    [survivors, recountry],
   );
   const days = dayRows.map((r) => r.day);
   if (days.length) {
@@ -145,6 +163,12 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     await q.query(`DELETE FROM sales_daily_category WHERE day = ANY($1::date[])`, [days]);
     for (const sql of salesSql('days')) await q.query(sql, [days]);
   }
+  for (const sql of salesSql('new')) await q.query(sql, [state.orders_through, marks!.orders, days]);
+  const { rows: touched } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT ${UTC_DAY('o.ordered_at')} FROM orders o WHERE o.id > $1::int8 AND o.id <= $2::int8
+                                     UNION SELECT unnest($3::date[])) d`,
+    [state.orders_through, marks!.orders, days],
+  );
   // Cohort cells: merged customers' old contributions leave before customer_months changes and come back after it;
   // everyone else's follow from the customer_months delta (server/db/cohortCells.ts).
   const mergedIds = [...new Set([...survivors, ...merged])];
@@ -152,6 +176,12 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
   const months = await refreshCustomerPeriods(q, 'month', state.orders_through, marks!.orders, survivors, merged);
   await applyMonthDelta(q, months.delta);
   await addCohortCustomers(q, mergedIds);
+  // A changed country without new orders: move the customer's cohort contributions (with new orders, the month
+  // delta above already moved them).
+  const withNewOrders = new Set(months.delta.map((d) => Number(d.customer_id)));
+  const moved = recountry.filter((id) => !withNewOrders.has(id) && !mergedIds.includes(id));
+  await subtractCohortCustomers(q, moved);
+  await addCohortCustomers(q, moved);
   await refreshCustomerPeriods(q, 'week', state.orders_through, marks!.orders, survivors, merged);
   const events = await q.query(
     `INSERT INTO events_daily (day, type, events)
@@ -160,7 +190,7 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     [state.events_through, marks!.events],
   );
   await saveState(q, marks!.orders, marks!.events);
-  return { days: days.length, customerMonths: months.written, events: events.rowCount };
+  return { days: touched[0]?.n ?? 0, customerMonths: months.written, events: events.rowCount };
 }
 
 const PERIOD = {
