@@ -36,7 +36,7 @@ put_sums AS (
   INSERT INTO customer_order_sums (customer_id, through, orders, revenue, returns, first_order_at, last_order_at,
                                    order_days, first_day_revenue, channels, sums)
   SELECT customer_id, through, orders, revenue, returns, first_order_at, last_order_at, order_days, first_day_revenue,
-         channels, sums FROM ns
+         channels, sums FROM ns ORDER BY customer_id
   ON CONFLICT (customer_id) DO UPDATE SET through = excluded.through, orders = excluded.orders,
     revenue = excluded.revenue, returns = excluded.returns, first_order_at = excluded.first_order_at,
     last_order_at = excluded.last_order_at, order_days = excluded.order_days,
@@ -50,7 +50,7 @@ INSERT INTO customer_summary (customer_id, first_order_at, last_order_at, orders
 SELECT customer_id, first_order_at, last_order_at, orders, order_days, revenue, first_day_revenue,
        CASE WHEN orders > 1 THEN extract(epoch FROM last_order_at - first_order_at) / 86400.0 / (orders - 1) END,
        returns, main_channel, main_category
-  FROM ns WHERE orders > 0
+  FROM ns WHERE orders > 0 ORDER BY customer_id
 ON CONFLICT (customer_id) DO UPDATE SET
   first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, orders = excluded.orders,
   order_days = excluded.order_days, revenue = excluded.revenue, first_day_revenue = excluded.first_day_revenue,
@@ -89,8 +89,10 @@ cat AS (SELECT customer_id, key, sum(v) AS v FROM (${LINES('o')}) l GROUP BY 1, 
 ${WRITE(`SELECT t.id AS customer_id FROM ids t WHERE NOT EXISTS (SELECT 1 FROM a WHERE a.customer_id = t.id AND a.orders > 0)`)}`;
 
 export const DELTA_SQL = `
+-- Customers in id order (here and in the upserts below): the lookups and writes then walk the primary keys and the
+-- heaps instead of jumping around them (the refresh's summary part −8–14% on the bench shop after 10k orders).
 WITH st AS MATERIALIZED (
-  SELECT s.* FROM (SELECT DISTINCT unnest($1::int8[]) AS id) t
+  SELECT s.* FROM (SELECT DISTINCT unnest($1::int8[]) AS id ORDER BY 1) t
    CROSS JOIN LATERAL (SELECT * FROM customer_order_sums s WHERE s.customer_id = t.id OFFSET 0) s
 ),
 n AS MATERIALIZED (
