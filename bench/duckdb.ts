@@ -38,6 +38,7 @@ export const inlineParams = (sql: string, params: readonly unknown[]) => sql.rep
 /** Enough of Queryable for server/db/summary.ts to run its SQL on DuckDB. */
 function asQueryable(conn: DuckDBConnection): Queryable {
   return {
+    driver: 'postgres', // a server-style engine: results are read as rows (bulkRows' Postgres shape)
     async query<T = Row>(sql: string, params: readonly unknown[] = []) {
       const r = await conn.runAndReadAll(inlineParams(sql, params));
       return { rows: r.getRowObjectsJS() as T[], rowCount: r.currentRowCount };

@@ -29,6 +29,7 @@ export interface TracedQuery {
 /** The same Queryable, recording every query into `trace`. */
 function traced(q: Queryable, trace: TracedQuery[]): Queryable {
   return {
+    driver: q.driver,
     async query(sql, params = []) {
       const started = performance.now();
       try {

@@ -14,6 +14,7 @@ const parsers = {
 
 function wrap(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
   return {
+    driver: 'pglite',
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
       const res = await pg.query<T>(sql, params as unknown[]);
       return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };

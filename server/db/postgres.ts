@@ -18,6 +18,7 @@ const CHUNK = 1 << 20;
 
 function wrap(client: pg.PoolClient | pg.Pool): Queryable {
   return {
+    driver: 'postgres',
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
       const res = await client.query(sql, params as unknown[]);
       return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };

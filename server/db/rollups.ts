@@ -1,4 +1,5 @@
 import { addCohortCustomers, applyMonthDelta, buildCohortCells, subtractCohortCustomers, type MonthDelta } from './cohortCells.ts';
+import { bulkRows } from './bulkRows.ts';
 import type { Queryable } from './types.ts';
 
 /**
@@ -215,22 +216,27 @@ async function refreshCustomerPeriods(
   const gone = [...merged, ...survivors];
   if (gone.length) await q.query(`DELETE FROM ${table} WHERE customer_id = ANY($1::int8[])`, [gone]);
   // RETURNING says which pairs are new (xmax = 0: inserted, not updated): only they change neighbours.
-  const added = await q.query<MonthDelta>(
-    `WITH d (customer_id, p, orders, revenue${lastCol}) AS (
-       SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
-        WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
-          AND o.customer_id <> ALL($3::int8[])
-        GROUP BY 1, 2 ORDER BY 1, 2), -- key order: the upserts walk the primary key instead of jumping around it
-     up AS (
-       INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue${lastCol}) SELECT * FROM d
-       ON CONFLICT (customer_id, ${col}) DO UPDATE SET orders = t.orders + excluded.orders, revenue = t.revenue + excluded.revenue
-         ${last ? ', last_order_at = greatest(t.last_order_at, excluded.last_order_at)' : ''}
-       RETURNING t.customer_id, t.${col} AS p, (t.xmax = 0) AS inserted)
-     SELECT up.customer_id, up.p::text AS period, up.inserted, d.revenue::text AS revenue FROM up JOIN d USING (customer_id, p)`,
+  // Bulk rows (server/db/bulkRows.ts): ~10k of them after a 10k-order import, one json value on PGlite.
+  const added = await bulkRows<MonthDelta>(
+    q,
+    {
+      withList: `d (customer_id, p, orders, revenue${lastCol}) AS (
+         SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
+          WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
+            AND o.customer_id <> ALL($3::int8[])
+          GROUP BY 1, 2 ORDER BY 1, 2), -- key order: the upserts walk the primary key instead of jumping around it
+       up AS (
+         INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue${lastCol}) SELECT * FROM d
+         ON CONFLICT (customer_id, ${col}) DO UPDATE SET orders = t.orders + excluded.orders, revenue = t.revenue + excluded.revenue
+           ${last ? ', last_order_at = greatest(t.last_order_at, excluded.last_order_at)' : ''}
+         RETURNING t.customer_id, t.${col} AS p, (t.xmax = 0) AS inserted)`,
+      select: `SELECT up.customer_id, up.p::text AS period, up.inserted, d.revenue::text AS revenue FROM up JOIN d USING (customer_id, p)`,
+    },
     [from, through, survivors],
+    ['customer_id', 'period', 'inserted', 'revenue'],
   );
-  let written = added.rowCount;
-  let fresh: { customer_id: number; period: string }[] = added.rows.filter((r) => r.inserted);
+  let written = added.length;
+  let fresh: { customer_id: number; period: string }[] = added.filter((r) => r.inserted);
   if (survivors.length) {
     const all = await q.query<{ customer_id: number; period: string }>(
       `INSERT INTO ${table} (customer_id, ${col}, orders, revenue${lastCol})
@@ -243,7 +249,7 @@ async function refreshCustomerPeriods(
     fresh = [...fresh, ...all.rows];
   }
   if (neighbours && fresh.length) await linkNeighbours(q, table, col, fresh);
-  return { written, delta: added.rows };
+  return { written, delta: added };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface QueryResult<T> {
 
 /** Anything that runs parameterized SQL: the database itself or an open transaction. */
 export interface Queryable {
+  /** Which engine runs the SQL (a few bulk reads take a different shape on each: see bulkRows.ts). */
+  readonly driver: DriverName;
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
   /** Several statements without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
@@ -24,7 +26,6 @@ export interface TransactionOptions {
 export type DriverName = 'pglite' | 'postgres';
 
 export interface Db extends Queryable {
-  readonly driver: DriverName;
   /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
