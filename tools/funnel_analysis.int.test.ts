@@ -79,6 +79,17 @@ describeEachDriver('funnel_analysis', (use) => {
     expect(month.meta.rowCounts).toMatchObject({ splitValues: 2, splitsReturned: 1 });
   });
 
+  it('answers the same through event_keys where event_sequences cannot encode the days (before 1900)', async () => {
+    // From 1899 the counts come from the event_keys formulation (tools/lib/funnelSql.ts SEQUENCE_LIMITS); no event
+    // lies before 2024, so they must equal those from 2024-01-01 (event_sequences): c5 from February joins the six
+    // of the hand-worked case, as in the month split below.
+    const early = (await runTool('funnel_analysis', { ...base, from: '1899-12-31', splitBy: 'channel' }, ctx())) as any;
+    const usual = (await runTool('funnel_analysis', { ...base, from: '2024-01-01', splitBy: 'channel' }, ctx())) as any;
+    expect(early.steps.map((s: any) => s.users)).toEqual([7, 5, 4]);
+    expect(early.steps).toEqual(usual.steps);
+    expect(early.splits).toEqual(usual.splits);
+  });
+
   it('applies defaults: visit → … → purchase over the 30 days before today', async () => {
     const out = (await runTool('funnel_analysis', {}, ctx())) as any;
     expect(out.meta.args).toEqual({ steps: ['visit', 'view', 'cart', 'checkout', 'purchase'], windowDays: 7, from: '2024-02-19', to: '2024-03-19', maxSplits: 20 });

@@ -11,10 +11,12 @@ import type { Queryable } from './types.ts';
  *  - (customer, month) and (customer, week) pairs of those orders: their counts and revenue added,
  *  - everything of the survivors of customer merges since the last refresh (their orders changed customer, which can
  *    change the country of orders without one), and nothing of the merged-away customers,
+ *  - of customers whose country changed (customer_country_changes, migration 0017), the days of their orders without
+ *    a country of their own and their cohort-cell contributions,
  *  - events above their high-water mark, added to the day × type counts (events are never updated: imports skip
  *    duplicates).
- * New orders are added to the sales rows (sums and counts are additive); a survivor's days are rebuilt from all
- * their orders; so the rollups stay exact sums of the raw rows. Updated orders
+ * New orders are added to the sales rows (sums and counts are additive) and the days above are rebuilt from all
+ * their orders, so the rollups stay exact sums of the raw rows. Updated orders
  * (a corrected re-import) are not visible to the high-water mark: imports that update rows refresh with 'all'.
  */
 
