@@ -8,6 +8,7 @@ import { generateShop } from './generate.ts';
 import { benchContext, percentile, registeredTools } from './harness.ts';
 import { END, markdownSection, replaceSection, reportRows, START, targetStatus } from './report.ts';
 import { runBench, type BenchResult } from './run.ts';
+import { DUCK_QUESTIONS, runDuck } from './duckdb.ts';
 
 const SMOKE = { customers: 2000, orders: 20000, events: 40000 };
 
@@ -114,4 +115,18 @@ describe('bench pieces', () => {
     expect(second).toContain('## Later section');
     expect(replaceSection(null, 'x')).toBe(`# Benchmarks\n\n${START}\nx\n${END}\n`);
   });
+});
+
+describe('DuckDB peer (smoke size)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-duck-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers every DuckDB question with the shared SQL (portable to DuckDB) and sane results', async () => {
+    const shop = generateShop(dir, { customers: 300, orders: 3000, events: 6000 });
+    const duck = await runDuck(shop, 1);
+    for (const q of DUCK_QUESTIONS) {
+      expect(duck.questions[q.name]?.error, q.name).toBeUndefined();
+      expect(duck.rows[q.name]?.length, q.name).toBeGreaterThan(0);
+    }
+  }, 120_000);
 });

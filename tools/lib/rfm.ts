@@ -44,7 +44,10 @@ export function rfmTier(r: number, f: number, m: number): RfmTier {
  */
 export function rfmTierSql(r = 'r', f = 'f', m = 'm'): string {
   const cells = TIER_GRID.flat().map((tier) => `'${tier.replace(/'/g, "''")}'`);
-  return `(ARRAY[${cells.join(', ')}])[(${r} - 1) * 5 + (${f} + ${m} + 1) / 2]`;
+  // FM = ⌊(F + M + 1) / 2⌋ written without relying on integer division: DuckDB's `/` divides as float and its
+  // arrays take integer subscripts only, so the bench's DuckDB peer (bench/duckdb.ts) runs this expression as well.
+  const fm = `(${f} + ${m} + 1 - (${f} + ${m} + 1) % 2) / 2`;
+  return `(ARRAY[${cells.join(', ')}])[((${r} - 1) * 5 + ${fm})::int]`;
 }
 
 /**
