@@ -163,7 +163,7 @@ describeEachDriver('rollups', (use) => {
     expect(await snapshot()).toEqual(incremental);
     await use().exec(`INSERT INTO orders (source, external_id, ordered_at, revenue) VALUES ('t', 'late', '2024-06-01Z', 1)`);
     expect(await rollupsFresh(use())).toBe(false);
-    await refreshRollups(use(), 'incremental');
+    expect((await refreshRollups(use(), 'incremental')).days).toBe(1); // 2024-06-01, the late order's day
     await expectRollupsMatchRawData(use());
   });
 

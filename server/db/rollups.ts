@@ -23,6 +23,7 @@ import type { Queryable } from './types.ts';
 export type RollupScope = 'all' | 'incremental';
 
 export interface RollupRefresh {
+  /** UTC days whose sales rows were rebuilt or added to. */
   days: number;
   customerMonths: number;
   events: number;
@@ -42,7 +43,8 @@ const DIMS = (cols: Record<string, number>) =>
 
 /**
  * Sales rows of every order ('all': hash joins over whole tables), of the orders on the days in $1 ('days'), or of
- * the new orders, ids in ($1, $2], on days not in $3 ('new'), ADDED to the rows already there (upsert on the
+ * the new orders, ids in ($1, $2], on days not in $3 ('new', returning the days of the sales_daily rows written),
+ * ADDED to the rows already there (upsert on the
  * NULLS NOT DISTINCT keys of migration 0017: counts and sums are additive, so only the new orders are read; rebuilding
  * their whole days read every order of those days again — 17k orders for the bench's 10k new ones over a week).
  * For days and new orders, each order's customer and lines are fetched by primary key in LATERAL subqueries
@@ -80,7 +82,8 @@ function salesSql(scope: 'all' | 'days' | 'new'): string[] {
                     o.customer_id IS NULL AS guest, o.revenue
                FROM ${from} ${where}) u
       GROUP BY day, kind, GROUPING SETS ((), (country), (channel), (country, channel), (currency))
-     ${add('dims, day, kind, country, channel, currency', ['orders', 'guest_orders', 'revenue'])}`,
+     ${add('dims, day, kind, country, channel, currency', ['orders', 'guest_orders', 'revenue'])}
+     ${scope === 'new' ? 'RETURNING day::text' : ''}`,
     // Per (order, category) first, so `orders` counts each order once per category it has lines in.
     `INSERT INTO sales_daily_category AS t (dims, day, kind, country, channel, category, orders, lines, revenue)
      SELECT ${DIMS({ country: 1, channel: 2 })}, day, kind, country, channel, category, count(*), sum(lines), sum(revenue)
@@ -152,7 +155,8 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
   const merged = merges.map((m) => m.merged_id);
   // Customers whose country changed (migration 0017): their orders without a country of their own move.
   const { rows: changedRows } = await q.query<{ customer_id: number }>(`DELETE FROM customer_country_changes RETURNING customer_id`);
-  const recountry = changedRows.map((r) => Number(r.customer_id)).filter((id) => !merged.includes(id));
+  // (Merged-away customers among them own no orders any more, and the cohort step below skips them.)
+  const recountry = changedRows.map((r) => Number(r.customer_id));
   // Days of merge survivors' orders, and of country-changed customers' orders without a country, are rebuilt from all
   // their orders; new orders on other days are added to the rows there.
   const { rows: dayRows } = await q.query<{ day: string }>(
@@ -166,12 +170,11 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     await q.query(`DELETE FROM sales_daily_category WHERE day = ANY($1::date[])`, [days]);
     for (const sql of salesSql('days')) await q.query(sql, [days]);
   }
-  for (const sql of salesSql('new')) await q.query(sql, [state.orders_through, marks!.orders, days]);
-  const { rows: touched } = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT ${UTC_DAY('o.ordered_at')} FROM orders o WHERE o.id > $1::int8 AND o.id <= $2::int8
-                                     UNION SELECT unnest($3::date[])) d`,
-    [state.orders_through, marks!.orders, days],
-  );
+  // Every new order has a sales_daily row on its day, so the rows written say which days the new orders touched.
+  const [dailyNew, categoryNew] = salesSql('new');
+  const newDays = await q.query<{ day: string }>(dailyNew!, [state.orders_through, marks!.orders, days]);
+  await q.query(categoryNew!, [state.orders_through, marks!.orders, days]);
+  const touchedDays = new Set([...days, ...newDays.rows.map((r) => r.day)]).size;
   // Cohort cells: merged customers' old contributions leave before customer_months changes and come back after it;
   // everyone else's follow from the customer_months delta (server/db/cohortCells.ts).
   const mergedIds = [...new Set([...survivors, ...merged])];
@@ -193,7 +196,7 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     [state.events_through, marks!.events],
   );
   await saveState(q, marks!.orders, marks!.events);
-  return { days: touched[0]?.n ?? 0, customerMonths: months.written, events: events.rowCount };
+  return { days: touchedDays, customerMonths: months.written, events: events.rowCount };
 }
 
 const PERIOD = {
