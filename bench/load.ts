@@ -4,9 +4,11 @@ import type { Queryable } from '../server/db/types.ts';
 import { copyText } from '../server/db/copy.ts';
 import { refreshRollups } from '../server/db/rollups.ts';
 import { refreshCustomerSummary } from '../server/db/summary.ts';
+import { fixedClock } from '../tools/lib/clock.ts';
+import { recomputeTags } from '../tools/lib/tags.ts';
 import type { GeneratedShop } from './generate.ts';
 import { geometric, int, lognormal, rng } from './random.ts';
-import { BENCH_END, CATEGORIES, CHANNELS, DAY_MS, ms, round2, SOURCE, TABLE_ORDER, TABLES, type Table } from './shop.ts';
+import { BENCH_END, BENCH_TODAY, CATEGORIES, CHANNELS, DAY_MS, ms, round2, SOURCE, TABLE_ORDER, TABLES, type Table } from './shop.ts';
 
 export interface LoadTimings {
   /** COPY time per table, ms. */
@@ -14,13 +16,15 @@ export interface LoadTimings {
   summary: number;
   /** Full build of the rollup tables (server/db/rollups.ts), ms. */
   rollups: number;
+  /** The rule tags (as every import ends with them: server/import/afterImport.ts), ms. */
+  tags: number;
   analyze: number;
   total: number;
 }
 
 const SEQUENCES: Partial<Record<Table, string>> = { customers: 'customers_id_seq', orders: 'orders_id_seq', events: 'events_id_seq' };
 
-/** COPY every chunk file into a freshly migrated database, then build customer_summary and the rollups, and ANALYZE. */
+/** COPY every chunk file into a freshly migrated database, then build customer_summary, the rollups and the rule tags, and ANALYZE. */
 export async function loadShop(db: Db, shop: GeneratedShop, log: (line: string) => void = () => {}): Promise<LoadTimings> {
   const t0 = performance.now();
   const copy = {} as Record<Table, number>;
@@ -42,9 +46,13 @@ export async function loadShop(db: Db, shop: GeneratedShop, log: (line: string) 
   const rollups = performance.now() - started;
   log(`  rollups: ${(rollups / 1000).toFixed(1)} s`);
   started = performance.now();
+  await recomputeTags(db, fixedClock(BENCH_TODAY));
+  const tags = performance.now() - started;
+  log(`  tags: ${(tags / 1000).toFixed(1)} s`);
+  started = performance.now();
   await db.exec('ANALYZE');
   const analyze = performance.now() - started;
-  return { copy, summary, rollups, analyze, total: performance.now() - t0 };
+  return { copy, summary, rollups, tags, analyze, total: performance.now() - t0 };
 }
 
 export interface RefreshPeer {

@@ -88,7 +88,7 @@ function notes(r: BenchResult): string[] {
     }
     const copy = Object.entries(d.load.copy).map(([t, ms]) => `${t} ${sec(ms)}`).join(', ');
     out.push(
-      `- ${d.driver} ${d.version}: load ${sec(d.load.total)} (COPY ${copy}; customer_summary ${sec(d.load.summary)}; ANALYZE ${sec(d.load.analyze)}); database ${(d.sizeBytes / 2 ** 20).toFixed(0)} MiB; refresh touched ${d.refresh.customers} customers`,
+      `- ${d.driver} ${d.version}: load ${sec(d.load.total)} (COPY ${copy}; customer_summary ${sec(d.load.summary)}; rollups ${sec(d.load.rollups)}; tags ${sec(d.load.tags)}; ANALYZE ${sec(d.load.analyze)}); database ${(d.sizeBytes / 2 ** 20).toFixed(0)} MiB; refresh touched ${d.refresh.customers} customers`,
     );
   }
   if (r.duck && 'error' in r.duck) out.push(`- DuckDB skipped: ${r.duck.error}`);

@@ -1,4 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
+import { refreshCustomerSummary } from '../server/db/summary.ts';
 import { describeEachDriver } from '../server/testing/db.ts';
 import { fixedClock } from './lib/clock.ts';
 import { GLOSSARY } from './lib/glossary.ts';
@@ -197,6 +198,15 @@ describeEachDriver('customer_segments clustering', (use) => {
   const ctx = { db: undefined as never, clock: fixedClock('2024-03-01'), role: 'analyst' as const };
   beforeAll(async () => {
     await loadClusterShop(use());
+    // Persona columns that are not features: three French newcomers, half the lapsed bought in store, tags.
+    await use().exec(`
+      UPDATE customers SET country = 'France' WHERE id IN (301, 302, 303);
+      UPDATE orders SET channel = 'store' WHERE customer_id BETWEEN 201 AND 205;
+      INSERT INTO tags (name, kind) VALUES ('vip', 'manual'), ('newsletter', 'manual');
+      INSERT INTO customer_tags (customer_id, tag_id)
+        SELECT c, (SELECT id FROM tags WHERE name = 'vip') FROM unnest(ARRAY[101, 102, 103, 104]) c
+        UNION ALL SELECT c, (SELECT id FROM tags WHERE name = 'newsletter') FROM unnest(ARRAY[101, 201]) c;`);
+    await refreshCustomerSummary(use(), 'all');
   });
 
   it('finds the three hand-made groups with k chosen by silhouette', async () => {
@@ -220,6 +230,26 @@ describeEachDriver('customer_segments clustering', (use) => {
     expect(regulars.revenueShare).toBe(0.9674); // 21100 / 21810 = 0.96745…
     expect(lapsed.centroid).toMatchObject({ revenue: 15.5, orders: 1 });
     expect(newcomers.centroid).toMatchObject({ revenue: 55.5, orders: 1 });
+    // Personas count every member against all 30: 27 British / 3 French, 5 store / 25 web, vip 4, newsletter 2.
+    expect(newcomers.persona.countries).toEqual([
+      { value: 'United Kingdom', customers: 7, share: 0.7, shareOverall: 0.9, lift: 0.78 },
+      { value: 'France', customers: 3, share: 0.3, shareOverall: 0.1, lift: 3 },
+    ]);
+    // A 5–5 tie is listed by value.
+    expect(lapsed.persona.mainChannels).toEqual([
+      { value: 'store', customers: 5, share: 0.5, shareOverall: 0.1667, lift: 3 },
+      { value: 'web', customers: 5, share: 0.5, shareOverall: 0.8333, lift: 0.6 },
+    ]);
+    expect(regulars.persona.tags).toEqual([
+      { value: 'vip', customers: 4, share: 0.4, shareOverall: 0.1333, lift: 3 },
+      { value: 'newsletter', customers: 1, share: 0.1, shareOverall: 0.0667, lift: 1.5 },
+    ]);
+    expect(lapsed.persona.tags).toEqual([{ value: 'newsletter', customers: 1, share: 0.1, shareOverall: 0.0667, lift: 1.5 }]);
+    expect(newcomers.persona.tags).toEqual([]);
+    // Behaviour beside all 30: regulars' AOV 105.5 vs 21810 / 220 orders = 99.14; 20 orders each vs 220 / 30.
+    expect(regulars.persona.aov).toEqual({ group: 105.5, overall: 99.14 });
+    expect(regulars.persona.frequency).toEqual({ group: 20, overall: 7.33 });
+    expect(newcomers.persona.revenuePerCustomer).toEqual({ group: 55.5, overall: 727 });
     expect(regulars.label).toBe('high value, frequent, recent, long-standing, big baskets, mostly Home');
     expect(lapsed.label).toBe('low value, infrequent, lapsed, long-standing, small baskets, mostly Toys');
     expect(newcomers.label).toBe('infrequent, recent, new, mostly Garden');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FIT_SAMPLE, fitClusters, K_SAMPLE } from './cluster.ts';
 import type { FeatureMatrix } from './features.ts';
 import { assignNearest, mulberry32 } from './kmeans.ts';
+import { asMatrix } from './matrix.ts';
 
 /** Three planted groups far apart (centres 10 units apart, spread ±1 uniform): any sensible clustering recovers them. */
 function plantedMatrix(n: number): { matrix: FeatureMatrix; group: number[] } {
@@ -9,7 +10,7 @@ function plantedMatrix(n: number): { matrix: FeatureMatrix; group: number[] } {
   const centres = [[0, 0], [10, 0], [0, 10]];
   const group = Array.from({ length: n }, (_, i) => i % 3);
   const points = group.map((g) => centres[g]!.map((c) => c + (r() * 2 - 1)));
-  return { matrix: { names: ['a', 'b'], points, scale: {}, categories: [] }, group };
+  return { matrix: { names: ['a', 'b'], points: asMatrix(points), scale: {}, categories: [] }, group };
 }
 
 /** Labels agree with the planted groups up to renumbering: a one-to-one map from group to label. */

@@ -4,8 +4,10 @@ import { bulkRows } from '../../../server/db/bulkRows.ts';
 import { AppError } from '../../../server/errors.ts';
 import { readOnly } from '../readonly.ts';
 import { buildFeatures, labelCluster, type CustomerBehaviour, type FeatureMatrix } from './features.ts';
-import { assignNearest, chooseK, countDistinct, deterministicSample, kmeans, pairwiseDistances, silhouette, type KMeansResult } from './kmeans.ts';
-import { money, personaSchema, personasByGroup, rate, round } from './persona.ts';
+import { assignNearest, kmeans, type KMeansResult } from './kmeans.ts';
+import { rowsAt } from './matrix.ts';
+import { chooseK, countDistinct, deterministicSample, pairwiseDistances, silhouette } from './silhouette.ts';
+import { countGroups, money, personaSchema, personasFromCounts, rate, round, type PersonaRow } from './persona.ts';
 import type { PreparedSegment } from './resolve.ts';
 
 /** Behaviour clusters of a segment's customers (k-means on features.ts), each with a centroid, label and persona. */
@@ -66,37 +68,50 @@ export const clusteringSchema = z
   .describe('behaviour clusters');
 export type Clustering = z.infer<typeof clusteringSchema>;
 
-const BEHAVIOUR_COLUMNS = ['customer_id', 'revenue', 'orders', 'aov', 'recency_days', 'tenure_days', 'main_category'] as const;
+/** A member as read for clustering: its behaviour (the features) and what its persona counts. */
+type Member = CustomerBehaviour & PersonaRow;
+const MEMBER_COLUMNS = [
+  'customer_id', 'revenue', 'orders', 'aov', 'recency_days', 'tenure_days', 'main_category', 'country', 'main_channel', 'tags',
+] as const;
 
-async function loadBehaviour(db: Db, seg: PreparedSegment): Promise<{ customers: CustomerBehaviour[]; members: number }> {
-  const columns = BEHAVIOUR_COLUMNS.map((c) => `m.${c}`).join(', ');
+/**
+ * The members with everything the clusters report (features, persona columns, tags): one read, after which the
+ * clusters' sizes, revenue and personas are counted in memory (why: a second statement evaluated the segment again
+ * and joined ~90k (customer, cluster) pairs back to it, ~45% of a cluster call on the bench shop).
+ */
+async function loadMembers(db: Db, seg: PreparedSegment): Promise<{ customers: Member[]; members: number }> {
+  const columns = `${MEMBER_COLUMNS.slice(0, -1).map((c) => `m.${c}`).join(', ')}, tg.tags`;
+  // Each member's tag ids as one text ('3 5'), names mapped below: the cheapest shape measured on the bench shop
+  // (an int[] per member made the read 2× slower to parse; counting tags per cluster afterwards sent ~90k ids back).
+  const from = `(${seg.sql}) m LEFT JOIN (SELECT customer_id, string_agg(tag_id::text, ' ') AS tags FROM customer_tags GROUP BY customer_id) tg
+      ON tg.customer_id = m.customer_id`;
   return readOnly(db, async (q) => {
     // Usually every member fits: read them in any order (one more row than the cap tells whether they all did).
     // Only a segment beyond the cap pays for the md5 order that picks its deterministic subset.
     // Bulk rows: on PGlite one json value (server/db/bulkRows.ts), ~6× faster than its rows for ~90k members.
-    let rows = await bulkRows<CustomerBehaviour & { total?: number }>(
+    let rows = await bulkRows<Member & { total?: number }>(
       q,
-      { select: `SELECT ${columns} FROM (${seg.sql}) m LIMIT $${seg.params.length + 1}::int` },
+      { select: `SELECT ${columns} FROM ${from} LIMIT $${seg.params.length + 1}::int` },
       [...seg.params, MAX_CLUSTER_CUSTOMERS + 1],
-      BEHAVIOUR_COLUMNS,
+      MEMBER_COLUMNS,
     );
     let members = rows.length;
     if (rows.length > MAX_CLUSTER_CUSTOMERS) {
-      rows = await bulkRows<CustomerBehaviour & { total?: number }>(
+      rows = await bulkRows<Member & { total?: number }>(
         q,
-        { select: `SELECT ${columns}, count(*) OVER () AS total FROM (${seg.sql}) m ORDER BY md5(m.customer_id::text) LIMIT $${seg.params.length + 1}::int` },
+        { select: `SELECT ${columns}, count(*) OVER () AS total FROM ${from} ORDER BY md5(m.customer_id::text) LIMIT $${seg.params.length + 1}::int` },
         [...seg.params, MAX_CLUSTER_CUSTOMERS],
-        [...BEHAVIOUR_COLUMNS, 'total'],
+        [...MEMBER_COLUMNS, 'total'],
       );
       members = Number(rows[0]?.total ?? 0);
     }
     rows.sort((a, b) => a.customer_id - b.customer_id);
+    const { rows: tags } = await q.query<{ id: string; name: string }>(`SELECT id::text AS id, name FROM tags`);
+    const tagName = new Map(tags.map((t) => [t.id, t.name]));
+    for (const r of rows) if (r.tags) r.tags = (r.tags as unknown as string).split(' ').map((id) => tagName.get(id) ?? id);
     return { customers: rows, members };
   });
 }
-
-/** Points at the given indices. */
-const pick = (points: readonly number[][], index: readonly number[]) => index.map((i) => points[i]!);
 
 /**
  * k (given, or by silhouette on K_SAMPLE points), centroids from k-means++ restarts on the K_SAMPLE points refined by
@@ -105,13 +120,13 @@ const pick = (points: readonly number[][], index: readonly number[]) => index.ma
  */
 export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: number): { fit: KMeansResult; silhouette: number; scores: Clustering['scores']; fittedOn: number } {
   const { points } = matrix;
-  const silhouetteIndex = deterministicSample(points.length, SILHOUETTE_SAMPLE, seed);
+  const silhouetteIndex = deterministicSample(points.n, SILHOUETTE_SAMPLE, seed);
   let silhouetteDistances: Float64Array | undefined;
   let scores: Clustering['scores'];
   let start: KMeansResult;
-  const kIndex = deterministicSample(points.length, K_SAMPLE, seed);
-  const kSample = pick(points, kIndex);
-  const small = kSample.length === points.length;
+  const kIndex = deterministicSample(points.n, K_SAMPLE, seed);
+  const kSample = rowsAt(points, kIndex);
+  const small = kSample.n === points.n;
   if (k === undefined) {
     // The k sample and the silhouette sample are the same customers when their sizes agree (same seeded draw):
     // their pairwise distances, the O(n²) part, are computed once for both.
@@ -125,20 +140,20 @@ export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: 
     // Small segments: chooseK already fitted every point; keep that result (identical to clustering without sampling).
     if (small) {
       const score = chosen.scores.find((s) => s.k === start.k)!.silhouette;
-      return { fit: chosen.best, silhouette: score, scores, fittedOn: points.length };
+      return { fit: chosen.best, silhouette: score, scores, fittedOn: points.n };
     }
   } else {
     scores = [];
     start = kmeans(kSample, k, { seed, ...(small ? {} : { restarts: SAMPLED_RESTARTS }) });
   }
   const chosenK = start.k;
-  const fitIndex = deterministicSample(points.length, FIT_SAMPLE, seed);
+  const fitIndex = deterministicSample(points.n, FIT_SAMPLE, seed);
   // Lloyd on the fit sample from the k sample's best centroids: the k-means++ restarts already ran on the k sample
   // (three more restarts on 10,000 points cost ~90 ms on the bench shop; this refinement ~15 ms).
-  const final = fitIndex.length === kIndex.length ? start : kmeans(pick(points, fitIndex), chosenK, { initial: start.centroids });
-  const labels = fitIndex.length === points.length ? final.labels : assignNearest(points, final.centroids);
+  const final = fitIndex.length === kIndex.length ? start : kmeans(rowsAt(points, fitIndex), chosenK, { initial: start.centroids });
+  const labels = fitIndex.length === points.n ? final.labels : assignNearest(points, final.centroids);
   const result: KMeansResult = { ...final, labels };
-  const distances = silhouetteDistances ?? pairwiseDistances(pick(points, silhouetteIndex));
+  const distances = silhouetteDistances ?? pairwiseDistances(rowsAt(points, silhouetteIndex));
   const score = silhouette(distances, silhouetteIndex.map((i) => labels[i]!), chosenK);
   if (k !== undefined) scores = [{ k, silhouette: round(score, 4) }];
   return { fit: result, silhouette: score, scores, fittedOn: fitIndex.length };
@@ -161,7 +176,7 @@ export async function clusterSegment(
   seg: PreparedSegment,
   opts: { k?: number; seed: number; top: number },
 ): Promise<Clustering> {
-  const { customers, members } = await loadBehaviour(db, seg);
+  const { customers, members } = await loadMembers(db, seg);
   const matrix = buildFeatures(customers);
   const needed = opts.k ?? K_RANGE.min;
   if (matrix.names.length === 0 || countDistinct(matrix.points, needed) < needed) {
@@ -170,16 +185,10 @@ export async function clusterSegment(
   }
   const { fit: result, silhouette: score, scores, fittedOn } = fitClusters(matrix, opts.k, opts.seed);
   const { labels, order } = bySize(result);
-  const population = {
-    sql: `SELECT m.*, a.grp FROM (${seg.sql}) m
-            JOIN unnest($${seg.params.length + 1}::int8[], $${seg.params.length + 2}::int[]) AS a(customer_id, grp)
-              ON a.customer_id = m.customer_id`,
-    params: [...seg.params, customers.map((c) => c.customer_id), labels],
-  };
   const groups = order.map((_, i) => i);
   const byCluster = groups.map((): CustomerBehaviour[] => []);
   customers.forEach((c, i) => byCluster[labels[i]!]!.push(c));
-  const profiles = await readOnly(db, (q) => personasByGroup(q, population, groups, opts.top));
+  const profiles = personasFromCounts(countGroups(customers, labels), groups, opts.top);
   const totalRevenue = customers.reduce((s, c) => s + c.revenue, 0);
   return {
     members,

@@ -14,6 +14,8 @@
  * distance, about one standard deviation on two numeric features.
  */
 
+import type { Matrix } from './matrix.ts';
+
 export interface CustomerBehaviour {
   customer_id: number;
   revenue: number;
@@ -38,7 +40,8 @@ export const TOP_CATEGORIES = 5;
 export interface FeatureMatrix {
   /** Feature names, in column order. */
   names: string[];
-  points: number[][];
+  /** One row per customer, in input order. */
+  points: Matrix;
   /** Mean and sd of each numeric feature (for reading centroids back). */
   scale: Partial<Record<NumericFeature, { mean: number; sd: number }>>;
   categories: string[];
@@ -47,19 +50,34 @@ export interface FeatureMatrix {
 export function buildFeatures(customers: readonly CustomerBehaviour[]): FeatureMatrix {
   const n = customers.length;
   const scale: FeatureMatrix['scale'] = {};
-  const columns: { name: string; values: number[] }[] = [];
+  // Columns as typed arrays filled by plain loops (~90k customers: array methods with closures were ~3× slower).
+  const columns: { name: string; values: Float64Array }[] = [];
   for (const [name, of] of Object.entries(NUMERIC) as [NumericFeature, (c: CustomerBehaviour) => number][]) {
-    const raw = customers.map(of);
-    const mean = raw.reduce((s, v) => s + v, 0) / n;
-    const sd = Math.sqrt(raw.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
+    const values = new Float64Array(n);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += values[i] = of(customers[i]!);
+    const mean = sum / n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+    const sd = Math.sqrt(squares / n);
     if (!(sd > 1e-12)) continue;
     scale[name] = { mean, sd };
-    columns.push({ name, values: raw.map((v) => (v - mean) / sd) });
+    for (let i = 0; i < n; i++) values[i] = (values[i]! - mean) / sd;
+    columns.push({ name, values });
   }
   const categories = topCategories(customers);
-  for (const cat of categories) columns.push({ name: `cat:${cat}`, values: customers.map((c) => (c.main_category === cat ? 1 : 0)) });
-  const points = customers.map((_, i) => columns.map((col) => col.values[i]!));
-  return { names: columns.map((c) => c.name), points, scale, categories };
+  for (const cat of categories) {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) if (customers[i]!.main_category === cat) values[i] = 1;
+    columns.push({ name: `cat:${cat}`, values });
+  }
+  const dims = columns.length;
+  const data = new Float64Array(n * dims);
+  for (let c = 0; c < dims; c++) {
+    const values = columns[c]!.values;
+    for (let i = 0; i < n; i++) data[i * dims + c] = values[i]!;
+  }
+  return { names: columns.map((c) => c.name), points: { n, dims, data }, scale, categories };
 }
 
 function topCategories(customers: readonly CustomerBehaviour[]): string[] {

@@ -83,3 +83,6 @@ export async function loadClusterShop(db: Db): Promise<void> {
   `);
   await refreshCustomerSummary(db, 'all');
 }
+
+/** n points around (cx, cy), spread ±0.5 on a fixed grid (no randomness in the data), for the clustering tests. */
+export const blob = (cx: number, cy: number, n = 9) => Array.from({ length: n }, (_, i) => [cx + ((i % 3) - 1) * 0.5, cy + (Math.floor(i / 3) - 1) * 0.5]);
