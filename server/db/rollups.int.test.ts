@@ -185,6 +185,33 @@ describeEachDriver('rollups', (use) => {
     expect((await use().query(`SELECT customer_id FROM customer_country_changes`)).rows).toHaveLength(0);
   });
 
+  it('link new weeks among kept ones: before, between (two in one gap), after, and on a kept week', async () => {
+    // A customer with orders in the weeks of 2024-06-03 and 2024-07-01 only; then, in one import: 2024-05-20 (before
+    // both), 2024-06-12 and 2024-06-19 (two new weeks in the gap), 2024-07-03 (a kept week) and 2024-07-15 (after).
+    const { rows: [{ id }] } = await use().query<{ id: number }>(`INSERT INTO customers (name) VALUES ('Weekly') RETURNING id`);
+    const order = (ext: string, at: string) =>
+      use().query(`INSERT INTO orders (source, external_id, customer_id, ordered_at, revenue) VALUES ('t', $1, $2, $3, 1)`, [ext, id, at]);
+    await order('w1', '2024-06-04Z');
+    await order('w2', '2024-07-02Z');
+    await refreshRollups(use(), 'incremental');
+    for (const [ext, at] of [['w3', '2024-05-21Z'], ['w4', '2024-06-12Z'], ['w5', '2024-06-19Z'], ['w6', '2024-07-03Z'], ['w7', '2024-07-15Z']]) {
+      await order(ext!, at!);
+    }
+    await refreshRollups(use(), 'incremental');
+    // Hand-linked: 05-20 → 06-03 → 06-10 → 06-17 → 07-01 → 07-15.
+    const { rows: weeks } = await use().query<{ week: string; prev: string | null; next: string | null; orders: number }>(
+      `SELECT week::text, prev_week::text AS prev, next_week::text AS next, orders FROM customer_weeks WHERE customer_id = $1 ORDER BY week`, [id]);
+    expect(weeks).toEqual([
+      { week: '2024-05-20', prev: null, next: '2024-06-03', orders: 1 },
+      { week: '2024-06-03', prev: '2024-05-20', next: '2024-06-10', orders: 1 },
+      { week: '2024-06-10', prev: '2024-06-03', next: '2024-06-17', orders: 1 },
+      { week: '2024-06-17', prev: '2024-06-10', next: '2024-07-01', orders: 1 },
+      { week: '2024-07-01', prev: '2024-06-17', next: '2024-07-15', orders: 2 },
+      { week: '2024-07-15', prev: '2024-07-01', next: null, orders: 1 },
+    ]);
+    await expectRollupsMatchRawData(use());
+  });
+
   it('stay equal after a customer merge moves orders (survivor recomputed whole, its weeks relinked)', async () => {
     const { rows: [ids] } = await use().query<{ c1: number; c3: number }>(
       `SELECT (SELECT customer_id FROM orders WHERE external_id = 'A1') AS c1, (SELECT customer_id FROM orders WHERE external_id = 'B2') AS c3`);

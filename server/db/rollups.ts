@@ -1,5 +1,5 @@
 import { addCohortCustomers, applyMonthDelta, buildCohortCells, subtractCohortCustomers, type MonthDelta } from './cohortCells.ts';
-import { bulkRows } from './bulkRows.ts';
+import { refreshCustomerPeriods, UTC_MONTH, UTC_WEEK } from './customerPeriods.ts';
 import type { Queryable } from './types.ts';
 
 /**
@@ -30,9 +30,6 @@ export interface RollupRefresh {
 }
 
 const UTC_DAY = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
-const UTC_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZONE 'UTC')::date`;
-/** ISO week (Monday) of a timestamp, UTC: kpi_trend's week bucket. */
-const UTC_WEEK = (col: string) => `date_trunc('week', ${col} AT TIME ZONE 'UTC')::date`;
 /** Orders of the days in $1 (date[]): one index range scan on orders.ordered_at per day. */
 const DAYS_JOIN = `JOIN unnest($1::date[]) d(day)
   ON o.ordered_at >= d.day::timestamp AT TIME ZONE 'UTC' AND o.ordered_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`;
@@ -197,86 +194,6 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
   );
   await saveState(q, marks!.orders, marks!.events);
   return { days: touchedDays, customerMonths: months.written, events: events.rowCount };
-}
-
-const PERIOD = {
-  month: { table: 'customer_months', col: 'month', of: UTC_MONTH, neighbours: false, last: true },
-  week: { table: 'customer_weeks', col: 'week', of: UTC_WEEK, neighbours: true, last: false },
-} as const;
-
-/**
- * customer_months / customer_weeks after new orders (ids in ($1, $2]): their orders and revenue are ADDED to the
- * (customer, period) rows (an upsert of ~10k aggregated rows; recomputing each pair from orders took ~9.5k index range
- * scans plus a delete joined against every row). Merge survivors are recomputed whole (their old orders changed
- * customer) and merged-away customers dropped. customer_weeks then gets the previous/next week of every customer whose
- * weeks changed. Returns the rows written and the upsert's delta (pairs, revenue added, new or not: cohort cells).
- */
-async function refreshCustomerPeriods(
-  q: Queryable, period: keyof typeof PERIOD, from: number, through: number, survivors: number[], merged: number[],
-): Promise<{ written: number; delta: MonthDelta[] }> {
-  const { table, col, of, neighbours, last } = PERIOD[period];
-  // customer_months also keeps the month's last order (rfm_analysis as of a past day): the later of old and new.
-  const lastCol = last ? ', last_order_at' : '';
-  const lastAgg = last ? ', max(o.ordered_at)' : '';
-  const gone = [...merged, ...survivors];
-  if (gone.length) await q.query(`DELETE FROM ${table} WHERE customer_id = ANY($1::int8[])`, [gone]);
-  // RETURNING says which pairs are new (xmax = 0: inserted, not updated): only they change neighbours.
-  // Bulk rows (server/db/bulkRows.ts): ~10k of them after a 10k-order import, one json value on PGlite.
-  const added = await bulkRows<MonthDelta>(
-    q,
-    {
-      withList: `d (customer_id, p, orders, revenue${lastCol}) AS (
-         SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
-          WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
-            AND o.customer_id <> ALL($3::int8[])
-          GROUP BY 1, 2 ORDER BY 1, 2), -- key order: the upserts walk the primary key instead of jumping around it
-       up AS (
-         INSERT INTO ${table} AS t (customer_id, ${col}, orders, revenue${lastCol}) SELECT * FROM d
-         ON CONFLICT (customer_id, ${col}) DO UPDATE SET orders = t.orders + excluded.orders, revenue = t.revenue + excluded.revenue
-           ${last ? ', last_order_at = greatest(t.last_order_at, excluded.last_order_at)' : ''}
-         RETURNING t.customer_id, t.${col} AS p, (t.xmax = 0) AS inserted)`,
-      select: `SELECT up.customer_id, up.p::text AS period, up.inserted, d.revenue::text AS revenue FROM up JOIN d USING (customer_id, p)`,
-    },
-    [from, through, survivors],
-    ['customer_id', 'period', 'inserted', 'revenue'],
-  );
-  let written = added.length;
-  let fresh: { customer_id: number; period: string }[] = added.filter((r) => r.inserted);
-  if (survivors.length) {
-    const all = await q.query<{ customer_id: number; period: string }>(
-      `INSERT INTO ${table} (customer_id, ${col}, orders, revenue${lastCol})
-       SELECT o.customer_id, ${of('o.ordered_at')}, count(*), sum(o.revenue)${lastAgg} FROM orders o
-        WHERE o.customer_id = ANY($1::int8[]) AND o.kind = 'order' GROUP BY 1, 2
-       RETURNING customer_id, ${col}::text AS period`,
-      [survivors],
-    );
-    written += all.rowCount;
-    fresh = [...fresh, ...all.rows];
-  }
-  if (neighbours && fresh.length) await linkNeighbours(q, table, col, fresh);
-  return { written, delta: added };
-}
-
-/**
- * prev/next of the rows around newly inserted (customer, period) pairs. Per customer, the window functions run from
- * the last row before its earliest new period (whose `next` may change; its own `prev` is kept) to the end: an
- * import of recent orders recomputes two rows per customer, not all of them (~70k rows for 10k orders).
- */
-async function linkNeighbours(q: Queryable, table: string, col: string, inserted: { customer_id: number; period: string }[]) {
-  await q.query(
-    `WITH n AS (SELECT customer_id, min(p) AS first_new FROM unnest($1::int8[], $2::date[]) u(customer_id, p) GROUP BY 1),
-     lo AS (SELECT n.customer_id, coalesce((SELECT max(c.${col}) FROM ${table} c
-                                            WHERE c.customer_id = n.customer_id AND c.${col} < n.first_new), n.first_new) AS start
-              FROM n),
-     x AS (SELECT c.customer_id, c.${col}, lo.start, lag(c.${col}) OVER w AS prev, lead(c.${col}) OVER w AS next
-             FROM lo JOIN ${table} c ON c.customer_id = lo.customer_id AND c.${col} >= lo.start
-           WINDOW w AS (PARTITION BY c.customer_id ORDER BY c.${col}))
-     UPDATE ${table} t SET prev_${col} = CASE WHEN x.${col} = x.start THEN t.prev_${col} ELSE x.prev END, next_${col} = x.next
-       FROM x
-      WHERE t.customer_id = x.customer_id AND t.${col} = x.${col}
-        AND (t.prev_${col}, t.next_${col}) IS DISTINCT FROM (CASE WHEN x.${col} = x.start THEN t.prev_${col} ELSE x.prev END, x.next)`,
-    [inserted.map((r) => r.customer_id), inserted.map((r) => r.period)],
-  );
 }
 
 /**
