@@ -15,7 +15,8 @@ import { refreshCustomerSummary } from './summary.ts';
 const CATEGORIES = ['Home', 'Toys', 'Books', null];
 const CHANNELS = ['web', 'app', 'store', null];
 
-interface Spec { customer: number | null; kind?: 'order' | 'return'; id?: number }
+/** `negative`: the order's first line has amount −40 (a credit line), so a category's sum can shrink. */
+interface Spec { customer: number | null; kind?: 'order' | 'return'; id?: number; negative?: boolean }
 
 let nextId = 1000;
 async function addOrders(q: Queryable, rand: () => number, specs: Spec[]) {
@@ -27,7 +28,8 @@ async function addOrders(q: Queryable, rand: () => number, specs: Spec[]) {
     const count = 1 + Math.floor(rand() * 3);
     let revenue = 0;
     for (let l = 1; l <= count; l++) {
-      const amount = 5 * (1 + Math.floor(rand() * 4)); // steps of 5: equal category sums, ties broken by name
+      // Steps of 5: equal category sums, ties broken by name.
+      const amount = s.negative && l === 1 ? -40 : 5 * (1 + Math.floor(rand() * 4));
       if (kind === 'order') revenue += amount;
       lines.push([id, l, CATEGORIES[Math.floor(rand() * CATEGORIES.length)], amount]);
     }
@@ -67,6 +69,12 @@ async function fullBuild(db: Db) {
 
 const STORED_SUMS = `SELECT s.customer_id, e.key AS category, e.value::numeric::text AS amount
                        FROM customer_order_sums s CROSS JOIN LATERAL jsonb_each_text(s.sums) e ORDER BY 1, 2`;
+/** The stored top keys, and the top keys of the stored objects (most orders / largest amount, ties first by name). */
+const STORED_TOPS = `SELECT customer_id, main_channel, main_category FROM customer_order_sums ORDER BY 1`;
+const TOPS_OF_SUMS = `SELECT customer_id,
+         (SELECT e.key FROM jsonb_each_text(channels) e ORDER BY e.value::numeric DESC, e.key LIMIT 1) AS main_channel,
+         (SELECT e.key FROM jsonb_each_text(sums) e ORDER BY e.value::numeric DESC, e.key LIMIT 1) AS main_category
+    FROM customer_order_sums ORDER BY 1`;
 const LINE_SUMS = `SELECT o.customer_id, l.category, sum(l.amount)::text AS amount
                      FROM orders o JOIN order_lines l ON l.order_id = o.id
                     WHERE o.kind = 'order' AND o.customer_id IS NOT NULL AND l.category IS NOT NULL
@@ -88,6 +96,7 @@ describeEachDriver('customer_order_sums', (use) => {
     const sums = (await use().query(STORED_SUMS)).rows;
     expect(sums.length).toBeGreaterThan(50);
     expect(sums).toEqual((await use().query(LINE_SUMS)).rows);
+    expect((await use().query(STORED_TOPS)).rows).toEqual((await use().query(TOPS_OF_SUMS)).rows);
   });
 
   it('incremental rounds equal the full build, old orders changed behind the sums included', async () => {
@@ -128,6 +137,7 @@ describeEachDriver('customer_order_sums', (use) => {
       const specs: Spec[] = [
         ...Array.from({ length: 12 }, () => ({ customer: pick(40) })),
         ...Array.from({ length: 3 }, () => ({ customer: pick(40), kind: 'return' as const })),
+        ...Array.from({ length: 3 }, () => ({ customer: pick(40), negative: true })),
         { customer: null },
       ].filter((s) => s.customer !== 7);
       await addOrders(use(), rand, specs);
@@ -138,7 +148,31 @@ describeEachDriver('customer_order_sums', (use) => {
       await use().transaction((tx) => refreshCustomerSummary(tx, touched));
       expect((await use().query(SUMMARY)).rows, `round ${round}`).toEqual(await fullBuild(use()));
       expect((await use().query(STORED_SUMS)).rows, `round ${round}`).toEqual((await use().query(LINE_SUMS)).rows);
+      expect((await use().query(STORED_TOPS)).rows, `round ${round}`).toEqual((await use().query(TOPS_OF_SUMS)).rows);
     }
+  });
+
+  it('a credit line that shrinks the main category below another moves the top (kept top not reused)', async () => {
+    const order = async (lines: [string, number][]) => {
+      const id = nextId++;
+      const revenue = lines.reduce((t, [, a]) => t + a, 0);
+      await use().query(`INSERT INTO orders (id, source, external_id, customer_id, ordered_at, channel, revenue, line_count)
+                         VALUES ($1::int8, 't', 'e' || $1::int8, 41, '2024-05-01Z', 'web', $2, $3)`, [id, revenue, lines.length]);
+      for (const [i, [category, amount]] of lines.entries()) {
+        await use().query(`INSERT INTO order_lines (order_id, line_no, category, quantity, unit_price, amount) VALUES ($1, $2, $3, 1, $4, $4)`,
+          [id, i + 1, category, amount]);
+      }
+    };
+    await use().query(`INSERT INTO customers (id, name) VALUES (41, 'c41')`);
+    await order([['Home', 30], ['Toys', 20]]);
+    await use().transaction((tx) => refreshCustomerSummary(tx, [41]));
+    const top = async () => (await use().query<{ main_category: string }>(`SELECT main_category FROM customer_order_sums WHERE customer_id = 41`)).rows[0];
+    expect(await top()).toEqual({ main_category: 'Home' }); // 30 > 20
+    await order([['Home', -40], ['Books', 5]]); // Home 30 − 40 = −10 < Toys 20 > Books 5
+    await use().transaction((tx) => refreshCustomerSummary(tx, [41]));
+    expect(await top()).toEqual({ main_category: 'Toys' });
+    expect((await use().query(SUMMARY)).rows).toEqual(await fullBuild(use()));
+    expect((await use().query(STORED_TOPS)).rows).toEqual((await use().query(TOPS_OF_SUMS)).rows);
   });
 
   it('drops the sums of a customer left without orders', async () => {

@@ -188,7 +188,8 @@ describeEachDriver('rollups', (use) => {
   it('link new weeks among kept ones: before, between (two in one gap), after, and on a kept week', async () => {
     // A customer with orders in the weeks of 2024-06-03 and 2024-07-01 only; then, in one import: 2024-05-20 (before
     // both), 2024-06-12 and 2024-06-19 (two new weeks in the gap), 2024-07-03 (a kept week) and 2024-07-15 (after).
-    const { rows: [{ id }] } = await use().query<{ id: number }>(`INSERT INTO customers (name) VALUES ('Weekly') RETURNING id`);
+    const { rows: [customer] } = await use().query<{ id: number }>(`INSERT INTO customers (name) VALUES ('Weekly') RETURNING id`);
+    const id = customer!.id;
     const order = (ext: string, at: string) =>
       use().query(`INSERT INTO orders (source, external_id, customer_id, ordered_at, revenue) VALUES ('t', $1, $2, $3, 1)`, [ext, id, at]);
     await order('w1', '2024-06-04Z');

@@ -105,7 +105,8 @@ async function loadMembers(db: Db, seg: PreparedSegment): Promise<{ customers: M
       );
       members = Number(rows[0]?.total ?? 0);
     }
-    rows.sort((a, b) => a.customer_id - b.customer_id);
+    // In id order (the features' sample is drawn by position); the rows usually arrive so.
+    if (rows.some((r, i) => i > 0 && r.customer_id < rows[i - 1]!.customer_id)) rows.sort((a, b) => a.customer_id - b.customer_id);
     const { rows: tags } = await q.query<{ id: string; name: string }>(`SELECT id::text AS id, name FROM tags`);
     const tagName = new Map(tags.map((t) => [t.id, t.name]));
     for (const r of rows) if (r.tags) r.tags = (r.tags as unknown as string).split(' ').map((id) => tagName.get(id) ?? id);
@@ -186,10 +187,9 @@ export async function clusterSegment(
   const { fit: result, silhouette: score, scores, fittedOn } = fitClusters(matrix, opts.k, opts.seed);
   const { labels, order } = bySize(result);
   const groups = order.map((_, i) => i);
-  const byCluster = groups.map((): CustomerBehaviour[] => []);
-  customers.forEach((c, i) => byCluster[labels[i]!]!.push(c));
   const profiles = personasFromCounts(countGroups(customers, labels), groups, opts.top);
-  const totalRevenue = customers.reduce((s, c) => s + c.revenue, 0);
+  const centroids = centroidsInUnits(customers, labels, groups.length, matrix.categories);
+  const totalRevenue = profiles.overall.revenue;
   return {
     members,
     customers: customers.length,
@@ -201,30 +201,40 @@ export async function clusterSegment(
     scores,
     features: matrix.names,
     clusters: groups.map((g) => {
-      const inCluster = byCluster[g]!;
       const profile = profiles.groups.get(g)!;
       return {
         cluster: g,
         label: labelCluster(result.centroids[order[g]!]!, matrix),
-        customers: inCluster.length,
-        share: rate(inCluster.length / customers.length),
+        customers: profile.customers,
+        share: rate(profile.customers / customers.length),
         revenue: money(profile.revenue),
         revenueShare: totalRevenue > 0 ? rate(profile.revenue / totalRevenue) : 0,
-        centroid: centroidInUnits(inCluster, matrix.categories),
+        centroid: centroids[g]!,
         persona: profile.persona,
       };
     }),
   };
 }
 
-function centroidInUnits(members: readonly CustomerBehaviour[], categories: readonly string[]): Clustering['clusters'][number]['centroid'] {
-  const mean = (of: (c: CustomerBehaviour) => number) => members.reduce((s, c) => s + of(c), 0) / members.length;
-  return {
-    revenue: money(mean((c) => c.revenue)),
-    orders: round(mean((c) => c.orders), 2),
-    aov: money(mean((c) => c.aov)),
-    recencyDays: round(mean((c) => c.recency_days), 1),
-    tenureDays: round(mean((c) => c.tenure_days), 1),
-    mainCategories: categories.map((category) => ({ category, share: rate(mean((c) => (c.main_category === category ? 1 : 0))) })),
-  };
+/** Each cluster's mean features in original units: one pass over the members, sums per cluster. */
+function centroidsInUnits(customers: readonly CustomerBehaviour[], labels: readonly number[], k: number, categories: readonly string[]): Clustering['clusters'][number]['centroid'][] {
+  const sums = Array.from({ length: k }, () => ({ n: 0, revenue: 0, orders: 0, aov: 0, recency: 0, tenure: 0, categories: new Map<string, number>() }));
+  customers.forEach((c, i) => {
+    const s = sums[labels[i]!]!;
+    s.n++;
+    s.revenue += c.revenue;
+    s.orders += c.orders;
+    s.aov += c.aov;
+    s.recency += c.recency_days;
+    s.tenure += c.tenure_days;
+    if (c.main_category !== null) s.categories.set(c.main_category, (s.categories.get(c.main_category) ?? 0) + 1);
+  });
+  return sums.map((s) => ({
+    revenue: money(s.revenue / s.n),
+    orders: round(s.orders / s.n, 2),
+    aov: money(s.aov / s.n),
+    recencyDays: round(s.recency / s.n, 1),
+    tenureDays: round(s.tenure / s.n, 1),
+    mainCategories: categories.map((category) => ({ category, share: rate((s.categories.get(category) ?? 0) / s.n) })),
+  }));
 }
