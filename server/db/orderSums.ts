@@ -15,16 +15,15 @@ import type { Queryable } from './types.ts';
  * id was taken before the other's refresh but committed after it is missed until that customer changes again.
  */
 
-/** Every customer's row from all orders and lines, after the full summary build (order days, first-day revenue and
- * the main channel and category are taken from the summary rows it just wrote). */
+/** Every customer's row from all orders and lines, after the full summary build (order days and first-day revenue
+ * are taken from the summary rows it just wrote). */
 export async function rebuildOrderSums(q: Queryable): Promise<void> {
   await q.query(`DELETE FROM customer_order_sums WHERE TRUE`);
   await q.query(
     `INSERT INTO customer_order_sums (customer_id, through, orders, revenue, returns, first_order_at, last_order_at,
-                                      order_days, first_day_revenue, channels, sums, main_channel, main_category)
+                                      order_days, first_day_revenue, channels, sums)
      SELECT a.customer_id, (SELECT coalesce(max(id), 0) FROM orders), a.orders, a.revenue, a.returns, a.first_at, a.last_at,
-            coalesce(s.order_days, 0), coalesce(s.first_day_revenue, 0), coalesce(ch.channels, '{}'), coalesce(c.sums, '{}'),
-            s.main_channel, s.main_category
+            coalesce(s.order_days, 0), coalesce(s.first_day_revenue, 0), coalesce(ch.channels, '{}'), coalesce(c.sums, '{}')
        FROM (SELECT customer_id, count(*) FILTER (WHERE kind = 'order') AS orders,
                     coalesce(sum(revenue) FILTER (WHERE kind = 'order'), 0) AS revenue,
                     count(*) FILTER (WHERE kind = 'return') AS returns,

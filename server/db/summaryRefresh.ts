@@ -21,49 +21,26 @@ const OBJECT = (from: string) => `SELECT customer_id, jsonb_object_agg(key, v) A
     FROM ${from} GROUP BY 1`;
 
 /**
- * Kept JSON object `a.<old>` (with top key `a.<oldTop>`) plus the new (customer_id, key, v) rows of CTE `news`, as
- * (customer_id, j, top) for every customer of `a`: the new keys' values are added to the kept ones. The top key is the
- * kept top or one of the new keys, whichever is now largest (ties: first by name): a key without new rows kept its
- * value, which was not above the kept top's, and values only grow. Where a new value is negative (a line with a
- * negative amount) the merged object is searched whole.
- */
-const MERGED = (news: string, old: string, oldTop: string) => `
-  SELECT a.customer_id, coalesce(a.${old} || m.added, a.${old}) AS j,
-         CASE WHEN m.customer_id IS NULL THEN a.${oldTop}
-              WHEN NOT m.grew THEN (SELECT e.key FROM jsonb_each_text(a.${old} || m.added) e ORDER BY e.value::numeric DESC, e.key LIMIT 1)
-              WHEN a.${oldTop} IS NULL THEN m.best
-              ELSE (SELECT c.key FROM (VALUES (m.best, m.best_v), (a.${oldTop}, ((a.${old} || m.added) ->> a.${oldTop})::numeric)) c(key, v)
-                     ORDER BY c.v DESC, c.key LIMIT 1) END AS top
-    FROM a LEFT JOIN (
-      SELECT x.customer_id, jsonb_object_agg(x.key, x.v) AS added, bool_and(x.grew) AS grew,
-             (array_agg(x.key ORDER BY x.v DESC, x.key))[1] AS best, max(x.v) AS best_v
-        FROM (SELECT n.customer_id, n.key, coalesce((k.${old} ->> n.key)::numeric, 0) + n.v AS v, n.v >= 0 AS grew
-                FROM ${news} n JOIN a k ON k.customer_id = n.customer_id) x
-       GROUP BY 1) m ON m.customer_id = a.customer_id`;
-
-/**
  * After CTE `a` (customer_id, orders, revenue, returns, first_order_at, last_order_at, order_days, first_day_revenue)
- * and the SQL of two (customer_id, j, top) relations, `channels` (orders per channel as a JSON object and its top key)
- * and `categories` (amount per category): the new rows, their writes, and the deletion of summary rows of customers
- * `gone` (SQL yielding customer_id) left without orders.
+ * and the key/value CTEs `ch` (orders per channel) and `cat` (amount per category): the new rows, their writes, and
+ * the deletion of summary rows of customers `gone` (SQL yielding customer_id) left without orders.
  */
-const WRITE = (gone: string, channels: string, categories: string) => `,
+const WRITE = (gone: string) => `,
 ns AS MATERIALIZED (
   SELECT a.*, (SELECT coalesce(max(id), 0) FROM orders) AS through, coalesce(chj.j, '{}') AS channels,
          chj.top AS main_channel, coalesce(catj.j, '{}') AS sums, catj.top AS main_category
-    FROM a LEFT JOIN (${channels}) chj ON chj.customer_id = a.customer_id
-           LEFT JOIN (${categories}) catj ON catj.customer_id = a.customer_id
+    FROM a LEFT JOIN (${OBJECT('ch')}) chj ON chj.customer_id = a.customer_id
+           LEFT JOIN (${OBJECT('cat')}) catj ON catj.customer_id = a.customer_id
 ),
 put_sums AS (
   INSERT INTO customer_order_sums (customer_id, through, orders, revenue, returns, first_order_at, last_order_at,
-                                   order_days, first_day_revenue, channels, sums, main_channel, main_category)
+                                   order_days, first_day_revenue, channels, sums)
   SELECT customer_id, through, orders, revenue, returns, first_order_at, last_order_at, order_days, first_day_revenue,
-         channels, sums, main_channel, main_category FROM ns ORDER BY customer_id
+         channels, sums FROM ns ORDER BY customer_id
   ON CONFLICT (customer_id) DO UPDATE SET through = excluded.through, orders = excluded.orders,
     revenue = excluded.revenue, returns = excluded.returns, first_order_at = excluded.first_order_at,
     last_order_at = excluded.last_order_at, order_days = excluded.order_days,
-    first_day_revenue = excluded.first_day_revenue, channels = excluded.channels, sums = excluded.sums,
-    main_channel = excluded.main_channel, main_category = excluded.main_category
+    first_day_revenue = excluded.first_day_revenue, channels = excluded.channels, sums = excluded.sums
 ),
 drop_summary AS (
   DELETE FROM customer_summary s USING (${gone}) g WHERE s.customer_id = g.customer_id
@@ -109,7 +86,7 @@ a AS (
 ),
 ch AS (SELECT customer_id, channel AS key, count(*) AS v FROM o WHERE kind = 'order' AND channel IS NOT NULL GROUP BY 1, 2),
 cat AS (SELECT customer_id, key, sum(v) AS v FROM (${LINES('o')}) l GROUP BY 1, 2)
-${WRITE(`SELECT t.id AS customer_id FROM ids t WHERE NOT EXISTS (SELECT 1 FROM a WHERE a.customer_id = t.id AND a.orders > 0)`, OBJECT('ch'), OBJECT('cat'))}`;
+${WRITE(`SELECT t.id AS customer_id FROM ids t WHERE NOT EXISTS (SELECT 1 FROM a WHERE a.customer_id = t.id AND a.orders > 0)`)}`;
 
 export const DELTA_SQL = `
 -- Customers in id order (here and in the upserts below): the lookups and writes then walk the primary keys and the
@@ -158,10 +135,20 @@ a AS (
               WHEN st.first_order_at IS NULL OR dd.first_day < (st.first_order_at AT TIME ZONE 'UTC')::date THEN dd.first_day_revenue
               WHEN dd.first_day = (st.first_order_at AT TIME ZONE 'UTC')::date THEN st.first_day_revenue + dd.first_day_revenue
               ELSE st.first_day_revenue END AS first_day_revenue,
-         st.channels AS old_channels, st.sums AS old_sums, st.main_channel AS old_channel, st.main_category AS old_category
+         st.channels AS old_channels, st.sums AS old_sums
     FROM st JOIN na ON na.customer_id = st.customer_id LEFT JOIN dd ON dd.customer_id = st.customer_id
 ),
--- The new orders' keys only: orders per channel, line amount per category.
-ch AS (SELECT customer_id, channel AS key, count(*) AS v FROM n WHERE kind = 'order' AND channel IS NOT NULL GROUP BY 1, 2),
-cat AS (SELECT customer_id, key, sum(v) AS v FROM (${LINES('n')}) l GROUP BY 1, 2)
-${WRITE(`SELECT customer_id FROM a WHERE orders = 0`, MERGED('ch', 'old_channels', 'old_channel'), MERGED('cat', 'old_sums', 'old_category'))}`;
+ch AS (
+  SELECT customer_id, key, sum(v) AS v
+    FROM (SELECT a.customer_id, e.key, e.value::numeric AS v FROM a CROSS JOIN LATERAL jsonb_each_text(a.old_channels) e
+          UNION ALL
+          SELECT customer_id, channel, count(*) FROM n WHERE kind = 'order' AND channel IS NOT NULL GROUP BY 1, 2) u
+   GROUP BY 1, 2
+),
+cat AS (
+  SELECT customer_id, key, sum(v) AS v
+    FROM (SELECT a.customer_id, e.key, e.value::numeric AS v FROM a CROSS JOIN LATERAL jsonb_each_text(a.old_sums) e
+          UNION ALL ${LINES('n')}) u
+   GROUP BY 1, 2
+)
+${WRITE(`SELECT customer_id FROM a WHERE orders = 0`)}`;
