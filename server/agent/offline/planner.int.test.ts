@@ -70,6 +70,16 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     const third = await ask('what about January 2024?', [{ question: first.question, payload: first }, { question: second.question, payload: second }]);
     expect(call(third, 'kpi_trend').args).toMatchObject({ from: '2024-01-01', to: '2024-01-31', filters: { country: 'Germany' } });
     expect(third.answer).toMatch(/No orders match/);
+    expect(third.answer).not.toMatch(/loaded orders/); // January has orders: the filter emptied it
+  });
+
+  it('an empty window after the data says where the data is (orders 2024-01-01 … 2024-02-02, today 2024-03-15)', async () => {
+    const en = await ask('What was revenue this month?');
+    expect(call(en, 'kpi_trend').args).toMatchObject({ from: '2024-03-01', to: '2024-03-14' }); // this month up to yesterday (complete days)
+    expect(en.answer).toContain('No orders match');
+    expect(en.answer).toContain('The loaded orders run from 2024-01-01 to 2024-02-02.');
+    const zh = await ask('这个月的收入是多少？');
+    expect(zh.answer).toContain('已加载的订单日期为 2024-01-01 至 2024-02-02。');
   });
 
   it('Chinese question and follow-up: Q1 revenue 45, then 那英国呢 → 35', async () => {

@@ -47,6 +47,17 @@ function periodLabel(p: string, grain: Grain, lang: Language): string {
   return grain === 'year' ? (lang === 'zh' ? `${p.slice(0, 4)}年` : `year ${p.slice(0, 4)}`) : p;
 }
 
+/**
+ * When an empty window lies outside the loaded orders (e.g. "last month" on data that ended earlier), where the data
+ * is: from the question's describe_data call. '' when the window overlaps the data (filters emptied it).
+ */
+function outsideLoadedOrders(input: HandlerInput, window: { from: string; to: string }): string {
+  const described = input.caller.calls.find((c) => c.tool === 'describe_data' && c.result)?.result as { ranges?: { orders?: { from: string | null; to: string | null } } } | undefined;
+  const orders = described?.ranges?.orders;
+  if (!orders?.from || !orders.to || (window.to >= orders.from && window.from <= orders.to)) return '';
+  return t(input.lang, ` The loaded orders run from ${orders.from} to ${orders.to}.`, `已加载的订单日期为 ${orders.from} 至 ${orders.to}。`);
+}
+
 export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
   const metric = METRIC_BY_ID.get(slots.metric ?? 'revenue')!;
@@ -72,7 +83,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const base = { ...receipt(result as unknown as Record<string, unknown>), followUps: followUps(input, metric) };
 
   if (result.note) {
-    return { ...base, kind: 'answer', answer: t(lang, `No orders match ${window}${scope}, so there is no ${name} to report. ${definition}`, `${window}${scope}没有符合条件的订单，因此没有${name}数据。${definition}`) };
+    const outside = outsideLoadedOrders(input, result.window);
+    return { ...base, kind: 'answer', answer: t(lang, `No orders match ${window}${scope}, so there is no ${name} to report.${outside} ${definition}`, `${window}${scope}没有符合条件的订单，因此没有${name}数据。${outside}${definition}`) };
   }
 
   if (result.groups && slots.groupBy && slots.groupBy !== 'month') {
