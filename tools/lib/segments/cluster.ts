@@ -70,7 +70,7 @@ export type Clustering = z.infer<typeof clusteringSchema>;
 
 /** A member as read for clustering: its behaviour (the features) and what its persona counts. */
 type Member = CustomerBehaviour & PersonaRow;
-const MEMBER_COLUMNS = [
+const READ_COLUMNS = [
   'customer_id', 'revenue', 'orders', 'aov', 'recency_days', 'tenure_days', 'main_category', 'country', 'main_channel', 'tags',
 ] as const;
 
@@ -80,7 +80,7 @@ const MEMBER_COLUMNS = [
  * and joined ~90k (customer, cluster) pairs back to it, ~45% of a cluster call on the bench shop).
  */
 async function loadMembers(db: Db, seg: PreparedSegment): Promise<{ customers: Member[]; members: number }> {
-  const columns = `${MEMBER_COLUMNS.slice(0, -1).map((c) => `m.${c}`).join(', ')}, tg.tags`;
+  const columns = `${READ_COLUMNS.slice(0, -1).map((c) => `m.${c}`).join(', ')}, tg.tags`;
   // Each member's tag ids as one text ('3 5'), names mapped below: the cheapest shape measured on the bench shop
   // (an int[] per member made the read 2× slower to parse; counting tags per cluster afterwards sent ~90k ids back).
   const from = `(${seg.sql}) m LEFT JOIN (SELECT customer_id, string_agg(tag_id::text, ' ') AS tags FROM customer_tags GROUP BY customer_id) tg
@@ -93,7 +93,7 @@ async function loadMembers(db: Db, seg: PreparedSegment): Promise<{ customers: M
       q,
       { select: `SELECT ${columns} FROM ${from} LIMIT $${seg.params.length + 1}::int` },
       [...seg.params, MAX_CLUSTER_CUSTOMERS + 1],
-      MEMBER_COLUMNS,
+      READ_COLUMNS,
     );
     let members = rows.length;
     if (rows.length > MAX_CLUSTER_CUSTOMERS) {
@@ -101,7 +101,7 @@ async function loadMembers(db: Db, seg: PreparedSegment): Promise<{ customers: M
         q,
         { select: `SELECT ${columns}, count(*) OVER () AS total FROM ${from} ORDER BY md5(m.customer_id::text) LIMIT $${seg.params.length + 1}::int` },
         [...seg.params, MAX_CLUSTER_CUSTOMERS],
-        [...MEMBER_COLUMNS, 'total'],
+        [...READ_COLUMNS, 'total'],
       );
       members = Number(rows[0]?.total ?? 0);
     }

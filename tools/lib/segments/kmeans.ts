@@ -52,25 +52,6 @@ function seedCentroids(x: Flat, k: number, random: () => number): Float64Array {
   return centroids;
 }
 
-/** Assigns every point to its nearest centroid (ties → lower index); returns how many points changed cluster. */
-function assign(x: Flat, centroids: Float64Array, k: number, labels: Int32Array): number {
-  let changed = 0;
-  for (let i = 0; i < x.n; i++) {
-    let best = 0;
-    let bestD = Infinity;
-    for (let c = 0; c < k; c++) {
-      const d = dist2(x, i, centroids, c);
-      if (d < bestD) {
-        best = c;
-        bestD = d;
-      }
-    }
-    if (labels[i] !== best) changed++;
-    labels[i] = best;
-  }
-  return changed;
-}
-
 /** Moves each centroid to the mean of its points; an empty cluster takes the point farthest from its centroid. */
 function update(x: Flat, centroids: Float64Array, k: number, labels: Int32Array): void {
   const sums = new Float64Array(k * x.dims);
@@ -109,7 +90,10 @@ interface Bounds {
   lower: Float64Array;
 }
 
-/** Nearest and second-nearest centroid of point i: sets labels[i] and its bounds; returns whether the label changed. */
+/**
+ * Nearest (ties → lower index) and second-nearest centroid of point i: sets labels[i] and its bounds; returns whether
+ * the label changed.
+ */
 function assignExactly(x: Flat, i: number, centroids: Float64Array, k: number, labels: Int32Array, bounds: Bounds): boolean {
   let best = 0;
   let bestD = Infinity;
@@ -216,6 +200,7 @@ export function assignNearest(points: Points, centroids: readonly Point[]): numb
   const x = asMatrix(points);
   const flat = asMatrix(centroids);
   const labels = new Int32Array(x.n).fill(-1);
-  assign(x, flat.data, centroids.length, labels);
+  const bounds: Bounds = { upper: new Float64Array(x.n), lower: new Float64Array(x.n) };
+  for (let i = 0; i < x.n; i++) assignExactly(x, i, flat.data, centroids.length, labels, bounds);
   return Array.from(labels);
 }
