@@ -56,6 +56,16 @@ describe('k-means', () => {
     }
   });
 
+  it('an exact tie goes to the lower index, as in plain Lloyd ({0, 2, 4, 6} from 0 and 1.9)', () => {
+    // Assign: 0 → first; 2, 4, 6 → second (2 is 0.1 from 1.9). Update: 0 and 4, so 2 is exactly 2 from both: the tie
+    // goes to the first. Update: 1 and 5; nothing moves. Inertia 4 × 1² = 4 (keeping 2 in the second cluster would
+    // stop at 0 and 4 with inertia 8).
+    const fit = kmeans([[0], [2], [4], [6]], 2, { initial: [[0], [1.9]] });
+    expect(fit.labels).toEqual([0, 0, 1, 1]);
+    expect(fit.centroids).toEqual([[1], [5]]);
+    expect(fit.inertia).toBe(4);
+  });
+
   it('is deterministic for a seed and rejects k larger than the data', () => {
     const points = [...blob(0, 0), ...blob(5, 5), ...blob(0, 5)];
     expect(kmeans(points, 3, { seed: 7 })).toEqual(kmeans(points, 3, { seed: 7 }));

@@ -127,10 +127,12 @@ function assignBounded(x: Flat, centroids: Float64Array, k: number, labels: Int3
   let changed = 0;
   for (let i = 0; i < x.n; i++) {
     const own = labels[i]!;
-    const limit = Math.max(half[own]!, bounds.lower[i]!);
-    if (bounds.upper[i]! <= limit) continue;
+    // Strictly nearer, with a margin for the rounding of square roots and bound updates: a tie (or a near-tie within
+    // rounding) goes to the full comparison, which gives it to the lower index as plain Lloyd does.
+    const limit = Math.max(half[own]!, bounds.lower[i]!) * (1 - 1e-12);
+    if (bounds.upper[i]! < limit) continue;
     bounds.upper[i] = Math.sqrt(dist2(x, i, centroids, own));
-    if (bounds.upper[i]! <= limit) continue;
+    if (bounds.upper[i]! < limit) continue;
     if (assignExactly(x, i, centroids, k, labels, bounds)) changed++;
   }
   return changed;

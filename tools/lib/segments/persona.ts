@@ -98,7 +98,7 @@ export function countGroups(rows: readonly PersonaRow[], groupOf: readonly numbe
 /**
  * Size, revenue and persona of each of `groups` (empty groups included) from the counts of every group of the
  * population; the population's totals are the sums over all of them. `top` = values per dimension, most customers
- * first (ties: value in code-point order, unknown last).
+ * first (ties: by value in JavaScript string order — UTF-16 code units, not the database collation — unknown last).
  */
 export function personasFromCounts(counts: ReadonlyMap<number, GroupCounts>, groups: readonly number[], top: number): GroupProfiles {
   const overall = emptyCounts();
