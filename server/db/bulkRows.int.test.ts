@@ -3,9 +3,9 @@ import { describeEachDriver } from '../testing/db.ts';
 import { bulkRows } from './bulkRows.ts';
 
 /**
- * bulkRows reads rows in the driver's cheaper shape (PGlite: one json value). Whatever the shape, a caller must get
- * what a plain query gives for the types it documents: integers and numeric as numbers, text and dates as strings,
- * booleans, NULLs — compared here with the rows of the same statement read as rows, on both drivers.
+ * bulkRows reads rows in the driver's cheaper shape (PGlite: one json array per column). Whatever the shape, a caller
+ * must get what a plain query gives for the types it documents: integers and numeric as numbers, text and dates as
+ * strings, booleans, NULLs — compared here with the rows of the same statement read as rows, on both drivers.
  */
 interface R { id: number; big: number; amount: number; label: string | null; day: string; flag: boolean }
 const COLUMNS = ['id', 'big', 'amount', 'label', 'day', 'flag'] as const;
