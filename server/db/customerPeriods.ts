@@ -46,7 +46,7 @@ export async function refreshCustomerPeriods(
   const gone = [...merged, ...survivors];
   if (gone.length) await q.query(`DELETE FROM ${table} WHERE customer_id = ANY($1::int8[])`, [gone]);
   // RETURNING says which pairs are new (xmax = 0: inserted, not updated): only they change neighbours.
-  // Bulk rows (server/db/bulkRows.ts): ~10k of them after a 10k-order import, one json value on PGlite.
+  // Bulk rows (server/db/bulkRows.ts): ~10k of them after a 10k-order import, json arrays per column on PGlite.
   const added = await bulkRows<MonthDelta & Partial<NewWeek>>(
     q,
     {
