@@ -132,6 +132,35 @@ describeEachDriver('churn_risk', (use) => {
     await refreshCustomerSummary(db, [5]);
   });
 
+  it('measures the own gap between order days: same-day orders are one purchase occasion', async () => {
+    // Fay orders again on 04-30 12:00. Her order days: 03-01 (two orders), 04-30 → gap 60 days, quiet 61 days →
+    // ratio 61/60 = 1.0167: not overdue. Between timestamps the gap would be (04-30 12:00 − 03-01 10:00) ÷ 2 ≈ 30.04
+    // days and the ratio 2.03: overdue. Repeat gaps now 10, 30, 60, 365 → median 45 → one-order cut-off 90 days: Cy.
+    const db = use();
+    await db.exec(`INSERT INTO orders (source, external_id, customer_id, kind, ordered_at, revenue) VALUES ('t', 'f3', 6, 'order', '2024-04-30 12:00Z', 10)`);
+    await refreshCustomerSummary(db, [6]);
+    try {
+      const out = await run({ pAliveThreshold: 1e-12 });
+      expect(out.thresholds).toMatchObject({ medianRepeatGapDays: 45, singleOrderDays: 90 });
+      expect(out.customers.map((c: any) => [c.id, c.inactivityRatio, c.reasons])).toEqual([
+        [3, null, ['single_order_inactive']],
+        [1, 3.5, ['inactive_vs_own_gap']],
+      ]);
+      const fay = await run({ pAliveThreshold: 1e-12, ratioThreshold: 1, limit: 10 });
+      expect(fay.customers.find((c: any) => c.id === 6)).toMatchObject({ inactivityRatio: 1.0167, orders: 3, daysSinceLastOrder: 61 });
+      // customer_segments' churnRisk filter (and so the "overdue" tag) judges by the same ratio.
+      const segment = await runTool('customer_segments', { filter: { churnRisk: { minInactivityRatio: 1 } }, sample: 10 }, ctx()) as any;
+      expect(segment.profile.sample.map((m: any) => m.customerId).sort()).toEqual([1, 6]); // Ann 3.5, Fay 1.0167; Bob 0.67, Dee 0.003
+      // As of 06-28 (before Dee's last order, so from the orders): Ann 33/10; Fay 59/60 = 0.983 < 1 (≈ 1.96 by
+      // timestamps); Dee has one order day then.
+      const past = await runTool('customer_segments', { filter: { churnRisk: { minInactivityRatio: 1 } }, asOf: '2024-06-28', sample: 10 }, ctx()) as any;
+      expect(past.profile.sample.map((m: any) => m.customerId)).toEqual([1]);
+    } finally {
+      await db.exec(`DELETE FROM orders WHERE external_id = 'f3'`);
+      await refreshCustomerSummary(db, [6]);
+    }
+  });
+
   it('rejects bad arguments with a message naming the field', async () => {
     await expect(run({ ratioThreshold: 0.5 })).rejects.toThrow(/^invalid arguments for churn_risk: ratioThreshold: Too small/);
     await expect(run({ pAliveThreshold: 1 })).rejects.toThrow(/pAliveThreshold: Too big/);

@@ -1,8 +1,9 @@
 /**
  * churn_risk: customers who look lost, by two independent signals.
- * (a) Inactivity against their own rhythm: days since the last order ÷ the customer's average gap between orders
- *     (inactivity_ratio) ≥ ratioThreshold. One-order customers have no rhythm, so they are compared with the shop's:
- *     at risk after singleOrderDays, by default twice the median average gap of repeat customers.
+ * (a) Inactivity against their own rhythm: days since the last order ÷ the customer's average gap between order days
+ *     (inactivity_ratio) ≥ ratioThreshold; same-day orders are one purchase occasion, as in BG/NBD. Customers who
+ *     ordered on one day only have no rhythm, so they are compared with the shop's: at risk after singleOrderDays, by
+ *     default twice the median average gap of repeat customers.
  * (b) BG/NBD P(alive) < pAliveThreshold (Fader, Hardie & Lee 2005; P(alive) as in their note 021), fitted in weeks
  *     on the history up to the as-of date. P(alive) is 1 for one-order customers by construction of the model
  *     (dropout happens only after a purchase), so rule (b) only ever flags repeat customers.
@@ -27,7 +28,7 @@ type Reason = (typeof REASONS)[number];
 const input = z
   .object({
     asOf: dayArg.optional().describe('the date to judge inactivity at (YYYY-MM-DD); default today'),
-    ratioThreshold: z.number().min(1).max(100).default(2).describe('at risk when days since last order ÷ own average gap ≥ this (repeat customers)'),
+    ratioThreshold: z.number().min(1).max(100).default(2).describe('at risk when days since last order ÷ own average gap between order days ≥ this (customers with 2+ order days)'),
     singleOrderDays: z
       .number()
       .int()

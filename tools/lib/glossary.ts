@@ -21,7 +21,7 @@ export const GLOSSARY = {
   expected_value: 'Gamma-Gamma conditional expected average transaction value (mean of repeat transactions shrunk to the population mean).',
   clv: 'Expected purchases over the horizon × expected average transaction value (undiscounted unless a discount rate is given).',
   revenue_at_stake: 'For an at-risk customer: their average yearly revenue so far (revenue ÷ tenure in years, at least one year of tenure assumed).',
-  inactivity_ratio: 'Days since last order ÷ the customer’s own average gap between orders.',
+  inactivity_ratio: 'Days since last order ÷ the customer’s own average gap between order days (days from first to last order ÷ (order days − 1); orders on the same day are one purchase occasion).',
   retention_rate: 'Share of a cohort (customers by month of first order) who ordered in the given month after their first.',
   revenue_per_cohort_customer: 'Revenue of a cohort’s orders in the given month after their first ÷ customers in the cohort.',
   conversion_rate: 'Users who reached a step ÷ users who reached the previous (or first) step, steps in order within the window per user.',

@@ -49,7 +49,7 @@ function reference(orders: readonly RawOrder[], args: ChurnQueryArgs, params: Bg
     const tenureDays = asOf - dayOf(first);
     const daysSince = asOf - dayOf(last);
     const revenue = list.reduce((s, o) => s + o.cents, 0) / 100;
-    const avgGap = list.length > 1 ? (last - first) / DAY / (list.length - 1) : null;
+    const avgGap = orderDays > 1 ? (dayOf(last) - dayOf(first)) / (orderDays - 1) : null;
     const x = orderDays - 1;
     const pAlive = params ? bgnbdProbabilityAlive(params, { x, tx: (tenureDays - daysSince) / 7, T: tenureDays / 7 }) : null;
     return { id, orders: list.length, orderDays, tenureDays, daysSince, last: dayString(dayOf(last)), revenue, avgGap, pAlive };
@@ -59,7 +59,7 @@ function reference(orders: readonly RawOrder[], args: ChurnQueryArgs, params: Bg
   const median = gaps.length === 0 ? null : gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
   const single = args.singleOrderDays ?? (median === null ? null : 2 * median);
   const judged = base.map((b) => {
-    const ratio = b.orderDays >= 2 && b.avgGap! > 0 ? b.daysSince / b.avgGap! : null;
+    const ratio = b.orderDays >= 2 ? b.daysSince / b.avgGap! : null;
     const gap = ratio !== null && ratio >= args.ratioThreshold;
     const one = b.orderDays === 1 && single !== null && b.daysSince >= single;
     const low = b.pAlive !== null && b.pAlive < args.pAliveThreshold;

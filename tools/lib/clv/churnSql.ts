@@ -11,10 +11,13 @@
 import type { Queryable } from '../../../server/db/index.ts';
 import type { BgNbdParams } from './bgnbd.ts';
 
+// The own gap is measured between order days, as BG/NBD counts same-day orders as one transaction: a burst of orders
+// within hours is one purchase occasion, not a rhythm of hours (which made ratios of 100 after a few quiet weeks).
 const COLUMNS = `customer_id AS id, (last_order_at AT TIME ZONE 'UTC')::date AS last_day,
   $1::date - (last_order_at AT TIME ZONE 'UTC')::date AS "daysSince",
   $1::date - (first_order_at AT TIME ZONE 'UTC')::date AS "tenureDays",
-  orders, order_days AS "orderDays", revenue, avg_gap_days::float8 AS "avgGap"`;
+  orders, order_days AS "orderDays", revenue,
+  CASE WHEN order_days >= 2 THEN ((last_order_at AT TIME ZONE 'UTC')::date - (first_order_at AT TIME ZONE 'UTC')::date)::float8 / (order_days - 1) END AS "avgGap"`;
 
 /**
  * One row per customer with an order on or before asOf: from customer_summary when it is current for asOf, otherwise
@@ -25,8 +28,7 @@ export function churnBaseSql(fromSummary: boolean): string {
   const source = fromSummary
     ? 'customer_summary'
     : `(SELECT customer_id, min(ordered_at) AS first_order_at, max(ordered_at) AS last_order_at, count(*)::int AS orders,
-               count(DISTINCT (ordered_at AT TIME ZONE 'UTC')::date)::int AS order_days, sum(revenue) AS revenue,
-               CASE WHEN count(*) > 1 THEN extract(epoch FROM max(ordered_at) - min(ordered_at)) / 86400.0 / (count(*) - 1) END AS avg_gap_days
+               count(DISTINCT (ordered_at AT TIME ZONE 'UTC')::date)::int AS order_days, sum(revenue) AS revenue
           FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL AND ordered_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'
          GROUP BY customer_id) s`;
   return `SELECT ${COLUMNS} FROM ${source}`;
@@ -57,7 +59,7 @@ function statement(fromSummary: boolean): string {
   -- expression (P(alive)'s logarithms ran ~6 times per customer).
   odds AS (SELECT b.*, ${LOG_ODDS} AS log_odds FROM base b OFFSET 0),
   scored AS (
-    SELECT o.*, CASE WHEN "orderDays" >= 2 AND "avgGap" > 0 THEN "daysSince" / "avgGap" END AS ratio,
+    SELECT o.*, CASE WHEN "orderDays" >= 2 THEN "daysSince" / "avgGap" END AS ratio,
            ${P_ALIVE} AS "pAlive",
            revenue::float8 / greatest(1, "tenureDays"::float8 / 365.25::float8) AS stake
       FROM odds o OFFSET 0),

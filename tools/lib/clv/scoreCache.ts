@@ -23,7 +23,7 @@ import { copyText } from '../../../server/db/copy.ts';
 import { FIT_CODE_VERSION } from './fitCache.ts';
 
 /** Bump whenever scoring or what a set stores changes: old sets stop matching. */
-export const SCORE_CODE_VERSION = 1;
+export const SCORE_CODE_VERSION = 2; // 2: churn_risk measures the own gap between order days
 /** Sets kept per tool (newest first); ~90k rows each for customer_lifetime_value. */
 export const KEEP_SETS_PER_TOOL = 4;
 

@@ -31,7 +31,7 @@ export const MEMBER_COLUMNS = [
 ] as const;
 
 const SUMMARY_BASE = `seg_base AS (
-  SELECT customer_id, first_order_at, last_order_at, orders, revenue, avg_gap_days, main_channel, main_category
+  SELECT customer_id, first_order_at, last_order_at, orders, order_days, revenue, avg_gap_days, main_channel, main_category
     FROM customer_summary WHERE first_order_at < $1::date + 1)`;
 
 /** The same columns as customer_summary (server/db/summary.ts), from the orders placed up to the as-of date. */
@@ -46,7 +46,7 @@ seg_cat AS (
    ORDER BY o.customer_id, sum(l.amount) DESC, l.category),
 seg_base AS (
   SELECT o.customer_id, min(o.ordered_at) AS first_order_at, max(o.ordered_at) AS last_order_at, count(*)::int AS orders,
-         sum(o.revenue) AS revenue,
+         count(DISTINCT (o.ordered_at AT TIME ZONE 'UTC')::date)::int AS order_days, sum(o.revenue) AS revenue,
          CASE WHEN count(*) > 1
               THEN (extract(epoch FROM max(o.ordered_at) - min(o.ordered_at)) / 86400.0 / (count(*) - 1))::float8 END AS avg_gap_days,
          mode() WITHIN GROUP (ORDER BY o.channel) AS main_channel, min(seg_cat.category) AS main_category
@@ -55,7 +55,7 @@ seg_base AS (
 
 const DERIVED = `cs AS (
   SELECT b.customer_id, (b.first_order_at AT TIME ZONE 'UTC')::date AS first_day,
-         (b.last_order_at AT TIME ZONE 'UTC')::date AS last_day, b.orders, b.revenue,
+         (b.last_order_at AT TIME ZONE 'UTC')::date AS last_day, b.orders, b.order_days, b.revenue,
          b.revenue / nullif(b.orders, 0) AS aov,
          $1::date - (b.last_order_at AT TIME ZONE 'UTC')::date AS recency_days,
          $1::date - (b.first_order_at AT TIME ZONE 'UTC')::date AS tenure_days,
@@ -121,8 +121,9 @@ function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource, stored
     out.push(`cs.customer_id IN (SELECT rfm.customer_id FROM ${ranked} rfm WHERE rfm.tier = ANY(${p.add(tiers, 'text[]')}))`);
   }
   if (f.churnRisk) {
-    // inactivity_ratio (docs/metrics.md): days since last order ÷ the customer's own average gap between orders.
-    out.push(`(cs.orders >= 2 AND cs.avg_gap_days > 0 AND cs.recency_days / cs.avg_gap_days >= ${p.add(f.churnRisk.minInactivityRatio, 'float8')})`);
+    // inactivity_ratio (docs/metrics.md), as churn_risk computes it: days since last order ÷ the own average gap between
+    // order days, (last day − first day) ÷ (order days − 1); 2+ order days means last day > first day.
+    out.push(`(cs.order_days >= 2 AND cs.recency_days::float8 * (cs.order_days - 1) / (cs.last_day - cs.first_day) >= ${p.add(f.churnRisk.minInactivityRatio, 'float8')})`);
   }
   if (f.percentile) out.push(percentileCondition(f.percentile, p));
   if (f.tags) {

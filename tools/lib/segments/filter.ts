@@ -66,11 +66,11 @@ export const segmentFilterFields = {
       minInactivityRatio: z
         .number()
         .positive()
-        .describe('days since the last order ÷ the customer’s average gap between orders is at least this (e.g. 2 = twice overdue)'),
+        .describe('days since the last order ÷ the customer’s average gap between order days is at least this (e.g. 2 = twice overdue)'),
     })
     .strict()
     .optional()
-    .describe('overdue repeat customers: only customers with ≥ 2 orders and a positive average gap'),
+    .describe('overdue repeat customers (inactivity_ratio, as churn_risk): only customers who ordered on 2 or more days'),
   percentile: z
     .object({
       metric: z.enum(PERCENTILE_METRICS).describe('metric to rank customers by'),

@@ -60,8 +60,8 @@ export async function answerChurn(input: HandlerInput): Promise<Draft> {
   const th = result.thresholds;
   const single = th.singleOrderDays === null ? '' : t(lang, `, one-order customers after ${n(th.singleOrderDays, 'count')} days without an order`, `，只下过一单的客户超过 ${n(th.singleOrderDays, 'count')} 天未下单`);
   const rule = t(lang,
-    `At risk = days since the last order at least ${n(th.ratioThreshold, 'decimal')} times the customer's own average gap${single}, or BG/NBD probability of being active below ${n(th.pAliveThreshold, 'decimal')}. Revenue at stake = each at-risk customer's average yearly revenue so far.`,
-    `流失风险＝距上次下单天数至少为其平均下单间隔的 ${n(th.ratioThreshold, 'decimal')} 倍${single}，或 BG/NBD 存活概率低于 ${n(th.pAliveThreshold, 'decimal')}。风险收入＝每位风险客户迄今的年均收入。`);
+    `At risk = days since the last order at least ${n(th.ratioThreshold, 'decimal')} times the customer's own average gap between order days${single}, or BG/NBD probability of being active below ${n(th.pAliveThreshold, 'decimal')}. Revenue at stake = each at-risk customer's average yearly revenue so far.`,
+    `流失风险＝距上次下单天数至少为其平均下单间隔（按下单日计）的 ${n(th.ratioThreshold, 'decimal')} 倍${single}，或 BG/NBD 存活概率低于 ${n(th.pAliveThreshold, 'decimal')}。风险收入＝每位风险客户迄今的年均收入。`);
   const c = result.counts;
   return {
     ...receipt(result as unknown as Record<string, unknown>),
