@@ -122,8 +122,9 @@ function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource, stored
   }
   if (f.churnRisk) {
     // inactivity_ratio (docs/metrics.md), as churn_risk computes it: days since last order ÷ the own average gap between
-    // order days, (last day − first day) ÷ (order days − 1); 2+ order days means last day > first day.
-    out.push(`(cs.order_days >= 2 AND cs.recency_days::float8 * (cs.order_days - 1) / (cs.last_day - cs.first_day) >= ${p.add(f.churnRisk.minInactivityRatio, 'float8')})`);
+    // order days, (last day − first day) ÷ (order days − 1). nullif because SQL does not promise to test order_days
+    // first (2+ order days do mean last day > first day).
+    out.push(`(cs.order_days >= 2 AND cs.recency_days::float8 * (cs.order_days - 1) / nullif(cs.last_day - cs.first_day, 0) >= ${p.add(f.churnRisk.minInactivityRatio, 'float8')})`);
   }
   if (f.percentile) out.push(percentileCondition(f.percentile, p));
   if (f.tags) {
