@@ -11,13 +11,21 @@
 import type { Queryable } from '../../../server/db/index.ts';
 import type { BgNbdParams } from './bgnbd.ts';
 
-// The own gap is measured between order days, as BG/NBD counts same-day orders as one transaction: a burst of orders
-// within hours is one purchase occasion, not a rhythm of hours (which made ratios of 100 after a few quiet weeks).
+/**
+ * A customer's own average gap in days, the divisor of inactivity_ratio (docs/metrics.md), for churn_risk and for
+ * customer_segments' churnRisk filter alike: measured between order days, as BG/NBD counts same-day orders as one
+ * transaction (a burst of orders within hours is one purchase occasion, not a rhythm of hours, which made ratios of
+ * 100 after a few quiet weeks). NULL below 2 order days; 2+ order days mean last day > first day.
+ */
+export function orderDayGapSql(firstDay: string, lastDay: string, orderDays: string): string {
+  return `CASE WHEN ${orderDays} >= 2 THEN (${lastDay} - ${firstDay})::float8 / (${orderDays} - 1) END`;
+}
+
 const COLUMNS = `customer_id AS id, (last_order_at AT TIME ZONE 'UTC')::date AS last_day,
   $1::date - (last_order_at AT TIME ZONE 'UTC')::date AS "daysSince",
   $1::date - (first_order_at AT TIME ZONE 'UTC')::date AS "tenureDays",
   orders, order_days AS "orderDays", revenue,
-  CASE WHEN order_days >= 2 THEN ((last_order_at AT TIME ZONE 'UTC')::date - (first_order_at AT TIME ZONE 'UTC')::date)::float8 / (order_days - 1) END AS "avgGap"`;
+  ${orderDayGapSql(`(first_order_at AT TIME ZONE 'UTC')::date`, `(last_order_at AT TIME ZONE 'UTC')::date`, 'order_days')} AS "avgGap"`;
 
 /**
  * One row per customer with an order on or before asOf: from customer_summary when it is current for asOf, otherwise

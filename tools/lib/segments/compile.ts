@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../server/db/index.ts';
 import { rfmScoresFresh } from '../../../server/db/rfmScores.ts';
+import { orderDayGapSql } from '../clv/churnSql.ts';
 import { rfmSql } from '../rfm.ts';
 import { storedRfmSql } from '../rfmCuts.ts';
 import { asList, type SegmentFilter } from './filter.ts';
@@ -121,10 +122,8 @@ function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource, stored
     out.push(`cs.customer_id IN (SELECT rfm.customer_id FROM ${ranked} rfm WHERE rfm.tier = ANY(${p.add(tiers, 'text[]')}))`);
   }
   if (f.churnRisk) {
-    // inactivity_ratio (docs/metrics.md), as churn_risk computes it: days since last order ÷ the own average gap between
-    // order days, (last day − first day) ÷ (order days − 1). nullif because SQL does not promise to test order_days
-    // first (2+ order days do mean last day > first day).
-    out.push(`(cs.order_days >= 2 AND cs.recency_days::float8 * (cs.order_days - 1) / nullif(cs.last_day - cs.first_day, 0) >= ${p.add(f.churnRisk.minInactivityRatio, 'float8')})`);
+    // inactivity_ratio (docs/metrics.md) as churn_risk computes it; the gap is NULL below 2 order days, so are they.
+    out.push(`(cs.recency_days / ${orderDayGapSql('cs.first_day', 'cs.last_day', 'cs.order_days')} >= ${p.add(f.churnRisk.minInactivityRatio, 'float8')})`);
   }
   if (f.percentile) out.push(percentileCondition(f.percentile, p));
   if (f.tags) {
