@@ -24,10 +24,13 @@ export interface TracedQuery {
   sql: string;
   params: readonly unknown[];
   ms: number;
+  /** SET statements run before it in the same transaction (e.g. work_mem), replayed for its EXPLAIN. */
+  settings: string[];
 }
 
 /** The same Queryable, recording every query into `trace`. */
 function traced(q: Queryable, trace: TracedQuery[]): Queryable {
+  const settings: string[] = [];
   return {
     driver: q.driver,
     async query(sql, params = []) {
@@ -35,10 +38,13 @@ function traced(q: Queryable, trace: TracedQuery[]): Queryable {
       try {
         return await q.query(sql, params);
       } finally {
-        trace.push({ sql, params, ms: performance.now() - started });
+        trace.push({ sql, params, ms: performance.now() - started, settings: [...settings] });
       }
     },
-    exec: (sql) => q.exec(sql),
+    exec: (sql) => {
+      if (/^\s*SET\s/i.test(sql)) settings.push(sql);
+      return q.exec(sql);
+    },
     copyFrom: (table, columns, text) => q.copyFrom(table, columns, text),
   };
 }
@@ -130,7 +136,10 @@ async function main() {
       }
       const top = slowest[0];
       if (values.explain && top) {
-        const plan = await db.transaction((q) => q.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${top.sql}`, top.params), { readOnly: true });
+        const plan = await db.transaction(async (q) => {
+          for (const setting of top.settings) await q.exec(setting);
+          return q.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${top.sql}`, top.params);
+        }, { readOnly: true });
         console.log(plan.rows.map((r) => Object.values(r)[0]).join('\n'));
       }
     }

@@ -170,9 +170,10 @@ export async function personasByGroup(
               sum(recency_days)::float8 AS recency, sum(tenure_days)::float8 AS tenure
          FROM p GROUP BY GROUPING SETS ((grp, country), (grp, main_channel), (grp, main_category), (grp))),
      sampled AS (
-       SELECT p.*, coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-                              WHERE ct.customer_id = p.customer_id), '[]'::json) AS tags
-         FROM p WHERE p.grp = ${sampleGrp} ORDER BY p.revenue DESC, p.customer_id LIMIT ${sampleLimit})
+       SELECT top.*, c.name, c.email, coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+                              WHERE ct.customer_id = top.customer_id), '[]'::json) AS tags
+         FROM (SELECT * FROM p WHERE p.grp = ${sampleGrp} ORDER BY p.revenue DESC, p.customer_id LIMIT ${sampleLimit}) top
+         JOIN customers c ON c.id = top.customer_id)
      SELECT CASE WHEN set_id = ${SET_ID.group} THEN 'group' ELSE 'dim' END AS kind, grp,
             CASE set_id WHEN ${SET_ID.countries} THEN 'countries' WHEN ${SET_ID.mainChannels} THEN 'mainChannels'
                  WHEN ${SET_ID.mainCategories} THEN 'mainCategories' END AS dim,
@@ -181,8 +182,9 @@ export async function personasByGroup(
             n, revenue, orders, recency, tenure, NULL::bigint AS seq, NULL::json AS item
        FROM g
      UNION ALL
-     SELECT 'dim', p.grp, 'tags', t.name, count(*), NULL, NULL, NULL, NULL, NULL, NULL
-       FROM p JOIN customer_tags ct ON ct.customer_id = p.customer_id JOIN tags t ON t.id = ct.tag_id GROUP BY p.grp, t.name
+     SELECT 'dim', x.grp, 'tags', t.name, x.n, NULL, NULL, NULL, NULL, NULL, NULL
+       FROM (SELECT p.grp, ct.tag_id, count(*) AS n FROM p JOIN customer_tags ct ON ct.customer_id = p.customer_id GROUP BY p.grp, ct.tag_id) x
+       JOIN tags t ON t.id = x.tag_id
      UNION ALL
      SELECT 'sample', grp, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
             row_number() OVER (ORDER BY revenue DESC, customer_id), row_to_json(sampled) FROM sampled

@@ -40,8 +40,11 @@ interface SampleRow {
   last_day: string; recency_days: number; main_channel: string | null; main_category: string | null; tags: string[];
 }
 
+/** What the persona counts and the sample shows (name and email are joined for the sample rows only). */
+const POPULATION_COLUMNS = ['customer_id', 'country', 'last_day', 'orders', 'revenue', 'recency_days', 'tenure_days', 'main_channel', 'main_category'] as const;
+
 export async function profileSegment(q: Queryable, seg: CompiledSegment, opts: { top: number; sample: number; role: Role }): Promise<Profile> {
-  const population = { sql: `SELECT f.*, f.in_segment::int AS grp FROM (${seg.flaggedSql}) f`, params: seg.params };
+  const population = { sql: `SELECT ${POPULATION_COLUMNS.map((c) => `f.${c}`).join(', ')}, f.in_segment::int AS grp FROM (${seg.flaggedSql}) f`, params: seg.params };
   // Persona, totals and sample members in one statement: the filter (possibly with RFM tiers) is evaluated once.
   const { groups, overall, sample } = await personasByGroup(q, population, [1], opts.top, { grp: 1, limit: opts.sample });
   const g = groups.get(1)!;
