@@ -5,7 +5,7 @@ import { AppError } from '../../../server/errors.ts';
 import { readOnly } from '../readonly.ts';
 import { buildFeatures, labelCluster, type CustomerBehaviour, type FeatureMatrix } from './features.ts';
 import { assignNearest, kmeans, type KMeansResult } from './kmeans.ts';
-import { rowsAt } from './matrix.ts';
+import { rowsAt, type Matrix } from './matrix.ts';
 import { chooseK, countDistinct, deterministicSample, pairwiseDistances, silhouette } from './silhouette.ts';
 import { countGroups, money, personaSchema, personasFromCounts, rate, round, type PersonaRow } from './persona.ts';
 import type { PreparedSegment } from './resolve.ts';
@@ -131,7 +131,7 @@ export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: 
   if (k === undefined) {
     // The k sample and the silhouette sample are the same customers when their sizes agree (same seeded draw):
     // their pairwise distances, the O(n²) part, are computed once for both.
-    const distances = pairwiseDistances(kSample);
+    const distances = sampleDistances(kSample);
     if (sameIndex(kIndex, silhouetteIndex)) silhouetteDistances = distances;
     const chosen = chooseK(kSample, {
       kMin: K_RANGE.min, kMax: K_RANGE.max, silhouetteSample: SILHOUETTE_SAMPLE, seed, distances, ...(small ? {} : { restarts: SAMPLED_RESTARTS }),
@@ -154,10 +154,21 @@ export function fitClusters(matrix: FeatureMatrix, k: number | undefined, seed: 
   const final = fitIndex.length === kIndex.length ? start : kmeans(rowsAt(points, fitIndex), chosenK, { initial: start.centroids });
   const labels = fitIndex.length === points.n ? final.labels : assignNearest(points, final.centroids);
   const result: KMeansResult = { ...final, labels };
-  const distances = silhouetteDistances ?? pairwiseDistances(rowsAt(points, silhouetteIndex));
+  const distances = silhouetteDistances ?? sampleDistances(rowsAt(points, silhouetteIndex));
   const score = silhouette(distances, silhouetteIndex.map((i) => labels[i]!), chosenK);
   if (k !== undefined) scores = [{ k, silhouette: round(score, 4) }];
   return { fit: result, silhouette: score, scores, fittedOn: fitIndex.length };
+}
+
+/**
+ * The distance triangle of the silhouette sample (2,000 points: 16 MB), kept for the process and reused by every fit
+ * (see pairwiseDistances). fitClusters is synchronous and holds one triangle at a time, so fits never share it.
+ */
+let triangle: Float64Array | undefined;
+function sampleDistances(points: Matrix): Float64Array {
+  const size = (points.n * (points.n - 1)) / 2;
+  if (!triangle || triangle.length < size) triangle = new Float64Array(size);
+  return pairwiseDistances(points, triangle);
 }
 
 const sameIndex = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
