@@ -27,6 +27,7 @@ export const KINDS = [
   'feedback_themes',
   'feedback_search',
   'segment',
+  'clusters', // behaviour clusters (customer_segments mode cluster)
   'describe',
   'followup',
   'clarify', // ambiguous: expected a clarifying question

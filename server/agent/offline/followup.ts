@@ -26,7 +26,7 @@ export function previousState(conversation: readonly Turn[]): PlannerState | nul
 /** Slots the question names at all (anything that can change a previous question). */
 function namesSomething(p: Parsed): boolean {
   const s = p.slots;
-  return Boolean(s.metric || s.time || s.shiftBack || Object.keys(s.filter).length || s.groupBy || s.top || s.mode || s.grain || s.yearAgo || s.steps);
+  return Boolean(s.metric || s.time || s.shiftBack || Object.keys(s.filter).length || s.groupBy || s.top || s.mode || s.grain || s.yearAgo || s.steps || s.k);
 }
 
 /** Whether the previous analysis's tool can take every slot the question names (else it is a new question). */
@@ -80,6 +80,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     query: s.query ?? base.query,
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,
+    k: s.k ?? base.k,
   };
   return { analysis: prev.analysis, slots };
 }

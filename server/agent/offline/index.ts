@@ -1,6 +1,7 @@
 import type { AnalysisId } from '../semantic/index.ts';
 import type { AnswerPayload, Planner, PlannerContext, Turn } from '../types.ts';
 import { answerCohort, answerFunnel } from './answers/behaviour.ts';
+import { answerClusters } from './answers/clusters.ts';
 import { t, type Draft, type HandlerInput } from './answers/common.ts';
 import { answerChurn, answerClv, answerRfm, answerSegment } from './answers/customers.ts';
 import { answerDescribe, answerJourney } from './answers/data.ts';
@@ -30,6 +31,7 @@ const HANDLERS: Record<AnalysisId, (input: HandlerInput) => Promise<Draft>> = {
   feedback_themes: answerThemes,
   feedback_search: answerSearch,
   segment: answerSegment,
+  clusters: answerClusters,
   clv: answerClv,
   journey: answerJourney,
   describe: answerDescribe,

@@ -104,6 +104,23 @@ describe('intent and slots', () => {
     expect(parse('德国客户的画像').slots.filter).toEqual({ country: 'Germany' });
   });
 
+  it('behaviour clusters: groups found in the data, with the number asked for; clustering feedback is themes', () => {
+    for (const q of ['What kinds of customers do we have?', 'Cluster our customers', 'Segment our customers by behaviour', 'What customer groups do we have?',
+      '把客户分成几类', '我们有哪几类客户？', '客户可以分为哪些类型', '自动分群']) {
+      expect(parse(q).analysis, q).toBe('clusters');
+      expect(parse(q).slots.k, q).toBeUndefined();
+    }
+    expect(parse('Split our German customers into 4 groups').slots).toMatchObject({ k: 4, filter: { country: 'Germany' } });
+    expect(parse('Divide the customers into three segments').analysis).toBe('clusters');
+    expect(parse('Divide the customers into three segments').slots.k).toBe(3);
+    expect(parse('把客户分成5类').slots.k).toBe(5);
+    expect(parse('把冠军客户分为三组').slots).toMatchObject({ k: 3, filter: { rfm_tier: 'Champions' } });
+    expect(parse('Cluster the feedback into themes').analysis).toBe('feedback_themes');
+    expect(parse('把反馈分成几类').analysis).not.toBe('clusters');
+    // a named segment is still profiled
+    expect(parse('Profile the VIP Germany segment').analysis).toBe('segment');
+  });
+
   it('search queries and RFM tiers as slots', () => {
     expect(parse('Find feedback about late delivery').slots.query).toBe('late delivery');
     expect(parse('关于物流的反馈').slots.query).toBe('物流');

@@ -1,5 +1,6 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
+import { CLUSTER_COUNT, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
@@ -35,6 +36,8 @@ export interface Slots {
   tone?: 'negative' | 'positive';
   /** Funnel steps named in the question (event types, in funnel order), when two or more are named. */
   steps?: string[];
+  /** Number of behaviour clusters asked for ("into 4 groups", "分成三类"). */
+  k?: number;
 }
 
 export interface Parsed {
@@ -102,6 +105,8 @@ export function expandAbbreviations(text: string): string {
 }
 
 function detectAnalysis(text: string): AnalysisId | null {
+  const feedbackText = FEEDBACK_TEXT.test(text);
+  if (!feedbackText && CLUSTER_COUNT.test(text)) return 'clusters';
   if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like|what are .*customers like/.test(text)) return 'segment';
   // "法国客户是什么样的", "这些顾客有什么特点": a description of a group of customers
   if (/(?:客户|顾客|用户|买家)(?:群体?)?(?:都|大多)?(?:是)?(?:什么样|怎样的|有什么特点|有哪些特点|有什么特征|有哪些特征)/.test(text)) return 'segment';
@@ -109,6 +114,7 @@ function detectAnalysis(text: string): AnalysisId | null {
   if (/\b(?:predict|predicted|estimate|estimated|forecast|expected)\b.{0,30}\bvalue\b|(?:预测|估计|预估|预计).{0,12}价值/.test(text)) return 'clv';
   let best: { id: AnalysisId; length: number } | null = null;
   for (const a of ANALYSES) {
+    if (a.id === 'clusters' && feedbackText) continue;
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
     if (hit && (!best || hit.phrase.length > best.length)) best = { id: a.id, length: hit.phrase.length };
   }
@@ -198,7 +204,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  const tiers = analysis === 'rfm' || analysis === 'segment';
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters';
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {
@@ -245,6 +251,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     slots.time = { from: time.from, to: other.to, grain: time.grain, label: null, matched: time.matched };
   }
   if (analysis === 'segment') slots.ranges = parseRanges(text);
+  if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
   if (analysis === 'feedback_search') {
     if (hasAny(text, ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'unhappy', '差评', '投诉', '不满', '负面'])) slots.tone = 'negative';

@@ -133,6 +133,21 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(seg.answer).toMatch(/has 1 customers, 50% of the 2 customers with orders, and revenue 35\.00 USD \(83\.3%/); // 35 ÷ 42
   });
 
+  it('behaviour clusters: Ann and Bob split into two groups, each described from its own numbers', async () => {
+    // Two customers, two clusters: one each. Ann: 3 orders, revenue 35 (83.3% of 42), AOV 35 ÷ 3 = 11.67, last order
+    // 2024-01-11 (64 days before today), main category Toys (25 of 35). Bob: 1 order of 7 (16.7%), 43 days ago, Home.
+    // With two customers every numeric feature is ±1 sd, so Ann's cluster reads high on all of them and Bob's low.
+    const p = await ask('Split our customers into 2 groups');
+    expect(call(p, 'customer_segments').args).toEqual({ mode: 'cluster', k: 2 });
+    expect(p.answer).toMatch(/the 2 customers with orders fall into 2 behaviour clusters .*2 as asked; silhouette 0, weakly separated/);
+    expect(p.answer).toContain('“high value, frequent, lapsed, long-standing, big baskets, mostly Toys”: 1 customer (50%), 83.3% of revenue, 3 orders of 11.67 USD on average, last order 64 days ago');
+    expect(p.answer).toContain('“low value, infrequent, recent, new, small baskets, mostly Home”: 1 customer (50%), 16.7% of revenue, 1 orders of 7.00 USD on average, last order 43 days ago');
+    expect(p.table!.rows.map((r) => r[1])).toEqual([1, 1]);
+    const zh = await ask('把客户分成两类');
+    expect(call(zh, 'customer_segments').args).toEqual({ mode: 'cluster', k: 2 });
+    expect(zh.answer).toContain('“高价值、高频、久未购买、老客、大单、以Toys为主”：1 位客户（50%），贡献 83.3% 的收入');
+  });
+
   it('funnel: conversion and the worst step (view → cart, 1 of 2)', async () => {
     const p = await ask('Show the conversion funnel in February 2024');
     expect(call(p, 'funnel_analysis').args).toEqual({ from: '2024-02-01', to: '2024-02-29' });

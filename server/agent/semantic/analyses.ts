@@ -2,7 +2,7 @@
  * The analyses beyond a single KPI, as data: which tool serves each, the phrases that ask for it (en/zh, lower-case,
  * matched as substrings; the analysis with the longest matching phrase wins, ties in list order), and how the
  * planner's slots map onto the tool's arguments. Slot names: time.from / time.to (YYYY-MM-DD), time.fromMonth /
- * time.toMonth (YYYY-MM), filter.<dimension>, groupBy, top, query, tier.
+ * time.toMonth (YYYY-MM), filter.<dimension>, groupBy, top, query, tier, k (number of clusters).
  */
 export type AnalysisId =
   | 'kpi'
@@ -13,6 +13,7 @@ export type AnalysisId =
   | 'feedback_themes'
   | 'feedback_search'
   | 'segment'
+  | 'clusters'
   | 'clv'
   | 'journey'
   | 'describe';
@@ -24,6 +25,8 @@ export interface AnalysisDef {
   triggers: { en: string[]; zh: string[] };
   /** tool argument path ← slot name; a slot that is not filled leaves the argument to the tool's default. */
   args: Record<string, string>;
+  /** Arguments this analysis always sends (the same tool can serve several analyses, e.g. a segment's modes). */
+  fixed?: Record<string, unknown>;
   /** Breakdowns the tool can do (slot groupBy → this argument value). */
   groupBy?: Partial<Record<'country' | 'channel' | 'category' | 'month', string>>;
   /** Glossary metrics whose definitions the answer names. */
@@ -129,6 +132,25 @@ export const ANALYSES: readonly AnalysisDef[] = [
     definitions: ['segment_share', 'revenue_share'],
   },
   {
+    // customer_segments' clustering mode: the groups come from the data (k-means on behaviour), not from a filter.
+    // Longer phrases than the segment ones, so "segment our customers" / "自动分群" land here and "segment" alone there.
+    id: 'clusters',
+    tool: 'customer_segments',
+    names: { en: 'behaviour clusters', zh: '行为聚类' },
+    triggers: {
+      en: ['cluster', 'clusters', 'clustering', 'kinds of customers', 'types of customers', 'sorts of customers', 'groups of customers', 'customer types',
+        'customer groups', 'customer clusters', 'natural groups', 'behaviour groups', 'behavior groups', 'segment our customers', 'segment my customers',
+        'segment the customers', 'group our customers', 'group my customers', 'group the customers', 'split our customers', 'split my customers'],
+      zh: ['聚类', '分成几类', '分为几类', '分几类', '哪几类', '几类客户', '几种客户', '哪些类型', '客户类型', '客户分类', '客户类别', '自动分群', '行为分群', '按行为分'],
+    },
+    args: {
+      asOf: 'time.to', k: 'k', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category',
+      'filter.segment': 'filter.segment', 'filter.rfmTier': 'filter.rfm_tier',
+    },
+    fixed: { mode: 'cluster' },
+    definitions: ['silhouette'],
+  },
+  {
     id: 'journey',
     tool: 'journey_paths',
     names: { en: 'paths before a purchase', zh: '购买前路径' },
@@ -167,7 +189,7 @@ export const ANALYSIS_BY_ID: ReadonlyMap<AnalysisId, AnalysisDef> = new Map(ANAL
 
 /** Fill a tool's arguments from slots through the analysis's mapping (unfilled slots are left out). */
 export function buildArgs(def: AnalysisDef, slots: Record<string, unknown>): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
+  const args: Record<string, unknown> = { ...def.fixed };
   for (const [path, slot] of Object.entries(def.args)) {
     let value = slots[slot];
     if (slot === 'groupBy' && value !== undefined) value = def.groupBy?.[value as keyof NonNullable<AnalysisDef['groupBy']>];

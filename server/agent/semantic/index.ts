@@ -26,7 +26,8 @@ export function describeSemanticLayer(lang: Language): string {
   }
   lines.push(lang === 'zh' ? '分析及其工具：' : 'Analyses and their tools:');
   for (const a of ANALYSES) {
-    const args = Object.entries(a.args).map(([arg, slot]) => `${arg}←${slot}`).join(', ');
+    const fixed = Object.entries(a.fixed ?? {}).map(([arg, value]) => `${arg}=${JSON.stringify(value)}`);
+    const args = [...fixed, ...Object.entries(a.args).map(([arg, slot]) => `${arg}←${slot}`)].join(', ');
     lines.push(`- ${a.id} → ${a.tool} (${a.names[lang]})${args ? `; ${args}` : ''}`);
   }
   return lines.join('\n');

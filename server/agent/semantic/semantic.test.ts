@@ -38,6 +38,10 @@ describe('semantic layer', () => {
     });
     expect(buildArgs(ANALYSIS_BY_ID.get('cohort')!, slots)).toEqual({ from: '2011-01', to: '2011-03', filter: { country: 'Germany', channel: 'web' } });
     expect(buildArgs(ANALYSIS_BY_ID.get('funnel')!, { ...slots, groupBy: 'month' })).toMatchObject({ splitBy: 'month' });
+    // the clusters analysis always asks customer_segments for its clustering mode
+    expect(buildArgs(ANALYSIS_BY_ID.get('clusters')!, { ...slots, k: 4 })).toEqual({
+      mode: 'cluster', asOf: '2011-11-30', k: 4, filter: { country: 'Germany', mainChannel: 'web', rfmTier: 'Champions' },
+    });
     for (const a of ANALYSES) {
       const tool = tools.get(a.tool);
       if (!tool || a.id === 'funnel') continue; // funnel: splitBy country vs groupBy country checked above
