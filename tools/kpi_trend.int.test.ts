@@ -161,6 +161,30 @@ describeEachDriver('kpi_trend', (use) => {
     expect([none.overall.total, none.note]).toEqual([0, expect.stringContaining('describe_data')]);
   });
 
+  it('filters by RFM tier as scored today, from the stored scores or ranked from the summary', async () => {
+    // Customers with orders (n = 3), quintile score 1 + ⌊5·(rank − 1)/3⌋ → ranks 1, 2, 3 score 1, 2, 4:
+    //   R (oldest last order first): Cy 03-05 → 1, Ann 03-20 → 2, Bob 03-25 → 4
+    //   F (orders): Cy 1 → 1, Bob 2 → 2, Ann 4 → 4;  M (revenue): Bob 22 → 1, Cy 26 → 2, Ann 39 → 4
+    //   FM = round((F + M) / 2): Ann 4, Bob round(1.5) = 2, Cy round(1.5) = 2
+    //   tiers (docs/metrics.md grid): Ann R2·FM4 At Risk, Bob R4·FM2 Potential Loyalist, Cy R1·FM2 Lost
+    const tiered = async (rfmTier: unknown) => (await run({ metric: 'revenue', ...Q1, filters: { rfmTier } })).overall.total;
+    const expected = async () => {
+      expect(await tiered('At Risk')).toBe(39); // Ann 10 + 5 + 20 + 4
+      expect(await tiered(['Potential Loyalist', 'Lost'])).toBe(48); // Bob 7 + 15, Cy 26
+      expect(await tiered('Champions')).toBe(0);
+    };
+    await expected();
+    const r = await run({ metric: 'orders', ...Q1, filters: { rfmTier: 'Lost', channel: 'web' } });
+    expect([r.overall.total, r.meta.args.filters]).toEqual([1, { rfmTier: ['Lost'], channel: 'web' }]);
+    await use().exec('UPDATE rfm_state SET fresh = false');
+    try {
+      await expected();
+    } finally {
+      await use().exec('UPDATE rfm_state SET fresh = true');
+    }
+    await expect(run({ metric: 'revenue', filters: { rfmTier: 'Gold' } })).rejects.toThrow(/unknown RFM tier in "Gold"; tiers: Champions/);
+  });
+
   it('rollups and customer_summary give exactly what the raw orders give, for every metric, filter and group', async () => {
     const metrics = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
     const filterSets = [{}, { category: 'Toys' }, { country: 'United Kingdom' }, { channel: 'web' }, { country: 'Spain', category: 'Toys' }];

@@ -7,6 +7,9 @@ import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
+import { rfmScoresFresh } from '../server/db/rfmScores.ts';
+import { RFM_TIERS } from './lib/rfm.ts';
+import { rfmTierList } from './lib/segments/filter.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
 const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
@@ -49,6 +52,10 @@ const input = z
         channel: z.string().min(1).optional().describe('order channel'),
         category: z.string().min(1).optional().describe('orders with a line in this category; revenue counts only those lines'),
         tag: z.string().min(1).optional().describe('only customers with this tag (guest orders drop out)'),
+        rfmTier: rfmTierList
+          .transform((t) => (Array.isArray(t) ? t : [t]))
+          .optional()
+          .describe(`only customers now in these RFM tiers, scored on all orders to date (guest orders drop out): ${RFM_TIERS.join(', ')}`),
       })
       .strict()
       .default({})
@@ -182,7 +189,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
       'A KPI over time: revenue, orders, customers, new_customers, aov, repeat_rate, revenue_per_customer or returns ' +
       '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
       'previous window of equal length, and the best and worst period. Optional filters (country, channel, category, ' +
-      'tag) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +
+      'tag, RFM tier) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +
       'a line in that category and counts only those lines as revenue.',
     input,
     output,
@@ -200,9 +207,11 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         }
         const prevWindow = previousWindow(window, args.grain, periods.length);
         const fresh = await rollupsFresh(q);
+        // RFM tiers as of today: the stored scores when fresh (server/db/rfmScores.ts), else ranked from the summary.
+        const rfm = args.filters.rfmTier ? { stored: await rfmScoresFresh(q), asOf: clock.today() } : undefined;
         // Window periods, window total and previous window in one statement, from the cheapest exact source.
         const run3 = (groupBy?: Dimension): Promise<AggParts> => {
-          const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow };
+          const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow, rfm };
           return aggregateKpi(q, scope, kpiSource(scope, fresh));
         };
         const all = await run3();

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../server/db/index.ts';
+import { rfmTierMembersSql } from './rfmCuts.ts';
 
 /**
  * kpi_trend's aggregates: one row per (part, group, bucket) with the base counts every metric derives from, for the
@@ -13,13 +14,13 @@ import type { Queryable } from '../../server/db/index.ts';
  *  - weeks: distinct-customer metrics (customers, repeat_rate, revenue_per_customer) by week without filters or
  *    groups, over whole ISO weeks: customer_weeks (one row per customer and week, with the customer's previous and
  *    next week), orders and revenue from sales_daily;
- *  - raw orders: other distinct-customer questions, tag filters, and whenever the rollups are stale.
+ *  - raw orders: other distinct-customer questions, tag and RFM tier filters, and whenever the rollups are stale.
  */
 
 export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
 export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type KpiDimension = 'country' | 'channel' | 'category';
-export interface KpiFilters { country?: string; channel?: string; category?: string; tag?: string }
+export interface KpiFilters { country?: string; channel?: string; category?: string; tag?: string; rfmTier?: string[] }
 
 export interface Agg {
   grp: string; bucket: string | null; revenue: number; orders: number; customers: number; new_customers: number;
@@ -29,6 +30,8 @@ export interface AggParts { byPeriod: Agg[]; total: Agg[]; prev: Agg[] }
 export interface KpiScope {
   metric: KpiMetric; grain: KpiGrain; filters: KpiFilters; groupBy?: KpiDimension;
   window: { from: string; to: string }; prev: { from: string; to: string };
+  /** With an RFM tier filter: whether the stored scores are fresh, and the day the tiers are scored as of (today). */
+  rfm?: { stored: boolean; asOf: string };
 }
 export type KpiSource = 'rollups' | 'summary' | 'weeks' | 'orders';
 
@@ -46,7 +49,7 @@ const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::ti
 
 /** Which source answers `s` exactly; `fresh` = the rollups include every order (rollupsFresh). */
 export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
-  if (!fresh || s.filters.tag !== undefined) return 'orders';
+  if (!fresh || s.filters.tag !== undefined || s.filters.rfmTier !== undefined) return 'orders';
   if (ADDITIVE.has(s.metric)) return 'rollups';
   const plain = !s.groupBy && s.filters.country === undefined && s.filters.channel === undefined && s.filters.category === undefined;
   if (s.metric === 'new_customers' && plain) return 'summary';
@@ -123,6 +126,10 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   if (s.filters.category !== undefined) where.push(`l.category = ${p.add(s.filters.category)}`);
   if (s.filters.tag !== undefined) {
     where.push(`o.customer_id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p.add(s.filters.tag)})`);
+  }
+  if (s.filters.rfmTier !== undefined) {
+    const rfm = s.rfm ?? { stored: false, asOf: s.window.to };
+    where.push(`o.customer_id IN (${rfmTierMembersSql(rfm.stored ? 'stored' : 'summary', `${p.add(rfm.asOf)}::date`, `${p.add(s.filters.rfmTier)}::text[]`)})`);
   }
   const grp = s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`;
   const bucket = byPeriod ? `date_trunc('${TRUNC[s.grain]}', o.ordered_at AT TIME ZONE 'UTC')::date` : 'NULL::date';

@@ -1,4 +1,4 @@
-import { rfmTierSql, scoreFromCutsSql } from './rfm.ts';
+import { rfmSql, rfmTierSql, scoreFromCutsSql } from './rfm.ts';
 
 /**
  * rfmSql's scores and tiers from four cut values per dimension instead of three rank() windows — the same numbers.
@@ -61,4 +61,15 @@ export function storedRfmSql(asOf: string, order = ''): string {
  */
 export function storedRfmTierSql(asOf: string, tier: string, limit: string): string {
   return `SELECT * FROM (${storedRfmSql(asOf, 'ORDER BY v.monetary DESC, v.customer_id')}) t WHERE t.tier = ${tier}::text LIMIT ${limit}::int`;
+}
+
+/**
+ * Ids of the customers in some RFM tiers as of `asOf` (SQL of a date): from the stored scores when they are fresh
+ * (`source = 'stored'`: the same tiers rfmSql('summary') gives for any day on or after the last order), else ranked
+ * by rfmSql from the summary or from the orders. `tiers` is SQL of a text[]. rfmSql reads its date as $1::date; it is
+ * given `asOf` instead, so the subquery can sit in a statement whose $1 is something else.
+ */
+export function rfmTierMembersSql(source: 'stored' | 'summary' | 'orders', asOf: string, tiers: string): string {
+  const ranked = source === 'stored' ? storedRfmSql(asOf) : rfmSql(source).replaceAll('$1::date', asOf);
+  return `SELECT rfm.customer_id FROM (${ranked}) rfm WHERE rfm.tier = ANY(${tiers})`;
 }

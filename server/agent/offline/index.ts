@@ -82,6 +82,8 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   // question, whose profile lists them
   if (analysis === 'rfm' && (slots.filter.country || slots.filter.channel || slots.filter.category || (slots.groupBy && slots.groupBy !== 'month'))) analysis = 'segment';
 
+  if (groupKpi(parsed, analysis, slots)) analysis = 'kpi';
+
   const performance = analysis ? null : performanceMetric(parsed, slots);
   if (performance) [analysis, slots] = ['kpi', { ...slots, metric: performance }];
 
@@ -105,6 +107,18 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: [`${analysis}: ${describeSlots(slots)}`] });
   const draft = await HANDLERS[analysis]({ lang, slots, caller, values, today, role: ctx.tools.role });
   return finish(draft, { v: 1, analysis, slots });
+}
+
+/**
+ * A KPI of an RFM tier in a window ("上个季度高价值客户贡献了多少收入？", "revenue from Champions last quarter"): kpi_trend
+ * over the window, filtered to the tier. Without a window (or asked for a profile) a segment answers with the tier's
+ * all-time totals and persona.
+ */
+function groupKpi(parsed: ReturnType<typeof parseQuestion>, analysis: AnalysisId | null, slots: Slots): boolean {
+  if ((analysis !== 'segment' && analysis !== 'rfm') || !slots.metric || !slots.time || !slots.filter.rfm_tier) return false;
+  if (slots.filter.segment || slots.ranges) return false;
+  // "who are our top customers", "哪些大客户": members are asked for, which a profile lists
+  return !/\b(?:profile|persona|describe|look like|who|which customers)\b|画像|特点|特征|哪些|谁/.test(parsed.text);
 }
 
 function describeSlots(slots: Slots): string {

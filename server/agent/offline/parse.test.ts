@@ -121,6 +121,17 @@ describe('intent and slots', () => {
     expect(parse('Profile the VIP Germany segment').analysis).toBe('segment');
   });
 
+  it('the customers in a group name are not the metric: "how much revenue did our high-value customers bring in"', () => {
+    const q = parse('How much revenue did our high-value customers bring in last quarter?');
+    expect(q.slots).toMatchObject({ metric: 'revenue', filter: { rfm_tier: 'Champions' }, time: { from: '2011-07-01', to: '2011-09-30' } });
+    expect(parse('上个季度高价值客户贡献了多少收入？').slots).toMatchObject({ metric: 'revenue', filter: { rfm_tier: 'Champions' } });
+    // with no other metric named, counting the group's customers is still the question
+    expect(parse('How many high-value customers did we have last quarter?').slots.metric).toBe('customers');
+    // a KPI question naming a tier by its customers keeps the tier as a filter
+    expect(parse('Loyal customers revenue in Q3').slots).toMatchObject({ metric: 'revenue', filter: { rfm_tier: 'Loyal' } });
+    expect(parse('How many lost customers did we have last quarter?').slots.filter).toEqual({});
+  });
+
   it('search queries and RFM tiers as slots', () => {
     expect(parse('Find feedback about late delivery').slots.query).toBe('late delivery');
     expect(parse('关于物流的反馈').slots.query).toBe('物流');

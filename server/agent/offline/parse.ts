@@ -4,7 +4,7 @@ import { CLUSTER_COUNT, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
-import { buildMatchers, type DataValues } from './values.ts';
+import { buildMatchers, withoutGroupNames, type DataValues } from './values.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -198,13 +198,16 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // a second period ("Q2 and Q3", "more in October than in September"): kept aside for comparisons below
   const other = time ? parseTimeRange(rest, today) ?? undefined : undefined;
   const analysis = detectAnalysis(rest);
-  const metricHit = detectMetric(rest);
+  // "how much revenue did our high-value customers bring in": the customers of a group's name are not the metric
+  const groupless = withoutGroupNames(rest);
+  const namesGroup = groupless !== rest;
+  const metricHit = (namesGroup && detectMetric(groupless)) || detectMetric(rest);
   const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
   if (metricHit) slots.metric = metricHit.metric;
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters';
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {

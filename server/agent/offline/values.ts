@@ -1,4 +1,5 @@
 import { DIMENSIONS, type DimensionId } from '../semantic/index.ts';
+import { blank, findPhrase } from './text.ts';
 
 /**
  * Dimension values of the loaded data (from one describe_data call per question), and the phrase table that maps
@@ -47,4 +48,18 @@ export function buildMatchers(values: DataValues, opts: { tiers: boolean }): Val
   return out
     .filter((m) => m.phrase.length > 1 && !seen.has(`${m.dim}|${m.phrase}`) && seen.add(`${m.dim}|${m.phrase}`))
     .sort((a, b) => b.phrase.length - a.phrase.length);
+}
+
+/** RFM tier names that end in a customer noun ("high-value customers", "高价值客户") blanked out. */
+const GROUP_NAMES = DIMENSIONS.find((d) => d.id === 'rfm_tier')!
+  .aliases.flat()
+  // ("lost customers" asks about churn, not about the Lost tier's orders)
+  .filter((a) => /customers|客户|顾客/.test(a) && !/lost|流失/.test(a))
+  .sort((a, b) => b.length - a.length);
+export function withoutGroupNames(text: string): string {
+  for (const name of GROUP_NAMES) {
+    const hit = findPhrase(text, name);
+    if (hit) text = blank(text, hit.index, hit.length);
+  }
+  return text;
 }

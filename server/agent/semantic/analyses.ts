@@ -39,7 +39,10 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'kpi_trend',
     names: { en: 'KPI over time', zh: '指标趋势' },
     triggers: { en: [], zh: [] }, // chosen by a metric word (metrics.ts), not by a phrase
-    args: { metric: 'metric', from: 'time.from', to: 'time.to', grain: 'grain', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel', 'filters.category': 'filter.category', groupBy: 'groupBy', top: 'top' },
+    args: {
+      metric: 'metric', from: 'time.from', to: 'time.to', grain: 'grain', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel',
+      'filters.category': 'filter.category', 'filters.rfmTier': 'filter.rfm_tier', groupBy: 'groupBy', top: 'top',
+    },
     groupBy: { country: 'country', channel: 'channel', category: 'category' },
     definitions: [],
   },

@@ -34,7 +34,7 @@ describe('semantic layer', () => {
       'filter.rfm_tier': 'Champions', query: 'late delivery',
     };
     expect(buildArgs(ANALYSIS_BY_ID.get('kpi')!, slots)).toEqual({
-      metric: 'revenue', from: '2011-11-01', to: '2011-11-30', grain: 'month', filters: { country: 'Germany', channel: 'web' }, groupBy: 'country', top: 5,
+      metric: 'revenue', from: '2011-11-01', to: '2011-11-30', grain: 'month', filters: { country: 'Germany', channel: 'web', rfmTier: 'Champions' }, groupBy: 'country', top: 5,
     });
     expect(buildArgs(ANALYSIS_BY_ID.get('cohort')!, slots)).toEqual({ from: '2011-01', to: '2011-03', filter: { country: 'Germany', channel: 'web' } });
     expect(buildArgs(ANALYSIS_BY_ID.get('funnel')!, { ...slots, groupBy: 'month' })).toMatchObject({ splitBy: 'month' });

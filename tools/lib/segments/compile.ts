@@ -1,8 +1,7 @@
 import type { Queryable } from '../../../server/db/index.ts';
 import { rfmScoresFresh } from '../../../server/db/rfmScores.ts';
 import { orderDayGapSql } from '../clv/churnSql.ts';
-import { rfmSql } from '../rfm.ts';
-import { storedRfmSql } from '../rfmCuts.ts';
+import { rfmTierMembersSql } from '../rfmCuts.ts';
 import { asList, type SegmentFilter } from './filter.ts';
 
 /**
@@ -118,8 +117,7 @@ function conditionsOf(f: SegmentFilter, p: Params, source: SegmentSource, stored
   if (tiers.length) {
     // The stored values scored under the stored cuts are what rfmSql('summary') ranks for any as-of day on or after
     // the last order (server/db/rfmScores.ts): one scan of a narrow table instead of three window sorts.
-    const ranked = storedRfm ? `(${storedRfmSql('$1::date')})` : `(${rfmSql(source)})`;
-    out.push(`cs.customer_id IN (SELECT rfm.customer_id FROM ${ranked} rfm WHERE rfm.tier = ANY(${p.add(tiers, 'text[]')}))`);
+    out.push(`cs.customer_id IN (${rfmTierMembersSql(storedRfm ? 'stored' : source, '$1::date', p.add(tiers, 'text[]'))})`);
   }
   if (f.churnRisk) {
     // inactivity_ratio (docs/metrics.md) as churn_risk computes it; the gap is NULL below 2 order days, so are they.

@@ -10,6 +10,11 @@ import { RFM_TIERS } from '../rfm.ts';
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 export const dateString = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && isDate(s), 'must be a date YYYY-MM-DD');
 
+/** One RFM tier or several (any of them), by the standard names (tools/lib/rfm.ts). */
+export const rfmTierList = z.union([z.enum(RFM_TIERS), z.array(z.enum(RFM_TIERS)).min(1)], {
+  error: (iss) => `unknown RFM tier in ${JSON.stringify(iss.input)}; tiers: ${RFM_TIERS.join(', ')}`,
+});
+
 const oneOrMany = (what: string) =>
   z
     .union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(100)])
@@ -55,10 +60,7 @@ export const segmentFilterFields = {
   firstOrderTo: dateString.optional().describe('first order on or before this day (YYYY-MM-DD, UTC)'),
   lastOrderFrom: dateString.optional().describe('last order on or after this day (YYYY-MM-DD, UTC)'),
   lastOrderTo: dateString.optional().describe('last order on or before this day (YYYY-MM-DD, UTC)'),
-  rfmTier: z
-    .union([z.enum(RFM_TIERS), z.array(z.enum(RFM_TIERS)).min(1)], {
-      error: (iss) => `unknown RFM tier in ${JSON.stringify(iss.input)}; tiers: ${RFM_TIERS.join(', ')}`,
-    })
+  rfmTier: rfmTierList
     .optional()
     .describe(`RFM tier(s) as of the as-of date (any of them): ${RFM_TIERS.join(', ')}`),
   churnRisk: z

@@ -79,7 +79,9 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const scope = filters ? t(lang, ` for ${filters}`, `（${filters}）`) : '';
   const name = metric.names[lang];
   const Name = lang === 'en' ? name[0]!.toUpperCase() + name.slice(1) : name;
-  const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.`, `口径：${name}＝${metric.definition.zh}。`);
+  const tier = slots.filter.rfm_tier;
+  const tierNote = tier ? t(lang, ` RFM tier ${tier} = the customers in it today (scored on all their orders so far).`, `RFM 层级 ${tier}＝当前处于该层级的客户（按其迄今全部订单评分）。`) : '';
+  const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.${tierNote}`, `口径：${name}＝${metric.definition.zh}。${tierNote}`);
   const base = { ...receipt(result as unknown as Record<string, unknown>), followUps: followUps(input, metric) };
 
   if (result.note) {
@@ -134,10 +136,11 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   }
 
   const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
+  const whole = tier ? await wholeWindowSentence(input, args, fmt) : '';
   return {
     ...base,
     kind: 'answer',
-    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}. ${comparison}${yearAgo} ${definition}`, `${window}的${name}${scope}为 ${fmt(o.total)}。${comparison}${yearAgo}${definition}`),
+    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}.${whole} ${comparison}${yearAgo} ${definition}`, `${window}的${name}${scope}为 ${fmt(o.total)}。${whole}${comparison}${yearAgo}${definition}`),
     chart: {
       type: 'bar',
       title: t(lang, `${Name}: this period vs the previous one`, `${name}：本期与上期`),
@@ -159,6 +162,18 @@ async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown
   const then = result.overall.total;
   const word = now > then ? t(lang, 'higher than', '高于') : now < then ? t(lang, 'lower than', '低于') : t(lang, 'the same as', '等于');
   return t(lang, ` The same window a year earlier (${w.from} to ${w.to}) had ${fmt(then)}, so this period is ${word} a year ago.`, `去年同期（${w.from} 至 ${w.to}）为 ${fmt(then)}，本期${word}去年同期。`);
+}
+
+/** The same metric over the same window for all orders (a second call without the tier): what the tier's part is of. */
+async function wholeWindowSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string): Promise<string> {
+  const { rfmTier: _tier, ...filters } = (args.filters ?? {}) as Record<string, unknown>;
+  const { result } = await input.caller.call<KpiResult>('kpi_trend', { ...args, filters });
+  if (!result) return '';
+  const { rfm_tier: _t, ...others } = input.slots.filter;
+  const scope = describeFilters(others, input.lang);
+  return t(input.lang,
+    ` All orders in the same window${scope ? ` for ${scope}` : ''}, any customer or guest: ${fmt(result.overall.total)}.`,
+    `同期${scope ? `（${scope}）` : ''}全部订单（任何客户及游客）为 ${fmt(result.overall.total)}。`);
 }
 
 function followUps(input: HandlerInput, metric: MetricDef): string[] {
