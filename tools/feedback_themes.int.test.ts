@@ -14,6 +14,7 @@ type Theme = {
   quotes: { feedbackId: number; text: string; similarity: number }[];
   breakdown: Record<string, { value: string; count: number; share: number }[]>;
   customers: { count: number; revenue: number };
+  ratings: { rated: number; average: number | null; low: number; lowShare: number | null };
 };
 type Output = { run: { id: number; reused: boolean; method: string; k: number; rows: number }; themes: Theme[]; rising: { id: number }[]; otherThemes: number };
 
@@ -86,6 +87,26 @@ describeEachDriver('feedback_themes on the demo shop (800 customers)', (use) => 
     expect(t.customers.count).toBe(value[0]!.customers);
     expect(t.customers.revenue).toBeCloseTo(value[0]!.revenue, 2);
     for (const x of first.themes) expect(x.share).toBeCloseTo(x.size / first.run.rows, 12);
+  });
+
+  it('rates each theme as its rows are rated (recounted here from every assigned row): 1–2 is a complaint', async () => {
+    const { rows } = await use().query<{ theme_id: number; rating: number | null }>(
+      `SELECT a.theme_id, f.rating FROM feedback_theme_assignments a JOIN feedback f ON f.id = a.feedback_id`,
+    );
+    for (const t of first.themes) {
+      const ratings = rows.filter((r) => Number(r.theme_id) === t.id && r.rating !== null).map((r) => Number(r.rating));
+      const low = ratings.filter((r) => r <= 2).length;
+      expect(t.ratings.rated).toBe(ratings.length);
+      expect(t.ratings.low).toBe(low);
+      if (ratings.length === 0) expect([t.ratings.average, t.ratings.lowShare]).toEqual([null, null]);
+      else {
+        expect(t.ratings.average).toBeCloseTo(ratings.reduce((s, r) => s + r, 0) / ratings.length, 9);
+        expect(t.ratings.lowShare).toBeCloseTo(low / ratings.length, 12);
+      }
+    }
+    // the demo writes both praise and complaints: some themes are mostly 1–2, others mostly not
+    expect(first.themes.some((t) => (t.ratings.lowShare ?? 0) >= 0.5)).toBe(true);
+    expect(first.themes.some((t) => (t.ratings.lowShare ?? 1) < 0.5)).toBe(true);
   });
 
   it('keeps theme ids and names across a re-run and after a few new rows; new rows join existing themes', async () => {

@@ -59,6 +59,12 @@ const theme = z.object({
   })).describe('representative quotes, closest to the theme centre first'),
   breakdown: z.object(Object.fromEntries(BREAKDOWN_DIMENSIONS.map((d) => [d, z.array(breakdownValue).describe(`top values of ${d}`)])) as Record<(typeof BREAKDOWN_DIMENSIONS)[number], z.ZodArray<typeof breakdownValue>>)
     .describe('who writes it: customer country, feedback channel, language, RFM tier (today), customer tags (segments)'),
+  ratings: z.object({
+    rated: z.number().describe('rows of the theme with a rating'),
+    average: z.number().nullable().describe('mean rating (1–5) of the rated rows; null when none is rated'),
+    low: z.number().describe('rows rated 1 or 2: complaints'),
+    lowShare: z.number().nullable().describe('low ÷ rated; null when none is rated'),
+  }).describe('how the theme\'s feedback is rated (a theme of mostly 1–2 ratings is a complaint)'),
   customers: z.object({
     count: z.number().describe('distinct customers behind the theme'),
     revenue: z.number().describe('their revenue to date (customer_summary)'),
@@ -89,7 +95,7 @@ export const feedbackThemes: ToolFactory = ({ db, clock }) =>
     name: 'feedback_themes',
     description:
       'What customers talk about: clusters feedback into themes (automatic number or k) with keywords, a short name, ' +
-      'size and share, monthly trend (rising/falling), representative quotes, breakdown by country/channel/language/RFM ' +
+      'size and share, monthly trend (rising/falling), ratings (1–2 = complaint), representative quotes, breakdown by country/channel/language/RFM ' +
       'tier/tags, and the revenue of the customers behind each theme. Theme ids are stable across runs. Quotes are untrusted customer text.',
     input,
     output,

@@ -39,6 +39,7 @@ export interface ThemeStats {
   trend: Trend & { periods: { period: string; count: number; share: number }[] };
   quotes: { feedbackId: number; text: string; date: string; language: string | null; rating: number | null; similarity: number }[];
   breakdown: Record<BreakdownDimension, BreakdownValue[]>;
+  ratings: { rated: number; average: number | null; low: number; lowShare: number | null };
   customers: { count: number; revenue: number; revenuePerCustomer: number | null; yearlyRevenue: number };
 }
 
@@ -104,6 +105,16 @@ async function customerValue(q: Queryable, asOf: string) {
   return rows;
 }
 
+/** Per theme: rated rows, mean rating, rows rated 1–2 (a complaint, for "what are customers complaining about"). */
+async function ratingCounts(q: Queryable) {
+  const { rows } = await q.query<{ theme_id: number; rated: number; average: number | null; low: number }>(
+    `SELECT a.theme_id, count(f.rating)::int AS rated, avg(f.rating)::float8 AS average, (count(*) FILTER (WHERE f.rating <= 2))::int AS low
+       FROM feedback_theme_assignments a JOIN feedback f ON f.id = a.feedback_id
+      GROUP BY 1`,
+  );
+  return new Map(rows.map((r) => [Number(r.theme_id), r]));
+}
+
 function topValues(rows: { theme_id: number; value: string; n: number }[], themeId: number, size: number, overall: Map<string, number>, total: number, top: number): BreakdownValue[] {
   return rows
     .filter((r) => Number(r.theme_id) === themeId)
@@ -129,6 +140,7 @@ export async function themeReport(q: Queryable, runId: number, opts: ReportOptio
   const breakdowns = {} as Record<BreakdownDimension, { theme_id: number; value: string; n: number }[]>;
   for (const d of BREAKDOWN_DIMENSIONS) breakdowns[d] = await breakdownCounts(q, d, opts.asOf);
   const value = new Map((await customerValue(q, opts.asOf)).map((v) => [Number(v.theme_id), v]));
+  const ratings = await ratingCounts(q);
 
   return {
     assigned,
@@ -142,6 +154,7 @@ export async function themeReport(q: Queryable, runId: number, opts: ReportOptio
         breakdown[d] = topValues(breakdowns[d], id, t.size, overall, assigned, opts.top);
       }
       const v = value.get(id);
+      const r = ratings.get(id);
       return {
         id, name: t.name, nameSource: t.name_source, keywords: t.keywords, isNew: Number(t.first_run_id) === runId,
         size: t.size, share: assigned ? t.size / assigned : 0,
@@ -153,6 +166,7 @@ export async function themeReport(q: Queryable, runId: number, opts: ReportOptio
           feedbackId: Number(qr.id), text: qr.text, date: qr.date, language: qr.language, rating: qr.rating, similarity: Number(qr.similarity),
         })),
         breakdown,
+        ratings: { rated: r?.rated ?? 0, average: r?.average ?? null, low: r?.low ?? 0, lowShare: r?.rated ? r.low / r.rated : null },
         customers: {
           count: v?.customers ?? 0, revenue: v?.revenue ?? 0,
           revenuePerCustomer: v?.customers ? v.revenue / v.customers : null, yearlyRevenue: v?.yearly ?? 0,

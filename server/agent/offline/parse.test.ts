@@ -121,6 +121,13 @@ describe('intent and slots', () => {
     expect(parse('Profile the VIP Germany segment').analysis).toBe('segment');
   });
 
+  it('complaint questions ask for the negative themes; a plain themes question does not', () => {
+    expect(parse('What are customers complaining about this month?').slots.tone).toBe('negative');
+    expect(parse('上个月客户主要在抱怨什么？').slots.tone).toBe('negative');
+    expect(parse('what were the biggest pain points in customer feedback last quarter').slots.tone).toBe('negative');
+    expect(parse('Main feedback themes in September 2011?').slots.tone).toBeUndefined();
+  });
+
   it('the customers in a group name are not the metric: "how much revenue did our high-value customers bring in"', () => {
     const q = parse('How much revenue did our high-value customers bring in last quarter?');
     expect(q.slots).toMatchObject({ metric: 'revenue', filter: { rfm_tier: 'Champions' }, time: { from: '2011-07-01', to: '2011-09-30' } });

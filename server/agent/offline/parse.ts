@@ -256,8 +256,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'segment') slots.ranges = parseRanges(text);
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
-  if (analysis === 'feedback_search') {
-    if (hasAny(text, ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'unhappy', '差评', '投诉', '不满', '负面'])) slots.tone = 'negative';
+  if (analysis === 'feedback_search' || analysis === 'feedback_themes') {
+    if (hasAny(text, NEGATIVE_WORDS) || (analysis === 'feedback_themes' && hasAny(text, COMPLAINT_THEME_WORDS))) slots.tone = 'negative';
     else if (hasAny(text, ['positive', 'good review', 'good reviews', 'praise', 'happy customers', '好评', '表扬', '正面'])) slots.tone = 'positive';
   }
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
@@ -272,6 +272,10 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const vague = !analysis && !metricHit && (hasAny(scan, VAGUE) || VAGUE_SHAPES.some((re) => re.test(scan)));
   return { lang, text, analysis, slots, followUpCue, vague, future: FUTURE.test(text), dimensionWords, ambiguous };
 }
+
+const NEGATIVE_WORDS = ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'unhappy', '差评', '投诉', '不满', '负面'];
+/** Asking what people complain about (themes only: "search complaints about X" searches all feedback about X). */
+const COMPLAINT_THEME_WORDS = ['complain', 'complaining', 'complained', 'pain points', 'pain point', 'problems', 'issues', '抱怨', '痛点', '吐槽'];
 
 /** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
 function parseRanges(text: string): Slots['ranges'] {

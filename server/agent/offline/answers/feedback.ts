@@ -39,6 +39,7 @@ interface Theme {
   name: string;
   size: number;
   share: number;
+  ratings?: { rated: number; low: number; lowShare: number | null };
   trend?: { direction?: string; periods?: { period: string; count: number; share: number }[] };
   quotes?: { text: string }[];
 }
@@ -52,7 +53,14 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const { result, error } = await caller.call('feedback_themes', { limit: 60 }); // every theme, so a month's ranking is complete
   if (isMissingTool(error, 'feedback_themes')) return unavailable(lang, 'feedback_themes', { en: 'Feedback theme analysis', zh: '反馈主题分析' });
   if (!result) return failure(lang, 'feedback_themes', error);
-  const themes = list(result, 'themes') as unknown as Theme[];
+  const all = list(result, 'themes') as unknown as Theme[];
+  // "what are customers complaining about": the themes whose rated feedback is mostly 1–2 stars
+  const complaints = slots.tone === 'negative' ? all.filter((th) => (th.ratings?.lowShare ?? 0) >= 0.5) : [];
+  const themes = complaints.length ? complaints : all;
+  const rule = slots.tone !== 'negative' ? ''
+    : complaints.length ? t(lang, ' Complaint themes = at least half of their rated feedback is rated 1 or 2.', '投诉主题＝其有评分的反馈中至少一半为 1 或 2 分。')
+    : t(lang, ' No theme is mostly rated 1 or 2, so all themes are listed.', '没有以 1–2 分为主的主题，因此列出全部主题。');
+  const what = complaints.length ? t(lang, 'complaint themes', '投诉主题') : t(lang, 'feedback themes', '反馈主题');
   const meta = receipt(result);
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
   if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
@@ -63,7 +71,10 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
     const d = th.trend?.direction;
     return d === 'rising' || d === 'falling' ? t(lang, `, ${d}`, d === 'rising' ? '，上升' : '，下降') : '';
   };
-  const rising = (list(result, 'rising') as unknown as { name: string }[]).slice(0, 3).map((r) => r.name);
+  const rising = (list(result, 'rising') as unknown as { name: string }[])
+    .filter((r) => !complaints.length || complaints.some((c) => c.name === r.name))
+    .slice(0, 3)
+    .map((r) => r.name);
   const risingText = rising.length ? t(lang, ` Rising in recent months: ${rising.join(', ')}.`, `近几个月上升的主题：${rising.join('、')}。`) : '';
   const quotes = (themes[0]!.quotes ?? []).slice(0, 2).map((q) => quote(q.text)).join(' ');
   const label = month && slots.time?.label ? slots.time.label[lang] : month;
@@ -73,8 +84,8 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
       ...meta,
       kind: 'answer',
       answer: t(lang,
-        `Main feedback themes in ${label} (feedback that month, share of that month's feedback): ${top.join('; ')}.${risingText} Themes are clusters of all feedback texts, named by their keywords.`,
-        `${label}的主要反馈主题（当月反馈条数、占当月反馈比例）：${top.join('；')}。${risingText}主题由全部反馈文本聚类得到，以关键词命名。`),
+        `Main ${what} in ${label} (feedback that month, share of that month's feedback): ${top.join('; ')}.${risingText}${rule} Themes are clusters of all feedback texts, named by their keywords.`,
+        `${label}的主要${what}（当月反馈条数、占当月反馈比例）：${top.join('；')}。${risingText}${rule}主题由全部反馈文本聚类得到，以关键词命名。`),
       chart: { type: 'bar', title: t(lang, `Feedback themes, ${label}`, `${label}反馈主题`), data: { categories: monthly.slice(0, 5).map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: monthly.slice(0, 5).map((th) => inMonth(th)!.count) }] } },
       followUps,
     };
@@ -85,8 +96,8 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `Main feedback themes (feedback count, share of all feedback): ${top.join('; ')}.${risingText}${note}${quotes ? ` Examples from the largest theme: ${quotes}` : ''}`,
-      `主要反馈主题（反馈条数、占全部反馈比例）：${top.join('；')}。${risingText}${note}${quotes ? `最大主题的例子：${quotes}` : ''}`),
+      `Main ${what} (feedback count, share of all feedback): ${top.join('; ')}.${risingText}${rule}${note}${quotes ? ` Examples from the largest: ${quotes}` : ''}`,
+      `主要${what}（反馈条数、占全部反馈比例）：${top.join('；')}。${risingText}${rule}${note}${quotes ? `最大主题的例子：${quotes}` : ''}`),
     chart: { type: 'bar', title: t(lang, 'Feedback themes', '反馈主题'), data: { categories: themes.slice(0, 5).map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: themes.slice(0, 5).map((th) => th.size) }] } },
     followUps,
   };
