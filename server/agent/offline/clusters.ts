@@ -4,7 +4,7 @@
  */
 
 /** Text about feedback: clustering it is finding themes, not customer clusters. */
-export const FEEDBACK_TEXT = /\b(?:feedback|reviews?|complaints?|comments?|tickets?)\b|反馈|评论|评价|投诉|留言|工单/;
+export const FEEDBACK_TEXT = /\b(?:feedback|reviews?|complain\w*|comments?|tickets?)\b|反馈|评论|评价|投诉|抱怨|留言|工单/;
 /** Customers split into a number of groups ("into 4 segments", "分成三类"): behaviour clusters. */
 export const CLUSTER_COUNT = /\b(?:into|in)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(?:groups|clusters|segments|types|kinds|personas)\b|分(?:成|为)\s*(?:\d+|[两二三四五六七八九十几])\s*个?(?:类|组|群|种)/;
 

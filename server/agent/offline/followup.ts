@@ -80,6 +80,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     query: s.query ?? base.query,
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,
+    atRisk: s.atRisk ?? base.atRisk,
     k: s.k ?? base.k,
   };
   return { analysis: prev.analysis, slots };

@@ -1,4 +1,4 @@
-import type { AnalysisId } from '../semantic/index.ts';
+import { ANALYSIS_BY_ID, type AnalysisId } from '../semantic/index.ts';
 import type { AnswerPayload, Planner, PlannerContext, Turn } from '../types.ts';
 import { answerCohort, answerFunnel } from './answers/behaviour.ts';
 import { answerClusters } from './answers/clusters.ts';
@@ -12,7 +12,7 @@ import { clarifyQuestion } from './clarify.ts';
 import { isFollowUp, mergeFollowUp, previousState, type PlannerState } from './followup.ts';
 import { parseQuestion, performanceMetric, type Slots } from './parse.ts';
 import { forecastRefusal, outOfScope, refusalFor } from './policy.ts';
-import { detectLanguage } from './text.ts';
+import { detectLanguage, longestMatch } from './text.ts';
 import { EMPTY_VALUES, valuesFromDescribe } from './values.ts';
 
 /**
@@ -83,6 +83,10 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   if (analysis === 'rfm' && (slots.filter.country || slots.filter.channel || slots.filter.category || (slots.groupBy && slots.groupBy !== 'month'))) analysis = 'segment';
 
   if (groupKpi(parsed, analysis, slots)) analysis = 'kpi';
+  // "which high-value customers are at risk of churning?": the tier's members judged by the inactivity rule
+  if ((analysis === 'segment' || analysis === 'churn') && slots.filter.rfm_tier && longestMatch(parsed.text, CHURN_WORDS)) {
+    [analysis, slots] = ['segment', { ...slots, atRisk: true }];
+  }
 
   const performance = analysis ? null : performanceMetric(parsed, slots);
   if (performance) [analysis, slots] = ['kpi', { ...slots, metric: performance }];
@@ -120,6 +124,8 @@ function groupKpi(parsed: ReturnType<typeof parseQuestion>, analysis: AnalysisId
   // "who are our top customers", "哪些大客户": members are asked for, which a profile lists
   return !/\b(?:profile|persona|describe|look like|who|which customers)\b|画像|特点|特征|哪些|谁/.test(parsed.text);
 }
+
+const CHURN_WORDS = (({ en, zh }) => [...en, ...zh])(ANALYSIS_BY_ID.get('churn')!.triggers);
 
 function describeSlots(slots: Slots): string {
   const parts = Object.entries({ ...slots, time: slots.time && `${slots.time.from}..${slots.time.to}` }).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0));

@@ -126,6 +126,10 @@ describe('intent and slots', () => {
     expect(parse('上个月客户主要在抱怨什么？').slots.tone).toBe('negative');
     expect(parse('what were the biggest pain points in customer feedback last quarter').slots.tone).toBe('negative');
     expect(parse('Main feedback themes in September 2011?').slots.tone).toBeUndefined();
+    // searching complaints about a topic keeps the low ratings; "kinds of customers" who complain is about feedback
+    expect(parse('Which customer segments complain about delivery?').slots).toMatchObject({ query: 'delivery', tone: 'negative' });
+    expect(parse('What kinds of customers complain the most?').analysis).toBe('feedback_themes');
+    expect(parse('Show me feedback like: the app crashed at checkout').slots.query).toBe('the app crashed at checkout');
   });
 
   it('the customers in a group name are not the metric: "how much revenue did our high-value customers bring in"', () => {

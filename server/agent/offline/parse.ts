@@ -38,6 +38,8 @@ export interface Slots {
   steps?: string[];
   /** Number of behaviour clusters asked for ("into 4 groups", "分成三类"). */
   k?: number;
+  /** Only a group's members at risk of churning ("which high-value customers are at risk"). */
+  atRisk?: boolean;
 }
 
 export interface Parsed {
@@ -91,7 +93,7 @@ const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'how did 
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
 const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
 const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
-const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|like|saying|that mention|containing)\s+"?([^"?.!]+)"?/;
+const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|like|saying|that mention|containing)\s*:?\s+"?([^"?.!]+)"?/;
 
 /** Shorthand people type in chat ("last yr", "orders last wk", "3 mths") → the words the time parser reads. */
 const ABBREVIATIONS: [RegExp, string][] = [
@@ -273,9 +275,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   return { lang, text, analysis, slots, followUpCue, vague, future: FUTURE.test(text), dimensionWords, ambiguous };
 }
 
-const NEGATIVE_WORDS = ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'unhappy', '差评', '投诉', '不满', '负面'];
+const NEGATIVE_WORDS = ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'complain', 'complaining', 'complained', 'unhappy', '差评', '投诉', '不满', '负面', '抱怨'];
 /** Asking what people complain about (themes only: "search complaints about X" searches all feedback about X). */
-const COMPLAINT_THEME_WORDS = ['complain', 'complaining', 'complained', 'pain points', 'pain point', 'problems', 'issues', '抱怨', '痛点', '吐槽'];
+const COMPLAINT_THEME_WORDS = ['pain points', 'pain point', 'problems', 'issues', '痛点', '吐槽'];
 
 /** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
 function parseRanges(text: string): Slots['ranges'] {

@@ -7,6 +7,9 @@ import { asOfFrom, describeFilters, failure, receipt, t, type Draft, type Handle
 interface Tier { tier: string; customers: number; customerShare: number; revenue: number; revenueShare: number }
 interface RfmResult { asOf: string; customers: number; revenue: number; tiers: Tier[] }
 
+/** churn_risk's default ratio threshold (days since the last order ÷ the customer's own gap). */
+const AT_RISK_RATIO = 2;
+
 const money = (input: HandlerInput, v: number, plus = false) => n(v, 'money', { plus }) + (input.values.currency ? ` ${input.values.currency}` : '');
 
 export async function answerRfm(input: HandlerInput): Promise<Draft> {
@@ -77,6 +80,7 @@ export async function answerChurn(input: HandlerInput): Promise<Draft> {
 
 interface Profile {
   customers: number; customersWithOrders: number; segmentShare: number; revenue: number; revenueShare: number;
+  sample: { name: string | null; country: string | null; revenue: number; lastOrder: string; recencyDays: number }[];
   persona: { countries: { value: string | null; share: number }[]; mainChannels: { value: string | null; share: number }[]; aov: { group: number | null }; frequency: { group: number | null } };
 }
 
@@ -86,24 +90,33 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const filled: Record<string, unknown> = { 'time.to': asOf };
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
   Object.assign(filled, { 'range.revenue': slots.ranges?.revenue, 'range.orders': slots.ranges?.orders });
-  const args = { ...buildArgs(ANALYSIS_BY_ID.get('segment')!, filled), mode: 'profile', sample: 5 };
+  const built = buildArgs(ANALYSIS_BY_ID.get('segment')!, filled);
+  // at risk = churn_risk's inactivity rule as a segment filter (the "overdue" tag's rule)
+  if (slots.atRisk) built.filter = { ...(built.filter as object), churnRisk: { minInactivityRatio: AT_RISK_RATIO } };
+  const args = { ...built, mode: 'profile', sample: 5 };
   const { result, error } = await caller.call<{ profile: Profile; meta: { asOf: string } }>('customer_segments', args);
   if (!result) return failure(lang, 'customer_segments', error);
   const p = result.profile;
   const bounds = (Object.entries(slots.ranges ?? {}) as [string, { min?: number; max?: number }][]).map(([k, r]) =>
     `${t(lang, k, k === 'revenue' ? '消费' : '订单数')} ${r.min !== undefined ? `≥ ${n(r.min, 'decimal')}` : `≤ ${n(r.max ?? 0, 'decimal')}`}`);
-  const who = [describeFilters(slots.filter, lang), ...bounds].filter(Boolean).join(t(lang, ', ', '、')) || t(lang, 'all customers with orders', '所有有订单的客户');
+  const risk = slots.atRisk ? t(lang, `at risk of churning (days since the last order at least ${AT_RISK_RATIO} times their own average gap between order days)`, `有流失风险（距上次下单天数至少为其平均下单间隔的 ${AT_RISK_RATIO} 倍）`) : '';
+  const who = [describeFilters(slots.filter, lang), ...bounds, risk].filter(Boolean).join(t(lang, ', ', '、')) || t(lang, 'all customers with orders', '所有有订单的客户');
   const top = (list: { value: string | null; share: number }[]) => list.slice(0, 3).map((v) => `${v.value ?? '?'} ${n(v.share, 'percent')}`).join(t(lang, ', ', '、'));
   const persona = t(lang,
     ` Top countries: ${top(p.persona.countries)}; main channels: ${top(p.persona.mainChannels)}; average order value ${p.persona.aov.group === null ? 'n/a' : money(input, p.persona.aov.group)}, orders per customer ${p.persona.frequency.group === null ? 'n/a' : n(p.persona.frequency.group, 'decimal')}.`,
     `主要国家：${top(p.persona.countries)}；主要渠道：${top(p.persona.mainChannels)}；客单价 ${p.persona.aov.group === null ? '无' : money(input, p.persona.aov.group)}，人均订单 ${p.persona.frequency.group === null ? '无' : n(p.persona.frequency.group, 'decimal')}。`);
+  const top3 = p.sample.slice(0, 3).map((m) => `${m.name ?? '?'} (${money(input, m.revenue)}, ${t(lang, 'last order', '最近下单')} ${m.lastOrder})`);
+  const members = slots.atRisk && top3.length ? t(lang, ` Highest revenue among them: ${top3.join('; ')}.`, `其中收入最高：${top3.join('；')}。`) : '';
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
-      `As of ${result.meta.asOf}, the segment (${who}) has ${n(p.customers, 'count')} customers, ${n(p.segmentShare, 'percent')} of the ${n(p.customersWithOrders, 'count')} customers with orders, and revenue ${money(input, p.revenue)} (${n(p.revenueShare, 'percent')} of identified customers' revenue, all time up to that day).${persona}`,
-      `截至 ${result.meta.asOf}，该客群（${who}）有 ${n(p.customers, 'count')} 位客户，占 ${n(p.customersWithOrders, 'count')} 位有订单客户的 ${n(p.segmentShare, 'percent')}，累计收入 ${money(input, p.revenue)}（占已识别客户收入的 ${n(p.revenueShare, 'percent')}）。${persona}`),
-    table: { columns: [t(lang, 'country', '国家'), t(lang, 'share', '占比')], rows: p.persona.countries.map((c) => [c.value, c.share]) },
+      `As of ${result.meta.asOf}, the segment (${who}) has ${n(p.customers, 'count')} customers, ${n(p.segmentShare, 'percent')} of the ${n(p.customersWithOrders, 'count')} customers with orders, and revenue ${money(input, p.revenue)} (${n(p.revenueShare, 'percent')} of identified customers' revenue, all time up to that day).${members}${persona}`,
+      `截至 ${result.meta.asOf}，该客群（${who}）有 ${n(p.customers, 'count')} 位客户，占 ${n(p.customersWithOrders, 'count')} 位有订单客户的 ${n(p.segmentShare, 'percent')}，累计收入 ${money(input, p.revenue)}（占已识别客户收入的 ${n(p.revenueShare, 'percent')}）。${members}${persona}`),
+    table: slots.atRisk
+      ? { columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'revenue', '收入'), t(lang, 'last order', '最近下单'), t(lang, 'days since', '距今天数')],
+          rows: p.sample.map((m) => [m.name, m.country, m.revenue, m.lastOrder, m.recencyDays]) }
+      : { columns: [t(lang, 'country', '国家'), t(lang, 'share', '占比')], rows: p.persona.countries.map((c) => [c.value, c.share]) },
     followUps: [t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')],
   };
 }
