@@ -141,6 +141,8 @@ describe('intent and slots', () => {
     // a KPI question naming a tier by its customers keeps the tier as a filter
     expect(parse('Loyal customers revenue in Q3').slots).toMatchObject({ metric: 'revenue', filter: { rfm_tier: 'Loyal' } });
     expect(parse('How many lost customers did we have last quarter?').slots.filter).toEqual({});
+    // a group named with no other metric is profiled: who they are, what they buy
+    expect(parse('What do our loyal customers buy?')).toMatchObject({ analysis: 'segment', slots: { filter: { rfm_tier: 'Loyal' } } });
   });
 
   it('search queries and RFM tiers as slots', () => {

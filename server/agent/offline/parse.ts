@@ -199,11 +199,14 @@ export function parseQuestion(question: string, today: string, values: DataValue
   }
   // a second period ("Q2 and Q3", "more in October than in September"): kept aside for comparisons below
   const other = time ? parseTimeRange(rest, today) ?? undefined : undefined;
-  const analysis = detectAnalysis(rest);
+  let analysis = detectAnalysis(rest);
   // "how much revenue did our high-value customers bring in": the customers of a group's name are not the metric
   const groupless = withoutGroupNames(rest);
   const namesGroup = groupless !== rest;
-  const metricHit = (namesGroup && detectMetric(groupless)) || detectMetric(rest);
+  const groupMetric = namesGroup ? detectMetric(groupless) : null;
+  const metricHit = groupMetric || detectMetric(rest);
+  // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled
+  if (!analysis && namesGroup && !groupMetric) analysis = 'segment';
   const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
   if (metricHit) slots.metric = metricHit.metric;
 

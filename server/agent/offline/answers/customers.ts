@@ -81,7 +81,10 @@ export async function answerChurn(input: HandlerInput): Promise<Draft> {
 interface Profile {
   customers: number; customersWithOrders: number; segmentShare: number; revenue: number; revenueShare: number;
   sample: { name: string | null; country: string | null; revenue: number; lastOrder: string; recencyDays: number }[];
-  persona: { countries: { value: string | null; share: number }[]; mainChannels: { value: string | null; share: number }[]; aov: { group: number | null }; frequency: { group: number | null } };
+  persona: {
+    countries: { value: string | null; share: number }[]; mainChannels: { value: string | null; share: number }[];
+    mainCategories: { value: string | null; share: number }[]; aov: { group: number | null }; frequency: { group: number | null };
+  };
 }
 
 export async function answerSegment(input: HandlerInput): Promise<Draft> {
@@ -103,8 +106,8 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const who = [describeFilters(slots.filter, lang), ...bounds, risk].filter(Boolean).join(t(lang, ', ', '、')) || t(lang, 'all customers with orders', '所有有订单的客户');
   const top = (list: { value: string | null; share: number }[]) => list.slice(0, 3).map((v) => `${v.value ?? '?'} ${n(v.share, 'percent')}`).join(t(lang, ', ', '、'));
   const persona = t(lang,
-    ` Top countries: ${top(p.persona.countries)}; main channels: ${top(p.persona.mainChannels)}; average order value ${p.persona.aov.group === null ? 'n/a' : money(input, p.persona.aov.group)}, orders per customer ${p.persona.frequency.group === null ? 'n/a' : n(p.persona.frequency.group, 'decimal')}.`,
-    `主要国家：${top(p.persona.countries)}；主要渠道：${top(p.persona.mainChannels)}；客单价 ${p.persona.aov.group === null ? '无' : money(input, p.persona.aov.group)}，人均订单 ${p.persona.frequency.group === null ? '无' : n(p.persona.frequency.group, 'decimal')}。`);
+    ` Top countries: ${top(p.persona.countries)}; main channels: ${top(p.persona.mainChannels)}; main categories: ${top(p.persona.mainCategories)}; average order value ${p.persona.aov.group === null ? 'n/a' : money(input, p.persona.aov.group)}, orders per customer ${p.persona.frequency.group === null ? 'n/a' : n(p.persona.frequency.group, 'decimal')}.`,
+    `主要国家：${top(p.persona.countries)}；主要渠道：${top(p.persona.mainChannels)}；主要品类：${top(p.persona.mainCategories)}；客单价 ${p.persona.aov.group === null ? '无' : money(input, p.persona.aov.group)}，人均订单 ${p.persona.frequency.group === null ? '无' : n(p.persona.frequency.group, 'decimal')}。`);
   const top3 = p.sample.slice(0, 3).map((m) => `${m.name ?? '?'} (${money(input, m.revenue)}, ${t(lang, 'last order', '最近下单')} ${m.lastOrder})`);
   const members = slots.atRisk && top3.length ? t(lang, ` Highest revenue among them: ${top3.join('; ')}.`, `其中收入最高：${top3.join('；')}。`) : '';
   return {
