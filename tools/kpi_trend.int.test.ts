@@ -185,6 +185,22 @@ describeEachDriver('kpi_trend', (use) => {
     await expect(run({ metric: 'revenue', filters: { rfmTier: 'Gold' } })).rejects.toThrow(/unknown RFM tier in "Gold"; tiers: Champions/);
   });
 
+  it('new vs returning customers: first order ever inside the window, or before it', async () => {
+    // March 2024: Cy's first order ever (26) is new; Ann (4) and Bob (15) first ordered earlier; the guest's 10 is
+    // neither. Previous window February: Bob's first order (7) is new, nobody returned.
+    const march = { from: '2024-03-01', to: '2024-03-31', grain: 'month' };
+    const fresh = await run({ metric: 'revenue', ...march, filters: { customerType: 'new' } });
+    expect([fresh.overall.total, fresh.overall.previous.value]).toEqual([26, 7]);
+    const back = await run({ metric: 'revenue', ...march, filters: { customerType: 'returning' } });
+    expect([back.overall.total, back.overall.previous.value]).toEqual([19, 0]);
+    expect((await run({ metric: 'orders', ...march, filters: { customerType: 'returning' } })).overall.total).toBe(2);
+    // over all of Q1 every customer's first order is inside the window: 39 + 22 + 26
+    expect((await run({ metric: 'revenue', ...Q1, filters: { customerType: 'new' } })).overall.total).toBe(87);
+    expect((await run({ metric: 'revenue', ...Q1, filters: { customerType: 'returning' } })).overall.total).toBe(0);
+    // a category filter counts only its lines: Cy's Toys line (6) of his first order
+    expect((await run({ metric: 'revenue', ...march, filters: { customerType: 'new', category: 'Toys' } })).overall.total).toBe(6);
+  });
+
   it('rollups and customer_summary give exactly what the raw orders give, for every metric, filter and group', async () => {
     const metrics = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
     const filterSets = [{}, { category: 'Toys' }, { country: 'United Kingdom' }, { channel: 'web' }, { country: 'Spain', category: 'Toys' }];

@@ -56,6 +56,10 @@ const input = z
           .transform((t) => (Array.isArray(t) ? t : [t]))
           .optional()
           .describe(`only customers now in these RFM tiers, scored on all orders to date (guest orders drop out): ${RFM_TIERS.join(', ')}`),
+        customerType: z
+          .enum(['new', 'returning'])
+          .optional()
+          .describe('new = only customers whose first order ever falls in the window (the previous window: in that one); returning = first order before the window; guest orders drop out'),
       })
       .strict()
       .default({})
@@ -189,7 +193,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
       'A KPI over time: revenue, orders, customers, new_customers, aov, repeat_rate, revenue_per_customer or returns ' +
       '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
       'previous window of equal length, and the best and worst period. Optional filters (country, channel, category, ' +
-      'tag, RFM tier) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +
+      'tag, RFM tier, new or returning customers) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +
       'a line in that category and counts only those lines as revenue.',
     input,
     output,

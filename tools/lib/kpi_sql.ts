@@ -14,13 +14,18 @@ import { rfmTierMembersSql } from './rfmCuts.ts';
  *  - weeks: distinct-customer metrics (customers, repeat_rate, revenue_per_customer) by week without filters or
  *    groups, over whole ISO weeks: customer_weeks (one row per customer and week, with the customer's previous and
  *    next week), orders and revenue from sales_daily;
- *  - raw orders: other distinct-customer questions, tag and RFM tier filters, and whenever the rollups are stale.
+ *  - raw orders: other distinct-customer questions, tag, RFM tier and customer type filters, and whenever the rollups
+ *    are stale.
  */
 
 export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
 export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type KpiDimension = 'country' | 'channel' | 'category';
-export interface KpiFilters { country?: string; channel?: string; category?: string; tag?: string; rfmTier?: string[] }
+export interface KpiFilters {
+  country?: string; channel?: string; category?: string; tag?: string; rfmTier?: string[];
+  /** new = customers whose first order ever falls in the window; returning = first order before it. */
+  customerType?: 'new' | 'returning';
+}
 
 export interface Agg {
   grp: string; bucket: string | null; revenue: number; orders: number; customers: number; new_customers: number;
@@ -49,7 +54,7 @@ const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::ti
 
 /** Which source answers `s` exactly; `fresh` = the rollups include every order (rollupsFresh). */
 export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
-  if (!fresh || s.filters.tag !== undefined || s.filters.rfmTier !== undefined) return 'orders';
+  if (!fresh || s.filters.tag !== undefined || s.filters.rfmTier !== undefined || s.filters.customerType !== undefined) return 'orders';
   if (ADDITIVE.has(s.metric)) return 'rollups';
   const plain = !s.groupBy && s.filters.country === undefined && s.filters.channel === undefined && s.filters.category === undefined;
   if (s.metric === 'new_customers' && plain) return 'summary';
@@ -116,6 +121,7 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   const byLine = s.filters.category !== undefined || s.groupBy === 'category';
   const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
   const fresh = s.metric === 'new_customers';
+  const firstOrders = fresh || s.filters.customerType !== undefined;
   const where = [
     `o.kind = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`,
     `o.ordered_at >= ${UTC(p.add(w.from))}`,
@@ -127,6 +133,9 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   if (s.filters.tag !== undefined) {
     where.push(`o.customer_id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p.add(s.filters.tag)})`);
   }
+  // new / returning relative to the window this statement counts (the window, or the previous one for its total)
+  if (s.filters.customerType === 'new') where.push(`fs.first_order_at >= ${UTC(p.add(w.from))} AND fs.first_order_at < ${UTC(p.add(w.to), 1)}`);
+  if (s.filters.customerType === 'returning') where.push(`fs.first_order_at < ${UTC(p.add(w.from))}`);
   if (s.filters.rfmTier !== undefined) {
     const rfm = s.rfm ?? { stored: false, asOf: s.window.to };
     where.push(`o.customer_id IN (${rfmTierMembersSql(rfm.stored ? 'stored' : 'summary', `${p.add(rfm.asOf)}::date`, `${p.add(s.filters.rfmTier)}::text[]`)})`);
@@ -143,10 +152,10 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
       SELECT o.id, o.customer_id, ${bucket} AS bucket, ${grp} AS grp, ${revenue} AS revenue, ${first} AS first
         FROM orders o
         ${withCustomer ? 'LEFT JOIN customers c ON c.id = o.customer_id' : ''}
-        ${fresh ? 'LEFT JOIN customer_summary fs ON fs.customer_id = o.customer_id' : ''}
+        ${firstOrders ? 'LEFT JOIN customer_summary fs ON fs.customer_id = o.customer_id' : ''}
         ${byLine ? 'JOIN order_lines l ON l.order_id = o.id' : ''}
        WHERE ${where.join(' AND ')}
-       ${byLine ? `GROUP BY o.id, 4${withCustomer ? ', c.country' : ''}${fresh ? ', fs.first_order_at' : ''}` : ''}
+       ${byLine ? `GROUP BY o.id, 4${withCustomer ? ', c.country' : ''}${firstOrders ? ', fs.first_order_at' : ''}` : ''}
     ), per_customer AS (
       SELECT grp, bucket, customer_id, sum(revenue) AS revenue, count(*) AS orders, bool_or(first) AS first
         FROM units GROUP BY grp, bucket, customer_id

@@ -81,6 +81,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,
     atRisk: s.atRisk ?? base.atRisk,
+    customerType: s.customerType ?? base.customerType,
     k: s.k ?? base.k,
   };
   return { analysis: prev.analysis, slots };

@@ -132,6 +132,15 @@ describe('intent and slots', () => {
     expect(parse('Show me feedback like: the app crashed at checkout').slots.query).toBe('the app crashed at checkout');
   });
 
+  it('new or returning customers as the group of another metric; alone they are the metric', () => {
+    expect(parse('新客户上个月贡献了多少收入？').slots).toMatchObject({ metric: 'revenue', customerType: 'new' });
+    expect(parse('How much revenue came from new customers last month?').slots).toMatchObject({ metric: 'revenue', customerType: 'new' });
+    expect(parse('Revenue from returning customers last quarter').slots).toMatchObject({ metric: 'revenue', customerType: 'returning' });
+    expect(parse('老客户的客单价是多少').slots).toMatchObject({ metric: 'aov', customerType: 'returning' });
+    const count = parse('How many new customers did we get last month?').slots;
+    expect([count.metric, count.customerType]).toEqual(['new_customers', undefined]);
+  });
+
   it('the customers in a group name are not the metric: "how much revenue did our high-value customers bring in"', () => {
     const q = parse('How much revenue did our high-value customers bring in last quarter?');
     expect(q.slots).toMatchObject({ metric: 'revenue', filter: { rfm_tier: 'Champions' }, time: { from: '2011-07-01', to: '2011-09-30' } });

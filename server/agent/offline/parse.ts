@@ -1,10 +1,11 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { CLUSTER_COUNT, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
+import { extractQuery, feedbackTone } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
-import { buildMatchers, withoutGroupNames, type DataValues } from './values.ts';
+import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -40,6 +41,8 @@ export interface Slots {
   k?: number;
   /** Only a group's members at risk of churning ("which high-value customers are at risk"). */
   atRisk?: boolean;
+  /** A metric of new or returning customers only ("revenue from new customers"). */
+  customerType?: 'new' | 'returning';
 }
 
 export interface Parsed {
@@ -93,7 +96,6 @@ const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'how did 
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
 const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
 const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
-const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|like|saying|that mention|containing)\s*:?\s+"?([^"?.!]+)"?/;
 
 /** Shorthand people type in chat ("last yr", "orders last wk", "3 mths") → the words the time parser reads. */
 const ABBREVIATIONS: [RegExp, string][] = [
@@ -173,15 +175,6 @@ function detectTop(text: string): number | undefined {
   return Number.isFinite(n) && n >= 1 && n <= 20 ? n : undefined;
 }
 
-function extractQuery(original: string, text: string): string | undefined {
-  const quoted = original.match(/["“「『]([^"”」』]+)["”」』]/);
-  if (quoted) return quoted[1]!.trim();
-  const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|的差评|的好评|的意见|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/) ?? text.match(/(?:提到|说到|涉及|关于|有关)\s*([^，。？?的\s]{1,10})/);
-  if (zh) return zh[1]!.trim() || undefined;
-  const en = text.match(SEARCH_PREPOSITIONS);
-  const q = en?.[1]?.replace(/\b(in|from|during|for|last|this|the past)\b.*$/, '').trim();
-  return q ? q : undefined;
-}
 
 export function parseQuestion(question: string, today: string, values: DataValues): Parsed {
   const lang = detectLanguage(question);
@@ -209,6 +202,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (!analysis && namesGroup && !groupMetric) analysis = 'segment';
   const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
   if (metricHit) slots.metric = metricHit.metric;
+  const typed = customerTypeGroup(rest, detectMetric);
+  if (typed) Object.assign(slots, typed);
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
@@ -261,10 +256,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'segment') slots.ranges = parseRanges(text);
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
-  if (analysis === 'feedback_search' || analysis === 'feedback_themes') {
-    if (hasAny(text, NEGATIVE_WORDS) || (analysis === 'feedback_themes' && hasAny(text, COMPLAINT_THEME_WORDS))) slots.tone = 'negative';
-    else if (hasAny(text, ['positive', 'good review', 'good reviews', 'praise', 'happy customers', '好评', '表扬', '正面'])) slots.tone = 'positive';
-  }
+  if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.tone = feedbackTone(text, analysis);
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   if (analysis === 'funnel') {
@@ -277,10 +269,6 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const vague = !analysis && !metricHit && (hasAny(scan, VAGUE) || VAGUE_SHAPES.some((re) => re.test(scan)));
   return { lang, text, analysis, slots, followUpCue, vague, future: FUTURE.test(text), dimensionWords, ambiguous };
 }
-
-const NEGATIVE_WORDS = ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'complain', 'complaining', 'complained', 'unhappy', '差评', '投诉', '不满', '负面', '抱怨'];
-/** Asking what people complain about (themes only: "search complaints about X" searches all feedback about X). */
-const COMPLAINT_THEME_WORDS = ['pain points', 'pain point', 'problems', 'issues', '痛点', '吐槽'];
 
 /** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
 function parseRanges(text: string): Slots['ranges'] {

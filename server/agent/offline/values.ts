@@ -1,5 +1,5 @@
-import { DIMENSIONS, type DimensionId } from '../semantic/index.ts';
-import { blank, findPhrase } from './text.ts';
+import { DIMENSIONS, METRIC_BY_ID, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { blank, findPhrase, longestMatch } from './text.ts';
 
 /**
  * Dimension values of the loaded data (from one describe_data call per question), and the phrase table that maps
@@ -62,4 +62,25 @@ export function withoutGroupNames(text: string): string {
     if (hit) text = blank(text, hit.index, hit.length);
   }
   return text;
+}
+
+/** Words for customers who ordered before ("revenue from returning customers", "老客户贡献了多少收入"). */
+const RETURNING = ['returning customers', 'returning customer', 'existing customers', 'old customers', '老客户', '老客', '老顾客', '回头客', '复购客户'];
+const NEW = (({ en, zh }) => [...en, ...zh])(METRIC_BY_ID.get('new_customers')!.synonyms);
+/** Metrics about the customers themselves: with these, "new customers" is the metric, not a group. */
+const OF_CUSTOMERS: ReadonlySet<MetricId> = new Set(['customers', 'new_customers', 'repeat_rate']);
+
+/**
+ * New or returning customers named as the group another metric is asked for ("how much revenue came from new
+ * customers last month?"): that metric and the customer type; null when the phrase is the metric itself ("how many
+ * new customers").
+ */
+export function customerTypeGroup(text: string, detect: (text: string) => { metric: MetricId } | null): { metric: MetricId; customerType: 'new' | 'returning' } | null {
+  for (const [customerType, phrases] of [['new', NEW], ['returning', RETURNING]] as const) {
+    const hit = longestMatch(text, phrases);
+    if (!hit) continue;
+    const other = detect(blank(text, hit.index, hit.phrase.length));
+    if (other && !OF_CUSTOMERS.has(other.metric)) return { metric: other.metric, customerType };
+  }
+  return null;
 }

@@ -41,7 +41,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     triggers: { en: [], zh: [] }, // chosen by a metric word (metrics.ts), not by a phrase
     args: {
       metric: 'metric', from: 'time.from', to: 'time.to', grain: 'grain', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel',
-      'filters.category': 'filter.category', 'filters.rfmTier': 'filter.rfm_tier', groupBy: 'groupBy', top: 'top',
+      'filters.category': 'filter.category', 'filters.rfmTier': 'filter.rfm_tier', 'filters.customerType': 'customerType', groupBy: 'groupBy', top: 'top',
     },
     groupBy: { country: 'country', channel: 'channel', category: 'category' },
     definitions: [],

@@ -65,6 +65,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const filled: Record<string, unknown> = { metric: metric.toolMetric, grain, groupBy: slots.groupBy === 'month' ? undefined : slots.groupBy, top: slots.top };
   if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to });
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+  filled.customerType = slots.customerType;
   const byChange = Boolean(slots.change && slots.groupBy && slots.groupBy !== 'month');
   if (slots.groupBy && slots.groupBy !== 'month' && (slots.superlative || byChange) && !slots.top) filled.top = 20;
   const args = buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled);
@@ -75,7 +76,10 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   // a change of a rate is in percentage points, so it is not mistaken for a relative change
   const fmtChange = (v: number) => (metric.format === 'percent' ? `${formatNumber(v, 'percent', { plus: true }).replace('%', '')} pp` : fmt(v, true));
   const window = describeRange({ ...result.window, label: slots.time && slots.time.from === result.window.from && slots.time.to === result.window.to ? slots.time.label : null }, lang);
-  const filters = describeFilters(slots.filter, lang);
+  const customerType = slots.customerType && t(lang,
+    slots.customerType === 'new' ? 'new customers (first order ever in the window)' : 'returning customers (first order before the window)',
+    slots.customerType === 'new' ? '新客户（首单在该时间段内）' : '老客户（首单早于该时间段）');
+  const filters = [describeFilters(slots.filter, lang), customerType].filter(Boolean).join(t(lang, ', ', '、'));
   const scope = filters ? t(lang, ` for ${filters}`, `（${filters}）`) : '';
   const name = metric.names[lang];
   const Name = lang === 'en' ? name[0]!.toUpperCase() + name.slice(1) : name;
@@ -136,7 +140,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   }
 
   const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
-  const whole = tier ? await wholeWindowSentence(input, args, fmt) : '';
+  const whole = tier || slots.customerType ? await wholeWindowSentence(input, args, fmt) : '';
   return {
     ...base,
     kind: 'answer',
@@ -164,9 +168,9 @@ async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown
   return t(lang, ` The same window a year earlier (${w.from} to ${w.to}) had ${fmt(then)}, so this period is ${word} a year ago.`, `去年同期（${w.from} 至 ${w.to}）为 ${fmt(then)}，本期${word}去年同期。`);
 }
 
-/** The same metric over the same window for all orders (a second call without the tier): what the tier's part is of. */
+/** The same metric over the same window for all orders (a second call without the customer group): what the group's part is of. */
 async function wholeWindowSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string): Promise<string> {
-  const { rfmTier: _tier, ...filters } = (args.filters ?? {}) as Record<string, unknown>;
+  const { rfmTier: _tier, customerType: _type, ...filters } = (args.filters ?? {}) as Record<string, unknown>;
   const { result } = await input.caller.call<KpiResult>('kpi_trend', { ...args, filters });
   if (!result) return '';
   const { rfm_tier: _t, ...others } = input.slots.filter;
