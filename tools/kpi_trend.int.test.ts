@@ -183,6 +183,12 @@ describeEachDriver('kpi_trend', (use) => {
       await use().exec('UPDATE rfm_state SET fresh = true');
     }
     await expect(run({ metric: 'revenue', filters: { rfmTier: 'Gold' } })).rejects.toThrow(/unknown RFM tier in "Gold"; tiers: Champions/);
+    // With the clock on 2024-03-10 (before Ann's and Bob's March orders) the tiers are ranked from the orders up to
+    // that day: R Ann 01-11 → 1, Bob 02-01 → 2, Cy 03-05 → 4; F Bob 1 and Cy 1 tie → 1, Ann 3 → 4; M Bob 7 → 1,
+    // Cy 26 → 2, Ann 35 → 4; so Bob is R2·FM1 Hibernating (today he is Potential Loyalist) and his February 7 counts.
+    const early = async (rfmTier: string) => ((await runTool('kpi_trend', { metric: 'revenue', from: '2024-01-01', to: '2024-02-29', filters: { rfmTier } },
+      { db: use(), clock: fixedClock('2024-03-10'), role: 'analyst' })) as any).overall.total;
+    expect([await early('Hibernating'), await early('At Risk'), await early('Potential Loyalist')]).toEqual([7, 35, 0]);
   });
 
   it('new vs returning customers: first order ever inside the window, or before it', async () => {
@@ -197,6 +203,9 @@ describeEachDriver('kpi_trend', (use) => {
     // over all of Q1 every customer's first order is inside the window: 39 + 22 + 26
     expect((await run({ metric: 'revenue', ...Q1, filters: { customerType: 'new' } })).overall.total).toBe(87);
     expect((await run({ metric: 'revenue', ...Q1, filters: { customerType: 'returning' } })).overall.total).toBe(0);
+    // a monthly series judges each month on its own: new = first order ever that month (Ann Jan, Bob Feb, Cy Mar)
+    expect(values((await run({ metric: 'revenue', ...Q1, filters: { customerType: 'new' } })).overall)).toEqual([35, 7, 26]);
+    expect(values((await run({ metric: 'revenue', ...Q1, filters: { customerType: 'returning' } })).overall)).toEqual([0, 0, 19]);
     // a category filter counts only its lines: Cy's Toys line (6) of his first order
     expect((await run({ metric: 'revenue', ...march, filters: { customerType: 'new', category: 'Toys' } })).overall.total).toBe(6);
   });

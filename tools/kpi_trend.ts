@@ -7,8 +7,8 @@ import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
-import { rfmScoresFresh } from '../server/db/rfmScores.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
+import { chooseSources } from './lib/segments/compile.ts';
 import { rfmTierList } from './lib/segments/filter.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
@@ -59,7 +59,7 @@ const input = z
         customerType: z
           .enum(['new', 'returning'])
           .optional()
-          .describe('new = only customers whose first order ever falls in the window (the previous window: in that one); returning = first order before the window; guest orders drop out'),
+          .describe('new = only customers whose first order ever falls in the window (each period of the series: in that period; the previous window: in that one); returning = first order before it; guest orders drop out'),
       })
       .strict()
       .default({})
@@ -211,8 +211,9 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         }
         const prevWindow = previousWindow(window, args.grain, periods.length);
         const fresh = await rollupsFresh(q);
-        // RFM tiers as of today: the stored scores when fresh (server/db/rfmScores.ts), else ranked from the summary.
-        const rfm = args.filters.rfmTier ? { stored: await rfmScoresFresh(q), asOf: clock.today() } : undefined;
+        // RFM tiers as of today, from where the segments take them: the stored scores when fresh, else ranked from the
+        // summary, or from the orders up to today when the clock is before the last order.
+        const rfm = args.filters.rfmTier ? await tierScope(q, clock.today()) : undefined;
         // Window periods, window total and previous window in one statement, from the cheapest exact source.
         const run3 = (groupBy?: Dimension): Promise<AggParts> => {
           const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow, rfm };
@@ -251,6 +252,11 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
       });
     },
   });
+
+async function tierScope(q: Queryable, asOf: string): Promise<{ source: 'stored' | 'summary' | 'orders'; asOf: string }> {
+  const { source, storedRfm } = await chooseSources(q, asOf);
+  return { source: storedRfm ? 'stored' : source, asOf };
+}
 
 async function checkTag(q: Queryable, tag: string): Promise<void> {
   if ((await q.query(`SELECT 1 FROM tags WHERE name = $1`, [tag])).rows.length) return;

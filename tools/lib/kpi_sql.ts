@@ -35,8 +35,8 @@ export interface AggParts { byPeriod: Agg[]; total: Agg[]; prev: Agg[] }
 export interface KpiScope {
   metric: KpiMetric; grain: KpiGrain; filters: KpiFilters; groupBy?: KpiDimension;
   window: { from: string; to: string }; prev: { from: string; to: string };
-  /** With an RFM tier filter: whether the stored scores are fresh, and the day the tiers are scored as of (today). */
-  rfm?: { stored: boolean; asOf: string };
+  /** With an RFM tier filter: where the tiers come from (segments/compile.ts chooseSources) and the day they are scored as of (today). */
+  rfm?: { source: 'stored' | 'summary' | 'orders'; asOf: string };
 }
 export type KpiSource = 'rollups' | 'summary' | 'weeks' | 'orders';
 
@@ -133,12 +133,10 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   if (s.filters.tag !== undefined) {
     where.push(`o.customer_id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p.add(s.filters.tag)})`);
   }
-  // new / returning relative to the window this statement counts (the window, or the previous one for its total)
-  if (s.filters.customerType === 'new') where.push(`fs.first_order_at >= ${UTC(p.add(w.from))} AND fs.first_order_at < ${UTC(p.add(w.to), 1)}`);
-  if (s.filters.customerType === 'returning') where.push(`fs.first_order_at < ${UTC(p.add(w.from))}`);
+  if (s.filters.customerType !== undefined) where.push(customerTypeCondition(s, w, byPeriod, p));
   if (s.filters.rfmTier !== undefined) {
-    const rfm = s.rfm ?? { stored: false, asOf: s.window.to };
-    where.push(`o.customer_id IN (${rfmTierMembersSql(rfm.stored ? 'stored' : 'summary', `${p.add(rfm.asOf)}::date`, `${p.add(s.filters.rfmTier)}::text[]`)})`);
+    if (!s.rfm) throw new Error('an RFM tier filter needs the scope of its scores (KpiScope.rfm)');
+    where.push(`o.customer_id IN (${rfmTierMembersSql(s.rfm.source, `${p.add(s.rfm.asOf)}::date`, `${p.add(s.filters.rfmTier)}::text[]`)})`);
   }
   const grp = s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`;
   const bucket = byPeriod ? `date_trunc('${TRUNC[s.grain]}', o.ordered_at AT TIME ZONE 'UTC')::date` : 'NULL::date';
@@ -166,6 +164,20 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
            coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue
       FROM per_customer GROUP BY grp, bucket`;
   return { sql, params: p.values };
+}
+
+/**
+ * New or returning customers: in a period series relative to each period (new in March = first order ever in March),
+ * in a window's total relative to that window (the window, or the previous one for its total).
+ */
+function customerTypeCondition(s: KpiScope, w: { from: string; to: string }, byPeriod: boolean, p: Params): string {
+  if (byPeriod) {
+    const period = (ts: string) => `date_trunc('${TRUNC[s.grain]}', ${ts} AT TIME ZONE 'UTC')`;
+    return `${period('fs.first_order_at')} ${s.filters.customerType === 'new' ? '=' : '<'} ${period('o.ordered_at')}`;
+  }
+  return s.filters.customerType === 'new'
+    ? `fs.first_order_at >= ${UTC(p.add(w.from))} AND fs.first_order_at < ${UTC(p.add(w.to), 1)}`
+    : `fs.first_order_at < ${UTC(p.add(w.from))}`;
 }
 
 type PartRow = Agg & { part: 'p' | 't' | 'v' };

@@ -81,7 +81,8 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,
     atRisk: s.atRisk ?? base.atRisk,
-    customerType: s.customerType ?? base.customerType,
+    // a follow-up naming another metric on its own ("what about all customers?") drops the customer type
+    customerType: s.customerType ?? (s.metric ? undefined : base.customerType),
     k: s.k ?? base.k,
   };
   return { analysis: prev.analysis, slots };

@@ -122,7 +122,7 @@ function groupKpi(parsed: ReturnType<typeof parseQuestion>, analysis: AnalysisId
   if ((analysis !== 'segment' && analysis !== 'rfm') || !slots.metric || !slots.time || !slots.filter.rfm_tier) return false;
   if (slots.filter.segment || slots.ranges) return false;
   // "who are our top customers", "哪些大客户": members are asked for, which a profile lists
-  return !/\b(?:profile|persona|describe|look like|who|which customers)\b|画像|特点|特征|哪些|谁/.test(parsed.text);
+  return !/^\s*(?:who|which customers)\b|\b(?:profile|persona|describe|look like)\b|画像|特点|特征|哪些|谁/.test(parsed.text);
 }
 
 const CHURN_WORDS = (({ en, zh }) => [...en, ...zh])(ANALYSIS_BY_ID.get('churn')!.triggers);

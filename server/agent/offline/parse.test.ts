@@ -106,7 +106,7 @@ describe('intent and slots', () => {
 
   it('behaviour clusters: groups found in the data, with the number asked for; clustering feedback is themes', () => {
     for (const q of ['What kinds of customers do we have?', 'Cluster our customers', 'Segment our customers by behaviour', 'What customer groups do we have?',
-      '把客户分成几类', '我们有哪几类客户？', '客户可以分为哪些类型', '自动分群']) {
+      '把客户分成几类', '我们有哪几类客户？', '客户可以分为哪些类型', '客户自动分群']) {
       expect(parse(q).analysis, q).toBe('clusters');
       expect(parse(q).slots.k, q).toBeUndefined();
     }
@@ -119,6 +119,10 @@ describe('intent and slots', () => {
     expect(parse('把反馈分成几类').analysis).not.toBe('clusters');
     // a named segment is still profiled
     expect(parse('Profile the VIP Germany segment').analysis).toBe('segment');
+    // kinds, groups and clusters of something else than customers are not customer clusters
+    for (const q of ['哪几类产品的收入最高？', '哪些类型的产品卖得最好？', 'Split revenue into 3 groups by channel', '把收入分成两组', 'Which product clusters drive revenue?']) {
+      expect(parse(q).analysis, q).not.toBe('clusters');
+    }
   });
 
   it('complaint questions ask for the negative themes; a plain themes question does not', () => {
@@ -139,6 +143,8 @@ describe('intent and slots', () => {
     expect(parse('老客户的客单价是多少').slots).toMatchObject({ metric: 'aov', customerType: 'returning' });
     const count = parse('How many new customers did we get last month?').slots;
     expect([count.metric, count.customerType]).toEqual(['new_customers', undefined]);
+    // 新增 (added) is not a customer group: new orders are all orders
+    expect(parse('上个月新增订单多少？').slots.customerType).toBeUndefined();
   });
 
   it('the customers in a group name are not the metric: "how much revenue did our high-value customers bring in"', () => {
@@ -218,6 +224,11 @@ describe('follow-ups', () => {
     expect(isFollowUp(parse('Revenue in Germany last year'), prev)).toBe(false);
     expect(isFollowUp(parse('and in Germany?'), prev)).toBe(false); // churn_risk has no country argument
     expect(previousState([])).toBeNull();
+  });
+  it('a follow-up keeps new / returning customers unless it names another metric on its own', () => {
+    const prev = previousState(turn('How much revenue came from new customers in November 2011?'))!;
+    expect(mergeFollowUp(parse('and in Germany?'), prev).slots).toMatchObject({ metric: 'revenue', customerType: 'new', filter: { country: 'Germany' } });
+    expect(mergeFollowUp(parse('what about all customers?'), prev).slots.customerType).toBeUndefined();
   });
 });
 

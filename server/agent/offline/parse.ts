@@ -1,6 +1,6 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
-import { CLUSTER_COUNT, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
+import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { extractQuery, feedbackTone } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
@@ -110,7 +110,8 @@ export function expandAbbreviations(text: string): string {
 
 function detectAnalysis(text: string): AnalysisId | null {
   const feedbackText = FEEDBACK_TEXT.test(text);
-  if (!feedbackText && CLUSTER_COUNT.test(text)) return 'clusters';
+  const customers = CUSTOMER_NOUN.test(text);
+  if (!feedbackText && customers && (CLUSTER_COUNT.test(text) || CUSTOMER_KINDS_ZH.test(text))) return 'clusters';
   if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like|what are .*customers like/.test(text)) return 'segment';
   // "法国客户是什么样的", "这些顾客有什么特点": a description of a group of customers
   if (/(?:客户|顾客|用户|买家)(?:群体?)?(?:都|大多)?(?:是)?(?:什么样|怎样的|有什么特点|有哪些特点|有什么特征|有哪些特征)/.test(text)) return 'segment';
@@ -118,7 +119,7 @@ function detectAnalysis(text: string): AnalysisId | null {
   if (/\b(?:predict|predicted|estimate|estimated|forecast|expected)\b.{0,30}\bvalue\b|(?:预测|估计|预估|预计).{0,12}价值/.test(text)) return 'clv';
   let best: { id: AnalysisId; length: number } | null = null;
   for (const a of ANALYSES) {
-    if (a.id === 'clusters' && feedbackText) continue;
+    if (a.id === 'clusters' && (feedbackText || !customers)) continue;
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
     if (hit && (!best || hit.phrase.length > best.length)) best = { id: a.id, length: hit.phrase.length };
   }
@@ -196,6 +197,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "how much revenue did our high-value customers bring in": the customers of a group's name are not the metric
   const groupless = withoutGroupNames(rest);
   const namesGroup = groupless !== rest;
+  // "which customer groups spent the most last month": a KPI over a window, not behaviour clusters
+  if (analysis === 'clusters' && time && detectMetric(rest)?.metric !== 'customers' && detectMetric(rest)) analysis = null;
   const groupMetric = namesGroup ? detectMetric(groupless) : null;
   const metricHit = groupMetric || detectMetric(rest);
   // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled

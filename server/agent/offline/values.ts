@@ -1,4 +1,4 @@
-import { DIMENSIONS, METRIC_BY_ID, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { DIMENSIONS, type DimensionId, type MetricId } from '../semantic/index.ts';
 import { blank, findPhrase, longestMatch } from './text.ts';
 
 /**
@@ -66,7 +66,9 @@ export function withoutGroupNames(text: string): string {
 
 /** Words for customers who ordered before ("revenue from returning customers", "老客户贡献了多少收入"). */
 const RETURNING = ['returning customers', 'returning customer', 'existing customers', 'old customers', '老客户', '老客', '老顾客', '回头客', '复购客户'];
-const NEW = (({ en, zh }) => [...en, ...zh])(METRIC_BY_ID.get('new_customers')!.synonyms);
+/** Words for customers whose first order is in the window (customer nouns only: 新增订单 is not a group). */
+const NEW = ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers',
+  'new shoppers', 'new clients', '新客户', '新客', '新顾客', '新买家', '首购客户', '新用户'];
 /** Metrics about the customers themselves: with these, "new customers" is the metric, not a group. */
 const OF_CUSTOMERS: ReadonlySet<MetricId> = new Set(['customers', 'new_customers', 'repeat_rate']);
 

@@ -144,7 +144,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
       en: ['cluster', 'clusters', 'clustering', 'kinds of customers', 'types of customers', 'sorts of customers', 'groups of customers', 'customer types',
         'customer groups', 'customer clusters', 'natural groups', 'behaviour groups', 'behavior groups', 'segment our customers', 'segment my customers',
         'segment the customers', 'group our customers', 'group my customers', 'group the customers', 'split our customers', 'split my customers'],
-      zh: ['聚类', '分成几类', '分为几类', '分几类', '哪几类', '几类客户', '几种客户', '哪些类型', '客户类型', '客户分类', '客户类别', '自动分群', '行为分群', '按行为分'],
+      zh: ['聚类', '分成几类', '分为几类', '分几类', '哪几类客户', '几类客户', '几种客户', '哪些类型的客户', '客户类型', '客户分类', '客户类别', '自动分群', '行为分群', '按行为分'],
     },
     args: {
       asOf: 'time.to', k: 'k', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category',

@@ -100,6 +100,8 @@ const TRAITS: { feature: NumericFeature; high: string; low: string }[] = [
   { feature: 'logAov', high: 'big baskets', low: 'small baskets' },
 ];
 const NOTABLE_Z = 0.5;
+/** Every word a label can hold besides "mostly <category>" (answers translate them). */
+export const LABEL_WORDS: readonly string[] = [...TRAITS.flatMap((t) => [t.high, t.low]), 'average'];
 /** A cluster is "mostly <category>" when at least this share of it has that main category. */
 const MOSTLY = 0.6;
 

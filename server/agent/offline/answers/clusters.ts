@@ -29,12 +29,12 @@ function separation(lang: HandlerInput['lang'], silhouette: number): string {
   return t(lang, 'weakly separated: the groups overlap, read them as tendencies', '区分较弱：各组有重叠，宜视为倾向');
 }
 
-/** The tool's generated labels (tools/lib/segments/features.ts labelCluster: a fixed vocabulary) in Chinese. */
+/** The tool's generated labels (tools/lib/segments/features.ts labelCluster: LABEL_WORDS) in Chinese. */
 const TRAITS_ZH: Record<string, string> = {
   'high value': '高价值', 'low value': '低价值', frequent: '高频', infrequent: '低频', lapsed: '久未购买', recent: '近期活跃',
   'long-standing': '老客', new: '新客', 'big baskets': '大单', 'small baskets': '小单', average: '一般',
 };
-function labelIn(lang: HandlerInput['lang'], label: string): string {
+export function labelIn(lang: HandlerInput['lang'], label: string): string {
   if (lang !== 'zh') return label;
   const parts = label.split(', ').map((p) => TRAITS_ZH[p] ?? (p.startsWith('mostly ') ? `以${p.slice('mostly '.length)}为主` : p));
   return parts.join('、');

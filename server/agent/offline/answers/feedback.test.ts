@@ -4,16 +4,17 @@ import type { Slots } from '../parse.ts';
 import { answerThemes } from './feedback.ts';
 
 /** A feedback_themes result as the tool returns it (only the fields the answer reads), for a scripted caller. */
-const theme = (name: string, size: number, share: number, rated: number, low: number, quote: string) => ({
-  name, size, share, ratings: { rated, low, lowShare: rated ? low / rated : null }, trend: { direction: 'stable', periods: [] }, quotes: [{ text: quote }],
+const theme = (id: number, name: string, size: number, share: number, rated: number, low: number, quote: string) => ({
+  id, name, size, share, ratings: { rated, low, lowShare: rated ? low / rated : null }, trend: { direction: 'stable', periods: [] }, quotes: [{ text: quote }],
 });
 const RESULT = {
   themes: [
-    theme('great value', 50, 0.5, 50, 5, 'Great value for money.'), // 10% rated 1–2: praise
-    theme('late parcel', 30, 0.3, 20, 15, 'The parcel came two weeks late.'), // 75%
-    theme('app error', 20, 0.2, 10, 5, 'The app crashed at payment.'), // exactly half
+    theme(1, 'great value', 50, 0.5, 50, 5, 'Great value for money.'), // 10% rated 1–2: praise
+    theme(2, 'late parcel', 30, 0.3, 20, 15, 'The parcel came two weeks late.'), // 75%
+    theme(3, 'app error', 20, 0.2, 10, 5, 'The app crashed at payment.'), // exactly half
+    theme(4, 'tickets', 40, 0.4, 4, 4, 'Where is my refund?'), // all rated rows 1–2, but only 4 of 40 rated
   ],
-  rising: [{ name: 'great value' }, { name: 'app error' }],
+  rising: [{ id: 1, name: 'great value' }, { id: 3, name: 'app error' }, { id: 4, name: 'tickets' }],
   meta: {},
 };
 
@@ -28,16 +29,17 @@ describe('feedback themes answer', () => {
     const d = await ask({ tone: 'negative' });
     expect(d.answer).toContain('Main complaint themes (feedback count, share of all feedback): late parcel (30, 30%); app error (20, 20%).');
     expect(d.answer).toContain('Rising in recent months: app error.'); // the rising praise theme is not a complaint
-    expect(d.answer).toContain('at least half of their rated feedback is rated 1 or 2');
+    expect(d.answer).toContain('at least half of their rated feedback has one of the two lowest ratings');
+    expect(d.answer).not.toContain('tickets'); // too few of its rows rated to call it
     expect(d.answer).toContain('“The parcel came two weeks late.”');
     expect(d.answer).not.toContain('great value');
   });
 
   it('without a complaint word every theme is listed; with no mostly-negative theme it says so', async () => {
-    expect((await ask({})).answer).toContain('Main feedback themes (feedback count, share of all feedback): great value (50, 50%); late parcel (30, 30%); app error (20, 20%).');
+    expect((await ask({})).answer).toContain('Main feedback themes (feedback count, share of all feedback): great value (50, 50%); late parcel (30, 30%); app error (20, 20%); tickets (40, 40%).');
     const happy = { ...RESULT, themes: [RESULT.themes[0]] };
     const d = await ask({ tone: 'negative' }, happy);
-    expect(d.answer).toContain('No theme is mostly rated 1 or 2, so all themes are listed.');
+    expect(d.answer).toContain('No theme is mostly rated at the bottom of the scale, so all themes are listed.');
     expect(d.answer).toContain('great value (50, 50%)');
   });
 });

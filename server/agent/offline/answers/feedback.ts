@@ -30,12 +30,22 @@ function unavailable(lang: 'en' | 'zh', tool: string, what: { en: string; zh: st
   };
 }
 
+/**
+ * A complaint theme: at least half of its rated rows are rated 1–2, with enough of them rated to say so (5 rows, and a
+ * fifth of the theme: one 1-star review in a theme of unrated tickets is not a verdict).
+ */
+function isComplaint(th: Theme): boolean {
+  const r = th.ratings;
+  return Boolean(r && r.rated >= 5 && r.rated >= 0.2 * th.size && (r.lowShare ?? 0) >= 0.5);
+}
+
 function windowArgs(input: HandlerInput): Record<string, unknown> {
   const { slots } = input;
   return slots.time ? { 'time.from': slots.time.from, 'time.to': slots.time.to } : {};
 }
 
 interface Theme {
+  id?: number;
   name: string;
   size: number;
   share: number;
@@ -55,11 +65,11 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   if (!result) return failure(lang, 'feedback_themes', error);
   const all = list(result, 'themes') as unknown as Theme[];
   // "what are customers complaining about": the themes whose rated feedback is mostly 1–2 stars
-  const complaints = slots.tone === 'negative' ? all.filter((th) => (th.ratings?.lowShare ?? 0) >= 0.5) : [];
+  const complaints = slots.tone === 'negative' ? all.filter(isComplaint) : [];
   const themes = complaints.length ? complaints : all;
   const rule = slots.tone !== 'negative' ? ''
-    : complaints.length ? t(lang, ' Complaint themes = at least half of their rated feedback is rated 1 or 2.', '投诉主题＝其有评分的反馈中至少一半为 1 或 2 分。')
-    : t(lang, ' No theme is mostly rated 1 or 2, so all themes are listed.', '没有以 1–2 分为主的主题，因此列出全部主题。');
+    : complaints.length ? t(lang, ' Complaint themes = at least half of their rated feedback has one of the two lowest ratings.', '投诉主题＝其有评分的反馈中至少一半为最低的两档评分。')
+    : t(lang, ' No theme is mostly rated at the bottom of the scale, so all themes are listed.', '没有以最低两档评分为主的主题，因此列出全部主题。');
   const what = complaints.length ? t(lang, 'complaint themes', '投诉主题') : t(lang, 'feedback themes', '反馈主题');
   const meta = receipt(result);
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
@@ -71,8 +81,8 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
     const d = th.trend?.direction;
     return d === 'rising' || d === 'falling' ? t(lang, `, ${d}`, d === 'rising' ? '，上升' : '，下降') : '';
   };
-  const rising = (list(result, 'rising') as unknown as { name: string }[])
-    .filter((r) => !complaints.length || complaints.some((c) => c.name === r.name))
+  const rising = (list(result, 'rising') as unknown as { id?: number; name: string }[])
+    .filter((r) => !complaints.length || complaints.some((c) => c.id === r.id))
     .slice(0, 3)
     .map((r) => r.name);
   const risingText = rising.length ? t(lang, ` Rising in recent months: ${rising.join(', ')}.`, `近几个月上升的主题：${rising.join('、')}。`) : '';
