@@ -1,5 +1,6 @@
 import type { Queryable } from '../../server/db/index.ts';
-import { rfmTierMembersSql } from './rfmCuts.ts';
+import { groupConditions, hasGroupFilter, Params, TRUNC, UTC } from './kpi_common.ts';
+import { monthsAnswer, monthsSql } from './kpi_months.ts';
 
 /**
  * kpi_trend's aggregates: one row per (part, group, bucket) with the base counts every metric derives from, for the
@@ -14,8 +15,8 @@ import { rfmTierMembersSql } from './rfmCuts.ts';
  *  - weeks: distinct-customer metrics (customers, repeat_rate, revenue_per_customer) by week without filters or
  *    groups, over whole ISO weeks: customer_weeks (one row per customer and week, with the customer's previous and
  *    next week), orders and revenue from sales_daily;
- *  - raw orders: other distinct-customer questions, tag, RFM tier and customer type filters, and whenever the rollups
- *    are stale.
+ *  - customer months: a group of customers (tag, RFM tier, new / returning) by month or coarser (kpi_months.ts);
+ *  - raw orders: other distinct-customer questions, other group filters, and whenever the rollups are stale.
  */
 
 export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
@@ -38,9 +39,8 @@ export interface KpiScope {
   /** With an RFM tier filter: where the tiers come from (segments/compile.ts chooseSources) and the day they are scored as of (today). */
   rfm?: { source: 'stored' | 'summary' | 'orders'; asOf: string };
 }
-export type KpiSource = 'rollups' | 'summary' | 'weeks' | 'orders';
+export type KpiSource = 'rollups' | 'summary' | 'weeks' | 'months' | 'orders';
 
-const TRUNC: Record<KpiGrain, string> = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' };
 const ADDITIVE: ReadonlySet<KpiMetric> = new Set(['revenue', 'orders', 'returns', 'aov']);
 const PER_CUSTOMER: ReadonlySet<KpiMetric> = new Set(['customers', 'repeat_rate', 'revenue_per_customer']);
 /** A Monday (ISO week start), 'YYYY-MM-DD'. */
@@ -50,24 +50,17 @@ const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_40
 const wholeWeeks = (s: KpiScope) => isMonday(s.window.from) && isMonday(s.prev.from) && isMonday(nextDay(s.window.to));
 /** Order country, else the customer's country (guest orders only have the former). */
 const RAW_DIMENSION: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
-const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;
 
 /** Which source answers `s` exactly; `fresh` = the rollups include every order (rollupsFresh). */
 export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
-  if (!fresh || s.filters.tag !== undefined || s.filters.rfmTier !== undefined || s.filters.customerType !== undefined) return 'orders';
+  if (!fresh) return 'orders';
+  if (hasGroupFilter(s)) return monthsAnswer(s) ? 'months' : 'orders';
   if (ADDITIVE.has(s.metric)) return 'rollups';
   const plain = !s.groupBy && s.filters.country === undefined && s.filters.channel === undefined && s.filters.category === undefined;
   if (s.metric === 'new_customers' && plain) return 'summary';
   return PER_CUSTOMER.has(s.metric) && plain && s.grain === 'week' && wholeWeeks(s) ? 'weeks' : 'orders';
 }
 
-class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
 
 function split(rows: (Agg & { part: 'p' | 't' | 'v' })[]): AggParts {
   const strip = ({ part: _part, ...a }: Agg & { part: string }): Agg => a;
@@ -130,14 +123,7 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   if (s.filters.country !== undefined) where.push(`${RAW_DIMENSION.country} = ${p.add(s.filters.country)}`);
   if (s.filters.channel !== undefined) where.push(`o.channel = ${p.add(s.filters.channel)}`);
   if (s.filters.category !== undefined) where.push(`l.category = ${p.add(s.filters.category)}`);
-  if (s.filters.tag !== undefined) {
-    where.push(`o.customer_id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p.add(s.filters.tag)})`);
-  }
-  if (s.filters.customerType !== undefined) where.push(customerTypeCondition(s, w, byPeriod, p));
-  if (s.filters.rfmTier !== undefined) {
-    if (!s.rfm) throw new Error('an RFM tier filter needs the scope of its scores (KpiScope.rfm)');
-    where.push(`o.customer_id IN (${rfmTierMembersSql(s.rfm.source, `${p.add(s.rfm.asOf)}::date`, `${p.add(s.filters.rfmTier)}::text[]`)})`);
-  }
+  where.push(...groupConditions(s, w, byPeriod, p, { customer: 'o.customer_id', at: `o.ordered_at AT TIME ZONE 'UTC'` }));
   const grp = s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`;
   const bucket = byPeriod ? `date_trunc('${TRUNC[s.grain]}', o.ordered_at AT TIME ZONE 'UTC')::date` : 'NULL::date';
   const first = fresh
@@ -164,20 +150,6 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
            coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue
       FROM per_customer GROUP BY grp, bucket`;
   return { sql, params: p.values };
-}
-
-/**
- * New or returning customers: in a period series relative to each period (new in March = first order ever in March),
- * in a window's total relative to that window (the window, or the previous one for its total).
- */
-function customerTypeCondition(s: KpiScope, w: { from: string; to: string }, byPeriod: boolean, p: Params): string {
-  if (byPeriod) {
-    const period = (ts: string) => `date_trunc('${TRUNC[s.grain]}', ${ts} AT TIME ZONE 'UTC')`;
-    return `${period('fs.first_order_at')} ${s.filters.customerType === 'new' ? '=' : '<'} ${period('o.ordered_at')}`;
-  }
-  return s.filters.customerType === 'new'
-    ? `fs.first_order_at >= ${UTC(p.add(w.from))} AND fs.first_order_at < ${UTC(p.add(w.to), 1)}`
-    : `fs.first_order_at < ${UTC(p.add(w.from))}`;
 }
 
 type PartRow = Agg & { part: 'p' | 't' | 'v' };
@@ -246,9 +218,9 @@ export async function aggregateKpi(q: Queryable, s: KpiScope, source: KpiSource)
     const { sql, params } = rollupSql(s);
     return split((await q.query<Agg & { part: 'p' | 't' | 'v' }>(sql, params)).rows);
   }
-  // Raw orders: periods, window total and previous window as three statements (see rawSql).
+  // Raw orders (or customer months): periods, window total and previous window as three statements (see rawSql).
   const run = async (w: { from: string; to: string }, byPeriod: boolean) => {
-    const { sql, params } = rawSql(s, w, byPeriod);
+    const { sql, params } = source === 'months' ? monthsSql(s, w, byPeriod) : rawSql(s, w, byPeriod);
     return (await q.query<Agg>(sql, params)).rows;
   };
   return { byPeriod: await run(s.window, true), total: await run(s.window, false), prev: await run(s.prev, false) };

@@ -1,0 +1,45 @@
+import type { KpiGrain, KpiScope } from './kpi_sql.ts';
+import { rfmTierMembersSql } from './rfmCuts.ts';
+
+/** Pieces the kpi_trend statements share (kpi_sql.ts for orders and rollups, kpi_months.ts for customer_months). */
+
+export const TRUNC: Record<KpiGrain, string> = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' };
+export const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;
+
+/** Positional parameters of one statement. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * Conditions of the customer-group filters (tag, RFM tier today, new or returning) on the rows of one statement:
+ * `customer` = SQL of the customer id, `at` = SQL of the row's UTC timestamp (an order's time, or a month's first
+ * instant), and `fs` = the customer's customer_summary row, joined by the caller when `needsSummary(s)`.
+ * New / returning: in a period series relative to each period (new in March = first order ever in March), in a
+ * window's total relative to that window (the window, or the previous one for its total).
+ */
+export function groupConditions(s: KpiScope, w: { from: string; to: string }, byPeriod: boolean, p: Params, cols: { customer: string; at: string }): string[] {
+  const out: string[] = [];
+  const f = s.filters;
+  if (f.tag !== undefined) {
+    out.push(`${cols.customer} IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ${p.add(f.tag)})`);
+  }
+  if (f.customerType !== undefined) {
+    const period = (ts: string) => `date_trunc('${TRUNC[s.grain]}', ${ts})`;
+    if (byPeriod) out.push(`${period(`fs.first_order_at AT TIME ZONE 'UTC'`)} ${f.customerType === 'new' ? '=' : '<'} ${period(cols.at)}`);
+    else if (f.customerType === 'new') out.push(`fs.first_order_at >= ${UTC(p.add(w.from))} AND fs.first_order_at < ${UTC(p.add(w.to), 1)}`);
+    else out.push(`fs.first_order_at < ${UTC(p.add(w.from))}`);
+  }
+  if (f.rfmTier !== undefined) {
+    if (!s.rfm) throw new Error('an RFM tier filter needs the scope of its scores (KpiScope.rfm)');
+    out.push(`${cols.customer} IN (${rfmTierMembersSql(s.rfm.source, `${p.add(s.rfm.asOf)}::date`, `${p.add(f.rfmTier)}::text[]`)})`);
+  }
+  return out;
+}
+
+/** A filter to customers only (guest orders drop out): a tag, an RFM tier, new or returning customers. */
+export const hasGroupFilter = (s: KpiScope) => s.filters.tag !== undefined || s.filters.rfmTier !== undefined || s.filters.customerType !== undefined;
