@@ -6,6 +6,11 @@ import { rfmTierMembersSql } from './rfmCuts.ts';
 export const TRUNC: Record<KpiGrain, string> = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' };
 export const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;
 
+export const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Whether a statement needs the customer's first order (customer_summary as `fs`): new customers, or a customer type. */
+export const needsSummary = (s: KpiScope) => s.metric === 'new_customers' || s.filters.customerType !== undefined;
+
 /** Positional parameters of one statement. */
 export class Params {
   readonly values: unknown[] = [];

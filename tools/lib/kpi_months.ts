@@ -1,4 +1,4 @@
-import { groupConditions, hasGroupFilter, Params, TRUNC } from './kpi_common.ts';
+import { groupConditions, hasGroupFilter, needsSummary, nextDay, Params, TRUNC } from './kpi_common.ts';
 import type { KpiMetric, KpiScope } from './kpi_sql.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { KpiMetric, KpiScope } from './kpi_sql.ts';
 
 const METRICS: ReadonlySet<KpiMetric> = new Set(['revenue', 'orders', 'aov', 'customers', 'new_customers', 'repeat_rate', 'revenue_per_customer']);
 const firstOfMonth = (day: string) => day.endsWith('-01');
-const lastOfMonth = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).getUTCDate() === 1;
+const lastOfMonth = (day: string) => nextDay(day).endsWith('-01');
 const wholeMonths = (w: { from: string; to: string }) => firstOfMonth(w.from) && lastOfMonth(w.to);
 
 /** Whether customer_months answers `s` exactly (the rollups must also be fresh: kpiSource). */
@@ -25,7 +25,6 @@ export function monthsSql(s: KpiScope, w: { from: string; to: string }, byPeriod
   const p = new Params();
   const where = [`cm.month >= ${p.add(w.from)}::date`, `cm.month <= ${p.add(w.to)}::date`,
     ...groupConditions(s, w, byPeriod, p, { customer: 'cm.customer_id', at: 'cm.month::timestamp' })];
-  const summary = s.metric === 'new_customers' || s.filters.customerType !== undefined;
   const bucket = byPeriod ? `date_trunc('${TRUNC[s.grain]}', cm.month::timestamp)::date` : 'NULL::date';
   // new = the customer's first order is in this row's month (so in its period, or in the window for a total)
   const first = s.metric === 'new_customers' ? `date_trunc('month', fs.first_order_at AT TIME ZONE 'UTC')::date = cm.month` : 'false';
@@ -33,7 +32,7 @@ export function monthsSql(s: KpiScope, w: { from: string; to: string }, byPeriod
     WITH per_customer AS (
       SELECT ''::text AS grp, ${bucket} AS bucket, cm.customer_id, sum(cm.revenue) AS revenue, sum(cm.orders) AS orders, bool_or(${first}) AS first
         FROM customer_months cm
-        ${summary ? 'LEFT JOIN customer_summary fs ON fs.customer_id = cm.customer_id' : ''}
+        ${needsSummary(s) ? 'LEFT JOIN customer_summary fs ON fs.customer_id = cm.customer_id' : ''}
        WHERE ${where.join(' AND ')}
        GROUP BY 1, 2, cm.customer_id
     )

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../server/db/index.ts';
-import { groupConditions, hasGroupFilter, Params, TRUNC, UTC } from './kpi_common.ts';
+import { groupConditions, hasGroupFilter, needsSummary, nextDay, Params, TRUNC, UTC } from './kpi_common.ts';
 import { monthsAnswer, monthsSql } from './kpi_months.ts';
 
 /**
@@ -45,7 +45,6 @@ const ADDITIVE: ReadonlySet<KpiMetric> = new Set(['revenue', 'orders', 'returns'
 const PER_CUSTOMER: ReadonlySet<KpiMetric> = new Set(['customers', 'repeat_rate', 'revenue_per_customer']);
 /** A Monday (ISO week start), 'YYYY-MM-DD'. */
 const isMonday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1;
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 /** Both windows are whole ISO weeks (the previous one ends the day before the window starts). */
 const wholeWeeks = (s: KpiScope) => isMonday(s.window.from) && isMonday(s.prev.from) && isMonday(nextDay(s.window.to));
 /** Order country, else the customer's country (guest orders only have the former). */
@@ -114,7 +113,7 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   const byLine = s.filters.category !== undefined || s.groupBy === 'category';
   const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
   const fresh = s.metric === 'new_customers';
-  const firstOrders = fresh || s.filters.customerType !== undefined;
+  const firstOrders = needsSummary(s);
   const where = [
     `o.kind = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`,
     `o.ordered_at >= ${UTC(p.add(w.from))}`,

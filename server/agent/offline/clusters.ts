@@ -1,3 +1,6 @@
+import { englishNumber } from './text.ts';
+import { parseNumber } from './time.ts';
+
 /**
  * Words of the clusters analysis (customer_segments' clustering mode): questions that split customers into a number
  * of groups, and the number asked for.
@@ -12,10 +15,10 @@ export const CUSTOMER_KINDS_ZH = /(?:客户|顾客|用户|买家)[^，。？?]{0
 /** Customers split into a number of groups ("into 4 segments", "分成三类"): behaviour clusters. */
 export const CLUSTER_COUNT = /\b(?:into|in)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(?:groups|clusters|segments|types|kinds|personas)\b|分(?:成|为)\s*(?:\d+|[两二三四五六七八九十几])\s*个?(?:类|组|群|种)/;
 
-const COUNT_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 /** "into 4 groups", "five clusters", "分成三类", "分为4个群": the number of clusters asked for (the tool checks its range). */
 export function parseClusterCount(text: string): number | undefined {
-  const m = text.match(/\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:groups|clusters|segments|types|kinds|personas)\b/) ??
-    text.match(/分(?:成|为)?\s*(\d+|[两二三四五六七八九十])\s*(?:个)?(?:类|组|群|种)/);
-  return m ? (COUNT_WORDS[m[1]!] ?? Number(m[1])) : undefined;
+  const en = text.match(/\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:groups|clusters|segments|types|kinds|personas)\b/);
+  if (en) return englishNumber(en[1]!);
+  const zh = text.match(/分(?:成|为)?\s*(\d+|[两二三四五六七八九十])\s*(?:个)?(?:类|组|群|种)/);
+  return zh ? parseNumber(zh[1]!) : undefined;
 }

@@ -197,10 +197,11 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "how much revenue did our high-value customers bring in": the customers of a group's name are not the metric
   const groupless = withoutGroupNames(rest);
   const namesGroup = groupless !== rest;
+  const named = detectMetric(rest);
   // "which customer groups spent the most last month": a KPI over a window, not behaviour clusters
-  if (analysis === 'clusters' && time && detectMetric(rest)?.metric !== 'customers' && detectMetric(rest)) analysis = null;
+  if (analysis === 'clusters' && time && named && named.metric !== 'customers') analysis = null;
   const groupMetric = namesGroup ? detectMetric(groupless) : null;
-  const metricHit = groupMetric || detectMetric(rest);
+  const metricHit = groupMetric || named;
   // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled
   if (!analysis && namesGroup && !groupMetric) analysis = 'segment';
   const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };

@@ -1,6 +1,6 @@
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
-import { asOfFrom, describeFilters, failure, plural, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { asOfFrom, describeFilters, failure, money, plural, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "What kinds of customers do we have?", "把客户分成几类": customer_segments' clustering mode (k-means on behaviour,
@@ -48,14 +48,13 @@ export async function answerClusters(input: HandlerInput): Promise<Draft> {
   const { result, error } = await caller.call<ClusteringResult>('customer_segments', args);
   if (!result) return failure(lang, 'customer_segments', error);
   const c = result.clustering;
-  const money = (v: number) => n(v, 'money') + (input.values.currency ? ` ${input.values.currency}` : '');
   const who = describeFilters(slots.filter, lang);
   const how = c.chosenBy === 'given'
     ? t(lang, `${n(c.k, 'count')} as asked`, `按要求分 ${n(c.k, 'count')} 类`)
     : t(lang, 'the number with the best silhouette', '类数取轮廓系数最高者');
   const listed = c.clusters.map((g) => t(lang,
-    `“${labelIn(lang, g.label)}”: ${n(g.customers, 'count')} ${plural(g.customers, 'customer', 'customers')} (${n(g.share, 'percent')}), ${n(g.revenueShare, 'percent')} of revenue, ${n(g.centroid.orders, 'decimal')} orders of ${money(g.centroid.aov)} on average, last order ${n(g.centroid.recencyDays, 'decimal')} days ago`,
-    `“${labelIn(lang, g.label)}”：${n(g.customers, 'count')} 位客户（${n(g.share, 'percent')}），贡献 ${n(g.revenueShare, 'percent')} 的收入，平均 ${n(g.centroid.orders, 'decimal')} 单、客单价 ${money(g.centroid.aov)}，距上次下单 ${n(g.centroid.recencyDays, 'decimal')} 天`));
+    `“${labelIn(lang, g.label)}”: ${n(g.customers, 'count')} ${plural(g.customers, 'customer', 'customers')} (${n(g.share, 'percent')}), ${n(g.revenueShare, 'percent')} of revenue, ${n(g.centroid.orders, 'decimal')} orders of ${money(input, g.centroid.aov)} on average, last order ${n(g.centroid.recencyDays, 'decimal')} days ago`,
+    `“${labelIn(lang, g.label)}”：${n(g.customers, 'count')} 位客户（${n(g.share, 'percent')}），贡献 ${n(g.revenueShare, 'percent')} 的收入，平均 ${n(g.centroid.orders, 'decimal')} 单、客单价 ${money(input, g.centroid.aov)}，距上次下单 ${n(g.centroid.recencyDays, 'decimal')} 天`));
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',

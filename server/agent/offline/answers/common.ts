@@ -1,4 +1,5 @@
 import type { Role } from '../../../../tools/types.ts';
+import { formatNumber } from '../../format.ts';
 import { DIMENSION_BY_ID, type DimensionId } from '../../semantic/index.ts';
 import type { AnswerKind, ChartSpec, Language, TableSpec } from '../../types.ts';
 import type { ToolCaller } from '../calls.ts';
@@ -61,3 +62,6 @@ export function receipt(result: Record<string, unknown> | null): Pick<Draft, 'wi
 export function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
 }
+
+/** A money amount with the shop's currency (from describe_data) when it has one. */
+export const money = (input: HandlerInput, v: number, plus = false) => formatNumber(v, 'money', { plus }) + (input.values.currency ? ` ${input.values.currency}` : '');

@@ -1,6 +1,6 @@
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
-import { asOfFrom, describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { asOfFrom, describeFilters, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /** Answers about customers as a whole: RFM tier sizes, churn risk and revenue at stake, segment size/profile, CLV. */
 
@@ -10,7 +10,6 @@ interface RfmResult { asOf: string; customers: number; revenue: number; tiers: T
 /** churn_risk's default ratio threshold (days since the last order ÷ the customer's own gap). */
 const AT_RISK_RATIO = 2;
 
-const money = (input: HandlerInput, v: number, plus = false) => n(v, 'money', { plus }) + (input.values.currency ? ` ${input.values.currency}` : '');
 
 export async function answerRfm(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
