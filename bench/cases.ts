@@ -22,6 +22,8 @@ export const CASES: readonly BenchCase[] = [
   { tool: 'kpi_trend', label: 'kpi_trend new_customers by month', args: { metric: 'new_customers', grain: 'month', ...YEAR } },
   { tool: 'kpi_trend', label: 'kpi_trend aov by month groupBy category', args: { metric: 'aov', grain: 'month', groupBy: 'category', ...YEAR } },
   { tool: 'kpi_trend', label: 'kpi_trend revenue by quarter, Champions tier', args: { metric: 'revenue', grain: 'quarter', filters: { rfmTier: 'Champions' }, ...YEAR } },
+  { tool: 'kpi_trend', label: 'kpi_trend lost_customers by month, 1 year', args: { metric: 'lost_customers', grain: 'month', ...YEAR } },
+  { tool: 'kpi_trend', label: 'kpi_trend lost_customers by month groupBy country', args: { metric: 'lost_customers', grain: 'month', groupBy: 'country', ...YEAR } },
   { tool: 'kpi_trend', label: 'kpi_trend revenue by month, new customers', args: { metric: 'revenue', grain: 'month', filters: { customerType: 'new' }, ...YEAR } },
   { tool: 'rfm_analysis', label: 'rfm_analysis (summary)', args: {}, duck: 'rfm' },
   { tool: 'rfm_analysis', label: 'rfm_analysis tier Champions', args: { tier: 'Champions', limit: 100 } },

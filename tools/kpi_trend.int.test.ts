@@ -9,6 +9,7 @@ import { hasSharedData, sharedDataPath } from '../server/testing/sharedData.ts';
 import { fixedClock } from './lib/clock.ts';
 import { aggregateKpi, kpiSource, type Agg, type KpiScope } from './lib/kpi_sql.ts';
 import { GLOSSARY } from './lib/glossary.ts';
+import { lostAggregate } from './lib/kpi_lost.ts';
 import { runTool } from './registry.ts';
 
 /**
@@ -210,6 +211,48 @@ describeEachDriver('kpi_trend', (use) => {
     expect((await run({ metric: 'revenue', ...march, filters: { customerType: 'new', category: 'Toys' } })).overall.total).toBe(6);
   });
 
+  it('lost customers: ordered in the period before and not in this one (hand-worked)', async () => {
+    // Identified customers' order months: Jan Ann · Feb Bob · Mar Ann, Bob, Cy · Apr nobody.
+    // Lost per month: Jan 0 (Dec had nobody), Feb 1 (Ann), Mar 0 (Bob came back), Apr 3 (Ann, Bob, Cy).
+    const janApr = { metric: 'lost_customers', from: '2024-01-01', to: '2024-04-30' };
+    const monthly = await run(janApr);
+    expect(values(monthly.overall)).toEqual([0, 1, 0, 3]);
+    // the window total: active Sep–Dec 2023 (nobody) and not in Jan–Apr → 0; the same for the window before
+    expect([monthly.overall.total, monthly.overall.previous.value]).toEqual([0, 0]);
+    expect(monthly.meta.definitions.lost_customers).toBe(GLOSSARY.lost_customers);
+    // Q2 2024 against Q1: all three customers ordered in Q1 and nobody in Q2; Q1 against Q4 2023: nobody to lose
+    const q2 = await run({ metric: 'lost_customers', grain: 'quarter', from: '2024-04-01', to: '2024-06-30' });
+    expect([q2.overall.total, q2.overall.previous.value]).toEqual([3, 0]);
+    // April alone: lost 3 (March's Ann, Bob, Cy); March against February: Bob ordered again → 0
+    const april = await run({ metric: 'lost_customers', from: '2024-04-01', to: '2024-04-30' });
+    expect([april.overall.total, april.overall.previous.value]).toEqual([3, 0]);
+    // ISO weeks: Ann ordered in the weeks of Jan 1 and Jan 8 and not in the week of Jan 15 → lost there
+    expect(values((await run({ metric: 'lost_customers', grain: 'week', from: '2024-01-01', to: '2024-01-21' })).overall)).toEqual([0, 0, 1]);
+    // Web orders only: Jan Ann (o1, o2) · Feb none (Bob's o4 was in store) · Mar Bob (o8), Cy (o6) → Feb 1, Apr 2
+    expect(values((await run({ ...janApr, filters: { channel: 'web' } })).overall)).toEqual([0, 1, 0, 2]);
+    // by channel in April: March's app customer Ann and web customers Bob and Cy (the store order was a guest's)
+    const split = await run({ ...janApr, from: '2024-04-01', groupBy: 'channel' });
+    expect(split.groups.map((g: any) => [g.group, g.total])).toEqual([['web', 2], ['app', 1]]);
+    // the "vip" tag is Bob's: he ordered in Feb and Mar, not in Apr
+    expect(values((await run({ ...janApr, filters: { tag: 'vip' } })).overall)).toEqual([0, 0, 0, 1]);
+    // A window starting mid-March: March counts from the 10th (Cy's order on the 5th is outside), February (Bob)
+    // before it → 0; April loses Ann and Bob → 2. The total, Mar 10 – Apr 30 (52 days) against the 52 days before
+    // (Jan 18 – Mar 9: Bob, Cy): Cy is lost → 1.
+    const partial = await run({ metric: 'lost_customers', from: '2024-03-10', to: '2024-04-30' });
+    expect(values(partial.overall)).toEqual([0, 2]);
+    expect(partial.overall.total).toBe(1);
+    // the same numbers from the orders as from customer_months (stale rollups → orders)
+    const scope: KpiScope = { metric: 'lost_customers', grain: 'month', filters: { tag: 'vip' }, window: { from: '2024-01-01', to: '2024-04-30' },
+      prev: { from: '2023-09-01', to: '2023-12-31' } };
+    const calendar = { first: '2024-01-01', prior: '2023-12-01', before: { from: '2023-05-01', to: '2023-08-31' } };
+    for (const filters of [{}, { tag: 'vip' }]) {
+      const byMonths = await lostAggregate(use(), { ...scope, filters }, calendar, true);
+      const byOrders = await lostAggregate(use(), { ...scope, filters }, calendar, false);
+      expect(byMonths, JSON.stringify(filters)).toEqual(byOrders);
+    }
+    await expect(run({ ...janApr, filters: { customerType: 'new' } })).rejects.toThrow(/customerType does not apply to lost_customers/);
+  });
+
   it('rollups, customer_summary, customer_weeks and customer_months give exactly what the raw orders give, for every metric, filter and group', async () => {
     const metrics = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
     const filterSets = [{}, { category: 'Toys' }, { country: 'United Kingdom' }, { channel: 'web' }, { country: 'Spain', category: 'Toys' },
@@ -254,7 +297,7 @@ describeEachDriver('kpi_trend', (use) => {
 
   it('rejects bad arguments with a clear message', async () => {
     await expect(run({ metric: 'profit' })).rejects.toThrow(
-      /^invalid arguments for kpi_trend: metric: Invalid option: expected one of "revenue"\|"orders"\|"customers"\|"new_customers"\|"aov"\|"repeat_rate"\|"revenue_per_customer"\|"returns"$/,
+      /^invalid arguments for kpi_trend: metric: Invalid option: expected one of "revenue"\|"orders"\|"customers"\|"new_customers"\|"lost_customers"\|"aov"\|"repeat_rate"\|"revenue_per_customer"\|"returns"$/,
     );
     await expect(run({ metric: 'orders', from: '2024-03-01', to: '2024-02-01' })).rejects.toThrow(/from: from must be on or before to/);
     await expect(run({ metric: 'orders', from: '2024-05-10' })).rejects.toThrow(/from: 2024-05-10 is after to \(2024-04-30, the default\)/);

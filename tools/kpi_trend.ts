@@ -5,6 +5,7 @@ import { addDays, daysBetween } from './lib/clock.ts';
 import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
+import { lostAggregate } from './lib/kpi_lost.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
@@ -12,7 +13,7 @@ import { chooseSources } from './lib/segments/compile.ts';
 import { rfmTierList } from './lib/segments/filter.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
-const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
+const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'lost_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
 const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 const DIMENSIONS = ['country', 'channel', 'category'] as const;
 type Metric = (typeof METRICS)[number];
@@ -30,7 +31,7 @@ const GRAIN: Record<Grain, { trunc: string; step: string; months: number; days: 
 /** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
 const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer']);
 const DEFINITIONS: Record<Metric, MetricName[]> = {
-  revenue: ['revenue'], orders: ['orders'], customers: ['customers'], new_customers: ['new_customers'],
+  revenue: ['revenue'], orders: ['orders'], customers: ['customers'], new_customers: ['new_customers'], lost_customers: ['lost_customers'],
   aov: ['aov', 'revenue', 'orders'], repeat_rate: ['repeat_rate', 'customers'],
   revenue_per_customer: ['revenue_per_customer', 'revenue', 'customers'], returns: ['returns'],
 };
@@ -40,7 +41,7 @@ const input = z
   .object({
     metric: z
       .enum(METRICS)
-      .describe('metric (docs/metrics.md); with filters or groupBy, new_customers counts customers whose first order matches them'),
+      .describe('metric (docs/metrics.md); with filters or groupBy, new_customers counts customers whose first order matches them; lost_customers = customers who ordered in the period before and not in this one'),
     grain: z.enum(GRAINS).default('month').describe('period length; weeks start on Monday (ISO), all days are UTC'),
     from: isoDate.optional().describe(
       'first day (inclusive); default: start of the window of 30 days / 13 weeks / 12 months / 8 quarters / 5 years (by grain) ending at `to`',
@@ -135,7 +136,7 @@ function previousWindow(w: { from: string; to: string }, grain: Grain, periods: 
 const money = (x: number) => Math.round(x * 100) / 100;
 const rate = (x: number) => Math.round(x * 10_000) / 10_000;
 const ROUND: Record<Metric, (x: number) => number> = {
-  revenue: money, orders: Math.round, customers: Math.round, new_customers: Math.round, aov: money, repeat_rate: rate,
+  revenue: money, orders: Math.round, customers: Math.round, new_customers: Math.round, lost_customers: Math.round, aov: money, repeat_rate: rate,
   revenue_per_customer: money, returns: Math.round,
 };
 
@@ -145,7 +146,7 @@ function valueOf(metric: Metric, a: Agg | undefined): { value: number; base: num
   const ratio = (num: number, den: number) => (den ? num / den : 0);
   const v: Record<Metric, [number, number]> = {
     revenue: [a.revenue, a.orders], orders: [a.orders, a.orders], returns: [a.orders, a.orders],
-    customers: [a.customers, a.customers], new_customers: [a.new_customers, a.customers],
+    customers: [a.customers, a.customers], new_customers: [a.new_customers, a.customers], lost_customers: [a.lost ?? 0, a.customers],
     aov: [ratio(a.revenue, a.orders), a.orders], repeat_rate: [ratio(a.repeaters, a.customers), a.customers],
     revenue_per_customer: [ratio(a.identified_revenue, a.customers), a.customers],
   };
@@ -190,7 +191,8 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
   defineTool({
     name: 'kpi_trend',
     description:
-      'A KPI over time: revenue, orders, customers, new_customers, aov, repeat_rate, revenue_per_customer or returns ' +
+      'A KPI over time: revenue, orders, customers, new_customers, lost_customers (ordered in the period before, not in this one), aov, ' +
+      'repeat_rate, revenue_per_customer or returns ' +
       '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
       'previous window of equal length, and the best and worst period. Optional filters (country, channel, category, ' +
       'tag, RFM tier, new or returning customers) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +
@@ -217,6 +219,11 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         // Window periods, window total and previous window in one statement, from the cheapest exact source.
         const run3 = (groupBy?: Dimension): Promise<AggParts> => {
           const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow, rfm };
+          if (args.metric === 'lost_customers') {
+            const first = periodStart(window.from, args.grain);
+            const calendar = { first, prior: shiftPeriods(first, args.grain, -1), before: previousWindow(prevWindow, args.grain, periods.length) };
+            return lostAggregate(q, scope, calendar, fresh);
+          }
           return aggregateKpi(q, scope, kpiSource(scope, fresh));
         };
         const all = await run3();

@@ -19,7 +19,7 @@ import { monthsAnswer, monthsSql } from './kpi_months.ts';
  *  - raw orders: other distinct-customer questions, other group filters, and whenever the rollups are stale.
  */
 
-export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
+export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'lost_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
 export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type KpiDimension = 'country' | 'channel' | 'category';
 export interface KpiFilters {
@@ -31,6 +31,8 @@ export interface KpiFilters {
 export interface Agg {
   grp: string; bucket: string | null; revenue: number; orders: number; customers: number; new_customers: number;
   repeaters: number; identified_revenue: number;
+  /** lost_customers only (kpi_lost.ts). */
+  lost?: number;
 }
 export interface AggParts { byPeriod: Agg[]; total: Agg[]; prev: Agg[] }
 export interface KpiScope {

@@ -153,6 +153,11 @@ function detectMetric(text: string): { metric: MetricId; phrase: string } | null
     const after = (money.length ? money : hits.filter((h) => h.index >= anchor.index!)).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
     if (after && after.index - anchor.index! <= 30) best = after;
   }
+  // "新增了多少收入" ("how much revenue was added"): 新增 is the verb of the metric after it, not new customers
+  if (best?.metric === 'new_customers' && /^新增了?$/.test(best.phrase)) {
+    const added = hits.filter((h) => h.index > best!.index && h.metric !== 'new_customers' && h.metric !== 'customers').sort((a, b) => a.index - b.index)[0];
+    if (added) best = added;
+  }
   // money "per order" / "per customer" is the ratio metric (PER_UNIT)
   if (best?.metric === 'revenue') {
     const per = PER_UNIT.find((u) => hasAny(text, [...u.en, ...u.zh]));
@@ -177,6 +182,9 @@ function detectTop(text: string): number | undefined {
 }
 
 
+/** Words of a risk to come (churn_risk), not of customers already lost. */
+const AT_RISK = /\b(?:at risk|at-risk|risk|about to|might|could|likely|going to|will)\b|风险|可能|将要|快要|会不会|即将/;
+
 export function parseQuestion(question: string, today: string, values: DataValues): Parsed {
   const lang = detectLanguage(question);
   const text = correctTypos(expandAbbreviations(normalize(question.replace(/\bUS\b/g, 'USA'))));
@@ -200,6 +208,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const named = detectMetric(rest);
   // "which customer groups spent the most last month": a KPI over a window, not behaviour clusters
   if (analysis === 'clusters' && time && named && named.metric !== 'customers') analysis = null;
+  // "上个季度流失了多少客户", "churned customers last month": customers already lost in a past period are a count of
+  // that period (kpi_trend lost_customers); churn risk is about who may leave next
+  if (analysis === 'churn' && time && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
   const groupMetric = namesGroup ? detectMetric(groupless) : null;
   const metricHit = groupMetric || named;
   // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled

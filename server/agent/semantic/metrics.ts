@@ -6,7 +6,7 @@ import type { NumberKind } from '../format.ts';
  * (digit-free, so it never adds a number to an answer; the exact definitions are in the tools' receipts,
  * docs/metrics.md). Adding a metric or a synonym is an edit here, not planner code.
  */
-export type MetricId = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
+export type MetricId = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'lost_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
 
 export interface MetricDef {
   id: MetricId;
@@ -116,6 +116,20 @@ export const METRICS: readonly MetricDef[] = [
     },
     format: 'count',
     definition: { en: 'number of returns and cancellations', zh: '退货和取消的数量' },
+  }),
+  kpi({
+    id: 'lost_customers',
+    names: { en: 'lost customers', zh: '流失客户数' },
+    synonyms: {
+      en: ['lost customers', 'customers lost', 'customers did we lose', 'customers we lost', 'customers have we lost', 'customers did we lost', 'churned customers', 'customers churned',
+        'customers who churned', 'customers that churned', 'number of lost customers', 'lapsed customers count', 'customers did not come back', "customers didn't come back", 'lost buyers', 'buyers did we lose'],
+      zh: ['流失客户数', '流失了多少客户', '流失了多少个客户', '流失了多少位客户', '流失了多少顾客', '流失了多少用户', '流失了多少', '流失了几个客户', '流失的客户', '流失客户', '丢了多少客户', '丢失了多少客户', '丢失客户', '流失掉的客户', '流失人数'],
+    },
+    format: 'count',
+    definition: {
+      en: 'customers with an order in the period before and none in this one (guests excluded)',
+      zh: '上一个同长度时间段内下过单、本时间段内没有下单的客户（不含游客）',
+    },
   }),
   kpi({
     id: 'customers',
