@@ -245,10 +245,15 @@ describeEachDriver('kpi_trend', (use) => {
     const scope: KpiScope = { metric: 'lost_customers', grain: 'month', filters: { tag: 'vip' }, window: { from: '2024-01-01', to: '2024-04-30' },
       prev: { from: '2023-09-01', to: '2023-12-31' } };
     const calendar = { first: '2024-01-01', prior: '2023-12-01', before: { from: '2023-05-01', to: '2023-08-31' } };
-    for (const filters of [{}, { tag: 'vip' }]) {
-      const byMonths = await lostAggregate(use(), { ...scope, filters }, calendar, true);
-      const byOrders = await lostAggregate(use(), { ...scope, filters }, calendar, false);
-      expect(byMonths, JSON.stringify(filters)).toEqual(byOrders);
+    const quarters = { grain: 'quarter' as const, window: { from: '2024-01-01', to: '2024-06-30' }, prev: { from: '2023-07-01', to: '2023-12-31' } };
+    const quarterCalendar = { first: '2024-01-01', prior: '2023-10-01', before: { from: '2023-01-01', to: '2023-06-30' } };
+    for (const [shape, cal] of [[{}, calendar], [quarters, quarterCalendar]] as const) {
+      for (const filters of [{}, { tag: 'vip' }]) {
+        const byMonths = await lostAggregate(use(), { ...scope, ...shape, filters }, cal, true);
+        const byOrders = await lostAggregate(use(), { ...scope, ...shape, filters }, cal, false);
+        expect(byMonths, `${JSON.stringify(filters)} ${JSON.stringify(shape)}`).toEqual(byOrders);
+        expect(byMonths.byPeriod.some((r) => (r.lost ?? 0) > 0), 'a comparison with someone lost').toBe(true);
+      }
     }
     await expect(run({ ...janApr, filters: { customerType: 'new' } })).rejects.toThrow(/customerType does not apply to lost_customers/);
   });
