@@ -285,3 +285,46 @@ describe('chat-style wordings (evals/dev)', () => {
     expect(performanceMetric(bare, bare.slots)).toBeNull();
   });
 });
+
+describe('customers lost, top customers, complaint rankings (executive wordings)', () => {
+  it('reads customers already lost in a period as lost_customers, and a risk to come as churn risk', () => {
+    for (const q of ['How many customers did we lose last quarter?', '上个季度流失了多少客户？', 'churned customers in september?', '9月份丢了多少客户']) {
+      const p = parse(q);
+      expect([p.analysis, p.slots.metric], q).toEqual([null, 'lost_customers']);
+      expect(p.slots.time, q).toBeDefined();
+    }
+    // a ranking of lost customers needs no named period (the default window), and splits by the dimension named
+    const ranked = parse('哪个渠道的客户流失最多？');
+    expect([ranked.analysis, ranked.slots.metric, ranked.slots.groupBy]).toEqual([null, 'lost_customers', 'channel']);
+    expect(parse('Which country lost the most customers last quarter?').slots).toMatchObject({ metric: 'lost_customers', groupBy: 'country' });
+    for (const q of ['Which customers are we about to lose?', '哪些客户可能流失？', 'Which customers are at risk of churning this month?', '上个月有流失风险的客户有多少']) {
+      expect(parse(q).analysis, q).toBe('churn');
+    }
+  });
+
+  it('reads 新增 as the verb of the metric after it, and as new customers alone', () => {
+    expect(parse('上个月新增了多少收入').slots.metric).toBe('revenue');
+    expect(parse('上个月新增了多少订单').slots.metric).toBe('orders');
+    expect(parse('上个月新增了多少客户').slots.metric).toBe('new_customers');
+    expect(parse('上个月新增客户多少').slots.metric).toBe('new_customers');
+  });
+
+  it('reads a ranking of single customers by revenue, with the number asked for (10 by default)', () => {
+    const cases: [string, number][] = [
+      ['Who are our top 10 customers by revenue?', 10], ['our 5 biggest customers in Germany', 5], ['which customers spent the most?', 10],
+      ['the twenty biggest clients', 20], ['消费最多的前5位客户是谁？', 5], ['前三位客户是谁', 3], ['top 500 customers', 100],
+    ];
+    for (const [q, n] of cases) expect([parse(q).analysis, parse(q).slots.topCustomers], q).toEqual(['segment', n]);
+    expect(parse('our 5 biggest customers in Germany').slots.filter.country).toBe('Germany');
+    // not a ranking of customers: countries, a tier's name, or revenue within a period (the ranking is all time)
+    for (const q of ['top 3 countries by revenue', 'Who are our best customers?', 'top customers last month', 'How many customers do we have?']) {
+      expect(parse(q).slots.topCustomers, q).toBeUndefined();
+    }
+  });
+
+  it('reads "what do customers complain about most" as complaint themes, not a search for "most"', () => {
+    expect(parse('What did customers complain about most last month?').analysis).toBe('feedback_themes');
+    expect(parse('What do customers complain about the most?').analysis).toBe('feedback_themes');
+    expect(parse('complaints about delivery last month').analysis).toBe('feedback_search');
+  });
+});

@@ -6,6 +6,7 @@ import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
+import { detectTopCustomers } from './topCustomers.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -43,6 +44,8 @@ export interface Slots {
   atRisk?: boolean;
   /** A metric of new or returning customers only ("revenue from new customers"). */
   customerType?: 'new' | 'returning';
+  /** Single customers ranked by revenue, how many ("top 10 customers", "消费最多的前5位客户"). */
+  topCustomers?: number;
 }
 
 export interface Parsed {
@@ -123,7 +126,7 @@ function detectAnalysis(text: string): AnalysisId | null {
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
     if (hit && (!best || hit.phrase.length > best.length)) best = { id: a.id, length: hit.phrase.length };
   }
-  const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot)\b\s*)*/g, 'about ');
+  const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot|most)\b\s*)*/g, 'about ');
   if (best?.id === 'feedback_themes' && /(?:\babout|关于)\s*[a-z\u4e00-\u9fff]/.test(topic)) {
     return 'feedback_search';
   }
@@ -182,6 +185,8 @@ function detectTop(text: string): number | undefined {
 }
 
 
+/** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
+const MOST = /\bmost\b|最多/;
 /** Words of a risk to come (churn_risk), not of customers already lost. */
 const AT_RISK = /\b(?:at risk|at-risk|risk|about to|might|could|likely|going to|will)\b|风险|可能|将要|快要|会不会|即将/;
 
@@ -210,7 +215,10 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'clusters' && time && named && named.metric !== 'customers') analysis = null;
   // "上个季度流失了多少客户", "churned customers last month": customers already lost in a past period are a count of
   // that period (kpi_trend lost_customers); churn risk is about who may leave next
-  if (analysis === 'churn' && time && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
+  if (analysis === 'churn' && (time || MOST.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
+  // "who are our top 10 customers?": single customers by revenue (all time, so not when a period is named)
+  const topCustomers = time ? undefined : detectTopCustomers(rest);
+  if (topCustomers) analysis = 'segment';
   const groupMetric = namesGroup ? detectMetric(groupless) : null;
   const metricHit = groupMetric || named;
   // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled
@@ -269,6 +277,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     slots.time = { from: time.from, to: other.to, grain: time.grain, label: null, matched: time.matched };
   }
   if (analysis === 'segment') slots.ranges = parseRanges(text);
+  if (topCustomers) slots.topCustomers = topCustomers;
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.tone = feedbackTone(text, analysis);

@@ -101,7 +101,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'feedback_themes',
     names: { en: 'feedback themes', zh: '反馈主题' },
     triggers: {
-      en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'moaning about', 'grumbling about', 'griping about', 'unhappy about', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points', 'complaint', 'common complaint', 'most common complaint', 'biggest complaint', 'what people complain'],
+      en: ['themes', 'theme', 'complaining about', 'complaints', 'complain', 'moaning about', 'grumbling about', 'griping about', 'unhappy about', 'what are customers saying', 'main issues', 'top issues', 'feedback topics', 'pain points', 'complaint', 'common complaint', 'most common complaint', 'biggest complaint', 'what people complain',
+        'complain about most', 'complain about the most', 'complained about most', 'complained about the most', 'complaining about most', 'complaining about the most', 'complain most about', 'complained most about'],
       zh: ['主题', '投诉', '抱怨', '吐槽', '反馈主题', '客户在说什么', '主要问题', '痛点'],
     },
     args: {}, // clusters all feedback; the answer reads the asked month from each theme's monthly series

@@ -95,10 +95,11 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const built = buildArgs(ANALYSIS_BY_ID.get('segment')!, filled);
   // at risk = churn_risk's inactivity rule as a segment filter (the "overdue" tag's rule)
   if (slots.atRisk) built.filter = { ...(built.filter as object), churnRisk: { minInactivityRatio: AT_RISK_RATIO } };
-  const args = { ...built, mode: 'profile', sample: 5 };
+  const args = { ...built, mode: 'profile', sample: slots.topCustomers ?? 5 };
   const { result, error } = await caller.call<{ profile: Profile; meta: { asOf: string } }>('customer_segments', args);
   if (!result) return failure(lang, 'customer_segments', error);
   const p = result.profile;
+  if (slots.topCustomers) return topCustomersAnswer(input, result, slots.topCustomers);
   const bounds = (Object.entries(slots.ranges ?? {}) as [string, { min?: number; max?: number }][]).map(([k, r]) =>
     `${t(lang, k, k === 'revenue' ? '消费' : '订单数')} ${r.min !== undefined ? `≥ ${n(r.min, 'decimal')}` : `≤ ${n(r.max ?? 0, 'decimal')}`}`);
   const risk = slots.atRisk ? t(lang, `at risk of churning (days since the last order at least ${AT_RISK_RATIO} times their own average gap between order days)`, `有流失风险（距上次下单天数至少为其平均下单间隔的 ${AT_RISK_RATIO} 倍）`) : '';
@@ -145,6 +146,28 @@ export async function answerClv(input: HandlerInput): Promise<Draft> {
       `未来 ${h} 的预测客户生命周期价值（BG/NBD + Gamma-Gamma，基于截至 ${result.calibration.end} 的历史）：${n(result.totals.customers, 'count')} 位客户合计 ${money(input, result.totals.clv)}，预计 ${n(result.totals.expectedPurchases, 'decimal')} 笔订单。${top.length ? `预测 CLV 最高的客户：${top.join('；')}。` : ''}CLV＝预测期内的预计购买次数 × 预计平均订单价值。`),
     table: { columns: [t(lang, 'customer id', '客户编号'), t(lang, 'customer', '客户'), t(lang, 'expected orders', '预计订单数'), 'CLV'], rows: result.customers.map((c) => [c.id, c.name, c.expectedPurchases, c.clv]) },
     chart: { type: 'bar', title: t(lang, 'Top customers by CLV', 'CLV 最高的客户'), data: { categories: result.customers.map((c) => c.name ?? String(c.id)), series: [{ name: 'CLV', values: result.customers.map((c) => c.clv) }] } },
+    followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
+  };
+}
+
+/** The segment's members with the highest revenue, ranked ("who are our top 10 customers?"). */
+function topCustomersAnswer(input: HandlerInput, result: { profile: Profile; meta: { asOf: string } }, asked: number): Draft {
+  const { lang } = input;
+  const p = result.profile;
+  const who = describeFilters(input.slots.filter, lang);
+  const ranked = p.sample.map((m, i) => `${i + 1}. ${m.name ?? '?'}${m.country ? ` (${m.country})` : ''} ${money(input, m.revenue)}`);
+  const scope = who ? t(lang, ` among ${who}`, `（${who}）`) : '';
+  const fewer = p.sample.length < asked ? t(lang, ` (only ${n(p.sample.length, 'count')} customers match)`, `（只有 ${n(p.sample.length, 'count')} 位客户符合）`) : '';
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `Top ${n(p.sample.length, 'count')} customers by revenue${scope}, all time up to ${result.meta.asOf}${fewer}: ${ranked.join('; ')}. Together ${n(p.customers, 'count')} customers${who ? ' in the segment' : ' with orders'} brought in ${money(input, p.revenue)}.`,
+      `截至 ${result.meta.asOf}，累计收入最高的 ${n(p.sample.length, 'count')} 位客户${scope}${fewer}：${ranked.join('；')}。${who ? '该客群' : '有订单的'} ${n(p.customers, 'count')} 位客户累计收入 ${money(input, p.revenue)}。`),
+    table: {
+      columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'revenue', '收入'), t(lang, 'last order', '最近下单'), t(lang, 'days since', '距今天数')],
+      rows: p.sample.map((m) => [m.name, m.country, m.revenue, m.lastOrder, m.recencyDays]),
+    },
     followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
   };
 }
