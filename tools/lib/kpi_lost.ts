@@ -1,14 +1,14 @@
 import type { Queryable } from '../../server/db/index.ts';
 import { AppError } from '../../server/errors.ts';
 import { groupConditions, nextDay, Params, TRUNC, UTC } from './kpi_common.ts';
-import type { Agg, AggParts, KpiDimension, KpiScope } from './kpi_sql.ts';
+import { RAW_DIMENSION, type Agg, type AggParts, type KpiScope } from './kpi_sql.ts';
 
 /**
  * kpi_trend's lost_customers: customers with an order in the period before and none in this one — the period-over-
  * period "lost" (lapsed) count of non-contractual retail, where nobody cancels and a customer is lost to a period by
  * not coming back in it. Per period of the series the period before is the calendar period before it (so the first
  * period compares with the one before the window); for the window total it is the previous window of equal length,
- * and for the previous window's total the window before that one (`KpiScope.before`).
+ * and for the previous window's total the window before that one (`Calendar.before`).
  * Filters and groupBy restrict the orders that count as activity: lost from Germany = ordered in Germany in the
  * period before and not in this one. Whole months without dimensions read customer_months (one row per customer and
  * month with orders) instead of the orders.
@@ -16,8 +16,6 @@ import type { Agg, AggParts, KpiDimension, KpiScope } from './kpi_sql.ts';
 
 type Window = { from: string; to: string };
 
-/** Order country, else the customer's country; the same dimension columns as the raw kpi path. */
-const DIMENSION_SQL: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
 const STEP = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' } as const;
 
 const firstOfMonth = (day: string) => day.endsWith('-01');
@@ -43,11 +41,11 @@ function activitySql(s: KpiScope, range: Window, months: boolean, p: Params): st
   const byLine = s.filters.category !== undefined || s.groupBy === 'category';
   const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
   const where = [`o.kind = 'order'`, 'o.customer_id IS NOT NULL', `o.ordered_at >= ${UTC(p.add(range.from))}`, `o.ordered_at < ${UTC(p.add(range.to), 1)}`];
-  if (s.filters.country !== undefined) where.push(`${DIMENSION_SQL.country} = ${p.add(s.filters.country)}`);
+  if (s.filters.country !== undefined) where.push(`${RAW_DIMENSION.country} = ${p.add(s.filters.country)}`);
   if (s.filters.channel !== undefined) where.push(`o.channel = ${p.add(s.filters.channel)}`);
   if (s.filters.category !== undefined) where.push(`l.category = ${p.add(s.filters.category)}`);
   where.push(...groupConditions(s, range, false, p, { customer: 'o.customer_id', at: `o.ordered_at AT TIME ZONE 'UTC'` }));
-  const grp = s.groupBy ? `coalesce(${DIMENSION_SQL[s.groupBy]}, '(none)')` : `''`;
+  const grp = s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`;
   // An order counts once per group (several lines of one category are one order of it); without lines it is one row.
   return `SELECT ${byLine ? 'DISTINCT' : ''} ${grp} AS grp, o.customer_id, o.ordered_at AT TIME ZONE 'UTC' AS at, ${byLine ? 'o.id, ' : ''}1 AS orders
       FROM orders o

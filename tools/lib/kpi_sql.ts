@@ -50,7 +50,7 @@ const isMonday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1
 /** Both windows are whole ISO weeks (the previous one ends the day before the window starts). */
 const wholeWeeks = (s: KpiScope) => isMonday(s.window.from) && isMonday(s.prev.from) && isMonday(nextDay(s.window.to));
 /** Order country, else the customer's country (guest orders only have the former). */
-const RAW_DIMENSION: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
+export const RAW_DIMENSION: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
 
 /** Which source answers `s` exactly; `fresh` = the rollups include every order (rollupsFresh). */
 export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
