@@ -126,6 +126,10 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
 
   if (slots.mode === 'trend' || (slots.groupBy === 'month' && o.points.length > 1)) {
     const g = result.grain;
+    // Distinct customers and ratios over the window are not the sum of the periods: not called a total
+    const total = SUMS.has(metric.toolMetric)
+      ? { en: `total ${fmt(o.total)}`, zh: `合计 ${fmt(o.total)}` }
+      : { en: `${fmt(o.total)} over the whole window`, zh: `整个时间段为 ${fmt(o.total)}` };
     const partial = result.partialPeriods.length ? t(lang, ' Partly covered periods count only their days in the window.', '部分覆盖的周期只计窗口内的天数。') : '';
     const extremes = o.best && o.worst
       ? t(lang, ` Highest: ${periodLabel(o.best.period, g, lang)} (${fmt(o.best.value)}); lowest: ${periodLabel(o.worst.period, g, lang)} (${fmt(o.worst.value)}).`, `最高：${periodLabel(o.best.period, g, lang)}（${fmt(o.best.value)}）；最低：${periodLabel(o.worst.period, g, lang)}（${fmt(o.worst.value)}）。`)
@@ -133,7 +137,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
     return {
       ...base,
       kind: 'answer',
-      answer: t(lang, `${Name} per ${g}${scope}, ${window}: total ${fmt(o.total)}.${extremes}${partial} ${comparison} ${definition}`, `${window}按${GRAIN_ZH[g]}的${name}${scope}：合计 ${fmt(o.total)}。${extremes}${partial}${comparison}${definition}`),
+      answer: t(lang, `${Name} per ${g}${scope}, ${window}: ${total.en}.${extremes}${partial} ${comparison} ${definition}`, `${window}按${GRAIN_ZH[g]}的${name}${scope}：${total.zh}。${extremes}${partial}${comparison}${definition}`),
       chart: { type: 'line', title: t(lang, `${Name} per ${g}`, `${name}（按${GRAIN_ZH[g]}）`), data: { categories: o.points.map((p) => p.period), series: [{ name, values: o.points.map((p) => p.value) }] } },
       table: { columns: [t(lang, 'period', '周期'), name], rows: o.points.map((p) => [p.period, p.value]) },
     };
@@ -153,6 +157,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   };
 }
 
+/** Metrics whose window value is the sum of its periods. */
+const SUMS: ReadonlySet<string> = new Set(['revenue', 'orders', 'returns', 'new_customers']);
 const GRAIN_ZH: Record<Grain, string> = { day: '天', week: '周', month: '月', quarter: '季度', year: '年' };
 const shiftYear = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`.replace(/-02-29$/, '-02-28');
 
