@@ -255,6 +255,23 @@ describeEachDriver('kpi_trend', (use) => {
         expect(byMonths.byPeriod.some((r) => (r.lost ?? 0) > 0), 'a comparison with someone lost').toBe(true);
       }
     }
+    // a window starting inside its first quarter (Feb–Mar; every window whole months): both paths leave out January
+    const midQuarter = { ...scope, grain: 'quarter' as const, window: { from: '2024-02-01', to: '2024-03-31' }, prev: { from: '2023-12-01', to: '2024-01-31' } };
+    const midCalendar = { first: '2024-01-01', prior: '2023-10-01', before: { from: '2023-10-01', to: '2023-11-30' } };
+    for (const filters of [{}, { tag: 'vip' }]) {
+      expect(await lostAggregate(use(), { ...midQuarter, filters }, midCalendar, true)).toEqual(await lostAggregate(use(), { ...midQuarter, filters }, midCalendar, false));
+    }
+    // Q1 counted from Feb 1: Bob's o4, then o6 o7 o8 in March → 4 orders (Ann's three January orders left out)
+    const q1 = (await lostAggregate(use(), { ...midQuarter, filters: {} }, midCalendar, true)).byPeriod.find((r) => r.bucket === '2024-01-01');
+    expect([q1?.orders, q1?.customers]).toEqual([4, 3]);
+    // April has no orders at all, yet 3 customers were lost: not reported as "nothing matched"
+    expect(april.note).toBeNull();
+    // a window of part of a month (Mar 1–29, 29 days): the previous window is the 29 days before (Feb 1–29) and the
+    // one before that 29 days again (Jan 3–31). Mar against Feb: Bob (Feb 1) is back on Mar 25 → 0. Feb against
+    // Jan 3–31: Ann (Jan 11) did not order in February → 1.
+    const part = await run({ metric: 'lost_customers', from: '2024-03-01', to: '2024-03-29' });
+    expect(part.overall.previous).toMatchObject({ from: '2024-02-01', to: '2024-02-29' });
+    expect([part.overall.total, part.overall.previous.value]).toEqual([0, 1]);
     await expect(run({ ...janApr, filters: { customerType: 'new' } })).rejects.toThrow(/customerType does not apply to lost_customers/);
   });
 

@@ -125,12 +125,17 @@ function resolveWindow(args: Args, today: string): { from: string; to: string } 
   return { from, to };
 }
 
+/** Whether the window starts and ends on period boundaries. */
+function isWhole(w: { from: string; to: string }, grain: Grain): boolean {
+  const next = addDays(w.to, 1);
+  return periodStart(w.from, grain) === w.from && periodStart(next, grain) === next;
+}
+/** The same number of days just before `w`. */
+const previousDays = (w: { from: string; to: string }) => ({ from: addDays(w.from, -(daysBetween(w.from, w.to) + 1)), to: addDays(w.from, -1) });
+
 /** Whole periods → the same number of calendar periods before; otherwise the same number of days before. */
 function previousWindow(w: { from: string; to: string }, grain: Grain, periods: number) {
-  const next = addDays(w.to, 1);
-  const whole = periodStart(w.from, grain) === w.from && periodStart(next, grain) === next;
-  const from = whole ? shiftPeriods(w.from, grain, -periods) : addDays(w.from, -(daysBetween(w.from, w.to) + 1));
-  return { from, to: addDays(w.from, -1) };
+  return isWhole(w, grain) ? { from: shiftPeriods(w.from, grain, -periods), to: addDays(w.from, -1) } : previousDays(w);
 }
 
 const money = (x: number) => Math.round(x * 100) / 100;
@@ -221,7 +226,9 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow, rfm };
           if (args.metric === 'lost_customers') {
             const first = periodStart(window.from, args.grain);
-            const calendar = { first, prior: shiftPeriods(first, args.grain, -1), before: previousWindow(prevWindow, args.grain, periods.length) };
+            // the window before the previous one: as the previous one was taken (whole periods, or the same number of days)
+            const before = isWhole(window, args.grain) ? previousWindow(prevWindow, args.grain, periods.length) : previousDays(prevWindow);
+            const calendar = { first, prior: shiftPeriods(first, args.grain, -1), before };
             return lostAggregate(q, scope, calendar, fresh);
           }
           return aggregateKpi(q, scope, kpiSource(scope, fresh));
@@ -240,6 +247,8 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           );
         }
         const rowsInWindow = all.total[0]?.orders ?? 0;
+        // lost customers are counted where nobody ordered: only "nothing matched" when nobody ordered before either
+        const nothing = args.metric === 'lost_customers' ? !rowsInWindow && !(all.total[0]?.lost ?? 0) && !overall.points.some((pt) => pt.value > 0) : !rowsInWindow;
         return {
           metric: args.metric,
           grain: args.grain,
@@ -248,7 +257,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           overall,
           groups,
           otherGroups,
-          note: rowsInWindow ? null : `no ${args.metric === 'returns' ? 'returns' : 'orders'} match the window and filters; valid filter values: describe_data`,
+          note: nothing ? `no ${args.metric === 'returns' ? 'returns' : 'orders'} match the window and filters; valid filter values: describe_data` : null,
           meta: buildMeta('kpi_trend', args, {
             window,
             rowCounts: { periods: periods.length, [args.metric === 'returns' ? 'returns' : 'orders']: rowsInWindow, groups: groups?.length ?? 0 },

@@ -145,7 +145,8 @@ export async function lostAggregate(q: Queryable, s: KpiScope, cal: Calendar, ro
     throw new AppError('invalid_argument', 'invalid arguments for kpi_trend: filters.customerType does not apply to lost_customers (a lost customer has no order in the period)');
   }
   // customer_months includes every order only while the rollups are fresh
-  const months = rollupsFresh && fromMonths(s, [s.window, s.prev, cal.before, { from: cal.prior, to: s.window.to }]);
+  // (and only when the window starts with its first period: the orders path leaves out the days before it)
+  const months = rollupsFresh && cal.first === s.window.from && fromMonths(s, [s.window, s.prev, cal.before, { from: cal.prior, to: s.window.to }]);
   // ~300k (customer, period) rows a year on the bench shop: with the default 4 MB their grouping and sort spilled to disk
   await q.exec(`SET LOCAL work_mem = '64MB'`);
   const run = async ({ sql, params }: { sql: string; params: unknown[] }) => (await q.query<Agg>(sql, params)).rows;

@@ -297,6 +297,9 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     const ranked = parse('哪个渠道的客户流失最多？');
     expect([ranked.analysis, ranked.slots.metric, ranked.slots.groupBy]).toEqual([null, 'lost_customers', 'channel']);
     expect(parse('Which country lost the most customers last quarter?').slots).toMatchObject({ metric: 'lost_customers', groupBy: 'country' });
+    // lost returning customers are lost customers (the tool takes no customer type for them)
+    const old = parse('上个季度流失了多少老客户？');
+    expect([old.slots.metric, old.slots.customerType]).toEqual(['lost_customers', undefined]);
     for (const q of ['Which customers are we about to lose?', '哪些客户可能流失？', 'Which customers are at risk of churning this month?', '上个月有流失风险的客户有多少']) {
       expect(parse(q).analysis, q).toBe('churn');
     }
@@ -317,14 +320,19 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     for (const [q, n] of cases) expect([parse(q).analysis, parse(q).slots.topCustomers], q).toEqual(['segment', n]);
     expect(parse('our 5 biggest customers in Germany').slots.filter.country).toBe('Germany');
     // not a ranking of customers: countries, a tier's name, or revenue within a period (the ranking is all time)
-    for (const q of ['top 3 countries by revenue', 'Who are our best customers?', 'top customers last month', 'How many customers do we have?']) {
+    for (const q of ['top 3 countries by revenue', 'Who are our best customers?', 'Who are our top customers?', 'top customers last month', 'How many customers do we have?',
+      'Top 10 customers by number of orders', '我们最大的客户群是什么']) {
       expect(parse(q).slots.topCustomers, q).toBeUndefined();
     }
+    // another analysis about them stays that analysis
+    expect(parse('What are our top 10 customers complaining about?').analysis).toBe('feedback_themes');
+    expect(parse('Which of our top 10 customers are at risk of churning?').analysis).toBe('churn');
   });
 
   it('reads "what do customers complain about most" as complaint themes, not a search for "most"', () => {
     expect(parse('What did customers complain about most last month?').analysis).toBe('feedback_themes');
     expect(parse('What do customers complain about the most?').analysis).toBe('feedback_themes');
+    expect(parse('What do customers complain about most often?').analysis).toBe('feedback_themes');
     expect(parse('complaints about delivery last month').analysis).toBe('feedback_search');
   });
 });

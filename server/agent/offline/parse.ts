@@ -126,7 +126,7 @@ function detectAnalysis(text: string): AnalysisId | null {
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
     if (hit && (!best || hit.phrase.length > best.length)) best = { id: a.id, length: hit.phrase.length };
   }
-  const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot|most)\b\s*)*/g, 'about ');
+  const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot|most|often|frequently)\b\s*)*/g, 'about ');
   if (best?.id === 'feedback_themes' && /(?:\babout|关于)\s*[a-z\u4e00-\u9fff]/.test(topic)) {
     return 'feedback_search';
   }
@@ -217,7 +217,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // that period (kpi_trend lost_customers); churn risk is about who may leave next
   if (analysis === 'churn' && (time || MOST.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
   // "who are our top 10 customers?": single customers by revenue (all time, so not when a period is named)
-  const topCustomers = time ? undefined : detectTopCustomers(rest);
+  // (a churn, feedback or other analysis about them stays that analysis)
+  const topCustomers = time || (analysis && analysis !== 'segment') ? undefined : detectTopCustomers(rest);
   if (topCustomers) analysis = 'segment';
   const groupMetric = namesGroup ? detectMetric(groupless) : null;
   const metricHit = groupMetric || named;

@@ -12,7 +12,8 @@ const NOUN = '(?:customers|clients|buyers|spenders|accounts)';
 const EN: RegExp[] = [
   new RegExp(`\\b${RANKED}\\s+${COUNT}\\s+${NOUN}\\b`), // "top 10 customers", "biggest five clients"
   new RegExp(`\\b${COUNT}\\s+${RANKED}\\s+${NOUN}\\b`), // "the 10 biggest customers"
-  new RegExp(`\\b(?:top|biggest|largest|highest[- ]spending)\\s+${NOUN}\\b`), // "our biggest customers" (not "best": a tier)
+  // "our biggest customers" (not "top / best customers", "top / biggest spenders": names of the Champions tier, dimensions.ts)
+  new RegExp(`\\b(?:biggest|largest|highest[- ]spending)\\s+(?:customers|clients|buyers|accounts)\\b`),
   new RegExp(`\\b${NOUN}\\s+(?:who|that)\\s+(?:spent|spend|bought|paid)\\s+the\\s+most\\b`), // "customers who spent the most"
   new RegExp(`\\bwho\\s+(?:spent|spends|has spent|have spent)\\s+the\\s+most\\b`), // "who spent the most with us"
   new RegExp(`\\b(?:which|what)\\s+${NOUN}\\s+(?:spent|spend|spends|bought|buy|paid)\\s+the\\s+most\\b`), // "which customers spent the most"
@@ -22,10 +23,12 @@ const ZH: RegExp[] = [
   new RegExp(`(?:消费|花钱|花费|贡献|收入|买得)最多的(?:前)?\\s*${ZH_NUMBER}?\\s*(?:位|个|名)?(?:客户|顾客|买家)`),
   new RegExp(`前\\s*${ZH_NUMBER}\\s*(?:位|个|名)?(?:大)?(?:客户|顾客|买家)`),
   // (大客户 alone names the Champions tier: dimensions.ts)
-  /(?:最大的|排名前列的)(?:客户|顾客|买家)/,
+  /(?:最大的|排名前列的)(?:客户|顾客|买家)(?!群)/,
 ];
 
 export function detectTopCustomers(text: string): number | undefined {
+  // ranked by something else (orders): not this revenue ranking
+  if (/\bby (?:number of |the number of )?orders\b|\bby order count\b|订单数|下单次数|单数最多/.test(text)) return undefined;
   for (const re of EN) {
     const m = text.match(re);
     if (m) return count(m.slice(1).find((g) => g !== undefined), englishNumber);

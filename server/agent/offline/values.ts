@@ -70,7 +70,7 @@ const RETURNING = ['returning customers', 'returning customer', 'existing custom
 const NEW = ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers',
   'new shoppers', 'new clients', '新客户', '新客', '新顾客', '新买家', '首购客户', '新用户'];
 /** Metrics about the customers themselves: with these, "new customers" is the metric, not a group. */
-const OF_CUSTOMERS: ReadonlySet<MetricId> = new Set(['customers', 'new_customers', 'repeat_rate']);
+const OF_CUSTOMERS: ReadonlySet<MetricId> = new Set(['customers', 'new_customers', 'lost_customers', 'repeat_rate']);
 
 /**
  * New or returning customers named as the group another metric is asked for ("how much revenue came from new
