@@ -5,7 +5,8 @@ import { addDays, daysBetween } from './lib/clock.ts';
 import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
-import { lostAggregate } from './lib/kpi_lost.ts';
+import { lostAggregate, type Calendar } from './lib/kpi_lost.ts';
+import { STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
@@ -21,12 +22,12 @@ type Grain = (typeof GRAINS)[number];
 type Dimension = (typeof DIMENSIONS)[number];
 
 /** SQL text per grain (date_trunc weeks start on Monday, ISO 8601); `periods` = default window length. */
-const GRAIN: Record<Grain, { trunc: string; step: string; months: number; days: number; periods: number }> = {
-  day: { trunc: 'day', step: '1 day', months: 0, days: 1, periods: 30 },
-  week: { trunc: 'week', step: '7 days', months: 0, days: 7, periods: 13 },
-  month: { trunc: 'month', step: '1 month', months: 1, days: 0, periods: 12 },
-  quarter: { trunc: 'quarter', step: '3 months', months: 3, days: 0, periods: 8 },
-  year: { trunc: 'year', step: '1 year', months: 12, days: 0, periods: 5 },
+const GRAIN: Record<Grain, { trunc: string; months: number; days: number; periods: number }> = {
+  day: { trunc: 'day', months: 0, days: 1, periods: 30 },
+  week: { trunc: 'week', months: 0, days: 7, periods: 13 },
+  month: { trunc: 'month', months: 1, days: 0, periods: 12 },
+  quarter: { trunc: 'quarter', months: 3, days: 0, periods: 8 },
+  year: { trunc: 'year', months: 12, days: 0, periods: 5 },
 };
 /** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
 const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer']);
@@ -138,6 +139,16 @@ function previousWindow(w: { from: string; to: string }, grain: Grain, periods: 
   return isWhole(w, grain) ? { from: shiftPeriods(w.from, grain, -periods), to: addDays(w.from, -1) } : previousDays(w);
 }
 
+/**
+ * lost_customers' periods (kpi_lost.ts): the window's first calendar period and the one before it, and the window
+ * before the previous one, taken as the previous one was (whole periods, or the same number of days).
+ */
+function lostCalendar(window: { from: string; to: string }, prev: { from: string; to: string }, grain: Grain, periods: number): Calendar {
+  const first = periodStart(window.from, grain);
+  const before = isWhole(window, grain) ? previousWindow(prev, grain, periods) : previousDays(prev);
+  return { first, prior: shiftPeriods(first, grain, -1), before };
+}
+
 const money = (x: number) => Math.round(x * 100) / 100;
 const rate = (x: number) => Math.round(x * 10_000) / 10_000;
 const ROUND: Record<Metric, (x: number) => number> = {
@@ -185,7 +196,7 @@ async function periodsOf(q: Queryable, grain: Grain, w: { from: string; to: stri
   const g = GRAIN[grain];
   const { rows } = await q.query<{ period: string }>(
     `SELECT gs::date AS period
-       FROM generate_series(date_trunc('${g.trunc}', $1::date::timestamp), $2::date::timestamp, interval '${g.step}') gs
+       FROM generate_series(date_trunc('${g.trunc}', $1::date::timestamp), $2::date::timestamp, interval '${STEP[grain]}') gs
       LIMIT $3`,
     [w.from, w.to, MAX_ROWS + 1],
   );
@@ -221,17 +232,11 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         // RFM tiers as of today, from where the segments take them: the stored scores when fresh, else ranked from the
         // summary, or from the orders up to today when the clock is before the last order.
         const rfm = args.filters.rfmTier ? await tierScope(q, clock.today()) : undefined;
+        const calendar = args.metric === 'lost_customers' ? lostCalendar(window, prevWindow, args.grain, periods.length) : undefined;
         // Window periods, window total and previous window in one statement, from the cheapest exact source.
         const run3 = (groupBy?: Dimension): Promise<AggParts> => {
           const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow, rfm };
-          if (args.metric === 'lost_customers') {
-            const first = periodStart(window.from, args.grain);
-            // the window before the previous one: as the previous one was taken (whole periods, or the same number of days)
-            const before = isWhole(window, args.grain) ? previousWindow(prevWindow, args.grain, periods.length) : previousDays(prevWindow);
-            const calendar = { first, prior: shiftPeriods(first, args.grain, -1), before };
-            return lostAggregate(q, scope, calendar, fresh);
-          }
-          return aggregateKpi(q, scope, kpiSource(scope, fresh));
+          return calendar ? lostAggregate(q, scope, calendar, fresh) : aggregateKpi(q, scope, kpiSource(scope, fresh));
         };
         const all = await run3();
         const overall = buildSeries(args.metric, null, periods, all.byPeriod, all.total[0], all.prev[0], prevWindow);
@@ -248,7 +253,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         }
         const rowsInWindow = all.total[0]?.orders ?? 0;
         // lost customers are counted where nobody ordered: only "nothing matched" when nobody ordered before either
-        const nothing = args.metric === 'lost_customers' ? !rowsInWindow && !(all.total[0]?.lost ?? 0) && !overall.points.some((pt) => pt.value > 0) : !rowsInWindow;
+        const nothing = !rowsInWindow && (args.metric !== 'lost_customers' || (overall.total === 0 && overall.points.every((pt) => pt.value === 0)));
         return {
           metric: args.metric,
           grain: args.grain,

@@ -4,6 +4,8 @@ import { rfmTierMembersSql } from './rfmCuts.ts';
 /** Pieces the kpi_trend statements share (kpi_sql.ts for orders and rollups, kpi_months.ts for customer_months). */
 
 export const TRUNC: Record<KpiGrain, string> = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' };
+/** One period as an SQL interval. */
+export const STEP: Record<KpiGrain, string> = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' };
 export const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;
 
 export const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -1,7 +1,8 @@
 import type { Queryable } from '../../server/db/index.ts';
 import { AppError } from '../../server/errors.ts';
-import { groupConditions, nextDay, Params, TRUNC, UTC } from './kpi_common.ts';
-import { RAW_DIMENSION, type Agg, type AggParts, type KpiScope } from './kpi_sql.ts';
+import { groupConditions, Params, STEP, TRUNC, UTC } from './kpi_common.ts';
+import { monthsCover } from './kpi_months.ts';
+import { rawDimensionFilters, rawGroup, type Agg, type AggParts, type KpiScope } from './kpi_sql.ts';
 
 /**
  * kpi_trend's lost_customers: customers with an order in the period before and none in this one — the period-over-
@@ -16,17 +17,6 @@ import { RAW_DIMENSION, type Agg, type AggParts, type KpiScope } from './kpi_sql
 
 type Window = { from: string; to: string };
 
-const STEP = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' } as const;
-
-const firstOfMonth = (day: string) => day.endsWith('-01');
-const wholeMonths = (w: Window) => firstOfMonth(w.from) && firstOfMonth(nextDay(w.to));
-
-/** customer_months answers exactly: month-aligned windows, no dimension filter or split (it has no country or channel). */
-function fromMonths(s: KpiScope, windows: Window[]): boolean {
-  const dims = s.groupBy !== undefined || s.filters.country !== undefined || s.filters.channel !== undefined || s.filters.category !== undefined;
-  return !dims && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths);
-}
-
 /**
  * Rows (grp, customer_id, at, orders) of the qualifying activity in [range.from, range.to]: orders of identified
  * customers matching the filters (at = order time, UTC; one row per order and group), or customer_months rows (at =
@@ -38,16 +28,11 @@ function activitySql(s: KpiScope, range: Window, months: boolean, p: Params): st
       ...groupConditions(s, range, false, p, { customer: 'cm.customer_id', at: 'cm.month::timestamp' })];
     return `SELECT ''::text AS grp, cm.customer_id, cm.month::timestamp AS at, cm.orders FROM customer_months cm WHERE ${where.join(' AND ')}`;
   }
-  const byLine = s.filters.category !== undefined || s.groupBy === 'category';
-  const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
   const where = [`o.kind = 'order'`, 'o.customer_id IS NOT NULL', `o.ordered_at >= ${UTC(p.add(range.from))}`, `o.ordered_at < ${UTC(p.add(range.to), 1)}`];
-  if (s.filters.country !== undefined) where.push(`${RAW_DIMENSION.country} = ${p.add(s.filters.country)}`);
-  if (s.filters.channel !== undefined) where.push(`o.channel = ${p.add(s.filters.channel)}`);
-  if (s.filters.category !== undefined) where.push(`l.category = ${p.add(s.filters.category)}`);
+  const { byLine, withCustomer } = rawDimensionFilters(s, p, where);
   where.push(...groupConditions(s, range, false, p, { customer: 'o.customer_id', at: `o.ordered_at AT TIME ZONE 'UTC'` }));
-  const grp = s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`;
   // An order counts once per group (several lines of one category are one order of it); without lines it is one row.
-  return `SELECT ${byLine ? 'DISTINCT' : ''} ${grp} AS grp, o.customer_id, o.ordered_at AT TIME ZONE 'UTC' AS at, ${byLine ? 'o.id, ' : ''}1 AS orders
+  return `SELECT ${byLine ? 'DISTINCT' : ''} ${rawGroup(s)} AS grp, o.customer_id, o.ordered_at AT TIME ZONE 'UTC' AS at, ${byLine ? 'o.id, ' : ''}1 AS orders
       FROM orders o
       ${withCustomer ? 'LEFT JOIN customers c ON c.id = o.customer_id' : ''}
       ${byLine ? 'JOIN order_lines l ON l.order_id = o.id' : ''}
@@ -146,7 +131,7 @@ export async function lostAggregate(q: Queryable, s: KpiScope, cal: Calendar, ro
   }
   // customer_months includes every order only while the rollups are fresh
   // (and only when the window starts with its first period: the orders path leaves out the days before it)
-  const months = rollupsFresh && cal.first === s.window.from && fromMonths(s, [s.window, s.prev, cal.before, { from: cal.prior, to: s.window.to }]);
+  const months = rollupsFresh && cal.first === s.window.from && monthsCover(s, [s.window, s.prev, cal.before, { from: cal.prior, to: s.window.to }]);
   // ~300k (customer, period) rows a year on the bench shop: with the default 4 MB their grouping and sort spilled to disk
   await q.exec(`SET LOCAL work_mem = '64MB'`);
   const run = async ({ sql, params }: { sql: string; params: unknown[] }) => (await q.query<Agg>(sql, params)).rows;

@@ -14,10 +14,18 @@ const firstOfMonth = (day: string) => day.endsWith('-01');
 const lastOfMonth = (day: string) => nextDay(day).endsWith('-01');
 const wholeMonths = (w: { from: string; to: string }) => firstOfMonth(w.from) && lastOfMonth(w.to);
 
+/**
+ * Whether customer_months holds what `s` reads over `windows`: whole months, a grain of a month or coarser, and no
+ * dimension filter or split (it has no country, channel or category).
+ */
+export function monthsCover(s: KpiScope, windows: readonly { from: string; to: string }[]): boolean {
+  const dimensions = s.groupBy !== undefined || s.filters.country !== undefined || s.filters.channel !== undefined || s.filters.category !== undefined;
+  return !dimensions && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths);
+}
+
 /** Whether customer_months answers `s` exactly (the rollups must also be fresh: kpiSource). */
 export function monthsAnswer(s: KpiScope): boolean {
-  const dimensions = s.groupBy !== undefined || s.filters.country !== undefined || s.filters.channel !== undefined || s.filters.category !== undefined;
-  return hasGroupFilter(s) && !dimensions && METRICS.has(s.metric) && ['month', 'quarter', 'year'].includes(s.grain) && wholeMonths(s.window) && wholeMonths(s.prev);
+  return hasGroupFilter(s) && METRICS.has(s.metric) && monthsCover(s, [s.window, s.prev]);
 }
 
 /** rawSql's columns (kpi_sql.ts) from customer_months for the whole months of `w`, per period or as one total. */

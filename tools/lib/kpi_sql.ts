@@ -50,7 +50,21 @@ const isMonday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1
 /** Both windows are whole ISO weeks (the previous one ends the day before the window starts). */
 const wholeWeeks = (s: KpiScope) => isMonday(s.window.from) && isMonday(s.prev.from) && isMonday(nextDay(s.window.to));
 /** Order country, else the customer's country (guest orders only have the former). */
-export const RAW_DIMENSION: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
+const RAW_DIMENSION: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
+
+/** The groupBy value of an order row (orders `o`, customers `c`, order lines `l`); '' without groupBy. */
+export const rawGroup = (s: KpiScope): string => (s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`);
+
+/**
+ * The dimension filters of a statement over orders `o` (with customers `c` joined when `withCustomer`, order lines
+ * `l` when `byLine`), appended to `where` in this order: country, channel, category.
+ */
+export function rawDimensionFilters(s: KpiScope, p: Params, where: string[]): { byLine: boolean; withCustomer: boolean } {
+  if (s.filters.country !== undefined) where.push(`${RAW_DIMENSION.country} = ${p.add(s.filters.country)}`);
+  if (s.filters.channel !== undefined) where.push(`o.channel = ${p.add(s.filters.channel)}`);
+  if (s.filters.category !== undefined) where.push(`l.category = ${p.add(s.filters.category)}`);
+  return { byLine: s.filters.category !== undefined || s.groupBy === 'category', withCustomer: s.filters.country !== undefined || s.groupBy === 'country' };
+}
 
 /** Which source answers `s` exactly; `fresh` = the rollups include every order (rollupsFresh). */
 export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
@@ -112,8 +126,6 @@ export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
  */
 export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: boolean): { sql: string; params: unknown[] } {
   const p = new Params();
-  const byLine = s.filters.category !== undefined || s.groupBy === 'category';
-  const withCustomer = s.filters.country !== undefined || s.groupBy === 'country';
   const fresh = s.metric === 'new_customers';
   const firstOrders = needsSummary(s);
   const where = [
@@ -121,11 +133,9 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
     `o.ordered_at >= ${UTC(p.add(w.from))}`,
     `o.ordered_at < ${UTC(p.add(w.to), 1)}`,
   ];
-  if (s.filters.country !== undefined) where.push(`${RAW_DIMENSION.country} = ${p.add(s.filters.country)}`);
-  if (s.filters.channel !== undefined) where.push(`o.channel = ${p.add(s.filters.channel)}`);
-  if (s.filters.category !== undefined) where.push(`l.category = ${p.add(s.filters.category)}`);
+  const { byLine, withCustomer } = rawDimensionFilters(s, p, where);
   where.push(...groupConditions(s, w, byPeriod, p, { customer: 'o.customer_id', at: `o.ordered_at AT TIME ZONE 'UTC'` }));
-  const grp = s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`;
+  const grp = rawGroup(s);
   const bucket = byPeriod ? `date_trunc('${TRUNC[s.grain]}', o.ordered_at AT TIME ZONE 'UTC')::date` : 'NULL::date';
   const first = fresh
     ? `coalesce(o.ordered_at = fs.first_order_at AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id

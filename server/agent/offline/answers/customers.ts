@@ -117,8 +117,7 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
       `As of ${result.meta.asOf}, the segment (${who}) has ${n(p.customers, 'count')} customers, ${n(p.segmentShare, 'percent')} of the ${n(p.customersWithOrders, 'count')} customers with orders, and revenue ${money(input, p.revenue)} (${n(p.revenueShare, 'percent')} of identified customers' revenue, all time up to that day).${members}${persona}`,
       `截至 ${result.meta.asOf}，该客群（${who}）有 ${n(p.customers, 'count')} 位客户，占 ${n(p.customersWithOrders, 'count')} 位有订单客户的 ${n(p.segmentShare, 'percent')}，累计收入 ${money(input, p.revenue)}（占已识别客户收入的 ${n(p.revenueShare, 'percent')}）。${members}${persona}`),
     table: slots.atRisk
-      ? { columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'revenue', '收入'), t(lang, 'last order', '最近下单'), t(lang, 'days since', '距今天数')],
-          rows: p.sample.map((m) => [m.name, m.country, m.revenue, m.lastOrder, m.recencyDays]) }
+      ? membersTable(lang, p.sample)
       : { columns: [t(lang, 'country', '国家'), t(lang, 'share', '占比')], rows: p.persona.countries.map((c) => [c.value, c.share]) },
     followUps: [t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')],
   };
@@ -164,10 +163,15 @@ function topCustomersAnswer(input: HandlerInput, result: { profile: Profile; met
     answer: t(lang,
       `Top ${n(p.sample.length, 'count')} customers by revenue${scope}, all time up to ${result.meta.asOf}${fewer}: ${ranked.join('; ')}. Together ${n(p.customers, 'count')} customers${who ? ' in the segment' : ' with orders'} brought in ${money(input, p.revenue)}.`,
       `截至 ${result.meta.asOf}，累计收入最高的 ${n(p.sample.length, 'count')} 位客户${scope}${fewer}：${ranked.join('；')}。${who ? '该客群' : '有订单的'} ${n(p.customers, 'count')} 位客户累计收入 ${money(input, p.revenue)}。`),
-    table: {
-      columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'revenue', '收入'), t(lang, 'last order', '最近下单'), t(lang, 'days since', '距今天数')],
-      rows: p.sample.map((m) => [m.name, m.country, m.revenue, m.lastOrder, m.recencyDays]),
-    },
+    table: membersTable(lang, p.sample),
     followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
+  };
+}
+
+/** Profile members as a table: name, country, revenue, last order, days since. */
+function membersTable(lang: HandlerInput['lang'], sample: Profile['sample']): NonNullable<Draft['table']> {
+  return {
+    columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'revenue', '收入'), t(lang, 'last order', '最近下单'), t(lang, 'days since', '距今天数')],
+    rows: sample.map((m) => [m.name, m.country, m.revenue, m.lastOrder, m.recencyDays]),
   };
 }
