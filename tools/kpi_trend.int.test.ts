@@ -302,7 +302,9 @@ describeEachDriver('kpi_trend', (use) => {
               grp: r.grp, bucket: r.bucket, revenue: r.revenue, orders: r.orders,
               ...(source === 'summary' ? { new_customers: r.new_customers } : {}),
               ...(source === 'weeks' ? { customers: r.customers, repeaters: r.repeaters, identified_revenue: r.identified_revenue } : {}),
-              ...(source === 'months' ? { customers: r.customers, new_customers: r.new_customers, repeaters: r.repeaters, identified_revenue: r.identified_revenue } : {}),
+              // customer_months counts customers only for the metrics that need them (not revenue, orders, aov)
+              ...(source === 'months' && !['revenue', 'orders', 'aov'].includes(metric)
+                ? { customers: r.customers, new_customers: r.new_customers, repeaters: r.repeaters, identified_revenue: r.identified_revenue } : {}),
             }))
             .sort((a, b) => `${a.grp}|${a.bucket}`.localeCompare(`${b.grp}|${b.bucket}`))]));
         const fast = sort(await aggregateKpi(use(), scope, source));
