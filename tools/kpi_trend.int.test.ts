@@ -9,7 +9,7 @@ import { hasSharedData, sharedDataPath } from '../server/testing/sharedData.ts';
 import { fixedClock } from './lib/clock.ts';
 import { aggregateKpi, kpiSource, type Agg, type KpiScope } from './lib/kpi_sql.ts';
 import { GLOSSARY } from './lib/glossary.ts';
-import { lostAggregate } from './lib/kpi_lost.ts';
+import { lostAggregate, lostSource } from './lib/kpi_lost.ts';
 import { runTool } from './registry.ts';
 
 /**
@@ -233,6 +233,10 @@ describeEachDriver('kpi_trend', (use) => {
     // by channel in April: March's app customer Ann and web customers Bob and Cy (the store order was a guest's)
     const split = await run({ ...janApr, from: '2024-04-01', groupBy: 'channel' });
     expect(split.groups.map((g: any) => [g.group, g.total])).toEqual([['web', 2], ['app', 1]]);
+    // by country (the customers' own: Ann UK in Jan and Mar, Bob Germany in Feb and Mar, Cy France in Mar)
+    const countries = await run({ ...janApr, groupBy: 'country' });
+    expect(countries.groups.map((g: any) => [g.group, values(g)]).sort()).toEqual([
+      ['France', [0, 0, 0, 1]], ['Germany', [0, 0, 0, 1]], ['United Kingdom', [0, 1, 0, 1]]]);
     // the "vip" tag is Bob's: he ordered in Feb and Mar, not in Apr
     expect(values((await run({ ...janApr, filters: { tag: 'vip' } })).overall)).toEqual([0, 0, 0, 1]);
     // A window starting mid-March: March counts from the 10th (Cy's order on the 5th is outside), February (Bob)
@@ -247,14 +251,34 @@ describeEachDriver('kpi_trend', (use) => {
     const calendar = { first: '2024-01-01', prior: '2023-12-01', before: { from: '2023-05-01', to: '2023-08-31' } };
     const quarters = { grain: 'quarter' as const, window: { from: '2024-01-01', to: '2024-06-30' }, prev: { from: '2023-07-01', to: '2023-12-31' } };
     const quarterCalendar = { first: '2024-01-01', prior: '2023-10-01', before: { from: '2023-01-01', to: '2023-06-30' } };
+    // (and from customer_dim_months, by country or channel)
+    const questions = [{ filters: {} }, { filters: { tag: 'vip' } }, { filters: { channel: 'web' } }, { filters: {}, groupBy: 'channel' as const },
+      { filters: {}, groupBy: 'country' as const }, { filters: { country: 'Germany' } }];
     for (const [shape, cal] of [[{}, calendar], [quarters, quarterCalendar]] as const) {
-      for (const filters of [{}, { tag: 'vip' }]) {
-        const byMonths = await lostAggregate(use(), { ...scope, ...shape, filters }, cal, true);
-        const byOrders = await lostAggregate(use(), { ...scope, ...shape, filters }, cal, false);
-        expect(byMonths, `${JSON.stringify(filters)} ${JSON.stringify(shape)}`).toEqual(byOrders);
+      for (const question of questions) {
+        const q = { ...scope, ...shape, ...question };
+        expect(lostSource(q, cal, true).kind).toBe(q.groupBy || 'channel' in q.filters || 'country' in q.filters ? 'dims' : 'months');
+        const byMonths = await lostAggregate(use(), q, cal, true);
+        const byOrders = await lostAggregate(use(), q, cal, false);
+        expect(byMonths, `${JSON.stringify(question)} ${JSON.stringify(shape)}`).toEqual(byOrders);
         expect(byMonths.byPeriod.some((r) => (r.lost ?? 0) > 0), 'a comparison with someone lost').toBe(true);
       }
     }
+    // customer_dim_months is append-only: an import adds rows beside existing ones. Ann's January rows split in two
+    // (by country 2 + 1 orders, web 1 + 1) must give the same numbers (rolled back after).
+    class Undo extends Error {}
+    await use().transaction(async (tx) => {
+      await tx.exec(`INSERT INTO customer_dim_months (dims, customer_id, country, channel, month, orders)
+                       SELECT dims, customer_id, country, channel, month, 1 FROM customer_dim_months WHERE customer_id = 1 AND month = '2024-01-01' AND orders >= 2;
+                     UPDATE customer_dim_months SET orders = orders - 1 WHERE customer_id = 1 AND month = '2024-01-01' AND orders >= 2`);
+      const { rows: split } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_dim_months WHERE customer_id = 1 AND month = '2024-01-01'`);
+      expect(split[0]!.n).toBe(5); // UK 2 + 1, web 1 + 1, app 1
+      for (const question of questions.filter((q) => q.groupBy || Object.keys(q.filters).some((k) => k !== 'tag'))) {
+        const q = { ...scope, ...question };
+        expect(await lostAggregate(tx, q, calendar, true), JSON.stringify(question)).toEqual(await lostAggregate(tx, q, calendar, false));
+      }
+      throw new Undo();
+    }).catch((e) => { if (!(e instanceof Undo)) throw e; });
     // a window starting inside its first quarter (Feb–Mar; every window whole months): both paths leave out January
     const midQuarter = { ...scope, grain: 'quarter' as const, window: { from: '2024-02-01', to: '2024-03-31' }, prev: { from: '2023-12-01', to: '2024-01-31' } };
     const midCalendar = { first: '2024-01-01', prior: '2023-10-01', before: { from: '2023-10-01', to: '2023-11-30' } };

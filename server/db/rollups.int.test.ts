@@ -82,6 +82,20 @@ async function expectRollupsMatchRawData(db: Db): Promise<void> {
          FROM orders o WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2`,
     ),
   );
+  // Customer months by country and channel, each level by its own GROUP BY.
+  for (const [dims, cols] of Object.entries(LEVELS).filter(([d]) => d === '1' || d === '2')) {
+    const keep = [COUNTRY, 'o.channel'].map((c) => (cols.includes(c) ? c : 'NULL'));
+    // (append-only: an import adds rows beside existing ones, so the rows are summed per key)
+    expect(await rows(db, `SELECT customer_id, country, channel, month, sum(orders)::int FROM customer_dim_months WHERE dims = $1 GROUP BY 1, 2, 3, 4`, [Number(dims)]), `customer_dim_months dims ${dims}`).toEqual(
+      await rows(
+        db,
+        `SELECT o.customer_id, ${keep[0]}, ${keep[1]}, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date, count(*)::int
+           FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+          WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2, 3, 4`,
+      ),
+    );
+  }
+  expect(await rows(db, `SELECT DISTINCT dims FROM customer_dim_months`)).toEqual(['[1]', '[2]']);
   // Cohort cells: each customer's orders counted under the cohort month and main channel of their summary row and
   // their customers.country, month by calendar month (distinct customers, Σ revenue).
   const cells = await rows(db, `SELECT cohort, month, country, channel, customers, revenue::float8 FROM cohort_cells`);

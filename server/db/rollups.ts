@@ -1,18 +1,20 @@
 import { addCohortCustomers, applyMonthDelta, buildCohortCells, subtractCohortCustomers, type MonthDelta } from './cohortCells.ts';
+import { buildCustomerDimMonths, refreshCustomerDimMonths } from './customerDimMonths.ts';
 import { refreshCustomerPeriods, UTC_MONTH, UTC_WEEK } from './customerPeriods.ts';
 import type { Queryable } from './types.ts';
 
 /**
- * Rollup tables (migrations 0005, 0010, 0013): sales by day × kind × country × channel (× category), orders per
- * customer-month (with the month's last order) and customer-week, events per day × type, and cohort retention cells
+ * Rollup tables (migrations 0005, 0010, 0013, 0018): sales by day × kind × country × channel (× category), orders per
+ * customer-month (with the month's last order; and by country and channel) and customer-week, events per day × type, and cohort retention cells
  * (server/db/cohortCells.ts: they read customer_summary, so the summary must be refreshed first, as afterImport does). One function builds them: in full (bench load, imports that
  * updated rows) or incrementally after an import, recomputing only what new rows touched:
  *  - sales of the orders with id above the high-water mark (ids come from a sequence, so new rows are above it),
- *  - (customer, month) and (customer, week) pairs of those orders: their counts and revenue added,
+ *  - (customer, month) and (customer, week) pairs of those orders: their counts and revenue added; likewise the
+ *    customer's months by country and channel (customerDimMonths.ts),
  *  - everything of the survivors of customer merges since the last refresh (their orders changed customer, which can
  *    change the country of orders without one), and nothing of the merged-away customers,
  *  - of customers whose country changed (customer_country_changes, migration 0017), the days of their orders without
- *    a country of their own and their cohort-cell contributions,
+ *    a country of their own, their cohort-cell contributions and their months by country,
  *  - events above their high-water mark, added to the day × type counts (events are never updated: imports skip
  *    duplicates).
  * New orders are added to the sales rows (sums and counts are additive) and the days above are rebuilt from all
@@ -92,7 +94,8 @@ function salesSql(scope: 'all' | 'days' | 'new'): string[] {
 
 async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: number): Promise<RollupRefresh> {
   await q.exec(
-    'DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM customer_months; DELETE FROM customer_weeks; DELETE FROM events_daily; DELETE FROM customer_country_changes',
+    'DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM customer_months; DELETE FROM customer_dim_months; DELETE FROM customer_weeks; ' +
+      'DELETE FROM events_daily; DELETE FROM customer_country_changes',
   );
   for (const sql of salesSql('all')) await q.query(sql);
   const months = await q.query(
@@ -101,6 +104,7 @@ async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: num
        FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL GROUP BY 1, 2`,
   );
   await buildCohortCells(q);
+  await buildCustomerDimMonths(q);
   // Week order on disk: kpi_trend reads a range of weeks (customer_weeks_week_idx) and finds it on neighbouring pages.
   await q.query(
     `INSERT INTO customer_weeks (customer_id, week, orders, revenue, prev_week, next_week)
@@ -186,6 +190,7 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
   await subtractCohortCustomers(q, moved);
   await addCohortCustomers(q, moved);
   await refreshCustomerPeriods(q, 'week', state.orders_through, marks!.orders, survivors, merged);
+  await refreshCustomerDimMonths(q, state.orders_through, marks!.orders, [...new Set([...survivors, ...recountry])], merged);
   const events = await q.query(
     `INSERT INTO events_daily (day, type, events)
      SELECT ${UTC_DAY('occurred_at')}, type, count(*) FROM events WHERE id > $1::int8 AND id <= $2::int8 GROUP BY 1, 2

@@ -23,6 +23,18 @@ export function monthsCover(s: KpiScope, windows: readonly { from: string; to: s
   return !dimensions && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths);
 }
 
+/**
+ * Which level of customer_dim_months (migration 0018: customer months by country or by channel) holds what `s` reads
+ * over `windows` — 1 country, 2 channel — or null: whole months, a grain of a month or coarser, a country or a channel
+ * filter or split but not both, and no category (the table has none).
+ */
+export function dimMonthsLevel(s: KpiScope, windows: readonly { from: string; to: string }[]): 1 | 2 | null {
+  const uses = (d: 'country' | 'channel') => s.filters[d] !== undefined || s.groupBy === d;
+  const level = uses('country') === uses('channel') ? null : uses('country') ? 1 : 2;
+  const category = s.filters.category !== undefined || s.groupBy === 'category';
+  return level !== null && !category && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths) ? level : null;
+}
+
 /** Whether customer_months answers `s` exactly (the rollups must also be fresh: kpiSource). */
 export function monthsAnswer(s: KpiScope): boolean {
   return hasGroupFilter(s) && METRICS.has(s.metric) && monthsCover(s, [s.window, s.prev]);
