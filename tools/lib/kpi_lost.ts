@@ -128,12 +128,13 @@ function periodSql(s: KpiScope, w: Window, cal: Calendar, source: Source): { sql
 }
 
 /**
- * periodSql from customer_months (whole months, no dimensions) or customer_dim_months (by country or channel): each
- * customer's rows in key order (customer, month; in customer_dim_months customer, country, channel, month) give the
- * next active period by lead() without sorting; the last row of a customer's period is lost in the following period
- * unless the next active period is that one. (Grouping ~300k customer-months a year by customer and period first,
- * then sorting them for the window, took ~1.5 s on the bench shop.) In customer_dim_months a level's rows of one
- * customer differ only in the columns the question filters by (one value) or groups by: a partition is one group.
+ * periodSql from customer_months (whole months, no dimensions) or customer_dim_months (by country or channel): lead()
+ * over each customer's months gives the next active period; the last row of a customer's period is lost in the
+ * following period unless the next active period is that one. customer_months is read in primary-key order
+ * (customer, month), so without a sort (grouping ~300k customer-months a year by customer and period first, then
+ * sorting them for the window, took ~1.5 s on the bench shop). In customer_dim_months a level's rows of one customer
+ * differ only in the column the question filters by (one value) or groups by, so a partition is one group; rows of
+ * the same month (the table is append-only) are adjacent, and only the last one of a period counts.
  */
 function monthsPeriodSql(s: KpiScope, w: Window, cal: Calendar, source: Exclude<Source, { kind: 'orders' }>): { sql: string; params: unknown[] } {
   const p = new Params();
