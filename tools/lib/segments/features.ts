@@ -26,14 +26,9 @@ export interface CustomerBehaviour {
   main_category: string | null;
 }
 
-const NUMERIC = {
-  logRevenue: (c: CustomerBehaviour) => Math.log1p(Math.max(0, c.revenue)),
-  logOrders: (c: CustomerBehaviour) => Math.log1p(c.orders),
-  recencyDays: (c: CustomerBehaviour) => c.recency_days,
-  tenureDays: (c: CustomerBehaviour) => c.tenure_days,
-  logAov: (c: CustomerBehaviour) => Math.log1p(Math.max(0, c.aov)),
-} as const;
-type NumericFeature = keyof typeof NUMERIC;
+/** The numeric features, in column order (formulas: the header above and buildFeatures). */
+const NUMERIC = ['logRevenue', 'logOrders', 'recencyDays', 'tenureDays', 'logAov'] as const;
+type NumericFeature = (typeof NUMERIC)[number];
 
 export const TOP_CATEGORIES = 5;
 
@@ -50,12 +45,23 @@ export interface FeatureMatrix {
 export function buildFeatures(customers: readonly CustomerBehaviour[]): FeatureMatrix {
   const n = customers.length;
   const scale: FeatureMatrix['scale'] = {};
-  // Columns as typed arrays filled by plain loops (~90k customers: array methods with closures were ~3× slower).
+  // Columns as typed arrays filled by plain loops (~90k customers: array methods with closures were ~3× slower), all
+  // five in one pass over the customers (a pass per feature through a function per feature was ~60 ms of a ~700 ms
+  // cluster call on the bench shop: one call site seeing five closures).
+  const raw = Object.fromEntries(NUMERIC.map((name) => [name, new Float64Array(n)])) as Record<NumericFeature, Float64Array>;
+  for (let i = 0; i < n; i++) {
+    const c = customers[i]!;
+    raw.logRevenue[i] = Math.log1p(Math.max(0, c.revenue));
+    raw.logOrders[i] = Math.log1p(c.orders);
+    raw.recencyDays[i] = c.recency_days;
+    raw.tenureDays[i] = c.tenure_days;
+    raw.logAov[i] = Math.log1p(Math.max(0, c.aov));
+  }
   const columns: { name: string; values: Float64Array }[] = [];
-  for (const [name, of] of Object.entries(NUMERIC) as [NumericFeature, (c: CustomerBehaviour) => number][]) {
-    const values = new Float64Array(n);
+  for (const name of NUMERIC) {
+    const values = raw[name];
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[i] = of(customers[i]!);
+    for (let i = 0; i < n; i++) sum += values[i]!;
     const mean = sum / n;
     let squares = 0;
     for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
