@@ -96,6 +96,11 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     const byChannel = await ask('Revenue by channel in Q1 2024');
     expect(byChannel.chart?.data).toEqual({ categories: ['app', 'web', 'store'], series: [{ name: 'revenue', values: [20, 18, 7] }] });
     expect(byChannel.answer).toMatch(/app 20\.00 USD; web 18\.00 USD; store 7\.00 USD/);
+    // follow-ups offer a split the answer does not have: not by channel again, not by a country it is filtered to
+    expect(byChannel.followUps).toContain('Break revenue down by country');
+    expect(byChannel.followUps.join(' ')).not.toMatch(/by channel/);
+    expect((await ask('Revenue in Germany in Q1 2024')).followUps).toContain('Break revenue down by channel');
+    expect((await ask('2024年第一季度按国家的收入')).followUps).toContain('按渠道拆分收入');
     const top = await ask('Which country had the most orders in January 2024?');
     expect(top.answer).toMatch(/^United Kingdom had the highest orders: 3\b/);
     expect((await ask('average order value in January 2024')).answer).toContain('11.67');

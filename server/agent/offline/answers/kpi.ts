@@ -191,8 +191,12 @@ function followUps(input: HandlerInput, metric: MetricDef): string[] {
   const other = metric.id === 'revenue' ? METRIC_BY_ID.get('orders')! : METRIC_BY_ID.get('revenue')!;
   const out: string[] = [];
   if (slots.mode !== 'trend') out.push(t(lang, `Show ${metric.names.en} by month`, `按月看${metric.names.zh}趋势`));
-  if (!slots.groupBy) out.push(t(lang, `Break ${metric.names.en} down by country`, `按国家拆分${metric.names.zh}`));
-  else out.push(t(lang, `Break ${metric.names.en} down by channel`, `按渠道拆分${metric.names.zh}`));
+  // a split the answer does not have already: not the one it is split by, not a dimension it is filtered to
+  const split = (['country', 'channel', 'category'] as const).find((d) => d !== slots.groupBy && slots.filter[d] === undefined);
+  if (split) {
+    const name = DIMENSION_BY_ID.get(split)!.names;
+    out.push(t(lang, `Break ${metric.names.en} down by ${name.en}`, `按${name.zh}拆分${metric.names.zh}`));
+  }
   out.push(t(lang, `And the ${other.names.en}?`, `那${other.names.zh}呢？`));
   return out.slice(0, 3);
 }
