@@ -117,6 +117,9 @@ describeEachDriver('customer_lifetime_value', (use) => {
     expect(relErr(all.model.bgnbd.r, fit.params.r)).toBeLessThan(1e-3);
     expect(all.model.bgnbd.logLikelihood).toBeCloseTo(fit.logLikelihood, 3);
     expect(all.totals.clv).toBeCloseTo(all.customers.reduce((s: number, c: any) => s + c.clv, 0), 1);
+    // the average per customer: the listed customers are all four scored ones
+    expect(all.customers).toHaveLength(4);
+    expect(all.totals.averageClv).toBeCloseTo(all.customers.reduce((s: number, c: any) => s + c.clv, 0) / 4, 1);
   });
 
   it('rejects bad arguments with a message naming the field', async () => {

@@ -91,7 +91,10 @@ const output = z.object({
     })
     .describe('fitted models'),
   totals: z
-    .object({ customers: num('customers scored'), expectedPurchases: num('Σ expected transactions over the horizon'), clv: num('Σ CLV') })
+    .object({
+      customers: num('customers scored'), expectedPurchases: num('Σ expected transactions over the horizon'), clv: num('Σ CLV'),
+      averageClv: num('Σ CLV ÷ customers scored: the average predicted CLV per customer'),
+    })
     .describe('totals over all scored customers'),
   customers: z.array(customerRow).describe('top customers by CLV, or the requested ones'),
   customersNotScored: z.array(z.number()).describe('requested ids with no order on or before calibrationEnd'),
@@ -147,7 +150,8 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
         return {
           calibration: report.calibration,
           model: report.model,
-          totals: report.totals,
+          // the average from the totals here, not stored with them (score sets stored before it lack it)
+          totals: { ...report.totals, averageClv: report.totals.customers ? round(report.totals.clv / report.totals.customers, 2) : 0 },
           customers: listed.map((c) => ({
             id: c.id, name: maskName(names.get(c.id) ?? null, role), x: c.x, tx: round(c.tx, 4), T: round(c.T, 4),
             pAlive: round(c.pAlive, 4), expectedPurchases: round(c.expectedPurchases, 4), expectedValue: round(c.expectedValue, 2), clv: round(c.clv, 2),
@@ -176,7 +180,7 @@ type Output = z.infer<typeof output>;
 interface ClvReport {
   calibration: Output['calibration'];
   model: Output['model'];
-  totals: Output['totals'];
+  totals: Omit<Output['totals'], 'averageClv'>;
   holdout: Output['holdout'];
   firstPurchase: string | null;
   rowsRead: number;
