@@ -141,6 +141,10 @@ describe('intent and slots', () => {
     expect(parse('How much revenue came from new customers last month?').slots).toMatchObject({ metric: 'revenue', customerType: 'new' });
     expect(parse('Revenue from returning customers last quarter').slots).toMatchObject({ metric: 'revenue', customerType: 'returning' });
     expect(parse('老客户的客单价是多少').slots).toMatchObject({ metric: 'aov', customerType: 'returning' });
+    expect(parse('What share of revenue comes from repeat customers?').slots).toMatchObject({ metric: 'revenue', customerType: 'returning' });
+    for (const q of ['How many repeat customers do we have?', 'What is our repeat customer rate?', '复购客户占比是多少？']) {
+      expect([parse(q).slots.metric, parse(q).slots.customerType], q).toEqual(['repeat_rate', undefined]);
+    }
     const count = parse('How many new customers did we get last month?').slots;
     expect([count.metric, count.customerType]).toEqual(['new_customers', undefined]);
     // 新增 (added) is not a customer group: new orders are all orders

@@ -64,8 +64,13 @@ export function withoutGroupNames(text: string): string {
   return text;
 }
 
-/** Words for customers who ordered before ("revenue from returning customers", "老客户贡献了多少收入"). */
-const RETURNING = ['returning customers', 'returning customer', 'existing customers', 'old customers', '老客户', '老客', '老顾客', '回头客', '复购客户'];
+/**
+ * Words for customers who ordered before ("revenue from returning customers", "老客户贡献了多少收入"). "Repeat
+ * customers" of another metric ("what share of revenue comes from repeat customers?") are these too: the answer names
+ * the definition (first order before the window); alone, "repeat customers" is the repeat rate.
+ */
+const RETURNING = ['returning customers', 'returning customer', 'existing customers', 'old customers', 'repeat customers', 'repeat customer',
+  'repeat buyers', 'repeat buyer', '老客户', '老客', '老顾客', '回头客', '复购客户'];
 /** Words for customers whose first order is in the window (customer nouns only: 新增订单 is not a group). */
 const NEW = ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers',
   'new shoppers', 'new clients', '新客户', '新客', '新顾客', '新买家', '首购客户', '新用户'];
