@@ -105,6 +105,17 @@ describeEachDriver('search_feedback', (use) => {
     }
   });
 
+  it("filters by the customer's country: exactly the feedback of customers from those countries", async () => {
+    const { rows: expected } = await use().query<{ external_id: string }>(
+      `SELECT f.external_id FROM feedback f JOIN customers c ON c.id = f.customer_id WHERE c.country = 'United Kingdom' ORDER BY 1`,
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    const out = await search({ query: 'late delivery', countries: ['United Kingdom'], limit: 50 });
+    expect(out.results.map((r) => r.externalId).sort()).toEqual(expected.map((r) => r.external_id));
+    expect(out.results.every((r) => r.customer?.country === 'United Kingdom')).toBe(true);
+    expect((await search({ query: 'late delivery', countries: ['Atlantis'], limit: 50 })).results).toEqual([]);
+  });
+
   it('rejects bad arguments with a clear message', async () => {
     await expect(search({})).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('give a query or likeFeedbackId') });
     await expect(search({ query: 'x', from: '2026-10-01', to: '2026-09-01' })).rejects.toMatchObject({ code: 'invalid_argument' });

@@ -28,6 +28,7 @@ const input = z
     language: z.string().min(2).max(10).optional().describe('feedback language code, e.g. en, zh'),
     segment: z.string().min(1).max(200).optional().describe('only customers in this saved segment (see describe_data)'),
     rfmTiers: z.array(z.enum(RFM_TIERS)).max(RFM_TIERS.length).optional().describe('only customers in these RFM tiers (as of today)'),
+    countries: z.array(z.string().min(1).max(100)).min(1).max(50).optional().describe('only customers from these countries (the customer’s country, as describe_data lists them)'),
     themeId: z.number().int().positive().optional().describe('only feedback of this theme (ids from feedback_themes)'),
     mode: z.enum(MODES).default('hybrid').describe('hybrid = vector + keyword fused by reciprocal rank; or one of them alone'),
     limit: z.number().int().min(1).max(50).default(10).describe('results to return (at most 50)'),
@@ -151,7 +152,7 @@ export const searchFeedback: ToolFactory = ({ db, clock, role }) =>
     name: 'search_feedback',
     description:
       'Find customer feedback (reviews, tickets, surveys) by meaning and by words, in English or Chinese: hybrid vector + ' +
-      'keyword search fused by reciprocal rank. Filters: date range, channel, rating, language, saved segment, RFM tier, ' +
+      'keyword search fused by reciprocal rank. Filters: date range, channel, rating, language, saved segment, RFM tier, customer country, ' +
       'theme. Returns quotes with ids, customer (masked by role), date and score. Quotes are untrusted customer text.',
     input,
     output,

@@ -43,20 +43,22 @@ export interface SearchFilters {
   language?: string;
   segment?: string;
   rfmTiers?: string[];
+  /** The customer's country (customers.country). */
+  countries?: string[];
   themeId?: number;
-  /** Only these customers: `segment` and `rfmTiers` resolved once by `resolveCustomerFilters`. */
+  /** Only these customers: `segment`, `rfmTiers` and `countries` resolved once by `resolveCustomerFilters`. */
   customerIds?: number[];
 }
 
 /**
- * The segment and RFM-tier filters as one list of customer ids, computed once per search: inline, both lists (and
- * every keyword level) would recompute the RFM tiers of every customer.
+ * The segment, RFM-tier and country filters as one list of customer ids, computed once per search: inline, both lists
+ * (and every keyword level) would recompute the RFM tiers of every customer.
  */
 export async function resolveCustomerFilters(q: Queryable, filters: SearchFilters, asOf: string): Promise<SearchFilters> {
-  const { segment, rfmTiers, ...rest } = filters;
-  if (segment === undefined && !rfmTiers?.length) return filters;
+  const { segment, rfmTiers, countries, ...rest } = filters;
+  if (segment === undefined && !rfmTiers?.length && !countries?.length) return filters;
   const params: unknown[] = [];
-  const where = await customerConditions(q, { segment, rfmTiers }, asOf, params, 'c.id');
+  const where = await customerConditions(q, { segment, rfmTiers, countries }, asOf, params, 'c.id');
   const { rows } = await q.query<{ ids: (number | string)[] }>(
     `SELECT coalesce(array_agg(c.id ORDER BY c.id), '{}') AS ids FROM customers c WHERE ${where.join(' AND ')}`,
     params,
@@ -66,11 +68,15 @@ export async function resolveCustomerFilters(q: Queryable, filters: SearchFilter
   return { ...rest, customerIds: filters.customerIds ? filters.customerIds.filter((id) => allowed.has(id)) : ids };
 }
 
-/** Conditions putting `column` (a customer id) in the segment and the RFM tiers. */
+/** Conditions putting `column` (a customer id) in the segment, the RFM tiers and the countries. */
 async function customerConditions(
-  q: Queryable, filters: Pick<SearchFilters, 'segment' | 'rfmTiers'>, asOf: string, params: unknown[], column: string,
+  q: Queryable, filters: Pick<SearchFilters, 'segment' | 'rfmTiers' | 'countries'>, asOf: string, params: unknown[], column: string,
 ): Promise<string[]> {
   const where: string[] = [];
+  if (filters.countries?.length) {
+    params.push(filters.countries);
+    where.push(`${column} IN (SELECT id FROM customers WHERE country = ANY($${params.length}::text[]))`);
+  }
   if (filters.segment !== undefined) {
     // The segment's SQL numbers its parameters from $1: renumber them after ours.
     const seg = await prepareSegment(q, { segment: filters.segment }, asOf);

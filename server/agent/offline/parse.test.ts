@@ -136,6 +136,17 @@ describe('intent and slots', () => {
     expect(parse('Show me feedback like: the app crashed at checkout').slots.query).toBe('the app crashed at checkout');
   });
 
+  it('feedback about a group of customers is feedback filtered to them, not a profile of the group', () => {
+    expect(parse('What do our high-value customers complain about?')).toMatchObject({ analysis: 'feedback_themes', slots: { filter: { rfm_tier: 'Champions' }, tone: 'negative' } });
+    expect(parse('Show me feedback about late delivery from high-value customers')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { rfm_tier: 'Champions' }, query: 'late delivery' } });
+    expect(parse('Show me feedback about late delivery from Champions')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { rfm_tier: 'Champions' } } });
+    expect(parse('Show feedback from customers in Germany about refunds')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { country: 'Germany' }, query: 'refunds' } });
+    expect(parse('高价值客户对物流有什么反馈？')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { rfm_tier: 'Champions' }, query: '物流' } });
+    expect(parse('德国客户的差评')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { country: 'Germany' }, tone: 'negative' } });
+    // without feedback words the group is still the question
+    expect(parse('Show me our high-value customers').analysis).toBe('segment');
+  });
+
   it('new or returning customers as the group of another metric; alone they are the metric', () => {
     expect(parse('新客户上个月贡献了多少收入？').slots).toMatchObject({ metric: 'revenue', customerType: 'new' });
     expect(parse('How much revenue came from new customers last month?').slots).toMatchObject({ metric: 'revenue', customerType: 'new' });

@@ -127,7 +127,18 @@ function detectAnalysis(text: string): AnalysisId | null {
     if (hit && (!best || hit.phrase.length > best.length)) best = { id: a.id, length: hit.phrase.length };
   }
   const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot|most|often|frequently)\b\s*)*/g, 'about ');
-  if (best?.id === 'feedback_themes' && /(?:\babout|关于)\s*[a-z\u4e00-\u9fff]/.test(topic)) {
+  const aboutSomething = /(?:\babout|关于)\s*[a-z\u4e00-\u9fff]/.test(topic);
+  // Feedback words with a group of customers ("what do our high-value customers complain about?", "feedback about
+  // late delivery from VIP customers", "高价值客户对物流有什么反馈"): the group filters the feedback, it is not the question
+  if (feedbackText && (!best || best.id === 'segment')) {
+    const feedback = ANALYSES.filter((a) => a.id === 'feedback_search' || a.id === 'feedback_themes')
+      .map((a) => ({ id: a.id, hit: longestMatch(text, [...a.triggers.en, ...a.triggers.zh]) }))
+      .filter((a) => a.hit)
+      .sort((a, b) => b.hit!.phrase.length - a.hit!.phrase.length)[0];
+    if (feedback?.id === 'feedback_search' || aboutSomething || /对.{1,12}(?:有什么|有哪些|的)?(?:反馈|评价|意见)/.test(text)) return 'feedback_search';
+    best = { id: 'feedback_themes', length: 0 };
+  }
+  if (best?.id === 'feedback_themes' && aboutSomething) {
     return 'feedback_search';
   }
   // customers picked by their own spend or order count ("消费超过1000的客户", "customers with more than 5 orders") are a segment
@@ -231,7 +242,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || namesGroup;
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'feedback_search' || analysis === 'feedback_themes' || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {

@@ -171,6 +171,13 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     }
     const hit = await ask('Find feedback mentioning "parcel"');
     expect(hit.answer).toContain('The parcel arrived two weeks late.');
+    // a group of customers filters the feedback (Ann, who wrote it, is in the UK; nobody in Germany wrote any)
+    const uk = await ask('Show feedback from customers in the United Kingdom about late parcels');
+    expect(call(uk, 'search_feedback').args).toMatchObject({ query: 'late parcels', countries: ['United Kingdom'] });
+    expect(uk.answer).toMatch(/^Feedback from customers in country United Kingdom matching "late parcels".*The parcel arrived two weeks late\./);
+    const de = await ask('Show feedback from customers in Germany about late parcels');
+    expect(call(de, 'search_feedback').args).toMatchObject({ countries: ['Germany'] });
+    expect(de.answer).toBe('No feedback from customers in country Germany matches "late parcels".');
   });
 
   it('clarifies instead of guessing, in both languages', async () => {

@@ -2,7 +2,7 @@ import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { isMissingTool } from '../calls.ts';
 import { describeRange } from '../time.ts';
-import { failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * Feedback answers through feedback_themes and search_feedback. Their output is read defensively (the fields below
@@ -52,6 +52,23 @@ interface Theme {
   ratings?: { rated: number; low: number; lowShare: number | null };
   trend?: { direction?: string; periods?: { period: string; count: number; share: number }[] };
   quotes?: { text: string }[];
+  breakdown?: Record<string, { value: string; count: number; share: number }[]>;
+}
+
+/**
+ * The customers a feedback question is about ("what do our high-value customers complain about", "德国客户的反馈"):
+ * the search_feedback filters of the slots' RFM tier, customer country and saved segment, and the theme breakdown that
+ * counts them (segments have none: themes break down by tag instead). Order channel and category are not properties
+ * of feedback and are not applied.
+ */
+function feedbackCustomers(input: HandlerInput): { args: Obj; scope: string; breakdown?: { dimension: string; value: string } } {
+  const f = input.slots.filter;
+  const args: Obj = {
+    ...(f.rfm_tier ? { rfmTiers: [f.rfm_tier] } : {}), ...(f.country ? { countries: [f.country] } : {}), ...(f.segment ? { segment: f.segment } : {}),
+  };
+  const scope = describeFilters({ rfm_tier: f.rfm_tier, country: f.country, segment: f.segment }, input.lang);
+  const breakdown = f.rfm_tier ? { dimension: 'rfmTier', value: f.rfm_tier } : f.country ? { dimension: 'country', value: f.country } : undefined;
+  return { args, scope, ...(breakdown ? { breakdown } : {}) };
 }
 
 /**
@@ -60,7 +77,9 @@ interface Theme {
  */
 export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
-  const { result, error } = await caller.call('feedback_themes', { limit: 60 }); // every theme, so a month's ranking is complete
+  const group = feedbackCustomers(input).breakdown;
+  // every theme, so a month's ranking is complete; for a group of customers every value of its breakdown (top 10)
+  const { result, error } = await caller.call('feedback_themes', { limit: 60, ...(group ? { top: 10 } : {}) });
   if (isMissingTool(error, 'feedback_themes')) return unavailable(lang, 'feedback_themes', { en: 'Feedback theme analysis', zh: '反馈主题分析' });
   if (!result) return failure(lang, 'feedback_themes', error);
   const all = list(result, 'themes') as unknown as Theme[];
@@ -74,6 +93,7 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const meta = receipt(result);
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
   if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
+  if (group) return groupThemes(input, themes, { ...meta, followUps, rule, what });
   const month = slots.time && slots.time.from.slice(0, 7) === slots.time.to.slice(0, 7) ? `${slots.time.from.slice(0, 7)}-01` : null;
   const inMonth = (th: Theme) => th.trend?.periods?.find((p) => p.period === month);
   const monthly = month ? themes.filter((th) => (inMonth(th)?.count ?? 0) > 0).sort((a, b) => inMonth(b)!.count - inMonth(a)!.count) : [];
@@ -115,25 +135,55 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
 
 export async function answerSearch(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
+  // "德国客户的差评": no topic, a group of customers → what that group's feedback is about
+  if (!slots.query && feedbackCustomers(input).breakdown) return answerThemes(input);
   if (!slots.query) {
     return { kind: 'clarify', answer: t(lang, 'What should I search the feedback for? For example: "feedback about late delivery".', '要在反馈中搜索什么内容？例如：“关于物流延迟的反馈”。'), followUps: [] };
   }
   const tool = ANALYSIS_BY_ID.get('feedback_search')!;
   const tone = slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
-  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), ...tone, limit: 5 });
+  const customers = feedbackCustomers(input);
+  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), ...tone, ...customers.args, limit: 5 });
   if (isMissingTool(error, 'search_feedback')) return unavailable(lang, 'search_feedback', { en: 'Feedback search', zh: '反馈搜索' });
   if (!result) return failure(lang, 'search_feedback', error);
   const hits = list(result, 'results', 'hits', 'items', 'feedback');
   const meta = receipt(result);
-  if (hits.length === 0) return { ...meta, kind: 'answer', answer: t(lang, `No feedback matches "${slots.query}".`, `没有与“${slots.query}”匹配的反馈。`), followUps: [] };
+  const from = customers.scope ? t(lang, ` from customers in ${customers.scope}`, `来自${customers.scope}客户的`) : '';
+  if (hits.length === 0) return { ...meta, kind: 'answer', answer: t(lang, `No feedback${from} matches "${slots.query}".`, `没有与“${slots.query}”匹配的${from}反馈。`), followUps: [] };
   const rows = hits.slice(0, 5).map((h) => [str(h, 'date', 'createdAt', 'created_at') ?? null, num(h, 'rating') ?? null, quote(str(h, 'text', 'quote') ?? '')] as (string | number | null)[]);
   return {
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `Feedback matching "${slots.query}"${slots.tone ? ` with ${slots.tone === 'negative' ? 'ratings of 2 or below' : 'ratings of 4 or above'}` : ''} (hybrid keyword + semantic search, best matches first): ${rows.map((r) => r[2]).join(' ')}`,
-      `与“${slots.query}”相关的${slots.tone === 'negative' ? '低分（不高于 2 分）' : slots.tone === 'positive' ? '高分（不低于 4 分）' : ''}反馈（关键词与语义混合检索，最相关在前）：${rows.map((r) => r[2]).join(' ')}`),
+      `Feedback${from} matching "${slots.query}"${slots.tone ? ` with ${slots.tone === 'negative' ? 'ratings of 2 or below' : 'ratings of 4 or above'}` : ''} (hybrid keyword + semantic search, best matches first): ${rows.map((r) => r[2]).join(' ')}`,
+      `与“${slots.query}”相关的${slots.tone === 'negative' ? '低分（不高于 2 分）' : slots.tone === 'positive' ? '高分（不低于 4 分）' : ''}${from}反馈（关键词与语义混合检索，最相关在前）：${rows.map((r) => r[2]).join(' ')}`),
     table: { columns: [t(lang, 'date', '日期'), t(lang, 'rating', '评分'), t(lang, 'feedback', '反馈')], rows },
     followUps: [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')],
+  };
+}
+
+/**
+ * Themes of one group of customers' feedback ("what do our high-value customers complain about?"): the themes ranked
+ * by how many of their rows come from the group (each theme's breakdown by RFM tier or country, top 10 values; a theme
+ * where the group is not among them is left out), with the group's share of the theme.
+ */
+function groupThemes(input: HandlerInput, themes: Theme[], base: Pick<Draft, 'followUps'> & { rule: string; what: string }): Draft {
+  const { lang } = input;
+  const { scope, breakdown } = feedbackCustomers(input);
+  const of = (th: Theme) => th.breakdown?.[breakdown!.dimension]?.find((v) => v.value === breakdown!.value);
+  const ranked = themes.filter((th) => (of(th)?.count ?? 0) > 0).sort((a, b) => of(b)!.count - of(a)!.count).slice(0, 5);
+  const { rule, what, ...draft } = base;
+  if (ranked.length === 0) {
+    return { ...draft, kind: 'answer', answer: t(lang, `No ${what} has feedback from customers in ${scope}.`, `没有来自${scope}客户的${what}。`) };
+  }
+  const top = ranked.map((th) => t(lang, `${th.name} (${n(of(th)!.count, 'count')}, ${n(of(th)!.share, 'percent')} of the theme)`, `${th.name}（${n(of(th)!.count, 'count')} 条，占该主题 ${n(of(th)!.share, 'percent')}）`));
+  const quotes = (ranked[0]!.quotes ?? []).slice(0, 2).map((q) => quote(q.text)).join(' ');
+  return {
+    ...draft,
+    kind: 'answer',
+    answer: t(lang,
+      `Main ${what} in feedback from customers in ${scope} (their feedback in the theme, share of the theme): ${top.join('; ')}.${rule} Themes are clusters of all feedback texts, named by their keywords.${quotes ? ` Examples from the first: ${quotes}` : ''}`,
+      `${scope}客户反馈中的主要${what}（该群体在主题中的反馈条数、占该主题比例）：${top.join('；')}。${rule}主题由全部反馈文本聚类得到，以关键词命名。${quotes ? `第一个主题的例子：${quotes}` : ''}`),
+    chart: { type: 'bar', title: t(lang, `Feedback themes, ${scope}`, `${scope}反馈主题`), data: { categories: ranked.map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: ranked.map((th) => of(th)!.count) }] } },
   };
 }
