@@ -300,7 +300,7 @@ describeEachDriver('kpi_trend', (use) => {
   });
 
   it('rollups, customer_summary, customer_weeks and customer_months give exactly what the raw orders give, for every metric, filter and group', async () => {
-    const metrics = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
+    const metrics = ['revenue', 'orders', 'customers', 'new_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns', 'return_rate'] as const;
     const filterSets = [{}, { category: 'Toys' }, { country: 'United Kingdom' }, { channel: 'web' }, { country: 'Spain', category: 'Toys' },
       { tag: 'vip' }, { customerType: 'new' }, { customerType: 'returning' }, { rfmTier: ['At Risk', 'Lost'] }, { rfmTier: ['Potential Loyalist'], customerType: 'new' }] as const;
     const shapes = [
@@ -323,7 +323,7 @@ describeEachDriver('kpi_trend', (use) => {
         const sort = (p: Awaited<ReturnType<typeof aggregateKpi>>) =>
           Object.fromEntries(Object.entries(p).map(([k, rows]: [string, Agg[]]) => [k, rows
             .map((r) => ({
-              grp: r.grp, bucket: r.bucket, revenue: r.revenue, orders: r.orders,
+              grp: r.grp, bucket: r.bucket, revenue: r.revenue, orders: r.orders, ...(metric === 'return_rate' ? { returns: r.returns } : {}),
               ...(source === 'summary' ? { new_customers: r.new_customers } : {}),
               ...(source === 'weeks' ? { customers: r.customers, repeaters: r.repeaters, identified_revenue: r.identified_revenue } : {}),
               // customer_months counts customers only for the metrics that need them (not revenue, orders, aov)
@@ -343,9 +343,28 @@ describeEachDriver('kpi_trend', (use) => {
     expect(months, 'customer_months must answer the group filters by month and quarter, on non-empty windows').toBeGreaterThan(40);
   });
 
+  it('return rate: returns ÷ orders of the same window and filters (hand-worked)', async () => {
+    // Orders Jan 3 (o1 o2 o3) / Feb 2 (o4 o5) / Mar 4 (o6–o9); returns r1 (Jan 12, web, a Toys line), r2 (Mar 30, web, Home)
+    const all = await run({ metric: 'return_rate', ...Q1 });
+    expect(values(all.overall)).toEqual([0.3333, 0, 0.25]);
+    expect(all.overall.total).toBe(0.2222); // 2 ÷ 9
+    expect(all.meta.definitions.return_rate).toBe(GLOSSARY.return_rate);
+    // web orders: Jan o1 o2 · Feb o5 · Mar o6 o8; both returns are web → 1/2, 0/1, 1/2; window 2/5
+    const web = await run({ metric: 'return_rate', ...Q1, filters: { channel: 'web' } });
+    expect([values(web.overall), web.overall.total]).toEqual([[0.5, 0, 0.5], 0.4]);
+    // Toys (order, category) units: Jan o2 o3 · Feb none · Mar o6 o7 o9; r1 is a Toys return → 1/2, 0, 0/3; window 1/5
+    const toys = await run({ metric: 'return_rate', ...Q1, filters: { category: 'Toys' } });
+    expect([values(toys.overall), toys.overall.total]).toEqual([[0.5, 0, 0], 0.2]);
+    // by channel over the quarter: web 2/5, app 0/1 (o3 o7 → 0/2), store 0/2 (o4 o9)
+    const split = await run({ metric: 'return_rate', ...Q1, groupBy: 'channel' });
+    expect(split.groups.map((g: any) => [g.group, g.total]).sort()).toEqual([['app', 0], ['store', 0], ['web', 0.4]]);
+    // a customer group reads the orders: Ann (tag-less) and Cy returned; the vip tag is Bob's, who returned nothing
+    expect((await run({ metric: 'return_rate', ...Q1, filters: { tag: 'vip' } })).overall.total).toBe(0);
+  });
+
   it('rejects bad arguments with a clear message', async () => {
     await expect(run({ metric: 'profit' })).rejects.toThrow(
-      /^invalid arguments for kpi_trend: metric: Invalid option: expected one of "revenue"\|"orders"\|"customers"\|"new_customers"\|"lost_customers"\|"aov"\|"repeat_rate"\|"revenue_per_customer"\|"returns"$/,
+      /^invalid arguments for kpi_trend: metric: Invalid option: expected one of "revenue"\|"orders"\|"customers"\|"new_customers"\|"lost_customers"\|"aov"\|"repeat_rate"\|"revenue_per_customer"\|"returns"\|"return_rate"$/,
     );
     await expect(run({ metric: 'orders', from: '2024-03-01', to: '2024-02-01' })).rejects.toThrow(/from: from must be on or before to/);
     await expect(run({ metric: 'orders', from: '2024-05-10' })).rejects.toThrow(/from: 2024-05-10 is after to \(2024-04-30, the default\)/);

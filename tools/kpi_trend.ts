@@ -14,7 +14,7 @@ import { chooseSources } from './lib/segments/compile.ts';
 import { rfmTierList } from './lib/segments/filter.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
-const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'lost_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns'] as const;
+const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'lost_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns', 'return_rate'] as const;
 const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 const DIMENSIONS = ['country', 'channel', 'category'] as const;
 type Metric = (typeof METRICS)[number];
@@ -30,11 +30,11 @@ const GRAIN: Record<Grain, { trunc: string; months: number; days: number; period
   year: { trunc: 'year', months: 12, days: 0, periods: 5 },
 };
 /** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
-const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer']);
+const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer', 'return_rate']);
 const DEFINITIONS: Record<Metric, MetricName[]> = {
   revenue: ['revenue'], orders: ['orders'], customers: ['customers'], new_customers: ['new_customers'], lost_customers: ['lost_customers'],
   aov: ['aov', 'revenue', 'orders'], repeat_rate: ['repeat_rate', 'customers'],
-  revenue_per_customer: ['revenue_per_customer', 'revenue', 'customers'], returns: ['returns'],
+  revenue_per_customer: ['revenue_per_customer', 'revenue', 'customers'], returns: ['returns'], return_rate: ['return_rate', 'returns', 'orders'],
 };
 
 const isoDate = z.iso.date();
@@ -153,7 +153,7 @@ const money = (x: number) => Math.round(x * 100) / 100;
 const rate = (x: number) => Math.round(x * 10_000) / 10_000;
 const ROUND: Record<Metric, (x: number) => number> = {
   revenue: money, orders: Math.round, customers: Math.round, new_customers: Math.round, lost_customers: Math.round, aov: money, repeat_rate: rate,
-  revenue_per_customer: money, returns: Math.round,
+  revenue_per_customer: money, returns: Math.round, return_rate: rate,
 };
 
 /** The metric from the base counts, and its base (orders or customers behind it). */
@@ -164,7 +164,7 @@ function valueOf(metric: Metric, a: Agg | undefined): { value: number; base: num
     revenue: [a.revenue, a.orders], orders: [a.orders, a.orders], returns: [a.orders, a.orders],
     customers: [a.customers, a.customers], new_customers: [a.new_customers, a.customers], lost_customers: [a.lost ?? 0, a.customers],
     aov: [ratio(a.revenue, a.orders), a.orders], repeat_rate: [ratio(a.repeaters, a.customers), a.customers],
-    revenue_per_customer: [ratio(a.identified_revenue, a.customers), a.customers],
+    revenue_per_customer: [ratio(a.identified_revenue, a.customers), a.customers], return_rate: [ratio(a.returns ?? 0, a.orders), a.orders],
   };
   const [value, base] = v[metric];
   return { value: ROUND[metric](value), base };
@@ -208,7 +208,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
     name: 'kpi_trend',
     description:
       'A KPI over time: revenue, orders, customers, new_customers, lost_customers (ordered in the period before, not in this one), aov, ' +
-      'repeat_rate, revenue_per_customer or returns ' +
+      'repeat_rate, revenue_per_customer, returns or return_rate (returns ÷ orders) ' +
       '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
       'previous window of equal length, and the best and worst period. Optional filters (country, channel, category, ' +
       'tag, RFM tier, new or returning customers) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +

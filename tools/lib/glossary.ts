@@ -12,6 +12,7 @@ export const GLOSSARY = {
   repeat_rate: 'Share of the window’s customers who placed two or more orders in the window.',
   revenue_per_customer: 'Revenue from identified customers ÷ customers in the window (guest revenue excluded).',
   returns: 'Number of returns/cancellations (kind = return) in the window.',
+  return_rate: 'Returns/cancellations (kind = return) ÷ orders (kind = order) in the same window, with the same filters (by category: (return, category) ÷ (order, category) units); a return counts in the window it is recorded in, whatever the window of its order.',
   recency_days: 'Days from a customer’s last order to the as-of date.',
   frequency: 'Number of orders a customer placed up to the as-of date.',
   monetary: 'Revenue of a customer’s orders up to the as-of date.',

@@ -4,7 +4,7 @@ import { rfmTierMembersSql } from './rfmCuts.ts';
 /** Pieces the kpi_trend statements share (kpi_sql.ts for orders and rollups, kpi_months.ts for customer_months). */
 
 /** Metrics that are sums over orders (aov = revenue ÷ orders): no customer counts needed. */
-export const ADDITIVE: ReadonlySet<KpiMetric> = new Set(['revenue', 'orders', 'returns', 'aov']);
+export const ADDITIVE: ReadonlySet<KpiMetric> = new Set(['revenue', 'orders', 'returns', 'aov', 'return_rate']);
 
 export const TRUNC: Record<KpiGrain, string> = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' };
 /** One period as an SQL interval. */

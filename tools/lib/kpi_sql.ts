@@ -19,7 +19,7 @@ import { monthsAnswer, monthsGroupSql, monthsOnce, monthsSql } from './kpi_month
  *  - raw orders: other distinct-customer questions, other group filters, and whenever the rollups are stale.
  */
 
-export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'lost_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
+export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'lost_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns' | 'return_rate';
 export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type KpiDimension = 'country' | 'channel' | 'category';
 export interface KpiFilters {
@@ -33,6 +33,8 @@ export interface Agg {
   repeaters: number; identified_revenue: number;
   /** lost_customers only (kpi_lost.ts). */
   lost?: number;
+  /** return_rate only: returns (units of kind = return) beside `orders`. */
+  returns?: number;
 }
 export interface AggParts { byPeriod: Agg[]; total: Agg[]; prev: Agg[] }
 export interface KpiScope {
@@ -85,6 +87,13 @@ function split(rows: (Agg & { part: 'p' | 't' | 'v' })[]): AggParts {
   };
 }
 
+/**
+ * The kinds of order rows a metric reads: returns count returns, return_rate both (returns beside orders, each of its
+ * statements sums them apart), every other metric orders.
+ */
+const kindCondition = (s: KpiScope, col: string, p: Params): string =>
+  s.metric === 'return_rate' ? `${col} IN ('order', 'return')` : `${col} = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`;
+
 /** Additive metrics from the daily rollups; customer counts are not needed (and not computed) on this path. */
 export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
   const p = new Params();
@@ -93,7 +102,7 @@ export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
   const uses = (d: 'country' | 'channel') => s.filters[d] !== undefined || s.groupBy === d;
   const dims = (uses('country') ? 1 : 0) + (uses('channel') ? 2 : 0);
   const where = [
-    `dims = ${dims}`, `kind = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`,
+    `dims = ${dims}`, kindCondition(s, 'kind', p),
     `day >= ${p.add(s.prev.from)}::date`, `day <= ${p.add(s.window.to)}::date`,
   ];
   if (s.filters.country !== undefined) where.push(`country = ${p.add(s.filters.country)}`);
@@ -101,10 +110,13 @@ export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
   if (s.filters.category !== undefined) where.push(`category = ${p.add(s.filters.category)}`);
   const from = p.add(s.window.from);
   const grp = s.groupBy ? `coalesce(${s.groupBy}, '(none)')` : `''`;
-  const sums = 'sum(revenue) AS revenue, sum(orders) AS orders, 0 AS customers, 0 AS new_customers, 0 AS repeaters, 0 AS identified_revenue';
+  const rate = s.metric === 'return_rate';
+  const ordersOnly = (col: string) => (rate ? `coalesce(sum(${col}) FILTER (WHERE kind = 'order'), 0)` : `sum(${col})`);
+  const sums = `${ordersOnly('revenue')} AS revenue, ${ordersOnly('orders')} AS orders, 0 AS customers, 0 AS new_customers, 0 AS repeaters,
+    0 AS identified_revenue${rate ? `, coalesce(sum(orders) FILTER (WHERE kind = 'return'), 0) AS returns` : ''}`;
   const sql = `
     WITH r AS (
-      SELECT day, ${grp} AS grp, orders, revenue FROM ${byCategory ? 'sales_daily_category' : 'sales_daily'} WHERE ${where.join(' AND ')}
+      SELECT day, kind, ${grp} AS grp, orders, revenue FROM ${byCategory ? 'sales_daily_category' : 'sales_daily'} WHERE ${where.join(' AND ')}
     )
     SELECT 'p' AS part, grp, date_trunc('${TRUNC[s.grain]}', day::timestamp)::date AS bucket, ${sums}
       FROM r WHERE day >= ${from}::date GROUP BY grp, bucket
@@ -128,7 +140,7 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
   const fresh = s.metric === 'new_customers';
   const firstOrders = needsSummary(s);
   const where = [
-    `o.kind = ${p.add(s.metric === 'returns' ? 'return' : 'order')}`,
+    kindCondition(s, 'o.kind', p),
     `o.ordered_at >= ${UTC(p.add(w.from))}`,
     `o.ordered_at < ${UTC(p.add(w.to), 1)}`,
   ];
@@ -141,9 +153,11 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
          AND e.kind = 'order' AND e.ordered_at = o.ordered_at AND e.id < o.id), false)`
     : 'false';
   const revenue = byLine ? 'coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0)' : 'o.revenue';
+  // return_rate: its returns are counted apart from the orders (every other metric reads one kind: is_return false)
+  const isReturn = s.metric === 'return_rate' ? `o.kind = 'return'` : 'false';
   const sql = `
     WITH units AS (
-      SELECT o.id, o.customer_id, ${bucket} AS bucket, ${grp} AS grp, ${revenue} AS revenue, ${first} AS first
+      SELECT o.id, o.customer_id, ${bucket} AS bucket, ${grp} AS grp, ${revenue} AS revenue, ${first} AS first, ${isReturn} AS is_return
         FROM orders o
         ${withCustomer ? 'LEFT JOIN customers c ON c.id = o.customer_id' : ''}
         ${firstOrders ? 'LEFT JOIN customer_summary fs ON fs.customer_id = o.customer_id' : ''}
@@ -151,13 +165,14 @@ export function rawSql(s: KpiScope, w: { from: string; to: string }, byPeriod: b
        WHERE ${where.join(' AND ')}
        ${byLine ? `GROUP BY o.id, 4${withCustomer ? ', c.country' : ''}${firstOrders ? ', fs.first_order_at' : ''}` : ''}
     ), per_customer AS (
-      SELECT grp, bucket, customer_id, sum(revenue) AS revenue, count(*) AS orders, bool_or(first) AS first
+      SELECT grp, bucket, customer_id, sum(revenue) FILTER (WHERE NOT is_return) AS revenue, count(*) FILTER (WHERE NOT is_return) AS orders,
+             count(*) FILTER (WHERE is_return) AS returns, bool_or(first) AS first
         FROM units GROUP BY grp, bucket, customer_id
     )
-    SELECT grp, bucket, sum(revenue) AS revenue, sum(orders) AS orders, count(customer_id) AS customers,
+    SELECT grp, bucket, coalesce(sum(revenue), 0) AS revenue, sum(orders) AS orders, count(customer_id) AS customers,
            count(customer_id) FILTER (WHERE first) AS new_customers,
            count(customer_id) FILTER (WHERE orders >= 2) AS repeaters,
-           coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue
+           coalesce(sum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS identified_revenue${s.metric === 'return_rate' ? ', sum(returns) AS returns' : ''}
       FROM per_customer GROUP BY grp, bucket`;
   return { sql, params: p.values };
 }

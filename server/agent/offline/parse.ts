@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, RETURNS_AS_SHARE, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { extractQuery, feedbackTone } from './feedbackWords.ts';
@@ -177,7 +177,8 @@ function detectMetric(text: string): { metric: MetricId; phrase: string } | null
     const per = PER_UNIT.find((u) => hasAny(text, [...u.en, ...u.zh]));
     if (per) return { ...best, metric: per.metric };
   }
-  if (best?.metric === 'orders' && hasAny(text, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) return { ...best, metric: RETURNED_ORDERS.metric };
+  if (best?.metric === 'orders' && hasAny(text, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) best = { ...best, metric: RETURNED_ORDERS.metric };
+  if (best?.metric === 'returns' && hasAny(text, [...RETURNS_AS_SHARE.en, ...RETURNS_AS_SHARE.zh])) return { ...best, metric: RETURNS_AS_SHARE.metric };
   return best;
 }
 

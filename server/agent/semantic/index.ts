@@ -1,7 +1,7 @@
 import type { Language } from '../types.ts';
 import { ANALYSES, ANALYSIS_BY_ID, buildArgs, type AnalysisDef, type AnalysisId } from './analyses.ts';
 import { DIMENSIONS, DIMENSION_BY_ID, EVENT_STEPS, type DimensionDef, type DimensionId } from './dimensions.ts';
-import { METRICS, METRIC_BY_ID, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, type MetricDef, type MetricId } from './metrics.ts';
+import { METRICS, METRIC_BY_ID, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, RETURNS_AS_SHARE, type MetricDef, type MetricId } from './metrics.ts';
 
 /**
  * The semantic layer: metrics, dimensions and analyses with their en/zh names, synonyms, tools and argument
@@ -10,7 +10,7 @@ import { METRICS, METRIC_BY_ID, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS,
  */
 export const SEMANTIC_LAYER = { metrics: METRICS, dimensions: DIMENSIONS, analyses: ANALYSES } as const;
 
-export { ANALYSES, ANALYSIS_BY_ID, buildArgs, DIMENSIONS, DIMENSION_BY_ID, EVENT_STEPS, METRICS, METRIC_BY_ID, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS };
+export { ANALYSES, ANALYSIS_BY_ID, buildArgs, DIMENSIONS, DIMENSION_BY_ID, EVENT_STEPS, METRICS, METRIC_BY_ID, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, RETURNS_AS_SHARE };
 export type { AnalysisDef, AnalysisId, DimensionDef, DimensionId, MetricDef, MetricId };
 
 /** A plain-text listing of the vocabulary (for a system prompt or a help screen), in one language. */

@@ -6,7 +6,7 @@ import type { NumberKind } from '../format.ts';
  * (digit-free, so it never adds a number to an answer; the exact definitions are in the tools' receipts,
  * docs/metrics.md). Adding a metric or a synonym is an edit here, not planner code.
  */
-export type MetricId = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'lost_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns';
+export type MetricId = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'lost_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns' | 'return_rate';
 
 export interface MetricDef {
   id: MetricId;
@@ -108,6 +108,20 @@ export const METRICS: readonly MetricDef[] = [
     },
   }),
   kpi({
+    id: 'return_rate',
+    names: { en: 'return rate', zh: '退货率' },
+    synonyms: {
+      en: ['return rate', 'returns rate', 'rate of returns', 'refund rate', 'cancellation rate', 'share of orders returned', 'percentage of orders returned',
+        'percent of orders returned', 'orders returned', 'how often do customers return', 'how often are orders returned'],
+      zh: ['退货率', '退款率', '退单率', '取消率', '退货比例', '退货占比'],
+    },
+    format: 'percent',
+    definition: {
+      en: 'returns and cancellations ÷ orders in the same window, with the same filters',
+      zh: '同一时间段、同样筛选条件下的退货和取消数 ÷ 订单数',
+    },
+  }),
+  kpi({
     id: 'returns',
     names: { en: 'returns', zh: '退货数' },
     synonyms: {
@@ -160,6 +174,12 @@ export const RETURNED_ORDERS: { metric: MetricId; en: string[]; zh: string[] } =
   metric: 'returns',
   en: ['cancelled', 'canceled', 'cancellation', 'returned', 'refunded', 'sent back', 'came back'],
   zh: ['退款', '退货', '取消', '退回', '退单', '退了'],
+};
+/** Returns asked as a share of orders ("what percentage of orders get returned?", "退货比例"): the return rate. */
+export const RETURNS_AS_SHARE: { metric: MetricId; en: string[]; zh: string[] } = {
+  metric: 'return_rate',
+  en: ['percent', 'percentage', 'share', 'proportion', 'rate', 'ratio', 'how often', '%'],
+  zh: ['比例', '占比', '比率', '百分比', '几成'],
 };
 
 /**
