@@ -130,6 +130,8 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     // tenure, so revenue at stake = their revenue: 35 + 7 = 42.
     const churn = await ask('有多少客户有流失风险？');
     expect(churn.answer).toMatch(/2 位客户中有 2 位存在流失风险，风险收入 42\.00/);
+    // "which customers": named by revenue at stake, names masked for the analyst (Ann 35, then Bob 7)
+    expect((await ask('Which customers are we about to lose?')).answer).toMatch(/Most revenue at stake: Ann L\. \(United Kingdom\) 35\.00 USD; Bob S\. \(Germany\) 7\.00 USD\./);
     const cohort = await ask('What is the retention of the January 2024 cohort?');
     expect(call(cohort, 'cohort_retention').args).toEqual({ from: '2024-01', to: '2024-01' });
     expect(cohort.answer).toMatch(/has 1 customers.*month 1: 0%/); // Ann did not order in February

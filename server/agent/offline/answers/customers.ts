@@ -65,12 +65,15 @@ export async function answerChurn(input: HandlerInput): Promise<Draft> {
     `At risk = days since the last order at least ${n(th.ratioThreshold, 'decimal')} times the customer's own average gap between order days${single}, or BG/NBD probability of being active below ${n(th.pAliveThreshold, 'decimal')}. Revenue at stake = each at-risk customer's average yearly revenue so far.`,
     `流失风险＝距上次下单天数至少为其平均下单间隔（按下单日计）的 ${n(th.ratioThreshold, 'decimal')} 倍${single}，或 BG/NBD 存活概率低于 ${n(th.pAliveThreshold, 'decimal')}。风险收入＝每位风险客户迄今的年均收入。`);
   const c = result.counts;
+  // "which customers are we about to lose?": the ones with the most revenue at stake, by name (masked by role)
+  const top = result.customers.slice(0, 3).map((r) => `${r.name ?? '?'}${r.country ? ` (${r.country})` : ''} ${money(input, r.revenueAtStake)}`);
+  const named = top.length ? t(lang, ` Most revenue at stake: ${top.join('; ')}.`, `风险收入最高的客户：${top.join('；')}。`) : '';
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
-      `As of ${result.asOf}, ${n(c.atRisk, 'count')} of ${n(c.customers, 'count')} customers are at risk of churning, with ${money(input, result.revenueAtStake.atRisk)} of revenue at stake (inactive repeat customers: ${n(c.inactiveRepeat, 'count')}; inactive one-order customers: ${n(c.inactiveSingleOrder, 'count')}; low probability of being active: ${n(c.lowPAlive, 'count')}). ${rule}`,
-      `截至 ${result.asOf}，${n(c.customers, 'count')} 位客户中有 ${n(c.atRisk, 'count')} 位存在流失风险，风险收入 ${money(input, result.revenueAtStake.atRisk)}（不活跃的复购客户 ${n(c.inactiveRepeat, 'count')} 位；不活跃的单次购买客户 ${n(c.inactiveSingleOrder, 'count')} 位；存活概率低 ${n(c.lowPAlive, 'count')} 位）。${rule}`),
+      `As of ${result.asOf}, ${n(c.atRisk, 'count')} of ${n(c.customers, 'count')} customers are at risk of churning, with ${money(input, result.revenueAtStake.atRisk)} of revenue at stake (inactive repeat customers: ${n(c.inactiveRepeat, 'count')}; inactive one-order customers: ${n(c.inactiveSingleOrder, 'count')}; low probability of being active: ${n(c.lowPAlive, 'count')}).${named} ${rule}`,
+      `截至 ${result.asOf}，${n(c.customers, 'count')} 位客户中有 ${n(c.atRisk, 'count')} 位存在流失风险，风险收入 ${money(input, result.revenueAtStake.atRisk)}（不活跃的复购客户 ${n(c.inactiveRepeat, 'count')} 位；不活跃的单次购买客户 ${n(c.inactiveSingleOrder, 'count')} 位；存活概率低 ${n(c.lowPAlive, 'count')} 位）。${named}${rule}`),
     chart: { type: 'bar', title: t(lang, 'Customers flagged per rule', '各规则标记的客户数'), data: { categories: [t(lang, 'inactive repeat', '不活跃复购'), t(lang, 'inactive one-order', '不活跃单次'), t(lang, 'low P(alive)', '低存活概率'), t(lang, 'at risk', '风险客户')], series: [{ name: t(lang, 'customers', '客户数'), values: [c.inactiveRepeat, c.inactiveSingleOrder, c.lowPAlive, c.atRisk] }] } },
     table: { columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'last order', '最近下单'), t(lang, 'revenue at stake', '风险收入')], rows: result.customers.map((r) => [r.name, r.country, r.lastOrder, r.revenueAtStake]) },
     followUps: [t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？'), t(lang, 'Profile the At Risk tier', 'At Risk 层级的客户画像'), t(lang, 'Cohort retention for the last 12 months', '最近12个月的同期群留存')],
