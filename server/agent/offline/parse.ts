@@ -80,8 +80,9 @@ const COMPARE_WORDS = [
 ];
 const GROWTH_WORDS = ['grew', 'grow', 'growing', 'growth', 'increased', 'increase', 'rose', 'improved', '增长', '增幅', '涨幅', '上涨', '提升'];
 const DECLINE_WORDS = ['declined', 'decline', 'dropped', 'drop', 'decreased', 'decrease', 'fell', 'shrank', 'worsened', '下降', '下滑', '减少', '降幅', '跌'];
-const YEAR_AGO_WORDS = ['year over year', 'yoy', 'same period last year', 'same month last year', 'a year earlier', 'a year ago', 'than last year', 'to last year', 'vs last year',
-  'versus last year', 'with last year', '同比', '去年同期', '比去年', '和去年', '与去年', '跟去年'];
+const YEAR_AGO_WORDS = ['year over year', 'year-over-year', 'year on year', 'year-on-year', 'yoy', 'same period last year', 'same month last year', 'same quarter last year',
+  'same week last year', 'same time last year', 'same period a year ago', 'same quarter a year ago', 'same month a year ago', 'a year earlier', 'a year ago',
+  'than last year', 'to last year', 'vs last year', 'versus last year', 'with last year', '同比', '去年同期', '去年同一季度', '去年同季度', '去年同月', '比去年', '和去年', '与去年', '跟去年'];
 const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最高', '最大', '最好', '第一', '领先', '排名'];
 const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
 const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
