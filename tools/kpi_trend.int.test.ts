@@ -307,6 +307,9 @@ describeEachDriver('kpi_trend', (use) => {
       { grain: 'month', window: Q1, prev: { from: '2023-10-01', to: '2023-12-31' } },
       { grain: 'month', window: { from: '2024-02-01', to: '2024-03-31' }, prev: { from: '2023-12-01', to: '2024-01-31' } },
       { grain: 'quarter', window: Q1, prev: { from: '2023-10-01', to: '2023-12-31' } },
+      // windows starting inside their first quarter / year: that period counts from the window's first month
+      { grain: 'quarter', window: { from: '2024-02-01', to: '2024-03-31' }, prev: { from: '2023-12-01', to: '2024-01-31' } },
+      { grain: 'year', window: { from: '2024-03-01', to: '2024-03-31' }, prev: { from: '2024-02-01', to: '2024-02-29' } },
       { grain: 'week', window: { from: '2024-01-10', to: '2024-03-28' }, prev: { from: '2023-10-24', to: '2024-01-09' } },
       // Whole ISO weeks (customer_weeks): the previous window empty, and one holding Ann's and Bob's earlier weeks.
       { grain: 'week', window: { from: '2024-01-01', to: '2024-03-31' }, prev: { from: '2023-10-02', to: '2023-12-31' } },

@@ -69,25 +69,39 @@ export function monthsGroupSql(s: KpiScope): { sql: string; params: unknown[] } 
     ...groupConditions({ ...s, filters: shared }, both, false, p, cols)];
   const bucket = `date_trunc('${TRUNC[s.grain]}', cm.month::timestamp)::date`;
   const byPeriod = `GROUPING(${bucket}) = 0`;
-  const keys = `CASE WHEN ${byPeriod} THEN 'p' WHEN ${cur} THEN 't' ELSE 'v' END AS part, ''::text AS grp, CASE WHEN ${byPeriod} THEN ${bucket} END AS bucket`;
+  const keys = `CASE WHEN ${byPeriod} THEN 'p' WHEN ${cur} THEN 't' ELSE 'v' END AS part, ''::text AS grp, CASE WHEN ${byPeriod} THEN ${bucket} END AS bucket, ${cur} AS cur`;
   const grouping = (c: string) => `GROUP BY GROUPING SETS ((${cur}, ${bucket}${c}), (${cur}${c}))`;
-  // the previous window's periods ('p' rows before the window) are not asked for
-  const keep = `part <> 'p' OR bucket >= ${p.add(s.window.from)}::date`;
+  // A period's rows of the previous window are not asked for: the periods of the window hold only its months (a
+  // quarter it starts inside of counts from its first month, as the orders path does).
+  const keep = `part <> 'p' OR cur`;
   if (customerType === undefined) return { sql: countsSql(s, keys, where, grouping, 'part, grp, bucket', keep), params: p.values };
   const typed = { ...s, filters: { customerType } };
   const all = (conditions: string[]) => conditions.join(' AND ');
-  // Every part's new customers had their first order within the two windows: a bound the scan can use.
-  if (customerType === 'new') where.push(...groupConditions(typed, both, false, p, cols));
+  // Every part's new customers had their first order within the two windows or the window's first period (a year
+  // the window starts inside of): a bound the scan can use.
+  if (customerType === 'new') {
+    const first = periodStart(s.window.from, s.grain);
+    where.push(...groupConditions(typed, { from: first < both.from ? first : both.from, to: both.to }, false, p, cols));
+  }
   const inPeriod = all(groupConditions(typed, s.window, true, p, cols));
   const inTotal = `CASE WHEN ${cur} THEN ${all(groupConditions(typed, s.window, false, p, cols))} ELSE ${all(groupConditions(typed, s.prev, false, p, cols))} END`;
   const sum = (col: string) => `CASE WHEN ${byPeriod} THEN sum(${col}) FILTER (WHERE ${inPeriod}) ELSE sum(${col}) FILTER (WHERE ${inTotal}) END`;
   const sql = `
-    SELECT * FROM (SELECT ${keys}, ${sum('cm.revenue')} AS revenue, ${sum('cm.orders')} AS orders, 0 AS customers, 0 AS new_customers,
+    SELECT ${COLUMNS} FROM (SELECT ${keys}, ${sum('cm.revenue')} AS revenue, ${sum('cm.orders')} AS orders, 0 AS customers, 0 AS new_customers,
            0 AS repeaters, 0 AS identified_revenue
       FROM customer_months cm LEFT JOIN customer_summary fs ON fs.customer_id = cm.customer_id
      WHERE ${where.join(' AND ')} ${grouping('')}) g
      WHERE orders IS NOT NULL AND (${keep})`;
   return { sql, params: p.values };
+}
+
+const COLUMNS = 'part, grp, bucket, revenue, orders, customers, new_customers, repeaters, identified_revenue';
+
+/** The first day of the month, quarter or year of `day` ('YYYY-MM-DD'). */
+function periodStart(day: string, grain: KpiScope['grain']): string {
+  const month = Number(day.slice(5, 7));
+  const first = grain === 'year' ? 1 : grain === 'quarter' ? month - ((month - 1) % 3) : month;
+  return `${day.slice(0, 4)}-${String(first).padStart(2, '0')}-01`;
 }
 
 /** Whether monthsGroupSql answers `s` (a customer type only for additive metrics: see there). */
@@ -103,7 +117,7 @@ function countsSql(s: KpiScope, keys: string, where: string[], grouping: (extra:
         ${needsSummary(s) ? 'LEFT JOIN customer_summary fs ON fs.customer_id = cm.customer_id' : ''}
        WHERE ${where.join(' AND ')}`;
   if (ADDITIVE.has(s.metric)) {
-    return `SELECT * FROM (SELECT ${keys}, sum(cm.revenue) AS revenue, sum(cm.orders) AS orders, 0 AS customers, 0 AS new_customers,
+    return `SELECT ${outer}, revenue, orders, customers, new_customers, repeaters, identified_revenue FROM (SELECT ${keys}, sum(cm.revenue) AS revenue, sum(cm.orders) AS orders, 0 AS customers, 0 AS new_customers,
            0 AS repeaters, 0 AS identified_revenue ${from} ${grouping('')}) g WHERE ${keep}`;
   }
   // new = the customer's first order is in this row's month (so in its period, or in the window for a total)
