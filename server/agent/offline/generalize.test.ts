@@ -50,6 +50,8 @@ describe('metrics from colloquial words', () => {
     ['what percentage of orders get returned?', 'return_rate'],
     ['退货比例是多少', 'return_rate'],
     ['how many returns did we get?', 'returns'],
+    ['Number of orders returned in March', 'returns'],
+    ['By what percent did returns change vs last month?', 'returns'],
     ['每单平均卖了多少钱', 'aov'],
     ['how much cash did the app pull in?', 'revenue'],
     ['上个月赚了多少', 'revenue'],

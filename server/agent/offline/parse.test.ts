@@ -139,12 +139,21 @@ describe('intent and slots', () => {
   it('feedback about a group of customers is feedback filtered to them, not a profile of the group', () => {
     expect(parse('What do our high-value customers complain about?')).toMatchObject({ analysis: 'feedback_themes', slots: { filter: { rfm_tier: 'Champions' }, tone: 'negative' } });
     expect(parse('Show me feedback about late delivery from high-value customers')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { rfm_tier: 'Champions' }, query: 'late delivery' } });
-    expect(parse('Show me feedback about late delivery from Champions')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { rfm_tier: 'Champions' } } });
+    expect(parse('Show me feedback about late delivery from VIP customers')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { rfm_tier: 'Champions' } } });
     expect(parse('Show feedback from customers in Germany about refunds')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { country: 'Germany' }, query: 'refunds' } });
     expect(parse('高价值客户对物流有什么反馈？')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { rfm_tier: 'Champions' }, query: '物流' } });
     expect(parse('德国客户的差评')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { country: 'Germany' }, tone: 'negative' } });
     // without feedback words the group is still the question
     expect(parse('Show me our high-value customers').analysis).toBe('segment');
+    // words of a topic are not a group: no tier from "new" / "lost", no customers' country from "shipping to Canada"
+    for (const q of ['Show me feedback about the new app', 'complaints about lost parcels', 'feedback about shipping to Canada']) {
+      const p = parse(q);
+      expect([p.analysis, p.slots.filter.rfm_tier, p.slots.filter.country], q).toEqual(['feedback_search', undefined, undefined]);
+    }
+    expect(parse('feedback about shipping to Canada').slots.query).toBe('shipping to canada');
+    // words that are also metrics or verbs do not make a question about feedback
+    expect(parse('What was our average ticket last month?')).toMatchObject({ analysis: null, slots: { metric: 'aov' } });
+    expect(parse('帮我评价一下上个月各渠道的销售额')).toMatchObject({ analysis: null, slots: { metric: 'revenue', groupBy: 'channel' } });
   });
 
   it('new or returning customers as the group of another metric; alone they are the metric', () => {

@@ -130,8 +130,9 @@ function detectAnalysis(text: string): AnalysisId | null {
   const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot|most|often|frequently)\b\s*)*/g, 'about ');
   const aboutSomething = /(?:\babout|关于)\s*[a-z\u4e00-\u9fff]/.test(topic);
   // Feedback words with a group of customers ("what do our high-value customers complain about?", "feedback about
-  // late delivery from VIP customers", "高价值客户对物流有什么反馈"): the group filters the feedback, it is not the question
-  if (feedbackText && (!best || best.id === 'segment')) {
+  // late delivery from VIP customers", "高价值客户对物流有什么反馈"): the group filters the feedback, it is not the question.
+  // Only words that can only mean feedback: "average ticket" is a metric, 评价 also means "evaluate".
+  if (FEEDBACK_ONLY.test(text) && (!best || best.id === 'segment')) {
     const feedback = ANALYSES.filter((a) => a.id === 'feedback_search' || a.id === 'feedback_themes')
       .map((a) => ({ id: a.id, hit: longestMatch(text, [...a.triggers.en, ...a.triggers.zh]) }))
       .filter((a) => a.hit)
@@ -198,6 +199,9 @@ function detectTop(text: string): number | undefined {
 }
 
 
+/** Words that name customer feedback and nothing else (FEEDBACK_TEXT also has tickets, comments, 评价: metrics or verbs too). */
+const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
+
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
 /** Words of a risk to come (churn_risk), not of customers already lost. */
@@ -244,7 +248,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'feedback_search' || analysis === 'feedback_themes' || namesGroup;
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {
@@ -294,6 +298,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (topCustomers) slots.topCustomers = topCustomers;
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
+  // a country filters feedback only as the customers' ("customers in Germany", "德国客户"); "shipping to Canada" is a topic
+  if ((analysis === 'feedback_search' || analysis === 'feedback_themes') && !CUSTOMER_NOUN.test(text)) delete slots.filter.country;
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.tone = feedbackTone(text, analysis);
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';

@@ -112,7 +112,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'return rate', zh: '退货率' },
     synonyms: {
       en: ['return rate', 'returns rate', 'rate of returns', 'refund rate', 'cancellation rate', 'share of orders returned', 'percentage of orders returned',
-        'percent of orders returned', 'orders returned', 'how often do customers return', 'how often are orders returned'],
+        'percent of orders returned', 'how often are orders returned'],
       zh: ['退货率', '退款率', '退单率', '取消率', '退货比例', '退货占比'],
     },
     format: 'percent',
@@ -178,7 +178,7 @@ export const RETURNED_ORDERS: { metric: MetricId; en: string[]; zh: string[] } =
 /** Returns asked as a share of orders ("what percentage of orders get returned?", "退货比例"): the return rate. */
 export const RETURNS_AS_SHARE: { metric: MetricId; en: string[]; zh: string[] } = {
   metric: 'return_rate',
-  en: ['percent', 'percentage', 'share', 'proportion', 'rate', 'ratio', 'how often', '%'],
+  en: ['percent of', 'percentage of', 'share of', 'proportion of', 'rate', 'ratio', 'how often'],
   zh: ['比例', '占比', '比率', '百分比', '几成'],
 };
 

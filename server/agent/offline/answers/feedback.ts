@@ -61,13 +61,15 @@ interface Theme {
  * counts them (segments have none: themes break down by tag instead). Order channel and category are not properties
  * of feedback and are not applied.
  */
-function feedbackCustomers(input: HandlerInput): { args: Obj; scope: string; breakdown?: { dimension: string; value: string } } {
+function feedbackCustomers(input: HandlerInput): { args: Obj; scope: string; breakdown?: { dimension: string; value: string; scope: string } } {
   const f = input.slots.filter;
   const args: Obj = {
     ...(f.rfm_tier ? { rfmTiers: [f.rfm_tier] } : {}), ...(f.country ? { countries: [f.country] } : {}), ...(f.segment ? { segment: f.segment } : {}),
   };
   const scope = describeFilters({ rfm_tier: f.rfm_tier, country: f.country, segment: f.segment }, input.lang);
-  const breakdown = f.rfm_tier ? { dimension: 'rfmTier', value: f.rfm_tier } : f.country ? { dimension: 'country', value: f.country } : undefined;
+  // themes rank by one breakdown: the tier when both are named (the scope says which one was used)
+  const breakdown = f.rfm_tier ? { dimension: 'rfmTier', value: f.rfm_tier, scope: describeFilters({ rfm_tier: f.rfm_tier }, input.lang) }
+    : f.country ? { dimension: 'country', value: f.country, scope: describeFilters({ country: f.country }, input.lang) } : undefined;
   return { args, scope, ...(breakdown ? { breakdown } : {}) };
 }
 
@@ -94,6 +96,8 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
   if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
   if (group) return groupThemes(input, themes, { ...meta, followUps, rule, what });
+  // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
+  const unfiltered = slots.filter.segment ? t(lang, ` Themes are over all feedback: they are not broken down by saved segment (${slots.filter.segment}).`, `主题基于全部反馈：不按已保存客群（${slots.filter.segment}）拆分。`) : '';
   const month = slots.time && slots.time.from.slice(0, 7) === slots.time.to.slice(0, 7) ? `${slots.time.from.slice(0, 7)}-01` : null;
   const inMonth = (th: Theme) => th.trend?.periods?.find((p) => p.period === month);
   const monthly = month ? themes.filter((th) => (inMonth(th)?.count ?? 0) > 0).sort((a, b) => inMonth(b)!.count - inMonth(a)!.count) : [];
@@ -126,8 +130,8 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `Main ${what} (feedback count, share of all feedback): ${top.join('; ')}.${risingText}${rule}${note}${quotes ? ` Examples from the largest: ${quotes}` : ''}`,
-      `主要${what}（反馈条数、占全部反馈比例）：${top.join('；')}。${risingText}${rule}${note}${quotes ? `最大主题的例子：${quotes}` : ''}`),
+      `Main ${what} (feedback count, share of all feedback): ${top.join('; ')}.${risingText}${rule}${note}${unfiltered}${quotes ? ` Examples from the largest: ${quotes}` : ''}`,
+      `主要${what}（反馈条数、占全部反馈比例）：${top.join('；')}。${risingText}${rule}${note}${unfiltered}${quotes ? `最大主题的例子：${quotes}` : ''}`),
     chart: { type: 'bar', title: t(lang, 'Feedback themes', '反馈主题'), data: { categories: themes.slice(0, 5).map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: themes.slice(0, 5).map((th) => th.size) }] } },
     followUps,
   };
@@ -169,21 +173,25 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
  */
 function groupThemes(input: HandlerInput, themes: Theme[], base: Pick<Draft, 'followUps'> & { rule: string; what: string }): Draft {
   const { lang } = input;
-  const { scope, breakdown } = feedbackCustomers(input);
+  const { breakdown } = feedbackCustomers(input);
+  const scope = breakdown!.scope;
   const of = (th: Theme) => th.breakdown?.[breakdown!.dimension]?.find((v) => v.value === breakdown!.value);
   const ranked = themes.filter((th) => (of(th)?.count ?? 0) > 0).sort((a, b) => of(b)!.count - of(a)!.count).slice(0, 5);
   const { rule, what, ...draft } = base;
   if (ranked.length === 0) {
-    return { ...draft, kind: 'answer', answer: t(lang, `No ${what} has feedback from customers in ${scope}.`, `没有来自${scope}客户的${what}。`) };
+    return { ...draft, kind: 'answer', answer: t(lang, `No ${what} lists customers in ${scope} among the 10 largest groups of its writers.`, `没有哪个${what}在其前 10 大写作群体中包含${scope}的客户。`) };
   }
   const top = ranked.map((th) => t(lang, `${th.name} (${n(of(th)!.count, 'count')}, ${n(of(th)!.share, 'percent')} of the theme)`, `${th.name}（${n(of(th)!.count, 'count')} 条，占该主题 ${n(of(th)!.share, 'percent')}）`));
   const quotes = (ranked[0]!.quotes ?? []).slice(0, 2).map((q) => quote(q.text)).join(' ');
+  const f = input.slots.filter;
+  const one = f.rfm_tier && f.country
+    ? t(lang, ` Ranked by the RFM tier alone (not by country ${f.country}): a theme's breakdown counts one dimension at a time.`, `仅按 RFM 层级排序（未按国家 ${f.country}）：主题的拆分一次只统计一个维度。`) : '';
   return {
     ...draft,
     kind: 'answer',
     answer: t(lang,
-      `Main ${what} in feedback from customers in ${scope} (their feedback in the theme, share of the theme): ${top.join('; ')}.${rule} Themes are clusters of all feedback texts, named by their keywords.${quotes ? ` Examples from the first: ${quotes}` : ''}`,
-      `${scope}客户反馈中的主要${what}（该群体在主题中的反馈条数、占该主题比例）：${top.join('；')}。${rule}主题由全部反馈文本聚类得到，以关键词命名。${quotes ? `第一个主题的例子：${quotes}` : ''}`),
+      `Main ${what} in feedback from customers in ${scope} (their feedback in the theme, share of the theme; each theme lists the 10 largest groups of its writers): ${top.join('; ')}.${rule}${one} Themes are clusters of all feedback texts, named by their keywords.${quotes ? ` Examples from the first: ${quotes}` : ''}`,
+      `${scope}客户反馈中的主要${what}（该群体在主题中的反馈条数、占该主题比例；每个主题列出其前 10 大写作群体）：${top.join('；')}。${rule}${one}主题由全部反馈文本聚类得到，以关键词命名。${quotes ? `第一个主题的例子：${quotes}` : ''}`),
     chart: { type: 'bar', title: t(lang, `Feedback themes, ${scope}`, `${scope}反馈主题`), data: { categories: ranked.map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: ranked.map((th) => of(th)!.count) }] } },
   };
 }
