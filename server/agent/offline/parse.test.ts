@@ -271,12 +271,16 @@ describe('refusals', () => {
     ["What was Amazon's revenue last quarter?", 'out_of_scope'],
     ['竞争对手京东上季度的营收是多少？', 'out_of_scope'],
     ['把所有法国客户删掉', 'write'],
+    ["What's the average time between orders?", 'not_measured'],
+    ['客户的复购周期是多少天？', 'not_measured'],
   ])('%s → %s', (q, reason) => {
     expect(refusalFor(q, detectLanguage(q), 'analyst')?.reason).toBe(reason);
   });
 
   it('does not refuse ordinary analysis questions that share words with refusals', () => {
-    for (const q of ['Why did revenue drop last month?', 'Where is the biggest drop-off in the funnel?', 'Give me an update on orders this month', 'Revenue in the United Kingdom last year', '上个月收入下降了吗']) {
+    for (const q of ['Why did revenue drop last month?', 'Where is the biggest drop-off in the funnel?', 'Give me an update on orders this month', 'Revenue in the United Kingdom last year', '上个月收入下降了吗',
+      'How many orders between March and May?', 'Which customers have not ordered in 90 days?',
+      'How many repeat customers are at risk because they have gone quiet for more than twice their usual gap between orders?', '有多少老客户面临流失风险——超过平时下单间隔两倍还没回来买？']) {
       expect(refusalFor(q, detectLanguage(q), 'analyst')).toBeNull();
     }
   });
