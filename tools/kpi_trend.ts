@@ -6,7 +6,7 @@ import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { lostAggregate, type Calendar } from './lib/kpi_lost.ts';
-import { STEP } from './lib/kpi_common.ts';
+import { MONTHS, periodStart, STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
@@ -22,12 +22,12 @@ type Grain = (typeof GRAINS)[number];
 type Dimension = (typeof DIMENSIONS)[number];
 
 /** SQL text per grain (date_trunc weeks start on Monday, ISO 8601); `periods` = default window length. */
-const GRAIN: Record<Grain, { trunc: string; months: number; days: number; periods: number }> = {
-  day: { trunc: 'day', months: 0, days: 1, periods: 30 },
-  week: { trunc: 'week', months: 0, days: 7, periods: 13 },
-  month: { trunc: 'month', months: 1, days: 0, periods: 12 },
-  quarter: { trunc: 'quarter', months: 3, days: 0, periods: 8 },
-  year: { trunc: 'year', months: 12, days: 0, periods: 5 },
+const GRAIN: Record<Grain, { trunc: string; days: number; periods: number }> = {
+  day: { trunc: 'day', days: 1, periods: 30 },
+  week: { trunc: 'week', days: 7, periods: 13 },
+  month: { trunc: 'month', days: 0, periods: 12 },
+  quarter: { trunc: 'quarter', days: 0, periods: 8 },
+  year: { trunc: 'year', days: 0, periods: 5 },
 };
 /** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
 const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer', 'return_rate']);
@@ -105,18 +105,11 @@ type Args = z.output<typeof input>;
 type Series = z.input<typeof series>;
 
 // ---- calendar arithmetic on YYYY-MM-DD (UTC) ----
-function periodStart(date: string, grain: Grain): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  if (grain === 'day') return date;
-  if (grain === 'week') return addDays(date, -((d.getUTCDay() + 6) % 7));
-  const month = d.getUTCMonth() - (d.getUTCMonth() % GRAIN[grain].months);
-  return new Date(Date.UTC(d.getUTCFullYear(), month, 1)).toISOString().slice(0, 10);
-}
 function shiftPeriods(start: string, grain: Grain, k: number): string {
   const g = GRAIN[grain];
   if (g.days) return addDays(start, k * g.days);
   const d = new Date(`${start}T00:00:00Z`);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k * g.months, 1)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k * MONTHS[grain], 1)).toISOString().slice(0, 10);
 }
 
 function resolveWindow(args: Args, today: string): { from: string; to: string } {

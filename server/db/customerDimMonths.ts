@@ -9,20 +9,21 @@ import type { Queryable } from './types.ts';
  * (their orders without a country of their own move) — are recomputed from all their orders.
  */
 
-const LEVELS = `(1 - GROUPING(country)) + (1 - GROUPING(channel)) * 2`;
-const GROUPING_SETS = `GROUP BY customer_id, month, GROUPING SETS ((country), (channel))`;
-const COLUMNS = 'dims, customer_id, country, channel, month, orders';
+/**
+ * INSERT of the level rows of the orders `o` (kind = order, of identified customers) matching `where`, with
+ * `country` as each order's country: one row per (customer, level, country, channel, month).
+ */
+function insertSql(from: string, country: string, where: string): string {
+  return `INSERT INTO customer_dim_months (dims, customer_id, country, channel, month, orders)
+     SELECT (1 - GROUPING(country)) + (1 - GROUPING(channel)) * 2, customer_id, country, channel, month, count(*)
+       FROM (SELECT o.customer_id, ${country} AS country, o.channel, ${UTC_MONTH('o.ordered_at')} AS month
+               FROM ${from} WHERE o.kind = 'order' AND o.customer_id IS NOT NULL AND ${where}) u
+      GROUP BY customer_id, month, GROUPING SETS ((country), (channel))`;
+}
 
-/** Every customer's rows from all orders (the table must be empty), one per (customer, level, country, channel, month). */
+/** Every customer's rows from all orders (the table must be empty). */
 export async function buildCustomerDimMonths(q: Queryable): Promise<number> {
-  const { rowCount } = await q.query(
-    `INSERT INTO customer_dim_months (${COLUMNS})
-     SELECT ${LEVELS} AS dims, customer_id, country, channel, month, count(*)
-       FROM (SELECT o.customer_id, coalesce(o.country, c.country) AS country, o.channel, ${UTC_MONTH('o.ordered_at')} AS month
-               FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
-              WHERE o.kind = 'order' AND o.customer_id IS NOT NULL) u
-      ${GROUPING_SETS}`,
-  );
+  const { rowCount } = await q.query(insertSql('orders o LEFT JOIN customers c ON c.id = o.customer_id', 'coalesce(o.country, c.country)', 'true'));
   return rowCount;
 }
 
@@ -37,23 +38,6 @@ export async function refreshCustomerDimMonths(q: Queryable, from: number, throu
   if (replaced.length) await q.query(`DELETE FROM customer_dim_months WHERE customer_id = ANY($1::int8[])`, [replaced]);
   // The customer's country by primary key per order (a join hashed every customer for a week of new orders: rollups.ts).
   const country = 'coalesce(o.country, (SELECT c.country FROM customers c WHERE c.id = o.customer_id))';
-  await q.query(
-    `INSERT INTO customer_dim_months (${COLUMNS})
-     SELECT ${LEVELS}, customer_id, country, channel, month, count(*)
-       FROM (SELECT o.customer_id, ${country} AS country, o.channel, ${UTC_MONTH('o.ordered_at')} AS month
-               FROM orders o
-              WHERE o.id > $1::int8 AND o.id <= $2::int8 AND o.kind = 'order' AND o.customer_id IS NOT NULL
-                AND o.customer_id <> ALL($3::int8[])) u
-      ${GROUPING_SETS}`,
-    [from, through, replaced],
-  );
-  if (recompute.length === 0) return;
-  await q.query(
-    `INSERT INTO customer_dim_months (${COLUMNS})
-     SELECT ${LEVELS}, customer_id, country, channel, month, count(*)
-       FROM (SELECT o.customer_id, ${country} AS country, o.channel, ${UTC_MONTH('o.ordered_at')} AS month
-               FROM orders o WHERE o.customer_id = ANY($1::int8[]) AND o.kind = 'order') u
-      ${GROUPING_SETS}`,
-    [recompute],
-  );
+  await q.query(insertSql('orders o', country, 'o.id > $1::int8 AND o.id <= $2::int8 AND o.customer_id <> ALL($3::int8[])'), [from, through, replaced]);
+  if (recompute.length) await q.query(insertSql('orders o', country, 'o.customer_id = ANY($1::int8[])'), [recompute]);
 }

@@ -1,4 +1,5 @@
 import type { KpiGrain, KpiMetric, KpiScope } from './kpi_sql.ts';
+import { addDays } from './clock.ts';
 import { rfmTierMembersSql } from './rfmCuts.ts';
 
 /** Pieces the kpi_trend statements share (kpi_sql.ts for orders and rollups, kpi_months.ts for customer_months). */
@@ -9,6 +10,21 @@ export const ADDITIVE: ReadonlySet<KpiMetric> = new Set(['revenue', 'orders', 'r
 export const TRUNC: Record<KpiGrain, string> = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' };
 /** One period as an SQL interval. */
 export const STEP: Record<KpiGrain, string> = { day: '1 day', week: '7 days', month: '1 month', quarter: '3 months', year: '1 year' };
+/** Calendar months per period (0: days and weeks are counted in days). */
+export const MONTHS: Record<KpiGrain, number> = { day: 0, week: 0, month: 1, quarter: 3, year: 12 };
+
+/** The first day of the period of `date` ('YYYY-MM-DD', UTC); weeks start on Monday (ISO 8601, as date_trunc). */
+export function periodStart(date: string, grain: KpiGrain): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (grain === 'day') return date;
+  if (grain === 'week') return addDays(date, -((d.getUTCDay() + 6) % 7));
+  const month = d.getUTCMonth() - (d.getUTCMonth() % MONTHS[grain]);
+  return new Date(Date.UTC(d.getUTCFullYear(), month, 1)).toISOString().slice(0, 10);
+}
+
+/** Agg's customer columns on a path that does not count customers (additive metrics: sums of rows). */
+export const NO_CUSTOMERS = '0 AS customers, 0 AS new_customers, 0 AS repeaters, 0 AS identified_revenue';
+
 export const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;
 
 export const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { ADDITIVE, groupConditions, hasGroupFilter, needsSummary, nextDay, Params, TRUNC } from './kpi_common.ts';
+import { ADDITIVE, groupConditions, hasGroupFilter, needsSummary, nextDay, NO_CUSTOMERS, Params, periodStart, TRUNC } from './kpi_common.ts';
 import type { KpiMetric, KpiScope } from './kpi_sql.ts';
 
 /**
@@ -87,22 +87,15 @@ export function monthsGroupSql(s: KpiScope): { sql: string; params: unknown[] } 
   const inTotal = `CASE WHEN ${cur} THEN ${all(groupConditions(typed, s.window, false, p, cols))} ELSE ${all(groupConditions(typed, s.prev, false, p, cols))} END`;
   const sum = (col: string) => `CASE WHEN ${byPeriod} THEN sum(${col}) FILTER (WHERE ${inPeriod}) ELSE sum(${col}) FILTER (WHERE ${inTotal}) END`;
   const sql = `
-    SELECT ${COLUMNS} FROM (SELECT ${keys}, ${sum('cm.revenue')} AS revenue, ${sum('cm.orders')} AS orders, 0 AS customers, 0 AS new_customers,
-           0 AS repeaters, 0 AS identified_revenue
+    SELECT part, grp, bucket, ${AGG_COLUMNS} FROM (SELECT ${keys}, ${sum('cm.revenue')} AS revenue, ${sum('cm.orders')} AS orders, ${NO_CUSTOMERS}
       FROM customer_months cm LEFT JOIN customer_summary fs ON fs.customer_id = cm.customer_id
      WHERE ${where.join(' AND ')} ${grouping('')}) g
      WHERE orders IS NOT NULL AND (${keep})`;
   return { sql, params: p.values };
 }
 
-const COLUMNS = 'part, grp, bucket, revenue, orders, customers, new_customers, repeaters, identified_revenue';
-
-/** The first day of the month, quarter or year of `day` ('YYYY-MM-DD'). */
-function periodStart(day: string, grain: KpiScope['grain']): string {
-  const month = Number(day.slice(5, 7));
-  const first = grain === 'year' ? 1 : grain === 'quarter' ? month - ((month - 1) % 3) : month;
-  return `${day.slice(0, 4)}-${String(first).padStart(2, '0')}-01`;
-}
+/** Agg's counted columns, in its order. */
+const AGG_COLUMNS = 'revenue, orders, customers, new_customers, repeaters, identified_revenue';
 
 /** Whether monthsGroupSql answers `s` (a customer type only for additive metrics: see there). */
 export const monthsOnce = (s: KpiScope): boolean => s.filters.customerType === undefined || ADDITIVE.has(s.metric);
@@ -117,8 +110,8 @@ function countsSql(s: KpiScope, keys: string, where: string[], grouping: (extra:
         ${needsSummary(s) ? 'LEFT JOIN customer_summary fs ON fs.customer_id = cm.customer_id' : ''}
        WHERE ${where.join(' AND ')}`;
   if (ADDITIVE.has(s.metric)) {
-    return `SELECT ${outer}, revenue, orders, customers, new_customers, repeaters, identified_revenue FROM (SELECT ${keys}, sum(cm.revenue) AS revenue, sum(cm.orders) AS orders, 0 AS customers, 0 AS new_customers,
-           0 AS repeaters, 0 AS identified_revenue ${from} ${grouping('')}) g WHERE ${keep}`;
+    return `SELECT ${outer}, ${AGG_COLUMNS} FROM (SELECT ${keys}, sum(cm.revenue) AS revenue, sum(cm.orders) AS orders, ${NO_CUSTOMERS}
+      ${from} ${grouping('')}) g WHERE ${keep}`;
   }
   // new = the customer's first order is in this row's month (so in its period, or in the window for a total)
   const first = s.metric === 'new_customers' ? `date_trunc('month', fs.first_order_at AT TIME ZONE 'UTC')::date = cm.month` : 'false';

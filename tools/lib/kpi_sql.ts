@@ -1,5 +1,5 @@
 import type { Queryable } from '../../server/db/index.ts';
-import { ADDITIVE, groupConditions, hasGroupFilter, needsSummary, nextDay, Params, TRUNC, UTC } from './kpi_common.ts';
+import { ADDITIVE, groupConditions, NO_CUSTOMERS, hasGroupFilter, needsSummary, nextDay, Params, TRUNC, UTC } from './kpi_common.ts';
 import { monthsAnswer, monthsGroupSql, monthsOnce, monthsSql } from './kpi_months.ts';
 
 /**
@@ -112,8 +112,7 @@ export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
   const grp = s.groupBy ? `coalesce(${s.groupBy}, '(none)')` : `''`;
   const rate = s.metric === 'return_rate';
   const ordersOnly = (col: string) => (rate ? `coalesce(sum(${col}) FILTER (WHERE kind = 'order'), 0)` : `sum(${col})`);
-  const sums = `${ordersOnly('revenue')} AS revenue, ${ordersOnly('orders')} AS orders, 0 AS customers, 0 AS new_customers, 0 AS repeaters,
-    0 AS identified_revenue${rate ? `, coalesce(sum(orders) FILTER (WHERE kind = 'return'), 0) AS returns` : ''}`;
+  const sums = `${ordersOnly('revenue')} AS revenue, ${ordersOnly('orders')} AS orders, ${NO_CUSTOMERS}${rate ? `, coalesce(sum(orders) FILTER (WHERE kind = 'return'), 0) AS returns` : ''}`;
   const sql = `
     WITH r AS (
       SELECT day, kind, ${grp} AS grp, orders, revenue FROM ${byCategory ? 'sales_daily_category' : 'sales_daily'} WHERE ${where.join(' AND ')}

@@ -122,9 +122,11 @@ function detectAnalysis(text: string): AnalysisId | null {
   // predicting what customers are worth ("estimate each customer's value", "预测客户未来的价值") is lifetime value
   if (/\b(?:predict|predicted|estimate|estimated|forecast|expected)\b.{0,30}\bvalue\b|(?:预测|估计|预估|预计).{0,12}价值/.test(text)) return 'clv';
   let best: { id: AnalysisId; length: number } | null = null;
+  const hits = new Map<AnalysisId, number>(); // each analysis's longest trigger
   for (const a of ANALYSES) {
     if (a.id === 'clusters' && (feedbackText || !customers)) continue;
     const hit = longestMatch(text, [...a.triggers.en, ...a.triggers.zh]);
+    if (hit) hits.set(a.id, hit.phrase.length);
     if (hit && (!best || hit.phrase.length > best.length)) best = { id: a.id, length: hit.phrase.length };
   }
   const topic = text.replace(/\babout\s+(?:(?:in|during|for|over|from|since|the|this|last|past|recently|lately|these|days|now|right|at|on|our|us|it|lot|most|often|frequently)\b\s*)*/g, 'about ');
@@ -133,11 +135,9 @@ function detectAnalysis(text: string): AnalysisId | null {
   // late delivery from VIP customers", "高价值客户对物流有什么反馈"): the group filters the feedback, it is not the question.
   // Only words that can only mean feedback: "average ticket" is a metric, 评价 also means "evaluate".
   if (FEEDBACK_ONLY.test(text) && (!best || best.id === 'segment')) {
-    const feedback = ANALYSES.filter((a) => a.id === 'feedback_search' || a.id === 'feedback_themes')
-      .map((a) => ({ id: a.id, hit: longestMatch(text, [...a.triggers.en, ...a.triggers.zh]) }))
-      .filter((a) => a.hit)
-      .sort((a, b) => b.hit!.phrase.length - a.hit!.phrase.length)[0];
-    if (feedback?.id === 'feedback_search' || aboutSomething || /对.{1,12}(?:有什么|有哪些|的)?(?:反馈|评价|意见)/.test(text)) return 'feedback_search';
+    // a search trigger longer than any themes trigger ("feedback about", "show me feedback") asks for a search
+    const searchWins = (hits.get('feedback_search') ?? 0) > (hits.get('feedback_themes') ?? 0);
+    if (searchWins || aboutSomething || /对.{1,12}(?:有什么|有哪些|的)?(?:反馈|评价|意见)/.test(text)) return 'feedback_search';
     best = { id: 'feedback_themes', length: 0 };
   }
   if (best?.id === 'feedback_themes' && aboutSomething) {

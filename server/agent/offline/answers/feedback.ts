@@ -55,13 +55,16 @@ interface Theme {
   breakdown?: Record<string, { value: string; count: number; share: number }[]>;
 }
 
+/** The theme breakdown (feedback_themes) that counts a group of customers, and the group in words. */
+interface GroupBreakdown { dimension: string; value: string; scope: string }
+
 /**
  * The customers a feedback question is about ("what do our high-value customers complain about", "德国客户的反馈"):
  * the search_feedback filters of the slots' RFM tier, customer country and saved segment, and the theme breakdown that
  * counts them (segments have none: themes break down by tag instead). Order channel and category are not properties
  * of feedback and are not applied.
  */
-function feedbackCustomers(input: HandlerInput): { args: Obj; scope: string; breakdown?: { dimension: string; value: string; scope: string } } {
+function feedbackCustomers(input: HandlerInput): { args: Obj; scope: string; breakdown?: GroupBreakdown } {
   const f = input.slots.filter;
   const args: Obj = {
     ...(f.rfm_tier ? { rfmTiers: [f.rfm_tier] } : {}), ...(f.country ? { countries: [f.country] } : {}), ...(f.segment ? { segment: f.segment } : {}),
@@ -95,7 +98,7 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const meta = receipt(result);
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
   if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
-  if (group) return groupThemes(input, themes, { ...meta, followUps, rule, what });
+  if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
   const unfiltered = slots.filter.segment ? t(lang, ` Themes are over all feedback: they are not broken down by saved segment (${slots.filter.segment}).`, `主题基于全部反馈：不按已保存客群（${slots.filter.segment}）拆分。`) : '';
   const month = slots.time && slots.time.from.slice(0, 7) === slots.time.to.slice(0, 7) ? `${slots.time.from.slice(0, 7)}-01` : null;
@@ -139,14 +142,14 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
 
 export async function answerSearch(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
+  const customers = feedbackCustomers(input);
   // "德国客户的差评": no topic, a group of customers → what that group's feedback is about
-  if (!slots.query && feedbackCustomers(input).breakdown) return answerThemes(input);
+  if (!slots.query && customers.breakdown) return answerThemes(input);
   if (!slots.query) {
     return { kind: 'clarify', answer: t(lang, 'What should I search the feedback for? For example: "feedback about late delivery".', '要在反馈中搜索什么内容？例如：“关于物流延迟的反馈”。'), followUps: [] };
   }
   const tool = ANALYSIS_BY_ID.get('feedback_search')!;
   const tone = slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
-  const customers = feedbackCustomers(input);
   const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), ...tone, ...customers.args, limit: 5 });
   if (isMissingTool(error, 'search_feedback')) return unavailable(lang, 'search_feedback', { en: 'Feedback search', zh: '反馈搜索' });
   if (!result) return failure(lang, 'search_feedback', error);
@@ -171,11 +174,10 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
  * by how many of their rows come from the group (each theme's breakdown by RFM tier or country, top 10 values; a theme
  * where the group is not among them is left out), with the group's share of the theme.
  */
-function groupThemes(input: HandlerInput, themes: Theme[], base: Pick<Draft, 'followUps'> & { rule: string; what: string }): Draft {
+function groupThemes(input: HandlerInput, themes: Theme[], group: GroupBreakdown, base: Pick<Draft, 'followUps'> & { rule: string; what: string }): Draft {
   const { lang } = input;
-  const { breakdown } = feedbackCustomers(input);
-  const scope = breakdown!.scope;
-  const of = (th: Theme) => th.breakdown?.[breakdown!.dimension]?.find((v) => v.value === breakdown!.value);
+  const scope = group.scope;
+  const of = (th: Theme) => th.breakdown?.[group.dimension]?.find((v) => v.value === group.value);
   const ranked = themes.filter((th) => (of(th)?.count ?? 0) > 0).sort((a, b) => of(b)!.count - of(a)!.count).slice(0, 5);
   const { rule, what, ...draft } = base;
   if (ranked.length === 0) {
