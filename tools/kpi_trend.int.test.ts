@@ -264,12 +264,13 @@ describeEachDriver('kpi_trend', (use) => {
         expect(byMonths.byPeriod.some((r) => (r.lost ?? 0) > 0), 'a comparison with someone lost').toBe(true);
       }
     }
-    // customer_dim_months is append-only: an import adds rows beside existing ones. Ann's January rows split in two
-    // (by country 2 + 1 orders, web 1 + 1) must give the same numbers (rolled back after).
+    // customer_dim_months is append-only: an import adds rows beside existing ones, linked to the key's month so far
+    // (here the same month: prev_month = month). Ann's January rows split in two (by country 2 + 1 orders, web 1 + 1)
+    // must give the same numbers (rolled back after).
     class Undo extends Error {}
     await use().transaction(async (tx) => {
-      await tx.exec(`INSERT INTO customer_dim_months (dims, customer_id, country, channel, month, orders)
-                       SELECT dims, customer_id, country, channel, month, 1 FROM customer_dim_months WHERE customer_id = 1 AND month = '2024-01-01' AND orders >= 2;
+      await tx.exec(`INSERT INTO customer_dim_months (dims, customer_id, country, channel, month, orders, prev_month)
+                       SELECT dims, customer_id, country, channel, month, 1, month FROM customer_dim_months WHERE customer_id = 1 AND month = '2024-01-01' AND orders >= 2;
                      UPDATE customer_dim_months SET orders = orders - 1 WHERE customer_id = 1 AND month = '2024-01-01' AND orders >= 2`);
       const { rows: split } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_dim_months WHERE customer_id = 1 AND month = '2024-01-01'`);
       expect(split[0]!.n).toBe(5); // UK 2 + 1, web 1 + 1, app 1

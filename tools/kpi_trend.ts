@@ -6,7 +6,7 @@ import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { lostAggregate, type Calendar } from './lib/kpi_lost.ts';
-import { MONTHS, periodStart, STEP } from './lib/kpi_common.ts';
+import { MONTHS, periodStart, shiftPeriods, STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
@@ -22,12 +22,12 @@ type Grain = (typeof GRAINS)[number];
 type Dimension = (typeof DIMENSIONS)[number];
 
 /** SQL text per grain (date_trunc weeks start on Monday, ISO 8601); `periods` = default window length. */
-const GRAIN: Record<Grain, { trunc: string; days: number; periods: number }> = {
-  day: { trunc: 'day', days: 1, periods: 30 },
-  week: { trunc: 'week', days: 7, periods: 13 },
-  month: { trunc: 'month', days: 0, periods: 12 },
-  quarter: { trunc: 'quarter', days: 0, periods: 8 },
-  year: { trunc: 'year', days: 0, periods: 5 },
+const GRAIN: Record<Grain, { trunc: string; periods: number }> = {
+  day: { trunc: 'day', periods: 30 },
+  week: { trunc: 'week', periods: 13 },
+  month: { trunc: 'month', periods: 12 },
+  quarter: { trunc: 'quarter', periods: 8 },
+  year: { trunc: 'year', periods: 5 },
 };
 /** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
 const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer', 'return_rate']);
@@ -104,14 +104,7 @@ const output = z.object({
 type Args = z.output<typeof input>;
 type Series = z.input<typeof series>;
 
-// ---- calendar arithmetic on YYYY-MM-DD (UTC) ----
-function shiftPeriods(start: string, grain: Grain, k: number): string {
-  const g = GRAIN[grain];
-  if (g.days) return addDays(start, k * g.days);
-  const d = new Date(`${start}T00:00:00Z`);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k * MONTHS[grain], 1)).toISOString().slice(0, 10);
-}
-
+// ---- calendar arithmetic on YYYY-MM-DD (UTC): shiftPeriods and periodStart in kpi_common.ts ----
 function resolveWindow(args: Args, today: string): { from: string; to: string } {
   const to = args.to ?? addDays(periodStart(today, args.grain), -1);
   const from = args.from ?? shiftPeriods(periodStart(to, args.grain), args.grain, -(GRAIN[args.grain].periods - 1));

@@ -8,19 +8,19 @@ export const UTC_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZO
 export const UTC_WEEK = (col: string) => `date_trunc('week', ${col} AT TIME ZONE 'UTC')::date`;
 
 const PERIOD = {
-  month: { table: 'customer_months', col: 'month', of: UTC_MONTH, neighbours: false, last: true },
-  week: { table: 'customer_weeks', col: 'week', of: UTC_WEEK, neighbours: true, last: false },
+  month: { table: 'customer_months', col: 'month', of: UTC_MONTH, neighbours: 'prev', last: true },
+  week: { table: 'customer_weeks', col: 'week', of: UTC_WEEK, neighbours: 'both', last: false },
 } as const;
 
-/** A new (customer, week) row and the weeks it was linked to. */
+/** A new (customer, period) row and the periods it was linked to. */
 interface NewWeek { customer_id: number; period: string; prev: string | null; next: string | null }
 
 /**
  * customer_months / customer_weeks after new orders (ids in ($1, $2]): their orders and revenue are ADDED to the
  * (customer, period) rows (an upsert of ~10k aggregated rows; recomputing each pair from orders took ~9.5k index range
  * scans plus a delete joined against every row). Merge survivors are recomputed whole (their old orders changed
- * customer) and merged-away customers dropped. customer_weeks rows carry the customer's previous and next week
- * (kpi_trend counts a customer once per window with them): a new row gets them as it is inserted, and the kept rows
+ * customer) and merged-away customers dropped. Rows carry the customer's previous and next period (kpi_trend counts a
+ * customer once per window, and lost customers, with them): a new row gets them as it is inserted, and the kept rows
  * beside it are relinked after (linkKeptNeighbours). Returns the rows written and the upsert's delta (pairs, revenue
  * added, new or not: cohort cells).
  */
@@ -31,18 +31,21 @@ export async function refreshCustomerPeriods(
   // customer_months also keeps the month's last order (rfm_analysis as of a past day): the later of old and new.
   const lastCol = last ? ', last_order_at' : '';
   const lastAgg = last ? ', max(o.ordered_at)' : '';
-  // A new week's neighbours: the nearest of the customer's kept weeks (the statement sees the table as it was before
-  // its insert: one index probe each way) and of the other new weeks (lag/lead over d). greatest/least skip NULLs.
-  const links = neighbours
-    ? {
-        cols: `, prev_${col}, next_${col}`,
-        select: `, greatest(lag(d.p) OVER w, (SELECT max(c.${col}) FROM ${table} c WHERE c.customer_id = d.customer_id AND c.${col} < d.p)),
-                   least(lead(d.p) OVER w, (SELECT min(c.${col}) FROM ${table} c WHERE c.customer_id = d.customer_id AND c.${col} > d.p))`,
-        window: 'WINDOW w AS (PARTITION BY d.customer_id ORDER BY d.p)',
-        returning: `, t.prev_${col}::text AS prev, t.next_${col}::text AS next`,
-        out: ', up.prev, up.next',
-      }
-    : { cols: '', select: '', window: '', returning: '', out: '' };
+  // A new row's neighbours: the nearest of the customer's kept periods (the statement sees the table as it was before
+  // its insert: one index probe each way) and of the other new periods (lag/lead over d). greatest/least skip NULLs.
+  // customer_months keeps only the previous month (lost_customers needs no more; linking the kept month before each
+  // new one, i.e. almost every new month's, cost ~0.1 s per 10k new orders on the bench shop).
+  const prevOf = `greatest(lag(d.p) OVER w, (SELECT max(c.${col}) FROM ${table} c WHERE c.customer_id = d.customer_id AND c.${col} < d.p))`;
+  const nextOf = `least(lead(d.p) OVER w, (SELECT min(c.${col}) FROM ${table} c WHERE c.customer_id = d.customer_id AND c.${col} > d.p))`;
+  const both = neighbours === 'both';
+  const links = {
+    cols: both ? `, prev_${col}, next_${col}` : `, prev_${col}`,
+    select: both ? `, ${prevOf}, ${nextOf}` : `, ${prevOf}`,
+    window: 'WINDOW w AS (PARTITION BY d.customer_id ORDER BY d.p)',
+    returning: both ? `, t.prev_${col}::text AS prev, t.next_${col}::text AS next` : '',
+    out: both ? ', up.prev, up.next' : '',
+    all: both ? ', lag(d.p) OVER w, lead(d.p) OVER w' : ', lag(d.p) OVER w',
+  };
   const gone = [...merged, ...survivors];
   if (gone.length) await q.query(`DELETE FROM ${table} WHERE customer_id = ANY($1::int8[])`, [gone]);
   // RETURNING says which pairs are new (xmax = 0: inserted, not updated): only they change neighbours.
@@ -67,15 +70,17 @@ export async function refreshCustomerPeriods(
                  FROM up JOIN d USING (customer_id, p)`,
     },
     [from, through, survivors],
-    ['customer_id', 'period', 'inserted', 'revenue', ...(neighbours ? (['prev', 'next'] as const) : [])],
+    ['customer_id', 'period', 'inserted', 'revenue', ...(both ? (['prev', 'next'] as const) : [])],
   );
   let written = added.length;
-  if (neighbours) await linkKeptNeighbours(q, table, col, added.filter((r) => r.inserted) as NewWeek[]);
+  const inserted = added.filter((r) => r.inserted);
+  if (both) await linkKeptNeighbours(q, table, col, inserted as NewWeek[]);
+  else await linkKeptAfter(q, table, col, inserted);
   if (survivors.length) {
     // All of a survivor's periods at once (its rows were deleted above): the links by lag/lead among them.
     const all = await q.query(
       `INSERT INTO ${table} (customer_id, ${col}, orders, revenue${lastCol}${links.cols})
-       SELECT d.*${neighbours ? ', lag(d.p) OVER w, lead(d.p) OVER w' : ''}
+       SELECT d.*${links.all}
          FROM (SELECT o.customer_id, ${of('o.ordered_at')} AS p, count(*), sum(o.revenue)${lastAgg} FROM orders o
                 WHERE o.customer_id = ANY($1::int8[]) AND o.kind = 'order' GROUP BY 1, 2) d ${links.window}`,
       [survivors],
@@ -83,6 +88,22 @@ export async function refreshCustomerPeriods(
     written += all.rowCount;
   }
   return { written, delta: added };
+}
+
+/**
+ * The kept period after each new one (a late import: orders before a period the customer has) takes the new one as its
+ * previous period unless it has a later one; after the usual import, of orders after every kept period, there is none
+ * (one index probe per new row).
+ */
+async function linkKeptAfter(q: Queryable, table: string, col: string, inserted: readonly MonthDelta[]): Promise<void> {
+  if (inserted.length === 0) return;
+  await q.query(
+    `UPDATE ${table} t SET prev_${col} = n.p
+       FROM (SELECT n.customer_id, n.p, (SELECT min(c.${col}) FROM ${table} c WHERE c.customer_id = n.customer_id AND c.${col} > n.p) AS after
+               FROM unnest($1::int8[], $2::date[]) n(customer_id, p)) n
+      WHERE t.customer_id = n.customer_id AND t.${col} = n.after AND (t.prev_${col} IS NULL OR t.prev_${col} < n.p)`,
+    [inserted.map((r) => r.customer_id), inserted.map((r) => r.period)],
+  );
 }
 
 /**

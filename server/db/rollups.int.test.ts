@@ -74,24 +74,41 @@ async function expectRollupsMatchRawData(db: Db): Promise<void> {
   expect(await rows(db, `SELECT day, currency, sum(orders)::int FROM sales_daily WHERE dims = 4 GROUP BY 1, 2`)).toEqual(
     await rows(db, `SELECT ${DAY}, o.currency, count(*)::int FROM orders o GROUP BY 1, 2`),
   );
-  expect(await rows(db, `SELECT customer_id, month, orders, revenue::float8, extract(epoch FROM last_order_at) FROM customer_months`)).toEqual(
+  // Months with each customer's previous month by a correlated subquery.
+  expect(await rows(db, `SELECT customer_id, month, orders, revenue::float8, extract(epoch FROM last_order_at), prev_month FROM customer_months`)).toEqual(
     await rows(
       db,
-      `SELECT o.customer_id, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date, count(*)::int, sum(o.revenue)::float8,
-              extract(epoch FROM max(o.ordered_at))
-         FROM orders o WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2`,
+      `WITH m AS (
+         SELECT o.customer_id, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date AS month, count(*)::int AS n,
+                sum(o.revenue)::float8 AS r, extract(epoch FROM max(o.ordered_at)) AS last
+           FROM orders o WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2)
+       SELECT a.customer_id, a.month, a.n, a.r, a.last,
+              (SELECT max(b.month) FROM m b WHERE b.customer_id = a.customer_id AND b.month < a.month)
+         FROM m a`,
     ),
   );
   // Customer months by country and channel, each level by its own GROUP BY.
   for (const [dims, cols] of Object.entries(LEVELS).filter(([d]) => d === '1' || d === '2')) {
     const keep = [COUNTRY, 'o.channel'].map((c) => (cols.includes(c) ? c : 'NULL'));
-    // (append-only: an import adds rows beside existing ones, so the rows are summed per key)
-    expect(await rows(db, `SELECT customer_id, country, channel, month, sum(orders)::int FROM customer_dim_months WHERE dims = $1 GROUP BY 1, 2, 3, 4`, [Number(dims)]), `customer_dim_months dims ${dims}`).toEqual(
+    // (append-only: an import adds rows beside existing ones, so the rows are summed per key and month; exactly one
+    // of them, the first, links to the key's previous month, the others to their own month)
+    expect(await rows(
+      db,
+      `SELECT customer_id, country, channel, month, sum(orders)::int, count(*) FILTER (WHERE prev_month IS NULL OR prev_month < month)::int AS firsts,
+              max(prev_month) FILTER (WHERE prev_month < month) AS prev, bool_and(prev_month IS NULL OR prev_month <= month) AS ordered
+         FROM customer_dim_months WHERE dims = $1 GROUP BY 1, 2, 3, 4`,
+      [Number(dims)],
+    ), `customer_dim_months dims ${dims}`).toEqual(
       await rows(
         db,
-        `SELECT o.customer_id, ${keep[0]}, ${keep[1]}, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date, count(*)::int
-           FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
-          WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2, 3, 4`,
+        `WITH k AS (
+           SELECT o.customer_id, ${keep[0]} AS country, ${keep[1]} AS channel, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-01')::date AS month, count(*)::int AS n
+             FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+            WHERE o.kind = 'order' AND o.customer_id IS NOT NULL GROUP BY 1, 2, 3, 4)
+         SELECT a.customer_id, a.country, a.channel, a.month, a.n, 1 AS firsts,
+                (SELECT max(b.month) FROM k b WHERE b.customer_id = a.customer_id AND b.country IS NOT DISTINCT FROM a.country
+                    AND b.channel IS NOT DISTINCT FROM a.channel AND b.month < a.month) AS prev, true AS ordered
+           FROM k a`,
       ),
     );
   }

@@ -99,9 +99,11 @@ async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: num
   );
   for (const sql of salesSql('all')) await q.query(sql);
   const months = await q.query(
-    `INSERT INTO customer_months (customer_id, month, orders, revenue, last_order_at)
-     SELECT customer_id, ${UTC_MONTH('ordered_at')}, count(*), sum(revenue), max(ordered_at)
-       FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL GROUP BY 1, 2`,
+    `INSERT INTO customer_months (customer_id, month, orders, revenue, last_order_at, prev_month)
+     SELECT customer_id, month, orders, revenue, last_order_at, lag(month) OVER w
+       FROM (SELECT customer_id, ${UTC_MONTH('ordered_at')} AS month, count(*) AS orders, sum(revenue) AS revenue, max(ordered_at) AS last_order_at
+               FROM orders WHERE kind = 'order' AND customer_id IS NOT NULL GROUP BY 1, 2) t
+     WINDOW w AS (PARTITION BY customer_id ORDER BY month)`,
   );
   await buildCohortCells(q);
   await buildCustomerDimMonths(q);

@@ -22,6 +22,13 @@ export function periodStart(date: string, grain: KpiGrain): string {
   return new Date(Date.UTC(d.getUTCFullYear(), month, 1)).toISOString().slice(0, 10);
 }
 
+/** The start of the period `k` periods after (k < 0: before) the period starting on `start`. */
+export function shiftPeriods(start: string, grain: KpiGrain, k: number): string {
+  if (grain === 'day' || grain === 'week') return addDays(start, k * (grain === 'week' ? 7 : 1));
+  const d = new Date(`${start}T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k * MONTHS[grain], 1)).toISOString().slice(0, 10);
+}
+
 /** Agg's customer columns on a path that does not count customers (additive metrics: sums of rows). */
 export const NO_CUSTOMERS = '0 AS customers, 0 AS new_customers, 0 AS repeaters, 0 AS identified_revenue';
 

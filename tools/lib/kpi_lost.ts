@@ -1,6 +1,6 @@
 import type { Queryable } from '../../server/db/index.ts';
 import { AppError } from '../../server/errors.ts';
-import { groupConditions, Params, STEP, TRUNC, UTC } from './kpi_common.ts';
+import { groupConditions, Params, shiftPeriods, STEP, TRUNC, UTC } from './kpi_common.ts';
 import { dimMonthsLevel, monthsCover } from './kpi_months.ts';
 import { rawDimensionFilters, rawGroup, type Agg, type AggParts, type KpiScope } from './kpi_sql.ts';
 
@@ -40,16 +40,11 @@ function monthRows(s: KpiScope, source: Exclude<Source, { kind: 'orders' }>, ran
 }
 
 /**
- * Rows (grp, customer_id, at, orders) of the qualifying activity in [range.from, range.to]: orders of identified
- * customers matching the filters (at = order time, UTC; one row per order and group), or rollup rows (at = the
- * month's first instant, orders = that month's). Tag and RFM tier filters are customer conditions (groupConditions).
+ * Rows (grp, customer_id, at, orders) of the orders of identified customers matching the filters in [range.from,
+ * range.to] (at = order time, UTC; one row per order and group). Tag and RFM tier filters are customer conditions
+ * (groupConditions).
  */
-function activitySql(s: KpiScope, range: Window, source: Source, p: Params): string {
-  if (source.kind !== 'orders') {
-    const where: string[] = [];
-    const { table, grp } = monthRows(s, source, range, p, where);
-    return `SELECT ${grp} AS grp, cm.customer_id, cm.month::timestamp AS at, cm.orders FROM ${table} cm WHERE ${where.join(' AND ')}`;
-  }
+function activitySql(s: KpiScope, range: Window, p: Params): string {
   const where = [`o.kind = 'order'`, 'o.customer_id IS NOT NULL', `o.ordered_at >= ${UTC(p.add(range.from))}`, `o.ordered_at < ${UTC(p.add(range.to), 1)}`];
   const { byLine, withCustomer } = rawDimensionFilters(s, p, where);
   where.push(...groupConditions(s, range, false, p, { customer: 'o.customer_id', at: `o.ordered_at AT TIME ZONE 'UTC'` }));
@@ -74,9 +69,9 @@ interface Totals {
  * the window and in the previous one and whether it was active before those (two statements read the previous
  * window twice: ~0.65 s of 1.6 s for a year by country on the bench shop).
  */
-function totalsSql(s: KpiScope, cal: Calendar, source: Source): { sql: string; params: unknown[] } {
+function totalsSql(s: KpiScope, cal: Calendar): { sql: string; params: unknown[] } {
   const p = new Params();
-  const activity = activitySql(s, { from: cal.before.from, to: s.window.to }, source, p);
+  const activity = activitySql(s, { from: cal.before.from, to: s.window.to }, p);
   const now = `${p.add(s.window.from)}::timestamp`;
   const prev = `${p.add(s.prev.from)}::timestamp`;
   const sql = `
@@ -101,11 +96,10 @@ const totalRow = (grp: string, orders: number, customers: number, lost: number):
  * Activity before w.from in w's first period is left out (that period covers only the window's days; the period
  * before it is whole).
  */
-function periodSql(s: KpiScope, w: Window, cal: Calendar, source: Source): { sql: string; params: unknown[] } {
-  if (source.kind !== 'orders') return monthsPeriodSql(s, w, cal, source);
+function periodSql(s: KpiScope, w: Window, cal: Calendar): { sql: string; params: unknown[] } {
   const p = new Params();
   const step = `interval '${STEP[s.grain]}'`;
-  const activity = activitySql(s, { from: cal.prior, to: w.to }, source, p);
+  const activity = activitySql(s, { from: cal.prior, to: w.to }, p);
   const first = `${p.add(cal.first)}::date`;
   // A customer active in period B is lost in B + 1 step unless their next active period is B + 1 step (lead).
   const sql = `
@@ -127,40 +121,73 @@ function periodSql(s: KpiScope, w: Window, cal: Calendar, source: Source): { sql
   return { sql, params: p.values };
 }
 
+/** One row of rollupSql: a group's orders, customers and customers back from the segment before, per segment. */
+interface SegmentRow { grp: string; kind: 'period' | 'window'; start: string; orders: number; customers: number; retained: number }
+
 /**
- * periodSql from customer_months (whole months, no dimensions) or customer_dim_months (by country or channel): lead()
- * over each customer's months gives the next active period; the last row of a customer's period is lost in the
- * following period unless the next active period is that one. customer_months is read in primary-key order
- * (customer, month), so without a sort (grouping ~300k customer-months a year by customer and period first, then
- * sorting them for the window, took ~1.5 s on the bench shop). In customer_dim_months a level's rows of one customer
- * differ only in the column the question filters by (one value) or groups by, so a partition is one group; rows of
- * the same month (the table is append-only) are adjacent, and only the last one of a period counts.
+ * Lost customers from customer_months or customer_dim_months without grouping by customer: each row knows the
+ * previous active month of its customer (and group: prev_month, migration 0019), so a customer is active in a segment
+ * (a period, or a window) once, on its first row there (prev_month before the segment's start), and was active in the
+ * segment just before iff that row's prev_month falls in it. Lost in a segment = active in the one before − back from
+ * it (fromSegments). Per group, two aggregates of one scan each (parallel, on Postgres): the periods from `cal.prior`
+ * on, and the windows (the one before the previous one, the previous one, the window). (Grouping ~700k customer
+ * months by customer, or sorting them for lead(), took ~1 s for a year by country on the bench shop.)
  */
-function monthsPeriodSql(s: KpiScope, w: Window, cal: Calendar, source: Exclude<Source, { kind: 'orders' }>): { sql: string; params: unknown[] } {
+function rollupSql(s: KpiScope, cal: Calendar, source: Exclude<Source, { kind: 'orders' }>): { sql: string; params: unknown[] } {
   const p = new Params();
+  const segments = (kind: SegmentRow['kind'], range: Window, start: string, before: string) => {
+    const where: string[] = [];
+    const { table, grp } = monthRows(s, source, range, p, where);
+    return `SELECT ${grp} AS grp, '${kind}' AS kind, start, sum(orders) AS orders,
+                   count(*) FILTER (WHERE prev_month IS NULL OR prev_month < start) AS customers,
+                   count(*) FILTER (WHERE prev_month >= before AND prev_month < start) AS retained
+              FROM (SELECT cm.*, ${start} AS start, ${before} AS before FROM ${table} cm WHERE ${where.join(' AND ')}) cm
+             GROUP BY 1, 3`;
+  };
   const step = `interval '${STEP[s.grain]}'`;
   // customer_months.month is a month's first day: by month it is the period itself (date_trunc on ~300k rows cost ~0.1 s)
-  const period = (month: string) => (s.grain === 'month' ? month : `date_trunc('${TRUNC[s.grain]}', (${month})::timestamp)::date`);
-  const where: string[] = [];
-  const { table, grp } = monthRows(s, source, { from: cal.prior, to: w.to }, p, where);
-  const partition = source.kind === 'dims' ? 'cm.customer_id, cm.country, cm.channel' : 'cm.customer_id';
-  // One pass grouped by period: its orders, its customers (their last row in it) and those of them not back in the
-  // next period, who are that next period's lost customers.
-  const sql = `
-    WITH seq AS (
-      SELECT ${grp} AS grp, ${period('cm.month')} AS bucket, cm.orders, ${period(`lead(cm.month) OVER (PARTITION BY ${partition} ORDER BY cm.month)`)} AS next_bucket
-        FROM ${table} cm WHERE ${where.join(' AND ')}
-    ), per_period AS (
-      SELECT grp, bucket, sum(orders) AS orders, count(*) FILTER (WHERE next_bucket IS DISTINCT FROM bucket) AS customers,
-             count(*) FILTER (WHERE next_bucket IS DISTINCT FROM bucket AND (next_bucket IS NULL OR next_bucket > (bucket + ${step})::date)) AS leaving
-        FROM seq GROUP BY grp, bucket
-    )
-    SELECT grp, (bucket + ${step})::date AS bucket, 0 AS revenue, 0 AS orders, 0 AS customers, leaving AS lost,
-           0 AS new_customers, 0 AS repeaters, 0 AS identified_revenue
-      FROM per_period WHERE (bucket + ${step})::date <= ${p.add(w.to)}::date
-    UNION ALL
-    SELECT grp, bucket, 0, orders, customers, 0, 0, 0, 0 FROM per_period WHERE bucket >= ${p.add(cal.first)}::date`;
-  return { sql, params: p.values };
+  const period = s.grain === 'month' ? 'cm.month' : `date_trunc('${TRUNC[s.grain]}', cm.month::timestamp)::date`;
+  const [now, prev, before] = [s.window.from, s.prev.from, cal.before.from].map((d) => `${p.add(d)}::date`) as [string, string, string];
+  const periods = segments('period', { from: cal.prior, to: s.window.to }, period, `(${period} - ${step})::date`);
+  const windows = segments(
+    'window', { from: cal.before.from, to: s.window.to },
+    `CASE WHEN cm.month >= ${now} THEN ${now} WHEN cm.month >= ${prev} THEN ${prev} ELSE ${before} END`,
+    `CASE WHEN cm.month >= ${now} THEN ${prev} WHEN cm.month >= ${prev} THEN ${before} END`,
+  );
+  return { sql: `${periods} UNION ALL ${windows}`, params: p.values };
+}
+
+/**
+ * byPeriod and totals from rollupSql's rows. Per group and segment: its orders and customers, and lost = the group's
+ * customers of the segment before − those of them back (retained). Periods from the window's first (`cal.first`);
+ * the window's total and the previous window's (when the group has activity in them or in the one before).
+ */
+function fromSegments(rows: readonly SegmentRow[], s: KpiScope, cal: Calendar): AggParts {
+  const periods = [cal.prior];
+  while (shiftPeriods(periods.at(-1)!, s.grain, 1) <= s.window.to) periods.push(shiftPeriods(periods.at(-1)!, s.grain, 1));
+  const windows = [cal.before.from, s.prev.from, s.window.from];
+  const cells = new Map<string, Map<string, SegmentRow>>();
+  for (const r of rows) {
+    const key = `${r.grp}|${r.kind}`;
+    if (!cells.has(key)) cells.set(key, new Map());
+    cells.get(key)!.set(r.start, r);
+  }
+  const series = (grp: string, kind: SegmentRow['kind'], starts: readonly string[]): (Agg | undefined)[] => {
+    const cell = cells.get(`${grp}|${kind}`);
+    return starts.slice(1).map((start, i) => {
+      const here = cell?.get(start);
+      const lost = (cell?.get(starts[i]!)?.customers ?? 0) - (here?.retained ?? 0);
+      return here || lost ? totalRow(grp, here?.orders ?? 0, here?.customers ?? 0, lost) : undefined;
+    });
+  };
+  const parts: AggParts = { byPeriod: [], total: [], prev: [] };
+  for (const grp of [...new Set(rows.map((r) => r.grp))].sort((a, b) => a.localeCompare(b))) {
+    series(grp, 'period', periods).forEach((a, i) => a && parts.byPeriod.push({ ...a, bucket: periods[i + 1]! }));
+    const [prev, now] = series(grp, 'window', windows);
+    if (prev) parts.prev.push(prev);
+    if (now) parts.total.push(now);
+  }
+  return parts;
 }
 
 /**
@@ -187,18 +214,22 @@ export async function lostAggregate(q: Queryable, s: KpiScope, cal: Calendar, ro
     throw new AppError('invalid_argument', 'invalid arguments for kpi_trend: filters.customerType does not apply to lost_customers (a lost customer has no order in the period)');
   }
   const source = lostSource(s, cal, rollupsFresh);
+  if (source.kind !== 'orders') {
+    const { sql, params } = rollupSql(s, cal, source);
+    return fromSegments((await q.query<SegmentRow>(sql, params)).rows, s, cal);
+  }
   // ~300k (customer, period) rows a year on the bench shop: with the default 4 MB their grouping and sort spilled to disk
   await q.exec(`SET LOCAL work_mem = '64MB'`);
   const run = async ({ sql, params }: { sql: string; params: unknown[] }) => (await q.query<Agg>(sql, params)).rows;
   // Each period has two rows (its lost customers, and its own orders and customers): merged into one per group.
   const merged = new Map<string, Agg>();
-  for (const r of await run(periodSql(s, s.window, cal, source))) {
+  for (const r of await run(periodSql(s, s.window, cal))) {
     const key = `${r.grp}|${r.bucket}`;
     const m = merged.get(key);
     merged.set(key, m ? { ...m, lost: (m.lost ?? 0) + (r.lost ?? 0), orders: m.orders + r.orders, customers: m.customers + r.customers } : r);
   }
   const byKey = (a: Agg, b: Agg) => `${a.grp}|${a.bucket}`.localeCompare(`${b.grp}|${b.bucket}`);
-  const totals = totalsSql(s, cal, source);
+  const totals = totalsSql(s, cal);
   const rows = (await q.query<Totals>(totals.sql, totals.params)).rows;
   return {
     byPeriod: [...merged.values()].sort(byKey),
