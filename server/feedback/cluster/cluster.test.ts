@@ -99,6 +99,7 @@ describe('themeKeywords (c-TF-IDF)', () => {
   it('drops stopwords, ignores noise assignments, and keeps Chinese bigrams', () => {
     expect(keywordTerms('The refund is late 退款太慢')).toEqual(['refund', 'late', '退款', '款太', '太慢']);
     const kw = themeKeywords(['退款太慢', '退款没到', '快递太慢', 'noise text'], [0, 0, 1, -1], 2, 1);
+    // (a keyword bigram grows only over content characters: 退款 and 快递 are followed by 太 / 没, cjkPhrases.ts)
     expect(kw).toEqual([['退款'], ['快递']]);
   });
 });

@@ -1,4 +1,5 @@
-import { keywordTerms } from '../embed/tokenize.ts';
+import { isCjkChar, keywordTerms, normalizeText } from '../embed/tokenize.ts';
+import { phraseKeywords } from './cjkPhrases.ts';
 
 /**
  * Class-based TF-IDF (c-TF-IDF) theme keywords, as in BERTopic (Grootendorst 2022, "BERTopic: Neural topic modeling
@@ -8,8 +9,8 @@ import { keywordTerms } from '../embed/tokenize.ts';
  * theme. A term scores high when it is frequent in one theme and rare elsewhere. Terms are English words without
  * stopwords and Chinese character bigrams (see keywordTerms).
  *
- * Returns, for each theme 0..k−1, its top `n` terms by weight (ties broken alphabetically, so the output is stable).
- * Negative assignments (noise) are ignored.
+ * Returns, for each theme 0..k−1, its top `n` terms by weight (ties broken alphabetically, so the output is stable),
+ * Chinese bigrams grown into the phrases they are part of (cjkPhrases.ts). Negative assignments (noise) are ignored.
  */
 export function themeKeywords(texts: readonly string[], assignments: readonly number[], k: number, n: number): string[][] {
   if (texts.length !== assignments.length) throw new Error(`texts (${texts.length}) and assignments (${assignments.length}) differ in length`);
@@ -26,12 +27,24 @@ export function themeKeywords(texts: readonly string[], assignments: readonly nu
     }
   });
   const averageTerms = totals.reduce((a, b) => a + b, 0) / Math.max(1, k);
+  // Each theme's texts, grouped once when a theme's keywords need them.
+  let byTheme: string[][] | undefined;
+  const themeTexts = (c: number): string[] => {
+    if (!byTheme) {
+      const groups: string[][] = Array.from({ length: k }, () => []);
+      texts.forEach((text, i) => groups[assignments[i]!]?.push(normalizeText(text)));
+      byTheme = groups;
+    }
+    return byTheme[c]!;
+  };
   return perTheme.map((counts, c) => {
     const scored = [...counts].map(([term, tf]) => ({
       term,
       weight: (tf / totals[c]!) * Math.log(1 + averageTerms / overall.get(term)!),
     }));
     scored.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-    return scored.slice(0, n).map((s) => s.term);
+    // A few spares: a grown phrase may swallow a later bigram (不工 → 不工作 covers 工作).
+    const ranked = scored.slice(0, 3 * n).map((s) => s.term);
+    return ranked.slice(0, n).some((t) => isCjkChar(t[0]!)) ? phraseKeywords(ranked, themeTexts(c), n) : ranked.slice(0, n);
   });
 }
