@@ -209,6 +209,46 @@ describeEachDriver('customer_lifetime_value', (use) => {
   });
 });
 
+describeEachDriver('customer_lifetime_value by group', (use) => {
+  const ctx = () => ({ db: use(), clock: fixedClock('2024-04-01'), role: 'analyst' as const });
+  beforeAll(async () => {
+    await loadShop(use());
+    await use().exec(`UPDATE customers SET country = CASE id WHEN 1 THEN 'Germany' WHEN 3 THEN 'Germany' WHEN 4 THEN 'France' END`);
+  });
+
+  it('totals the scored customers per country (Bob without one: "(none)"), from fresh and from stored scores alike', async () => {
+    const call = async (args: object) => (await runTool('customer_lifetime_value', args, ctx())) as any;
+    await use().exec('DELETE FROM clv_scores; DELETE FROM clv_score_sets');
+    const each = await call({ customerIds: [1, 2, 3, 4] }); // scores everyone and stores the set
+    const clv = new Map<number, number>(each.customers.map((c: any) => [c.id, c.clv]));
+    expect([...clv.keys()].sort()).toEqual([1, 2, 3, 4]);
+    const stored = await call({ groupBy: 'country' });
+    await use().exec('DELETE FROM clv_scores; DELETE FROM clv_score_sets');
+    const fresh = await call({ groupBy: 'country' }); // scored again (no stored set), and stored anew
+    expect((await use().query(`SELECT 1 FROM clv_score_sets`)).rows).toHaveLength(1);
+    expect(stored.groups).toEqual(fresh.groups);
+    // Hand-grouped from the per-customer scores: Germany = Ann + Cy, France = Di, (none) = Bob; highest total first.
+    const expected = [
+      { group: 'Germany', ids: [1, 3] }, { group: 'France', ids: [4] }, { group: '(none)', ids: [2] },
+    ].map(({ group, ids }) => ({ group, customers: ids.length, clv: ids.reduce((s, id) => s + clv.get(id)!, 0) }))
+      .sort((a, b) => b.clv - a.clv);
+    expect(fresh.groups.map((g: any) => g.group)).toEqual(expected.map((g) => g.group));
+    fresh.groups.forEach((g: any, i: number) => {
+      expect(g.customers).toBe(expected[i]!.customers);
+      expect(g.clv).toBeCloseTo(expected[i]!.clv, 1); // per-customer scores are rounded to cents
+      expect(g.averageClv).toBeCloseTo(g.clv / g.customers, 1);
+      expect(g.share).toBeCloseTo(g.clv / fresh.totals.clv, 3);
+    });
+    expect(fresh.meta.args.groupBy).toBe('country');
+    expect((await call({})).groups).toBeNull();
+    // No orders carry a channel here: one group, everyone.
+    const byChannel = await call({ groupBy: 'channel' });
+    expect(byChannel.groups).toHaveLength(1);
+    expect(byChannel.groups[0]).toMatchObject({ group: '(none)', customers: 4, share: 1 });
+    await expect(runTool('customer_lifetime_value', { groupBy: 'tier' }, ctx())).rejects.toThrow(/groupBy/);
+  });
+});
+
 describeEachDriver('customer_lifetime_value on CDNOW (Fader, Hardie & Lee 2005)', (use) => {
   const ctx = () => ({ db: use(), clock: fixedClock('2024-01-01'), role: 'analyst' as const });
   const run = hasSharedData('cdnow', 'CDNOW_sample.txt');

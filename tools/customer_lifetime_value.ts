@@ -37,6 +37,12 @@ export const dayArg = z
 
 const num = (d: string) => z.number().describe(d);
 
+const GROUP_BY = ['country', 'channel', 'category'] as const;
+/** Each groupBy's value per scored customer `s` (its customers row `c`, customer_summary row `cs`). */
+const GROUP_SQL: Record<(typeof GROUP_BY)[number], string> = { country: 'c.country', channel: 'cs.main_channel', category: 'cs.main_category' };
+/** The glossary entry of a groupBy's value, for the receipt. */
+const GROUP_METRIC = { country: [], channel: ['main_channel'], category: ['main_category'] } as const;
+
 const input = z
   .object({
     calibrationEnd: dayArg
@@ -48,6 +54,7 @@ const input = z
     discountRate: z.number().min(0).lt(1).optional().describe('discount rate per unit (e.g. weekly); default: undiscounted'),
     limit: z.number().int().min(1).max(MAX_ROWS).default(20).describe('how many top customers by CLV to list'),
     customerIds: z.array(z.number().int().positive()).min(1).max(MAX_ROWS).optional().describe('score and list these customers (internal ids) instead of the top ones'),
+    groupBy: z.enum(GROUP_BY).optional().describe('also total the scored customers per value of this: country (the customer’s), channel or category (the customer’s main channel / main category by orders)'),
   })
   .strict()
   .describe('customer lifetime value (BG/NBD + Gamma-Gamma)');
@@ -97,6 +104,17 @@ const output = z.object({
     })
     .describe('totals over all scored customers'),
   customers: z.array(customerRow).describe('top customers by CLV, or the requested ones'),
+  groups: z
+    .array(z.object({
+      group: z.string().describe('value of the groupBy dimension ("(none)" = unknown)'),
+      customers: num('customers scored in the group'),
+      expectedPurchases: num('Σ expected transactions of the group over the horizon'),
+      clv: num('Σ CLV of the group'),
+      averageClv: num('Σ CLV ÷ customers of the group'),
+      share: num('the group’s share of the total CLV'),
+    }))
+    .nullable()
+    .describe('with groupBy: totals per group, highest CLV first; null otherwise'),
   customersNotScored: z.array(z.number()).describe('requested ids with no order on or before calibrationEnd'),
   holdout: z
     .object({
@@ -135,6 +153,7 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
         const hit = key === null ? null : await findScoreSet<ClvReport>(q, key);
         let report: ClvReport;
         let listed: StoredScore[];
+        let scoredRows: StoredScore[] | undefined;
         if (hit) {
           report = { ...hit.result, model: fromCache(hit.result.model) };
           listed = args.customerIds ? inRequestedOrder(await scoresOf(q, hit.id, args.customerIds), args.customerIds) : await topScores(q, hit.id, args.limit);
@@ -142,10 +161,12 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
           const computed = await computeReport(q, args, calibrationEnd, last);
           pendingFits = computed.pendingFits;
           report = computed.report;
+          scoredRows = computed.rows;
           listed = args.customerIds ? inRequestedOrder(computed.rows, args.customerIds) : topByClv(computed.rows, args.limit);
           if (key !== null) pendingSet = { tool: 'customer_lifetime_value', key, result: report, customers: computed.rows.length, scores: computed.rows };
         }
         const names = await namesOf(q, listed.map((c) => c.id));
+        const groups = args.groupBy ? await groupTotals(q, args.groupBy, hit ? { setId: hit.id } : { rows: scoredRows! }, report.totals.clv) : null;
         const scoredIds = new Set(listed.map((c) => c.id));
         return {
           calibration: report.calibration,
@@ -157,11 +178,15 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
             pAlive: round(c.pAlive, 4), expectedPurchases: round(c.expectedPurchases, 4), expectedValue: round(c.expectedValue, 2), clv: round(c.clv, 2),
           })),
           customersNotScored: [...new Set(args.customerIds)].filter((id) => !scoredIds.has(id)),
+          groups,
           holdout: report.holdout,
           meta: buildMeta('customer_lifetime_value', { ...args, calibrationEnd }, {
             window: report.firstPurchase ? { from: report.firstPurchase, to: calibrationEnd } : null,
-            rowCounts: { [report.calibration.source === 'orders' ? 'transactions' : 'customerSummaries']: report.rowsRead, customersScored: report.totals.customers, listed: listed.length },
-            metrics: ['p_alive', 'expected_purchases', 'expected_value', 'clv'],
+            rowCounts: {
+              [report.calibration.source === 'orders' ? 'transactions' : 'customerSummaries']: report.rowsRead, customersScored: report.totals.customers,
+              listed: listed.length, ...(groups ? { groups: groups.length } : {}),
+            },
+            metrics: ['p_alive', 'expected_purchases', 'expected_value', 'clv', ...(args.groupBy ? GROUP_METRIC[args.groupBy] : [])],
             asOf: today,
           }),
         };
@@ -219,6 +244,26 @@ const fromCache = (model: Output['model']): Output['model'] => ({
 function inRequestedOrder<T extends { id: number }>(rows: readonly T[], ids: readonly number[]): T[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * CLV totals per group of the scored customers: those of a stored score set, or the rows just scored (passed as arrays).
+ * Sums are over the unrounded scores, as the overall totals.
+ */
+async function groupTotals(q: Queryable, groupBy: (typeof GROUP_BY)[number], scores: { setId: number } | { rows: readonly StoredScore[] }, total: number): Promise<NonNullable<Output['groups']>> {
+  const from = 'setId' in scores
+    ? { sql: 'clv_scores s', where: 'WHERE s.set_id = $1', params: [scores.setId] }
+    : { sql: 'unnest($1::int8[], $2::float8[], $3::float8[]) s(customer_id, clv, expected_purchases)', where: '', params: [scores.rows.map((r) => r.id), scores.rows.map((r) => r.clv), scores.rows.map((r) => r.expectedPurchases)] };
+  const { rows } = await q.query<{ grp: string; customers: number; clv: number; expected_purchases: number }>(
+    `SELECT coalesce(${GROUP_SQL[groupBy]}, '(none)') AS grp, count(*)::int AS customers, sum(s.clv)::float8 AS clv, sum(s.expected_purchases)::float8 AS expected_purchases
+       FROM ${from.sql} LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN customer_summary cs ON cs.customer_id = s.customer_id
+      ${from.where} GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT ${MAX_ROWS}`,
+    from.params,
+  );
+  return rows.map((r) => ({
+    group: r.grp, customers: r.customers, expectedPurchases: round(r.expected_purchases, 2), clv: round(r.clv, 2),
+    averageClv: round(r.clv / r.customers, 2), share: total > 0 ? round(r.clv / total, 4) : 0,
+  }));
 }
 
 async function namesOf(q: Queryable, ids: number[]): Promise<Map<number, string | null>> {

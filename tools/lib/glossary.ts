@@ -30,6 +30,8 @@ export const GLOSSARY = {
   path_count: 'Number of users whose last event types before their first target event (consecutive repeats merged, at most the path depth) are exactly the path.',
   segment_share: 'Customers in the segment ÷ all customers with orders.',
   revenue_share: 'Segment revenue ÷ revenue of all identified customers.',
+  main_channel: 'A customer’s most frequent order channel (ties: first by name).',
+  main_category: 'The product category with the most revenue among a customer’s order lines (ties: first by name).',
   tenure_days: 'Days from a customer’s first order to the as-of date.',
   lift: 'Share of a group with a value ÷ share of the comparison population with that value (> 1 = over-represented).',
   silhouette: 'Mean over customers of (b − a) ÷ max(a, b), a = mean distance to the own cluster, b = to the nearest other cluster (Rousseeuw 1987); −1..1, higher = better separated.',

@@ -126,32 +126,6 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   };
 }
 
-interface ClvResult {
-  calibration: { end: string };
-  totals: { customers: number; expectedPurchases: number; clv: number; averageClv: number };
-  customers: { id: number; name: string | null; expectedPurchases: number; clv: number }[];
-  meta: { args: { horizon: number; unit: string } };
-}
-
-export async function answerClv(input: HandlerInput): Promise<Draft> {
-  const { lang, caller } = input;
-  const { result, error } = await caller.call<ClvResult>('customer_lifetime_value', { limit: 10 });
-  if (!result) return failure(lang, 'customer_lifetime_value', error);
-  const unit = result.meta.args.unit;
-  const top = result.customers.slice(0, 3).map((c) => `${c.name ?? `#${c.id}`} ${money(input, c.clv)}`);
-  const h = `${n(result.meta.args.horizon, 'count')} ${lang === 'zh' ? ({ days: '天', weeks: '周', months: '个月' } as Record<string, string>)[unit] ?? unit : unit}`;
-  return {
-    ...receipt(result as unknown as Record<string, unknown>),
-    kind: 'answer',
-    answer: t(lang,
-      `Predicted customer lifetime value over the next ${h} (BG/NBD + Gamma-Gamma, history up to ${result.calibration.end}): ${money(input, result.totals.clv)} in total across ${n(result.totals.customers, 'count')} customers (${money(input, result.totals.averageClv)} per customer on average), from ${n(result.totals.expectedPurchases, 'decimal')} expected orders.${top.length ? ` Highest predicted CLV: ${top.join('; ')}.` : ''} CLV = expected purchases over the horizon × expected average order value.`,
-      `未来 ${h} 的预测客户生命周期价值（BG/NBD + Gamma-Gamma，基于截至 ${result.calibration.end} 的历史）：${n(result.totals.customers, 'count')} 位客户合计 ${money(input, result.totals.clv)}（平均每位客户 ${money(input, result.totals.averageClv)}），预计 ${n(result.totals.expectedPurchases, 'decimal')} 笔订单。${top.length ? `预测 CLV 最高的客户：${top.join('；')}。` : ''}CLV＝预测期内的预计购买次数 × 预计平均订单价值。`),
-    table: { columns: [t(lang, 'customer id', '客户编号'), t(lang, 'customer', '客户'), t(lang, 'expected orders', '预计订单数'), 'CLV'], rows: result.customers.map((c) => [c.id, c.name, c.expectedPurchases, c.clv]) },
-    chart: { type: 'bar', title: t(lang, 'Top customers by CLV', 'CLV 最高的客户'), data: { categories: result.customers.map((c) => c.name ?? String(c.id)), series: [{ name: 'CLV', values: result.customers.map((c) => c.clv) }] } },
-    followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
-  };
-}
-
 /** The segment's members with the highest revenue, ranked ("who are our top 10 customers?"). */
 function topCustomersAnswer(input: HandlerInput, result: { profile: Profile; meta: { asOf: string } }, asked: number): Draft {
   const { lang } = input;

@@ -150,20 +150,22 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
   }
   const tool = ANALYSIS_BY_ID.get('feedback_search')!;
   const tone = slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
-  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), ...tone, ...customers.args, limit: 5 });
+  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), ...tone, ...customers.args, limit: 8 });
   if (isMissingTool(error, 'search_feedback')) return unavailable(lang, 'search_feedback', { en: 'Feedback search', zh: '反馈搜索' });
   if (!result) return failure(lang, 'search_feedback', error);
   const hits = list(result, 'results', 'hits', 'items', 'feedback');
   const meta = receipt(result);
   const from = customers.scope ? t(lang, ` from customers in ${customers.scope}`, `来自${customers.scope}客户的`) : '';
   if (hits.length === 0) return { ...meta, kind: 'answer', answer: t(lang, `No feedback${from} matches "${slots.query}".`, `没有与“${slots.query}”匹配的${from}反馈。`), followUps: [] };
-  const rows = hits.slice(0, 5).map((h) => [str(h, 'date', 'createdAt', 'created_at') ?? null, num(h, 'rating') ?? null, quote(str(h, 'text', 'quote') ?? '')] as (string | number | null)[]);
+  const rows = hits.slice(0, 8).map((h) => [str(h, 'date', 'createdAt', 'created_at') ?? null, num(h, 'rating') ?? null, quote(str(h, 'text', 'quote') ?? '')] as (string | number | null)[]);
+  // The sentence quotes up to five different texts (customers often send the same words); the table lists every hit.
+  const quoted = [...new Set(rows.map((r) => r[2]))].slice(0, 5).join(' ');
   return {
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `Feedback${from} matching "${slots.query}"${slots.tone ? ` with ${slots.tone === 'negative' ? 'ratings of 2 or below' : 'ratings of 4 or above'}` : ''} (hybrid keyword + semantic search, best matches first): ${rows.map((r) => r[2]).join(' ')}`,
-      `与“${slots.query}”相关的${slots.tone === 'negative' ? '低分（不高于 2 分）' : slots.tone === 'positive' ? '高分（不低于 4 分）' : ''}${from}反馈（关键词与语义混合检索，最相关在前）：${rows.map((r) => r[2]).join(' ')}`),
+      `Feedback${from} matching "${slots.query}"${slots.tone ? ` with ${slots.tone === 'negative' ? 'ratings of 2 or below' : 'ratings of 4 or above'}` : ''} (hybrid keyword + semantic search, best matches first): ${quoted}`,
+      `与“${slots.query}”相关的${slots.tone === 'negative' ? '低分（不高于 2 分）' : slots.tone === 'positive' ? '高分（不低于 4 分）' : ''}${from}反馈（关键词与语义混合检索，最相关在前）：${quoted}`),
     table: { columns: [t(lang, 'date', '日期'), t(lang, 'rating', '评分'), t(lang, 'feedback', '反馈')], rows },
     followUps: [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')],
   };
