@@ -2,49 +2,10 @@ import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { asOfFrom, describeFilters, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
-/** Answers about customers as a whole: RFM tier sizes, churn risk and revenue at stake, segment size/profile, CLV. */
-
-interface Tier { tier: string; customers: number; customerShare: number; revenue: number; revenueShare: number }
-interface RfmResult { asOf: string; customers: number; revenue: number; tiers: Tier[] }
+/** Answers about customers as a whole: churn risk and revenue at stake, segment size/profile (RFM: rfm.ts, CLV: clv.ts). */
 
 /** churn_risk's default ratio threshold (days since the last order ÷ the customer's own gap). */
 const AT_RISK_RATIO = 2;
-
-
-export async function answerRfm(input: HandlerInput): Promise<Draft> {
-  const { lang, slots, caller } = input;
-  const asOf = asOfFrom(slots, input.today);
-  const { result, error } = await caller.call<RfmResult>('rfm_analysis', asOf ? { asOf } : {});
-  if (!result) return failure(lang, 'rfm_analysis', error);
-  const method = t(lang, 'R, F and M are quintile scores (recency, number of orders, revenue) among customers with orders; the tier comes from R and the average of F and M (docs/metrics.md).', 'R、F、M 为在有订单客户中的五分位得分（最近一次购买、订单数、金额），层级由 R 与 F、M 的平均分决定（见 docs/metrics.md）。');
-  const base = {
-    ...receipt(result as unknown as Record<string, unknown>),
-    kind: 'answer' as const,
-    followUps: [t(lang, 'Profile the Champions tier', '冠军客户的画像'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'Revenue by country last quarter', '上季度各国家收入')],
-    table: {
-      columns: [t(lang, 'tier', '层级'), t(lang, 'customers', '客户数'), t(lang, 'share of customers', '客户占比'), t(lang, 'revenue', '收入'), t(lang, 'share of revenue', '收入占比')],
-      rows: result.tiers.map((r) => [r.tier, r.customers, r.customerShare, r.revenue, r.revenueShare]),
-    },
-    chart: { type: 'pie' as const, title: t(lang, 'Customers per RFM tier', '各 RFM 层级客户数'), data: { categories: result.tiers.map((r) => r.tier), series: [{ name: t(lang, 'customers', '客户数'), values: result.tiers.map((r) => r.customers) }] } },
-  };
-  const asked = slots.filter.rfm_tier ? result.tiers.find((r) => r.tier === slots.filter.rfm_tier) : undefined;
-  if (asked) {
-    return {
-      ...base,
-      answer: t(lang,
-        `As of ${result.asOf}, the ${asked.tier} tier has ${n(asked.customers, 'count')} customers (${n(asked.customerShare, 'percent')} of ${n(result.customers, 'count')} scored customers) with revenue ${money(input, asked.revenue)} (${n(asked.revenueShare, 'percent')} of their revenue). ${method}`,
-        `截至 ${result.asOf}，${asked.tier} 层级有 ${n(asked.customers, 'count')} 位客户（占 ${n(result.customers, 'count')} 位已评分客户的 ${n(asked.customerShare, 'percent')}），收入 ${money(input, asked.revenue)}（占 ${n(asked.revenueShare, 'percent')}）。${method}`),
-    };
-  }
-  const ranked = [...result.tiers].filter((r) => r.customers > 0).sort((a, b) => b.customers - a.customers);
-  const list = ranked.map((r) => `${r.tier} ${n(r.customers, 'count')} (${n(r.customerShare, 'percent')})`).join(t(lang, ', ', '，'));
-  return {
-    ...base,
-    answer: t(lang,
-      `RFM tiers as of ${result.asOf}, over ${n(result.customers, 'count')} customers with orders: ${list}. ${method}`,
-      `截至 ${result.asOf} 的 RFM 分层（共 ${n(result.customers, 'count')} 位有订单客户）：${list}。${method}`),
-  };
-}
 
 interface ChurnResult {
   asOf: string;
