@@ -3,6 +3,7 @@ import { loadConfig } from '../server/config.ts';
 import { themeNamerFromConfig } from '../server/feedback/naming.ts';
 import { BREAKDOWN_DIMENSIONS, themeReport } from '../server/feedback/themeStats.ts';
 import { refreshThemes } from '../server/feedback/themes.ts';
+import { trendFields } from '../server/feedback/trend.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { readOnly } from './lib/readonly.ts';
 import { defineTool, type ToolFactory } from './types.ts';
@@ -37,12 +38,9 @@ const theme = z.object({
   size: z.number().describe('feedback rows in the theme'),
   share: z.number().describe('size ÷ all clustered feedback'),
   trend: z.object({
-    direction: z.enum(['rising', 'falling', 'stable', 'insufficient_data']).describe('significant (|z| ≥ 1.96) and material (×1.25) change of share'),
-    recentShare: z.number().describe('share of all feedback in the recent months'),
-    baselineShare: z.number().describe('share of all feedback in the earlier months of the window'),
-    changePts: z.number().describe('recentShare − baselineShare in percentage points'),
-    changePct: z.number().nullable().describe('relative change of share; null when the baseline is 0'),
-    z: z.number().nullable().describe('two-proportion z statistic'),
+    ...trendFields,
+    recentShare: trendFields.recentShare.describe('share of all feedback in the recent months'),
+    baselineShare: trendFields.baselineShare.describe('share of all feedback in the earlier months of the window'),
     periods: z.array(z.object({
       period: z.string().describe('first day of the month'),
       count: z.number().describe('theme rows that month'),

@@ -116,6 +116,37 @@ describeEachDriver('search_feedback', (use) => {
     expect((await search({ query: 'late delivery', countries: ['Atlantis'], limit: 50 })).results).toEqual([]);
   });
 
+  it('mentions: counts every row holding all query terms, by month, beside all feedback under the same filters (counted by hand from CORPUS)', async () => {
+    type Counts = { mentions: number; lowRated: number; rated: number; feedback: number; share: number | null };
+    type Mentions = Counts & { terms: string[]; byMonth: (Counts & { month: string })[] };
+    const count = async (args: Record<string, unknown>) => (await search({ ...args, mentions: true }) as unknown as { mentions: Mentions }).mentions;
+    // "late": f01 (09, rated 1), f02 (09, 2), f03 (10, 1); feedback per month 05: 2, 06: 2, 07: 2, 08: 3, 09: 3, 10: 2
+    const late = await count({ query: 'late' });
+    expect(late).toMatchObject({ terms: ['late'], mentions: 3, lowRated: 3, rated: 3, feedback: 14 });
+    expect(late.byMonth.map((m) => [m.month, m.mentions, m.feedback])).toEqual([
+      ['2026-05', 0, 2], ['2026-06', 0, 2], ['2026-07', 0, 2], ['2026-08', 0, 3], ['2026-09', 2, 3], ['2026-10', 1, 2],
+    ]);
+    expect(late.share).toBeCloseTo(3 / 14, 12);
+    expect(late.byMonth.map((m) => m.share)).toEqual([0, 0, 0, 0, 2 / 3, 1 / 2]);
+    // last 3 months (08–10) 3 of 8 rows vs 0 of 6 before: pooled p = 3/14, se = √(p(1−p)(1/8 + 1/6)) = 0.2216,
+    // z = 0.375 / 0.2216 = 1.69 < 1.96 → stable; ratings: no rated mention before → insufficient data
+    const trend = (late as unknown as { trend: { recentMonths: number; share: { direction: string; recentShare: number; baselineShare: number; z: number }; lowRatedShare: { direction: string; recentShare: number } } }).trend;
+    expect(trend.recentMonths).toBe(3);
+    expect(trend.share).toMatchObject({ direction: 'stable', recentShare: 0.375, baselineShare: 0 });
+    expect(trend.share.z).toBeCloseTo(0.375 / Math.sqrt((3 / 14) * (11 / 14) * (1 / 8 + 1 / 6)), 10);
+    expect(trend.lowRatedShare).toMatchObject({ direction: 'insufficient_data', recentShare: 1 });
+    // every term: "late delivery" is f02 and f03 only (f01 says late, not delivery); far more than 2 rows are ranked
+    const both = await count({ query: 'late delivery' });
+    expect([both.mentions, [...both.terms].sort()]).toEqual([2, ['deliveri', 'late']]);
+    expect((await search({ query: 'late delivery', limit: 50 })).results.length).toBeGreaterThan(2);
+    // Chinese by bigram: 快递 in f04 (09) and f05 (10)
+    expect((await count({ query: '快递' })).byMonth.filter((m) => m.mentions).map((m) => m.month)).toEqual(['2026-09', '2026-10']);
+    // the filters apply to both counts: rated 1 → f01, f03, f04, f06, f08; "app" among them f06 only
+    expect(await count({ query: 'apps', ratingMax: 1, from: '2026-08-01' })).toMatchObject({ mentions: 1, lowRated: 1, feedback: 5 });
+    expect(await count({ query: 'the and' })).toMatchObject({ terms: [], mentions: 0, byMonth: [] });
+    expect((await search({ query: 'late' }) as unknown as { mentions: unknown }).mentions).toBeNull();
+  });
+
   it('rejects bad arguments with a clear message', async () => {
     await expect(search({})).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('give a query or likeFeedbackId') });
     await expect(search({ query: 'x', from: '2026-10-01', to: '2026-09-01' })).rejects.toMatchObject({ code: 'invalid_argument' });

@@ -3,6 +3,8 @@ import { loadConfig } from '../server/config.ts';
 import type { Queryable } from '../server/db/index.ts';
 import { AppError } from '../server/errors.ts';
 import { keywordLeg, reciprocalRankFusion, resolveCustomerFilters, RRF_K, vectorLeg, type SearchFilters } from '../server/feedback/search.ts';
+import { countMentions, MAX_MENTION_MONTHS, RECENT_MONTHS } from '../server/feedback/mentions.ts';
+import { trendFields } from '../server/feedback/trend.ts';
 import { embedderFromModel, getActiveModel } from '../server/feedback/store.ts';
 import { parseVector } from '../server/feedback/vectors.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
@@ -32,6 +34,7 @@ const input = z
     themeId: z.number().int().positive().optional().describe('only feedback of this theme (ids from feedback_themes)'),
     mode: z.enum(MODES).default('hybrid').describe('hybrid = vector + keyword fused by reciprocal rank; or one of them alone'),
     limit: z.number().int().min(1).max(50).default(10).describe('results to return (at most 50)'),
+    mentions: z.boolean().default(false).describe('also count EVERY feedback row under the same filters that contains all words of the query (keyword match), in total and by month, beside all feedback under those filters: for "how many complaints about X" or "is feedback about X rising"'),
   })
   .strict()
   .refine((a) => a.query !== undefined || a.likeFeedbackId !== undefined, { path: ['query'], message: 'give a query or likeFeedbackId' })
@@ -65,8 +68,33 @@ const result = z.object({
   similarity: z.number().nullable().describe('cosine similarity to the query (vector list only)'),
 });
 
+const counts = {
+  mentions: z.number().describe('feedback rows containing every query term'),
+  lowRated: z.number().describe('of those, rows rated 1 or 2'),
+  rated: z.number().describe('of those, rows with a rating'),
+  feedback: z.number().describe('all feedback rows under the same filters, mentioning the query or not'),
+  share: z.number().nullable().describe('mentions ÷ feedback; null without feedback'),
+  lowRatedShare: z.number().nullable().describe('lowRated ÷ rated; null when no mention is rated'),
+};
+const mentions = z
+  .object({
+    terms: z.array(z.string()).describe('the query terms every counted row contains (stemmed words, Chinese character bigrams; the 6 rarest at most); empty = the query has only stop words, nothing counted'),
+    ...counts,
+    byMonth: z.array(z.object({ month: z.string().describe('calendar month (YYYY-MM, UTC)'), ...counts })).describe(`months with feedback under the filters, oldest first (at most ${MAX_MENTION_MONTHS})`),
+    trend: z
+      .object({
+        recentMonths: z.number().describe('last months listed, compared with the months before them'),
+        share: z.object(trendFields).describe('mentions as a share of all feedback: recent months vs before'),
+        lowRatedShare: z.object(trendFields).describe('share of rated mentions rated 1–2: recent months vs before (rising = worse)'),
+      })
+      .nullable()
+      .describe(`the last ${RECENT_MONTHS} months vs the earlier ones; null when ${RECENT_MONTHS} or fewer months are listed`),
+  })
+  .describe('keyword-match counts of the query over all feedback under the filters');
+
 const output = z.object({
   results: z.array(result).describe('best matches first'),
+  mentions: mentions.nullable().describe('counts asked for with mentions: true; null otherwise'),
   model: z.string().nullable().describe('embedding model of the vector list; null when no model is active yet'),
   candidates: z.object({ vector: z.number().describe('rows from the vector list'), keyword: z.number().describe('rows from the keyword list') }).describe('list sizes before fusion'),
   unembedded: z.number().describe('feedback rows without a vector (only the keyword list can find them; run `sightline reembed`)'),
@@ -127,6 +155,7 @@ async function search(q: Queryable, args: Args, asOf: string, role: Role): Promi
   const { rows: [pending] } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM feedback WHERE embedding IS NULL`);
   if (pending!.n > 0 && model) note = `${pending!.n} feedback rows have no vector yet (run \`sightline reembed\`); they can only match by keyword`;
   if (!fused.length) note ??= 'nothing matched: try other words, or fewer filters';
+  const counted = args.mentions && args.query !== undefined ? await countMentions(q, args.query, { filters, asOf }) : null;
   return {
     results: fused.flatMap((f) => {
       const r = rows.get(f.id);
@@ -140,6 +169,7 @@ async function search(q: Queryable, args: Args, asOf: string, role: Role): Promi
         score: f.score, vectorRank: f.ranks[0] ?? null, keywordRank: f.ranks[1] ?? null, similarity: similarity.get(f.id) ?? null,
       }];
     }),
+    mentions: counted,
     model: model?.name ?? null,
     candidates: { vector: vectorHits.length, keyword: keywordHits.length },
     unembedded: pending!.n,
@@ -163,7 +193,10 @@ export const searchFeedback: ToolFactory = ({ db, clock, role }) =>
         ...found,
         meta: buildMeta('search_feedback', args, {
           window: args.from || args.to ? { from: args.from ?? 'earliest', to: args.to ?? 'latest' } : null,
-          rowCounts: { results: found.results.length, vectorCandidates: found.candidates.vector, keywordCandidates: found.candidates.keyword },
+          rowCounts: {
+            results: found.results.length, vectorCandidates: found.candidates.vector, keywordCandidates: found.candidates.keyword,
+            ...(found.mentions ? { mentions: found.mentions.mentions } : {}),
+          },
           metrics: args.rfmTiers ? ['rfm_tier'] : [],
           asOf,
         }),

@@ -4,6 +4,8 @@
  * A change counts when it is both significant (|z| ≥ 1.96, 5% two-sided) and material (share ×1.25 or ÷1.25), so
  * large themes do not flip on tiny moves and small ones not on noise.
  */
+import { z } from 'zod';
+
 export const Z_CRITICAL = 1.96;
 export const MIN_RATIO = 1.25;
 
@@ -20,6 +22,16 @@ export interface Trend {
   changePct: number | null;
   z: number | null;
 }
+
+/** A Trend as tools report it (feedback_themes, search_feedback's mentions). */
+export const trendFields = {
+  direction: z.enum(['rising', 'falling', 'stable', 'insufficient_data']).describe('significant (|z| ≥ 1.96) and material (×1.25) change of share'),
+  recentShare: z.number().describe('share in the recent months'),
+  baselineShare: z.number().describe('share in the earlier months of the window'),
+  changePts: z.number().describe('recentShare − baselineShare in percentage points'),
+  changePct: z.number().nullable().describe('relative change of share; null when the baseline is 0'),
+  z: z.number().nullable().describe('two-proportion z statistic'),
+};
 
 /**
  * `counts[i]` = theme rows in period i, `totals[i]` = all rows in period i (oldest first); the last `recent` periods

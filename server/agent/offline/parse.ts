@@ -134,7 +134,9 @@ function detectAnalysis(text: string): AnalysisId | null {
   // Feedback words with a group of customers ("what do our high-value customers complain about?", "feedback about
   // late delivery from VIP customers", "高价值客户对物流有什么反馈"): the group filters the feedback, it is not the question.
   // Only words that can only mean feedback: "average ticket" is a metric, 评价 also means "evaluate".
-  if (FEEDBACK_ONLY.test(text) && (!best || best.id === 'segment')) {
+  // A tier's name ("what do our Champions complain about?") is such a group too; RFM itself named is the RFM analysis.
+  const tierGroup = best?.id === 'rfm' && !/\brfm\b|\btiers?\b|分层|层级/.test(text);
+  if (FEEDBACK_ONLY.test(text) && (!best || best.id === 'segment' || tierGroup)) {
     // a search trigger longer than any themes trigger ("feedback about", "show me feedback") asks for a search
     const searchWins = (hits.get('feedback_search') ?? 0) > (hits.get('feedback_themes') ?? 0);
     if (searchWins || aboutSomething || /对.{1,12}(?:有什么|有哪些|的)?(?:反馈|评价|意见)/.test(text)) return 'feedback_search';
@@ -248,7 +250,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || namesGroup;
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'feedback_search' || analysis === 'feedback_themes' || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {

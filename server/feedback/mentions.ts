@@ -1,0 +1,72 @@
+import type { Queryable } from '../db/index.ts';
+import { atLeastQuery, filterConditions, MAX_KEYWORD_TERMS, queryTerms, type SearchFilters } from './search.ts';
+import { trendOf, type Trend } from './trend.ts';
+
+/**
+ * How often feedback mentions a topic: every row (under the search's filters) whose keyword tokens hold ALL of the
+ * query's terms — the same tokens as the keyword leg (stemmed English words, Chinese character bigrams), so
+ * "delivery" counts "Delivery was late" and 退款 counts "退款很慢". Unlike the ranked search it counts every match, in
+ * total and by calendar month (UTC), next to all feedback under the same filters, so a count ("how many complaints
+ * about delivery last month?") and a trend ("is feedback about the app rising?") can be stated.
+ */
+
+interface Counts {
+  mentions: number;
+  lowRated: number;
+  rated: number;
+  feedback: number;
+  /** mentions ÷ feedback; null without feedback. */
+  share: number | null;
+  /** lowRated ÷ rated; null without rated mentions. */
+  lowRatedShare: number | null;
+}
+export type MentionMonth = Counts & { month: string };
+
+export interface Mentions extends Counts {
+  terms: string[];
+  byMonth: MentionMonth[];
+  /**
+   * The last `recentMonths` months listed vs the months before (trend.ts: significant and material change): of the
+   * mentions' share of all feedback, and of the low-rated share of the rated mentions. Null with too few months.
+   */
+  trend: { recentMonths: number; share: Trend; lowRatedShare: Trend } | null;
+}
+
+/** Months compared with the ones before, as feedback_themes does by default. */
+export const RECENT_MONTHS = 3;
+
+const withShares = <T extends Omit<Counts, 'share' | 'lowRatedShare'>>(c: T): T & Pick<Counts, 'share' | 'lowRatedShare'> => ({
+  ...c, share: c.feedback ? c.mentions / c.feedback : null, lowRatedShare: c.rated ? c.lowRated / c.rated : null,
+});
+
+/** Months listed at most (50 years of monthly rows): a bound, not a sample. */
+export const MAX_MENTION_MONTHS = 600;
+
+export async function countMentions(q: Queryable, text: string, opts: { filters: SearchFilters; asOf: string }): Promise<Mentions> {
+  const terms = (await queryTerms(q, text)).slice(0, MAX_KEYWORD_TERMS);
+  const empty = { terms, mentions: 0, lowRated: 0, rated: 0, feedback: 0, share: null, lowRatedShare: null, byMonth: [], trend: null };
+  if (!terms.length) return empty;
+  const params: unknown[] = [atLeastQuery(terms, terms.length)];
+  const where = await filterConditions(q, opts.filters, opts.asOf, params);
+  params.push(MAX_MENTION_MONTHS);
+  const { rows } = await q.query<{ month: string; mentions: number; low_rated: number; rated: number; feedback: number }>(
+    `SELECT to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+            count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery)::int AS mentions,
+            count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating <= 2)::int AS low_rated,
+            count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating IS NOT NULL)::int AS rated,
+            count(*)::int AS feedback
+       FROM feedback f
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      GROUP BY 1
+      ORDER BY 1
+      LIMIT $${params.length}`,
+    params,
+  );
+  const byMonth = rows.map((r) => withShares({ month: r.month, mentions: r.mentions, lowRated: r.low_rated, rated: r.rated, feedback: r.feedback }));
+  const column = (key: 'mentions' | 'lowRated' | 'rated' | 'feedback') => byMonth.map((m) => m[key]);
+  const sum = (key: 'mentions' | 'lowRated' | 'rated' | 'feedback') => column(key).reduce((a, b) => a + b, 0);
+  const trend = byMonth.length > RECENT_MONTHS
+    ? { recentMonths: RECENT_MONTHS, share: trendOf(column('mentions'), column('feedback'), RECENT_MONTHS), lowRatedShare: trendOf(column('lowRated'), column('rated'), RECENT_MONTHS) }
+    : null;
+  return { terms, ...withShares({ mentions: sum('mentions'), lowRated: sum('lowRated'), rated: sum('rated'), feedback: sum('feedback') }), byMonth, trend };
+}
