@@ -1,6 +1,6 @@
 import { clockFromConfig } from '../tools/lib/clock.ts';
 import { buildApp } from './app.ts';
-import { afterImport } from './import/afterImport.ts';
+import { afterImport, describeThemesAfterLoad, refreshThemesAfterLoad } from './import/afterImport.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDb, type Db } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
@@ -14,6 +14,8 @@ async function seedIfEmpty(db: Db, config: Config, log: (msg: string) => void): 
   const counts = await seedDemo(db, {});
   await afterImport(db, [], clockFromConfig(config), config); // seedDemo fills the summary itself; tags and statistics follow
   log(`demo data seeded: ${JSON.stringify(counts)}`);
+  const themes = describeThemesAfterLoad(await refreshThemesAfterLoad(db, config));
+  if (themes) log(themes);
 }
 
 export async function startServer({ seed = true } = {}) {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CUSTOMERS_CSV, feedbackCsv } from '../feedback/testing.ts';
 import { fixtureFile } from '../testing/files.ts';
 
 const BIN = new URL('../../bin/sightline.js', import.meta.url).pathname;
@@ -49,5 +50,20 @@ describe('sightline CLI', () => {
     expect(JSON.parse(first.out)).toMatchObject({ read: 2, inserted: 1, rejected: 1, topRejectReasons: [{ reason: 'quantity is not a number: "x"' }] });
     const second = sightline(['import', 'orders', file], db);
     expect(second.out).toMatch(/inserted\s+0\n\s+updated\s+0\n\s+unchanged\s+1\n\s+rejected\s+1/);
+  });
+
+  it('importing feedback computes its themes, so the first feedback_themes call reads the stored run', () => {
+    const fresh = { DATABASE_URL: `pglite://${mkdtempSync(join(tmpdir(), 'sightline-cli-'))}` };
+    expect(sightline(['import', 'customers', fixtureFile('cli-customers.csv', CUSTOMERS_CSV), '--source', 'test'], fresh).out).not.toContain('themes');
+    const imported = sightline(['import', 'feedback', fixtureFile('cli-feedback.csv', feedbackCsv()), '--source', 'test'], fresh);
+    expect(imported.code).toBe(0);
+    const line = imported.out.match(/^feedback themes computed: run (\d+), (\d+) themes over 14 feedback rows/m);
+    expect(line).not.toBeNull();
+    const tool = sightline(['tool', 'feedback_themes', '{}'], fresh);
+    expect(tool.code).toBe(0);
+    expect(JSON.parse(tool.out).run).toMatchObject({ id: Number(line![1]), reused: true, k: Number(line![2]), rows: 14 });
+    // nothing new: no second run
+    const again = sightline(['import', 'feedback', fixtureFile('cli-feedback.csv', feedbackCsv()), '--source', 'test'], fresh);
+    expect(again.out).not.toContain('themes');
   });
 });

@@ -3,7 +3,7 @@ import { isAppError } from '../errors.ts';
 import { ENTITIES, type Entity } from '../import/fields.ts';
 import { PRESETS } from '../import/presets.ts';
 import { clockFromConfig } from '../../tools/lib/clock.ts';
-import { afterImport } from '../import/afterImport.ts';
+import { afterImport, describeThemesAfterLoad, refreshThemesAfterLoad } from '../import/afterImport.ts';
 import { withDb } from './context.ts';
 import { formatSummary, importCommand } from './import.ts';
 
@@ -56,6 +56,8 @@ program
       const counts = await seedDemo(db, { customers: opts.customers, seed: opts.seed, force: opts.force });
       await afterImport(db, [], clockFromConfig(config), config);
       console.log(`demo data seeded: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      const themes = describeThemesAfterLoad(await refreshThemesAfterLoad(db, config));
+      if (themes) console.log(themes);
     });
   });
 
@@ -74,7 +76,10 @@ program
   .action(async (entity: Entity, file: string, opts) => {
     await withDb(async (db, config) => {
       const summary = await importCommand(db, entity, file, opts, clockFromConfig(config), config);
+      // new or changed feedback: its themes now, not on the first question (a line on stderr with --json)
+      const themes = entity === 'feedback' && summary.inserted + summary.updated > 0 ? describeThemesAfterLoad(await refreshThemesAfterLoad(db, config)) : null;
       console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+      if (themes) (opts.json ? console.error : console.log)(themes);
     });
   });
 

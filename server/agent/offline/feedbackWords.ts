@@ -12,10 +12,28 @@ export function extractQuery(original: string, text: string): string | undefined
   const inQuotes = (quoted?.[1] ?? quoted?.[2])?.trim();
   if (inQuotes) return inQuotes;
   const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|的差评|的好评|的意见|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/) ?? text.match(/(?:提到|说到|涉及|关于|有关)\s*([^，。？?的\s]{1,10})/);
-  if (zh) return zh[1]!.trim() || undefined;
+  // "物流相关的投诉", "退款方面的反馈": the topic without 相关 / 方面 (a count needs every character pair of the topic)
+  if (zh) return zh[1]!.replace(/(?:相关|方面)$/, '').trim() || undefined;
   const en = text.match(SEARCH_PREPOSITIONS);
-  const q = en?.[1]?.replace(/\b(in|from|during|for|last|this|the past)\b.*$/, '').trim();
+  // the topic ends where the period or the trend asked about begins ("about the app getting worse last month")
+  const q = en?.[1]?.replace(/\b(in|from|during|for|last|this|the past|lately|recently|over time|by month|per month|each month|month by month|is|are|getting|becoming|rising|increasing|decreasing|falling|growing|declining|going up|going down|trending)\b.*$/, '').trim();
   return q ? q : undefined;
+}
+
+const COUNT_ASKED = /\bhow many\b|\bnumber of\b|\bcount\b|多少|几条|几个/;
+const TREND_ASKED = new RegExp([
+  String.raw`\b(?:getting|got|becoming|become|became) (?:worse|better|more|less|common|rare)`,
+  String.raw`\b(?:rising|increasing|decreasing|falling|growing|declining|on the rise|going up|going down|more often|less often|more frequent|over time|trend|trending|by month|per month|each month|month by month)\b`,
+  '越来越|变多|变少|增多|增加|减少|上升|下降|变差|变好|趋势|走势|每月|按月',
+].join('|'));
+
+/**
+ * A count of the feedback that mentions a topic ("how many complaints about delivery last month?", "关于退款的投诉有多少条")
+ * or its monthly trend ("is feedback about the app getting worse?", "物流的投诉是不是越来越多"); undefined = quotes only.
+ */
+export function mentionsAsked(text: string): 'count' | 'trend' | undefined {
+  if (TREND_ASKED.test(text)) return 'trend';
+  return COUNT_ASKED.test(text) ? 'count' : undefined;
 }
 
 const NEGATIVE_WORDS = ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'complain', 'complaining', 'complained', 'unhappy', '差评', '投诉', '不满', '负面', '抱怨'];

@@ -154,6 +154,36 @@ describe('intent and slots', () => {
     // words that are also metrics or verbs do not make a question about feedback
     expect(parse('What was our average ticket last month?')).toMatchObject({ analysis: null, slots: { metric: 'aov' } });
     expect(parse('帮我评价一下上个月各渠道的销售额')).toMatchObject({ analysis: null, slots: { metric: 'revenue', groupBy: 'channel' } });
+    // a tier's name is a group too ("our Champions"), in both languages; naming RFM itself is still the RFM analysis
+    expect(parse('What do our Champions complain about?')).toMatchObject({ analysis: 'feedback_themes', slots: { filter: { rfm_tier: 'Champions' }, tone: 'negative' } });
+    expect(parse('What are the top complaints from our Champions?')).toMatchObject({ analysis: 'feedback_themes', slots: { filter: { rfm_tier: 'Champions' } } });
+    expect(parse('冠军客户有什么投诉')).toMatchObject({ analysis: 'feedback_themes', slots: { filter: { rfm_tier: 'Champions' } } });
+    expect(parse('RFM tiers of customers who complained').analysis).toBe('rfm');
+    expect(parse('Which customers are Champions?').analysis).toBe('rfm');
+  });
+
+  it('the search text: quoted (double, single or CJK quotes, not an apostrophe) or after about / like / similar to', () => {
+    expect(parse(`Show me feedback similar to 'my parcel never arrived'`)).toMatchObject({ analysis: 'feedback_search', slots: { query: 'my parcel never arrived' } });
+    expect(parse('feedback like ‘app keeps crashing’').slots.query).toBe('app keeps crashing');
+    expect(parse('Find feedback similar to my parcel never arrived').slots.query).toBe('my parcel never arrived');
+    expect(parse(`what do customers' reviews say about the app`).slots.query).toBe('the app');
+    expect(parse('搜索「快递太慢」的反馈').slots.query).toBe('快递太慢');
+  });
+
+  it('feedback about a topic counted or followed by month: mentions, the topic without the period or trend words', () => {
+    expect(parse('How many complaints about delivery last month?')).toMatchObject({
+      analysis: 'feedback_search', slots: { query: 'delivery', tone: 'negative', mentions: 'count', time: { from: '2011-11-01', to: '2011-11-30' } },
+    });
+    expect(parse('How many reviews mention refunds?')).toMatchObject({ analysis: 'feedback_search', slots: { query: 'refunds', mentions: 'count' } });
+    expect(parse('Is feedback about the app getting worse?')).toMatchObject({ analysis: 'feedback_search', slots: { query: 'the app', mentions: 'trend' } });
+    expect(parse('Are complaints about delivery rising?').slots).toMatchObject({ query: 'delivery', tone: 'negative', mentions: 'trend' });
+    expect(parse('feedback about delivery by month').slots).toMatchObject({ query: 'delivery', mentions: 'trend' });
+    expect(parse('最近一个月关于退款的投诉有多少条').slots).toMatchObject({ query: '退款', tone: 'negative', mentions: 'count' });
+    expect(parse('物流相关的投诉是不是越来越多')).toMatchObject({ analysis: 'feedback_search', slots: { query: '物流', mentions: 'trend' } });
+    // quotes only: no count, no trend; no topic: themes, not a count
+    expect(parse('Show feedback about late delivery').slots.mentions).toBeUndefined();
+    const themes = parse('What are customers complaining about this month?');
+    expect([themes.analysis, themes.slots.mentions]).toEqual(['feedback_themes', undefined]);
   });
 
   it('new or returning customers as the group of another metric; alone they are the metric', () => {

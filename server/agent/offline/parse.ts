@@ -1,7 +1,7 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, RETURNS_AS_SHARE, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
-import { extractQuery, feedbackTone } from './feedbackWords.ts';
+import { extractQuery, feedbackTone, mentionsAsked } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
@@ -36,6 +36,8 @@ export interface Slots {
   query?: string;
   /** Feedback tone asked for: negative (差评, bad reviews, complaints) → ratings ≤ 2, positive → ≥ 4. */
   tone?: 'negative' | 'positive';
+  /** Feedback about a topic counted ("how many complaints about X") or followed by month ("is feedback about X rising?"). */
+  mentions?: 'count' | 'trend';
   /** Funnel steps named in the question (event types, in funnel order), when two or more are named. */
   steps?: string[];
   /** Number of behaviour clusters asked for ("into 4 groups", "分成三类"). */
@@ -201,6 +203,9 @@ function detectTop(text: string): number | undefined {
 }
 
 
+/** The RFM analysis's words that name one tier (champions, hibernating, 冠军客户, …), not RFM itself. */
+const RFM_TIER_TRIGGERS = (({ en, zh }) => [...en, ...zh].filter((w) => !/rfm|tier|segment|group|bucket|分层|层级/.test(w)))(ANALYSES.find((a) => a.id === 'rfm')!.triggers);
+
 /** Words that name customer feedback and nothing else (FEEDBACK_TEXT also has tickets, comments, 评价: metrics or verbs too). */
 const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
 
@@ -250,7 +255,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'feedback_search' || analysis === 'feedback_themes' || namesGroup;
+  // feedback names a tier only by a name that is not also a topic word ("our Champions", 冠军客户; not "the new app")
+  const feedbackTier = (analysis === 'feedback_search' || analysis === 'feedback_themes') && longestMatch(rest, RFM_TIER_TRIGGERS) !== null;
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || feedbackTier || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {
@@ -303,6 +310,13 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // a country filters feedback only as the customers' ("customers in Germany", "德国客户"); "shipping to Canada" is a topic
   if ((analysis === 'feedback_search' || analysis === 'feedback_themes') && !CUSTOMER_NOUN.test(text)) delete slots.filter.country;
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.tone = feedbackTone(text, analysis);
+  // how much of the feedback mentions a topic, or how that changes month by month: counted by search_feedback
+  // ("how many reviews mention refunds?", "物流相关的投诉是不是越来越多": a topic named, so not the themes of all feedback)
+  const mentions = (analysis === 'feedback_search' || analysis === 'feedback_themes') && slots.query ? mentionsAsked(text) : undefined;
+  if (mentions) {
+    slots.mentions = mentions;
+    analysis = 'feedback_search';
+  }
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   if (analysis === 'funnel') {

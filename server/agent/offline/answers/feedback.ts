@@ -3,6 +3,7 @@ import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { isMissingTool } from '../calls.ts';
 import { describeRange } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { countAnswer, trendAnswer, trendWindow, type MentionsResult } from './feedbackMentions.ts';
 
 /**
  * Feedback answers through feedback_themes and search_feedback. Their output is read defensively (the fields below
@@ -150,16 +151,27 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
   }
   const tool = ANALYSIS_BY_ID.get('feedback_search')!;
   const tone = slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
-  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...windowArgs(input) }), ...tone, ...customers.args, limit: 8 });
+  // a trend question without a period reads the last 12 whole months
+  const window = slots.mentions === 'trend' && !slots.time ? trendWindow(input.today) : undefined;
+  const period = window ? { 'time.from': window.from, 'time.to': window.to } : windowArgs(input);
+  const counting = slots.mentions ? { mentions: true } : {};
+  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...period }), ...tone, ...customers.args, ...counting, limit: 8 });
   if (isMissingTool(error, 'search_feedback')) return unavailable(lang, 'search_feedback', { en: 'Feedback search', zh: '反馈搜索' });
   if (!result) return failure(lang, 'search_feedback', error);
   const hits = list(result, 'results', 'hits', 'items', 'feedback');
   const meta = receipt(result);
   const from = customers.scope ? t(lang, ` from customers in ${customers.scope}`, `来自${customers.scope}客户的`) : '';
-  if (hits.length === 0) return { ...meta, kind: 'answer', answer: t(lang, `No feedback${from} matches "${slots.query}".`, `没有与“${slots.query}”匹配的${from}反馈。`), followUps: [] };
+  const counted = (result.mentions ?? null) as MentionsResult | null;
+  if (hits.length === 0 && !counted) return { ...meta, kind: 'answer', answer: t(lang, `No feedback${from} matches "${slots.query}".`, `没有与“${slots.query}”匹配的${from}反馈。`), followUps: [] };
   const rows = hits.slice(0, 8).map((h) => [str(h, 'date', 'createdAt', 'created_at') ?? null, num(h, 'rating') ?? null, quote(str(h, 'text', 'quote') ?? '')] as (string | number | null)[]);
   // The sentence quotes up to five different texts (customers often send the same words); the table lists every hit.
   const quoted = [...new Set(rows.map((r) => r[2]))].slice(0, 5).join(' ');
+  if (counted && counted.terms.length) {
+    const ctx = { query: slots.query, from, quotes: [...new Set(rows.map((r) => r[2]))].slice(0, 2).join(' '), complaints: slots.tone === 'negative' };
+    const draft = slots.mentions === 'trend' ? trendAnswer(input, counted, ctx) : countAnswer(input, counted, ctx);
+    const followUps = [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')];
+    return { ...meta, kind: 'answer', ...(draft.table ? {} : { table: { columns: [t(lang, 'date', '日期'), t(lang, 'rating', '评分'), t(lang, 'feedback', '反馈')], rows } }), ...draft, followUps };
+  }
   return {
     ...meta,
     kind: 'answer',
