@@ -80,6 +80,8 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     query: s.query ?? base.query,
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,
+    topShare: s.topShare ?? base.topShare,
+    mentions: s.mentions ?? base.mentions,
     atRisk: s.atRisk ?? base.atRisk,
     // a follow-up naming another metric on its own ("what about all customers?") drops the customer type
     customerType: s.customerType ?? (s.metric ? undefined : base.customerType),

@@ -170,6 +170,20 @@ describe('intent and slots', () => {
     expect(parse('搜索「快递太慢」的反馈').slots.query).toBe('快递太慢');
   });
 
+  it('a top or bottom share of the customers is a percentile segment, not a ranking of that many customers', () => {
+    expect(parse('What share of revenue comes from our top 10% of customers?')).toMatchObject({ analysis: 'segment', slots: { topShare: { side: 'top', share: 0.1, metric: 'revenue' } } });
+    expect(parse('What share of revenue comes from our top 10% of customers?').slots.topCustomers).toBeUndefined();
+    expect(parse('前20%的客户贡献了多少收入').slots.topShare).toEqual({ side: 'top', share: 0.2, metric: 'revenue' });
+    expect(parse('bottom 50 percent of customers by orders').slots.topShare).toEqual({ side: 'bottom', share: 0.5, metric: 'orders' });
+    expect(parse('收入最低的百分之十客户').slots.topShare).toEqual({ side: 'bottom', share: 0.1, metric: 'revenue' });
+    expect(parse('德国前10%的客户贡献了多少收入')).toMatchObject({ analysis: 'segment', slots: { filter: { country: 'Germany' }, topShare: { share: 0.1 } } });
+    // not a share: ten customers; a growth rate; 100%
+    expect(parse('Who are our top 10 customers?').slots).toMatchObject({ topCustomers: 10 });
+    expect(parse('Who are our top 10 customers?').slots.topShare).toBeUndefined();
+    expect(parse('Which countries grew more than 10% last month?').slots.topShare).toBeUndefined();
+    expect(parse('top 100% of customers').slots.topShare).toBeUndefined();
+  });
+
   it('feedback about a topic counted or followed by month: mentions, the topic without the period or trend words', () => {
     expect(parse('How many complaints about delivery last month?')).toMatchObject({
       analysis: 'feedback_search', slots: { query: 'delivery', tone: 'negative', mentions: 'count', time: { from: '2011-11-01', to: '2011-11-30' } },

@@ -45,3 +45,36 @@ function count(word: string | undefined, read: (w: string) => number): number {
   const n = word === undefined ? 10 : read(word);
   return Number.isFinite(n) && n >= 1 ? Math.min(Math.round(n), 100) : 10;
 }
+
+/** A top or bottom share of the customers ranked by revenue or order count ("top 10% of customers", "前20%的客户"). */
+export interface TopShare {
+  side: 'top' | 'bottom';
+  /** Share of the customers asked for (0.1 = 10%). */
+  share: number;
+  metric: 'revenue' | 'orders';
+  /** Where the words are in the text (to blank them: "top 10" is not a ranking of ten customers here). */
+  index: number;
+  length: number;
+}
+
+const PERCENT = String.raw`(\d+(?:\.\d+)?)\s*(?:%|％|percent\b|per cent\b)`;
+const SHARE_EN = new RegExp(String.raw`\b(top|bottom|highest[- ]spending|lowest[- ]spending|biggest|best|least valuable|smallest)\s+${PERCENT}`);
+const SHARE_ZH = new RegExp(String.raw`(前|后|头部|尾部|最高的?|最低的?|top)\s*(?:(\d+(?:\.\d+)?)\s*[%％]|百分之\s*(\d+|[一二两三四五六七八九十]+))`);
+
+/**
+ * "What share of revenue comes from our top 10% of customers?", "bottom 50 percent of customers by orders",
+ * "前20%的客户贡献了多少收入", "收入最低的百分之十客户": customers by percentile of their revenue (or order count),
+ * answered with customer_segments' percentile filter. Undefined when no such share is named (or it is 0 or ≥ 100%).
+ */
+export function detectTopShare(text: string): TopShare | undefined {
+  const en = text.match(SHARE_EN);
+  const zh = en ? null : text.match(SHARE_ZH);
+  const m = en ?? zh;
+  if (!m) return undefined;
+  const word = m[1]!;
+  const pct = en ? Number(m[2]) : m[2] !== undefined ? Number(m[2]) : parseNumber(m[3]!);
+  if (!Number.isFinite(pct) || pct <= 0 || pct >= 100) return undefined;
+  const bottom = /^(?:bottom|lowest|least|smallest|后|尾部|最低)/.test(word);
+  const metric = /\bby (?:number of |the number of )?orders\b|\bby order count\b|订单数|下单次数/.test(text) ? 'orders' : 'revenue';
+  return { side: bottom ? 'bottom' : 'top', share: pct / 100, metric, index: m.index!, length: m[0].length };
+}

@@ -59,11 +59,18 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const built = buildArgs(ANALYSIS_BY_ID.get('segment')!, filled);
   // at risk = churn_risk's inactivity rule as a segment filter (the "overdue" tag's rule)
   if (slots.atRisk) built.filter = { ...(built.filter as object), churnRisk: { minInactivityRatio: AT_RISK_RATIO } };
+  // "top 10% of customers" = percentile ≥ 0.9 of all customers with orders; "bottom 50%" = percentile < 0.5
+  const share = slots.topShare;
+  if (share) {
+    const bound = share.side === 'top' ? { min: Math.round((1 - share.share) * 1e6) / 1e6 } : { max: share.share };
+    built.filter = { ...(built.filter as object), percentile: { metric: share.metric, ...bound } };
+  }
   const args = { ...built, mode: 'profile', sample: slots.topCustomers ?? 5 };
   const { result, error } = await caller.call<{ profile: Profile; meta: { asOf: string } }>('customer_segments', args);
   if (!result) return failure(lang, 'customer_segments', error);
   const p = result.profile;
   if (slots.topCustomers) return topCustomersAnswer(input, result, slots.topCustomers);
+  if (share) return topShareAnswer(input, result, share);
   const bounds = (Object.entries(slots.ranges ?? {}) as [string, { min?: number; max?: number }][]).map(([k, r]) =>
     `${t(lang, k, k === 'revenue' ? '消费' : '订单数')} ${r.min !== undefined ? `≥ ${n(r.min, 'decimal')}` : `≤ ${n(r.max ?? 0, 'decimal')}`}`);
   const risk = slots.atRisk ? t(lang, `at risk of churning (days since the last order at least ${AT_RISK_RATIO} times their own average gap between order days)`, `有流失风险（距上次下单天数至少为其平均下单间隔的 ${AT_RISK_RATIO} 倍）`) : '';
@@ -103,6 +110,34 @@ function topCustomersAnswer(input: HandlerInput, result: { profile: Profile; met
       `截至 ${result.meta.asOf}，累计收入最高的 ${n(p.sample.length, 'count')} 位客户${scope}${fewer}：${ranked.join('；')}。${who ? '该客群' : '有订单的'} ${n(p.customers, 'count')} 位客户累计收入 ${money(input, p.revenue)}。`),
     table: membersTable(lang, p.sample),
     followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
+  };
+}
+
+/**
+ * The customers in a top or bottom share by revenue or orders and the revenue they bring ("what share of revenue comes
+ * from our top 10% of customers?"): the revenue share leads, the customer count says how many the share holds (ties
+ * at the boundary are all in or all out, so it can differ from the share asked for).
+ */
+function topShareAnswer(input: HandlerInput, result: { profile: Profile; meta: { asOf: string } }, share: NonNullable<HandlerInput['slots']['topShare']>): Draft {
+  const { lang } = input;
+  const p = result.profile;
+  const pct = `${Math.round(share.share * 1000) / 10}%`;
+  const scope = describeFilters(input.slots.filter, lang);
+  // the percentile ranks among all customers with orders; a filter keeps those of them it matches
+  const ranked = t(lang, `the ${share.side} ${pct} of customers by ${share.metric === 'orders' ? 'order count' : 'revenue'}`,
+    `按${share.metric === 'orders' ? '订单数' : '累计收入'}排名${share.side === 'top' ? '前' : '后'} ${pct} 的客户`);
+  const group = scope ? t(lang, `customers in ${scope} among ${ranked} overall`, `全部客户中${ranked}里属于${scope}的客户`) : ranked;
+  const persona = p.persona.aov.group === null ? '' : t(lang,
+    ` Their average order value is ${money(input, p.persona.aov.group)} and they placed ${n(p.persona.frequency.group ?? 0, 'decimal')} orders each on average.`,
+    `他们的客单价为 ${money(input, p.persona.aov.group)}，人均 ${n(p.persona.frequency.group ?? 0, 'decimal')} 单。`);
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `As of ${result.meta.asOf}, ${group} — ${n(p.customers, 'count')} of ${n(p.customersWithOrders, 'count')} customers with orders (${n(p.segmentShare, 'percent')}) — brought in ${money(input, p.revenue)}, ${n(p.revenueShare, 'percent')} of identified customers' revenue (all time up to that day).${persona}`,
+      `截至 ${result.meta.asOf}，${group}（${n(p.customersWithOrders, 'count')} 位有订单客户中的 ${n(p.customers, 'count')} 位，占 ${n(p.segmentShare, 'percent')}）累计贡献收入 ${money(input, p.revenue)}，占已识别客户收入的 ${n(p.revenueShare, 'percent')}。${persona}`),
+    table: membersTable(lang, p.sample),
+    followUps: [t(lang, 'Who are our top 10 customers?', '消费最多的前10位客户是谁？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
   };
 }
 
