@@ -35,6 +35,12 @@ describe('feedback themes answer', () => {
     expect(d.answer).not.toContain('great value');
   });
 
+  it('a split feedback does not have is said: no product category on feedback, no ranking of themes by country', async () => {
+    expect((await ask({ tone: 'negative', groupBy: 'category' })).answer).toContain('Feedback is not linked to orders or products, so it cannot be split by product category');
+    expect((await ask({ tone: 'negative', groupBy: 'country' })).answer).toContain('The themes are not ranked by country; ask about one group instead');
+    expect((await ask({ tone: 'negative' })).answer).not.toContain('not ranked by');
+  });
+
   it('without a complaint word every theme is listed; with no mostly-negative theme it says so', async () => {
     expect((await ask({})).answer).toContain('Main feedback themes (feedback count, share of all feedback): great value (50, 50%); late parcel (30, 30%); app error (20, 20%); tickets (40, 40%).');
     const happy = { ...RESULT, themes: [RESULT.themes[0]] };

@@ -101,7 +101,13 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
   if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
-  const unfiltered = slots.filter.segment ? t(lang, ` Themes are over all feedback: they are not broken down by saved segment (${slots.filter.segment}).`, `主题基于全部反馈：不按已保存客群（${slots.filter.segment}）拆分。`) : '';
+  // "which product category gets the most complaints?": feedback has no order or product, so no such split exists
+  const split = slots.groupBy === 'category'
+    ? t(lang, ' Feedback is not linked to orders or products, so it cannot be split by product category: these themes cover all feedback.', '反馈未关联订单或商品，因此无法按商品品类拆分：以下主题基于全部反馈。')
+    : slots.groupBy && slots.groupBy !== 'month'
+      ? t(lang, ` The themes are not ranked by ${slots.groupBy}; ask about one group instead, e.g. "what do customers in Germany complain about?".`, `主题未按${slots.groupBy === 'country' ? '国家' : '渠道'}排序；可以问某一个群体，例如“德国客户抱怨什么？”。`)
+      : '';
+  const unfiltered = split + (slots.filter.segment ? t(lang, ` Themes are over all feedback: they are not broken down by saved segment (${slots.filter.segment}).`, `主题基于全部反馈：不按已保存客群（${slots.filter.segment}）拆分。`) : '');
   const month = slots.time && slots.time.from.slice(0, 7) === slots.time.to.slice(0, 7) ? `${slots.time.from.slice(0, 7)}-01` : null;
   const inMonth = (th: Theme) => th.trend?.periods?.find((p) => p.period === month);
   const monthly = month ? themes.filter((th) => (inMonth(th)?.count ?? 0) > 0).sort((a, b) => inMonth(b)!.count - inMonth(a)!.count) : [];
