@@ -197,7 +197,7 @@ export const searchFeedback: ToolFactory = ({ db, clock, role }) =>
             results: found.results.length, vectorCandidates: found.candidates.vector, keywordCandidates: found.candidates.keyword,
             ...(found.mentions ? { mentions: found.mentions.mentions } : {}),
           },
-          metrics: args.rfmTiers ? ['rfm_tier'] : [],
+          metrics: [...(args.rfmTiers ? ['rfm_tier' as const] : []), ...(found.mentions ? ['feedback_mentions' as const] : [])],
           asOf,
         }),
       };
