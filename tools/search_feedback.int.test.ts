@@ -144,6 +144,14 @@ describeEachDriver('search_feedback', (use) => {
     // the filters apply to both counts: rated 1 → f01, f03, f04, f06, f08; "app" among them f06 only
     expect(await count({ query: 'apps', ratingMax: 1, from: '2026-08-01' })).toMatchObject({ mentions: 1, lowRated: 1, feedback: 5 });
     expect(await count({ query: 'the and' })).toMatchObject({ terms: [], mentions: 0, byMonth: [] });
+    // a window lists every month in it, zeros included: the recent 3 months are 09, 10, 11 (no feedback in 11)
+    const window = await count({ query: 'late', from: '2026-04-15', to: '2026-11-30' });
+    expect(window.byMonth.map((m) => [m.month, m.mentions, m.feedback])).toEqual([
+      ['2026-04', 0, 0], ['2026-05', 0, 2], ['2026-06', 0, 2], ['2026-07', 0, 2], ['2026-08', 0, 3], ['2026-09', 2, 3], ['2026-10', 1, 2], ['2026-11', 0, 0],
+    ]);
+    expect(window.byMonth[0]!.share).toBeNull();
+    // recent 09–11: 3 of 5 rows; before (04–08): 0 of 9
+    expect((window as unknown as { trend: { share: { recentShare: number; baselineShare: number } } }).trend.share).toMatchObject({ recentShare: 0.6, baselineShare: 0 });
     expect((await search({ query: 'late' }) as unknown as { mentions: unknown }).mentions).toBeNull();
   });
 

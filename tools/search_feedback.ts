@@ -3,7 +3,7 @@ import { loadConfig } from '../server/config.ts';
 import type { Queryable } from '../server/db/index.ts';
 import { AppError } from '../server/errors.ts';
 import { keywordLeg, reciprocalRankFusion, resolveCustomerFilters, RRF_K, vectorLeg, type SearchFilters } from '../server/feedback/search.ts';
-import { countMentions, MAX_MENTION_MONTHS, RECENT_MONTHS } from '../server/feedback/mentions.ts';
+import { countMentions, MAX_COUNT_TERMS, MAX_MENTION_MONTHS, RECENT_MONTHS } from '../server/feedback/mentions.ts';
 import { trendFields } from '../server/feedback/trend.ts';
 import { embedderFromModel, getActiveModel } from '../server/feedback/store.ts';
 import { parseVector } from '../server/feedback/vectors.ts';
@@ -78,9 +78,9 @@ const counts = {
 };
 const mentions = z
   .object({
-    terms: z.array(z.string()).describe('the query terms every counted row contains (stemmed words, Chinese character bigrams; the 6 rarest at most); empty = the query has only stop words, nothing counted'),
+    terms: z.array(z.string()).describe(`the query terms every counted row contains (stemmed words, Chinese character bigrams; the ${MAX_COUNT_TERMS} rarest at most); empty = the query has only stop words, nothing counted`),
     ...counts,
-    byMonth: z.array(z.object({ month: z.string().describe('calendar month (YYYY-MM, UTC)'), ...counts })).describe(`months with feedback under the filters, oldest first (at most ${MAX_MENTION_MONTHS})`),
+    byMonth: z.array(z.object({ month: z.string().describe('calendar month (YYYY-MM, UTC)'), ...counts })).describe(`every calendar month of the date filter (without one: from the first to the last month with feedback), zeros included, oldest first; the newest ${MAX_MENTION_MONTHS} at most`),
     trend: z
       .object({
         recentMonths: z.number().describe('last months listed, compared with the months before them'),

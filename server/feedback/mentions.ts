@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.ts';
-import { atLeastQuery, filterConditions, MAX_KEYWORD_TERMS, queryTerms, type SearchFilters } from './search.ts';
+import { atLeastQuery, filterConditions, queryTerms, type SearchFilters } from './search.ts';
 import { trendOf, type Trend } from './trend.ts';
 
 /**
@@ -39,29 +39,42 @@ const withShares = <T extends Omit<Counts, 'share' | 'lowRatedShare'>>(c: T): T 
   ...c, share: c.feedback ? c.mentions / c.feedback : null, lowRatedShare: c.rated ? c.lowRated / c.rated : null,
 });
 
-/** Months listed at most (50 years of monthly rows): a bound, not a sample. */
+/** Months listed at most (50 years of monthly rows; the newest are kept): a bound, not a sample. */
 export const MAX_MENTION_MONTHS = 600;
+/** Query terms a counted row must all hold, at most (a longer query is cut to its rarest terms; said in `terms`). */
+export const MAX_COUNT_TERMS = 32;
 
 export async function countMentions(q: Queryable, text: string, opts: { filters: SearchFilters; asOf: string }): Promise<Mentions> {
-  const terms = (await queryTerms(q, text)).slice(0, MAX_KEYWORD_TERMS);
+  const terms = (await queryTerms(q, text)).slice(0, MAX_COUNT_TERMS);
   const empty = { terms, mentions: 0, lowRated: 0, rated: 0, feedback: 0, share: null, lowRatedShare: null, byMonth: [], trend: null };
   if (!terms.length) return empty;
-  const params: unknown[] = [atLeastQuery(terms, terms.length)];
+  const params: unknown[] = [atLeastQuery(terms, terms.length), opts.filters.from ?? null, opts.filters.to ?? null];
   const where = await filterConditions(q, opts.filters, opts.asOf, params);
   params.push(MAX_MENTION_MONTHS);
+  // Every month of the window (or of the feedback found, without one) is listed, zeros included: "the last 3 months"
+  // of the trend are calendar months, not the last 3 months that happen to have feedback.
   const { rows } = await q.query<{ month: string; mentions: number; low_rated: number; rated: number; feedback: number }>(
-    `SELECT to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
-            count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery)::int AS mentions,
-            count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating <= 2)::int AS low_rated,
-            count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating IS NOT NULL)::int AS rated,
-            count(*)::int AS feedback
-       FROM feedback f
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      GROUP BY 1
-      ORDER BY 1
+    `WITH counts AS (
+       SELECT date_trunc('month', f.created_at AT TIME ZONE 'UTC')::date AS month,
+              count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery)::int AS mentions,
+              count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating <= 2)::int AS low_rated,
+              count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating IS NOT NULL)::int AS rated,
+              count(*)::int AS feedback
+         FROM feedback f
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY 1),
+     span AS (
+       SELECT date_trunc('month', coalesce($2::date, min(month)))::date AS lo, date_trunc('month', coalesce($3::date, max(month)))::date AS hi
+         FROM counts)
+     SELECT to_char(m, 'YYYY-MM') AS month, coalesce(c.mentions, 0) AS mentions, coalesce(c.low_rated, 0) AS low_rated,
+            coalesce(c.rated, 0) AS rated, coalesce(c.feedback, 0) AS feedback
+       FROM span, generate_series(span.lo, span.hi, interval '1 month') AS m
+       LEFT JOIN counts c ON c.month = m::date
+      ORDER BY m DESC
       LIMIT $${params.length}`,
     params,
   );
+  rows.reverse();
   const byMonth = rows.map((r) => withShares({ month: r.month, mentions: r.mentions, lowRated: r.low_rated, rated: r.rated, feedback: r.feedback }));
   const column = (key: 'mentions' | 'lowRated' | 'rated' | 'feedback') => byMonth.map((m) => m[key]);
   const sum = (key: 'mentions' | 'lowRated' | 'rated' | 'feedback') => column(key).reduce((a, b) => a + b, 0);

@@ -2,8 +2,13 @@ import { hasAny } from './text.ts';
 
 /** Words of the feedback questions: what to search for, and whether negative or positive feedback is asked for. */
 
-const SEARCH_PREPOSITIONS = /(?:about|on|mentioning|mention|regarding|similar to|like|saying|that mention|containing)\s*:?\s+"?([^"?.!]+)"?/;
-/** A quotation: double or CJK quotes anywhere, single quotes only around words (not an apostrophe: "customers' orders"). */
+/** Words before a topic, whole words only; "on" only when none of the others is there ("reviews on Amazon mention refunds"). */
+const SEARCH_PREPOSITIONS = /\b(?:about|regarding|mentioning|mentions|mention|similar to|like|saying|containing)\b\s*:?\s+"?([^"?.!]+)"?/;
+const WEAK_PREPOSITION = /\bon\b\s*:?\s+"?([^"?.!]+)"?/;
+/** Where the topic ends: a period named after it ("about refunds last month"). */
+const PERIOD_AFTER_TOPIC = /\b(?:in|from|during|for|last|this|the past|lately|recently)\b.*$/;
+/** A trend asked at the end of the topic ("about the app getting worse", "about delivery rising", "… by month"). */
+const TREND_AFTER_TOPIC = /\s+(?:(?:is|are|was|were)\s+)?(?:getting|becoming|rising|increasing|decreasing|falling|growing|declining|going up|going down|trending|over time|by month|per month|each month|month by month)(?:\s+[a-z]+)?\s*$/;
 const QUOTED = /["“「『]([^"”」』]+)["”」』]|(?<![\p{L}\p{N}])['‘]([^'’]+?)['’](?![\p{L}\p{N}])/u;
 
 /** The search text of a feedback question: quoted, or after "about / like / mentioning" (关于, 提到, 对…的评价). */
@@ -14,9 +19,10 @@ export function extractQuery(original: string, text: string): string | undefined
   const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|的差评|的好评|的意见|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/) ?? text.match(/(?:提到|说到|涉及|关于|有关)\s*([^，。？?的\s]{1,10})/);
   // "物流相关的投诉", "退款方面的反馈": the topic without 相关 / 方面 (a count needs every character pair of the topic)
   if (zh) return zh[1]!.replace(/(?:相关|方面)$/, '').trim() || undefined;
-  const en = text.match(SEARCH_PREPOSITIONS);
-  // the topic ends where the period or the trend asked about begins ("about the app getting worse last month")
-  const q = en?.[1]?.replace(/\b(in|from|during|for|last|this|the past|lately|recently|over time|by month|per month|each month|month by month|is|are|getting|becoming|rising|increasing|decreasing|falling|growing|declining|going up|going down|trending)\b.*$/, '').trim();
+  const en = text.match(SEARCH_PREPOSITIONS) ?? text.match(WEAK_PREPOSITION);
+  // the topic ends where the period or a trend asked about it begins ("about the app getting worse last month");
+  // a trend word leading the topic is the topic ("about rising prices")
+  const q = en?.[1]?.replace(PERIOD_AFTER_TOPIC, '').replace(TREND_AFTER_TOPIC, '').trim();
   return q ? q : undefined;
 }
 
@@ -31,9 +37,11 @@ const TREND_ASKED = new RegExp([
  * A count of the feedback that mentions a topic ("how many complaints about delivery last month?", "关于退款的投诉有多少条")
  * or its monthly trend ("is feedback about the app getting worse?", "物流的投诉是不是越来越多"); undefined = quotes only.
  */
-export function mentionsAsked(text: string): 'count' | 'trend' | undefined {
-  if (TREND_ASKED.test(text)) return 'trend';
-  return COUNT_ASKED.test(text) ? 'count' : undefined;
+export function mentionsAsked(text: string, query: string): 'count' | 'trend' | undefined {
+  // trend words inside the topic are the topic ("how many complaints about rising prices?")
+  const outside = text.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), ' ');
+  if (TREND_ASKED.test(outside)) return 'trend';
+  return COUNT_ASKED.test(outside) ? 'count' : undefined;
 }
 
 const NEGATIVE_WORDS = ['negative', 'bad review', 'bad reviews', 'complaints', 'complaint', 'complain', 'complaining', 'complained', 'unhappy', '差评', '投诉', '不满', '负面', '抱怨'];

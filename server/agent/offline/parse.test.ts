@@ -182,6 +182,10 @@ describe('intent and slots', () => {
     expect(parse('Who are our top 10 customers?').slots.topShare).toBeUndefined();
     expect(parse('Which countries grew more than 10% last month?').slots.topShare).toBeUndefined();
     expect(parse('top 100% of customers').slots.topShare).toBeUndefined();
+    // a share of something else, or 前 of 以前 / 目前
+    expect(parse('What share of revenue comes from the top 20% of products?').slots.topShare).toBeUndefined();
+    expect(parse('以前20%的客户来自德国吗').slots.topShare).toBeUndefined();
+    expect(parse('目前10%的客户来自德国').slots.topShare).toBeUndefined();
   });
 
   it('feedback about a topic counted or followed by month: mentions, the topic without the period or trend words', () => {
@@ -194,6 +198,14 @@ describe('intent and slots', () => {
     expect(parse('feedback about delivery by month').slots).toMatchObject({ query: 'delivery', mentions: 'trend' });
     expect(parse('最近一个月关于退款的投诉有多少条').slots).toMatchObject({ query: '退款', tone: 'negative', mentions: 'count' });
     expect(parse('物流相关的投诉是不是越来越多')).toMatchObject({ analysis: 'feedback_search', slots: { query: '物流', mentions: 'trend' } });
+    // whole words before the topic, "on" last; trend words leading the topic are the topic; tiers only by their names
+    expect(parse('How many customers in Boston complained about refunds?').slots).toMatchObject({ query: 'refunds', mentions: 'count' });
+    expect(parse('What do customers say about rising prices?').slots).toMatchObject({ query: 'rising prices' });
+    expect(parse('What do customers say about rising prices?').slots.mentions).toBeUndefined();
+    expect(parse('How many complaints about rising prices?').slots).toMatchObject({ query: 'rising prices', mentions: 'count' });
+    expect(parse('Complaints about items that are damaged').slots.query).toBe('items that are damaged');
+    const lost = parse('How many complaints about parcels that are lost?');
+    expect([lost.analysis, lost.slots.query, lost.slots.filter.rfm_tier]).toEqual(['feedback_search', 'parcels that are lost', undefined]);
     // quotes only: no count, no trend; no topic: themes, not a count
     expect(parse('Show feedback about late delivery').slots.mentions).toBeUndefined();
     const themes = parse('What are customers complaining about this month?');

@@ -139,7 +139,7 @@ function detectAnalysis(text: string): AnalysisId | null {
   // late delivery from VIP customers", "高价值客户对物流有什么反馈"): the group filters the feedback, it is not the question.
   // Only words that can only mean feedback: "average ticket" is a metric, 评价 also means "evaluate".
   // A tier's name ("what do our Champions complain about?") is such a group too; RFM itself named is the RFM analysis.
-  const tierGroup = best?.id === 'rfm' && !/\brfm\b|\btiers?\b|分层|层级/.test(text);
+  const tierGroup = best?.id === 'rfm' && longestMatch(text, FEEDBACK_TIER_WORDS) !== null && !/\brfm\b|\btiers?\b|分层|层级/.test(text);
   if (FEEDBACK_ONLY.test(text) && (!best || best.id === 'segment' || tierGroup)) {
     // a search trigger longer than any themes trigger ("feedback about", "show me feedback") asks for a search
     const searchWins = (hits.get('feedback_search') ?? 0) > (hits.get('feedback_themes') ?? 0);
@@ -205,8 +205,11 @@ function detectTop(text: string): number | undefined {
 }
 
 
-/** The RFM analysis's words that name one tier (champions, hibernating, 冠军客户, …), not RFM itself. */
-const RFM_TIER_TRIGGERS = (({ en, zh }) => [...en, ...zh].filter((w) => !/rfm|tier|segment|group|bucket|分层|层级/.test(w)))(ANALYSES.find((a) => a.id === 'rfm')!.triggers);
+/**
+ * Tier names that, in a feedback question, can only mean the customers (not "parcels that are lost", "items that need
+ * attention"): with one of them, the tier matchers run for feedback too.
+ */
+const FEEDBACK_TIER_WORDS = ['champions', 'champs', "can't lose", 'cant lose', 'potential loyalists', 'potential loyalist', 'hibernating customers', '冠军客户', '休眠客户', '忠诚客户', '潜力客户'];
 
 /** Words that name customer feedback and nothing else (FEEDBACK_TEXT also has tickets, comments, 评价: metrics or verbs too). */
 const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
@@ -264,7 +267,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
   // feedback names a tier only by a name that is not also a topic word ("our Champions", 冠军客户; not "the new app")
-  const feedbackTier = (analysis === 'feedback_search' || analysis === 'feedback_themes') && longestMatch(rest, RFM_TIER_TRIGGERS) !== null;
+  const feedbackTier = (analysis === 'feedback_search' || analysis === 'feedback_themes') && longestMatch(rest, FEEDBACK_TIER_WORDS) !== null;
   const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || feedbackTier || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
@@ -321,7 +324,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.tone = feedbackTone(text, analysis);
   // how much of the feedback mentions a topic, or how that changes month by month: counted by search_feedback
   // ("how many reviews mention refunds?", "物流相关的投诉是不是越来越多": a topic named, so not the themes of all feedback)
-  const mentions = (analysis === 'feedback_search' || analysis === 'feedback_themes') && slots.query ? mentionsAsked(text) : undefined;
+  const mentions = (analysis === 'feedback_search' || analysis === 'feedback_themes') && slots.query ? mentionsAsked(text, slots.query) : undefined;
   if (mentions) {
     slots.mentions = mentions;
     analysis = 'feedback_search';

@@ -59,7 +59,10 @@ export interface TopShare {
 
 const PERCENT = String.raw`(\d+(?:\.\d+)?)\s*(?:%|％|percent\b|per cent\b)`;
 const SHARE_EN = new RegExp(String.raw`\b(top|bottom|highest[- ]spending|lowest[- ]spending|biggest|best|least valuable|smallest)\s+${PERCENT}`);
-const SHARE_ZH = new RegExp(String.raw`(前|后|头部|尾部|最高的?|最低的?|top)\s*(?:(\d+(?:\.\d+)?)\s*[%％]|百分之\s*(\d+|[一二两三四五六七八九十]+))`);
+// (前 not of 之前 / 以前 / 目前 / 提前 …: "以前20%的订单" is not a share of customers)
+const SHARE_ZH = new RegExp(String.raw`((?<![之以往从提向目])前|(?<![之以往然今最])后|头部|尾部|最高的?|最低的?|top)\s*(?:(\d+(?:\.\d+)?)\s*[%％]|百分之\s*(\d+|[一二两三四五六七八九十]+))`);
+/** The share is of customers ("top 20% of products" is not). */
+const CUSTOMER_WORD = /\b(?:customers?|clients?|buyers?|shoppers?|spenders?|accounts?)\b|客户|顾客|买家|用户/;
 
 /**
  * "What share of revenue comes from our top 10% of customers?", "bottom 50 percent of customers by orders",
@@ -70,7 +73,7 @@ export function detectTopShare(text: string): TopShare | undefined {
   const en = text.match(SHARE_EN);
   const zh = en ? null : text.match(SHARE_ZH);
   const m = en ?? zh;
-  if (!m) return undefined;
+  if (!m || !CUSTOMER_WORD.test(text)) return undefined;
   const word = m[1]!;
   const pct = en ? Number(m[2]) : m[2] !== undefined ? Number(m[2]) : parseNumber(m[3]!);
   if (!Number.isFinite(pct) || pct <= 0 || pct >= 100) return undefined;

@@ -77,7 +77,8 @@ function groupsAnswer(input: HandlerInput, result: ClvResult, groupBy: string, w
         `预测 CLV 总额${slots.superlative === 'min' ? '最低' : '最高'}的${dimZh}是 ${pick.group}：${detail(pick)}；按人均${slots.superlative === 'min' ? '最低' : '最高'}的是 ${perCustomer.group}（${money(input, perCustomer.averageClv)}）。`)
       : '';
     const list = groups.slice(0, NAMED).map(row).join(t(lang, '; ', '；'));
-    const more = groups.length > NAMED ? t(lang, ` (and ${groups.length - NAMED} more)`, `（另有 ${groups.length - NAMED} 个）`) : '';
+    // (how many more is not a number the tool returned: the table lists them all)
+    const more = groups.length > NAMED ? t(lang, ' (the rest in the table)', '（其余见表格）') : '';
     lead = superlative + t(lang,
       `Predicted customer lifetime value over the next ${words.h} by ${dimEn} ${words.basis}: ${list}${more}.`,
       `未来 ${words.h} 按${dimZh}的预测客户生命周期价值${words.basis}：${list}${more}。`);

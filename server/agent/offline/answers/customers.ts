@@ -130,12 +130,15 @@ function topShareAnswer(input: HandlerInput, result: { profile: Profile; meta: {
   const persona = p.persona.aov.group === null ? '' : t(lang,
     ` Their average order value is ${money(input, p.persona.aov.group)} and they placed ${n(p.persona.frequency.group ?? 0, 'decimal')} orders each on average.`,
     `他们的客单价为 ${money(input, p.persona.aov.group)}，人均 ${n(p.persona.frequency.group ?? 0, 'decimal')} 单。`);
+  // a named period only moves the as-of day: the rank is by revenue (or orders) up to it, not within the period
+  const label = input.slots.time ? input.slots.time.label?.[lang] ?? `${input.slots.time.from} – ${input.slots.time.to}` : '';
+  const period = label ? t(lang, ` Customers are ranked by everything up to ${result.meta.asOf}, not by ${label} alone.`, `按截至 ${result.meta.asOf} 的累计数据排名，而非仅${label}。`) : '';
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
-      `As of ${result.meta.asOf}, ${group} — ${n(p.customers, 'count')} of ${n(p.customersWithOrders, 'count')} customers with orders (${n(p.segmentShare, 'percent')}) — brought in ${money(input, p.revenue)}, ${n(p.revenueShare, 'percent')} of identified customers' revenue (all time up to that day).${persona}`,
-      `截至 ${result.meta.asOf}，${group}（${n(p.customersWithOrders, 'count')} 位有订单客户中的 ${n(p.customers, 'count')} 位，占 ${n(p.segmentShare, 'percent')}）累计贡献收入 ${money(input, p.revenue)}，占已识别客户收入的 ${n(p.revenueShare, 'percent')}。${persona}`),
+      `As of ${result.meta.asOf}, ${group} — ${n(p.customers, 'count')} of ${n(p.customersWithOrders, 'count')} customers with orders (${n(p.segmentShare, 'percent')}) — brought in ${money(input, p.revenue)}, ${n(p.revenueShare, 'percent')} of identified customers' revenue (all time up to that day).${period}${persona}`,
+      `截至 ${result.meta.asOf}，${group}（${n(p.customersWithOrders, 'count')} 位有订单客户中的 ${n(p.customers, 'count')} 位，占 ${n(p.segmentShare, 'percent')}）累计贡献收入 ${money(input, p.revenue)}，占已识别客户收入的 ${n(p.revenueShare, 'percent')}。${period}${persona}`),
     table: membersTable(lang, p.sample),
     followUps: [t(lang, 'Who are our top 10 customers?', '消费最多的前10位客户是谁？'), t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？')],
   };

@@ -171,9 +171,10 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
   if (hits.length === 0 && !counted) return { ...meta, kind: 'answer', answer: t(lang, `No feedback${from} matches "${slots.query}".`, `没有与“${slots.query}”匹配的${from}反馈。`), followUps: [] };
   const rows = hits.slice(0, 8).map((h) => [str(h, 'date', 'createdAt', 'created_at') ?? null, num(h, 'rating') ?? null, quote(str(h, 'text', 'quote') ?? '')] as (string | number | null)[]);
   // The sentence quotes up to five different texts (customers often send the same words); the table lists every hit.
-  const quoted = [...new Set(rows.map((r) => r[2]))].slice(0, 5).join(' ');
+  const distinct = [...new Set(rows.map((r) => r[2]))];
+  const quoted = distinct.slice(0, 5).join(' ');
   if (counted && counted.terms.length) {
-    const ctx = { query: slots.query, from, quotes: [...new Set(rows.map((r) => r[2]))].slice(0, 2).join(' '), complaints: slots.tone === 'negative' };
+    const ctx = { query: slots.query, from, quotes: distinct.slice(0, 2).join(' '), complaints: slots.tone === 'negative' };
     const draft = slots.mentions === 'trend' ? trendAnswer(input, counted, ctx) : countAnswer(input, counted, ctx);
     const followUps = [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')];
     return { ...meta, kind: 'answer', ...(draft.table ? {} : { table: { columns: [t(lang, 'date', '日期'), t(lang, 'rating', '评分'), t(lang, 'feedback', '反馈')], rows } }), ...draft, followUps };

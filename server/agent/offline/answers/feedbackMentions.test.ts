@@ -71,5 +71,9 @@ describe('feedback mentions answers', () => {
     expect(draft.answer).not.toContain('Rated 2 or below:'); // every complaint is rated low: no second test
     const short = { ...RESULT, mentions: { ...MENTIONS, byMonth: BY_MONTH.slice(-1), trend: null } };
     expect((await ask({ mentions: 'trend' }, 'en', short)).draft.answer).toContain('Too few months to compare');
+    // no feedback at all in the window: said, with no share made up
+    const none = { ...RESULT, mentions: { ...MENTIONS, mentions: 0, feedback: 0, rated: 0, lowRated: 0, share: null, lowRatedShare: null, byMonth: BY_MONTH.map((m) => ({ ...m, mentions: 0, feedback: 0, share: null })), trend: null } };
+    const empty = (await ask({ mentions: 'trend' }, 'en', none)).draft.answer;
+    expect(empty).toBe('There is no feedback in the period to follow "delivery" in.');
   });
 });

@@ -1,3 +1,5 @@
+import type { Mentions } from '../../../feedback/mentions.ts';
+import { monthWindow } from '../../../feedback/trend.ts';
 import { formatNumber as n } from '../../format.ts';
 import type { Draft, HandlerInput } from './common.ts';
 import { t } from './common.ts';
@@ -9,20 +11,13 @@ import { t } from './common.ts';
  * mentions). Every number stated is one the tool returned: counts, shares and the trend test's shares.
  */
 
-interface Counts { mentions: number; lowRated: number; rated: number; feedback: number; share: number | null; lowRatedShare: number | null }
-interface TrendResult { direction: string; recentShare: number; baselineShare: number }
-export interface MentionsResult extends Counts {
-  terms: string[];
-  byMonth: (Counts & { month: string })[];
-  trend: { recentMonths: number; share: TrendResult; lowRatedShare: TrendResult } | null;
-}
+export type MentionsResult = Mentions;
 
 /** The window a trend question reads when it names none: the 12 whole months before today's month. */
 export function trendWindow(today: string): { from: string; to: string } {
-  const d = new Date(`${today}T00:00:00Z`);
-  const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 12, 1));
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0));
-  return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
+  const months = monthWindow(today, 12);
+  const last = new Date(`${today}T00:00:00Z`);
+  return { from: months[0]!, to: new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), 0)).toISOString().slice(0, 10) };
 }
 
 interface Context { query: string; from: string; quotes: string; complaints: boolean }
@@ -58,10 +53,13 @@ const directionWords = (lang: 'en' | 'zh', d: string, worse: boolean) => {
 export function trendAnswer(input: HandlerInput, m: MentionsResult, ctx: Context): Pick<Draft, 'answer' | 'table' | 'chart'> {
   const { lang } = input;
   const months = m.byMonth;
-  const span = months.length ? `${months[0]!.month} – ${months.at(-1)!.month}` : '';
+  if (!m.feedback) {
+    return { answer: t(lang, `There is no ${ctx.complaints ? 'complaint' : 'feedback'}${ctx.from} in the period to follow "${ctx.query}" in.`, `该时期没有${ctx.complaints ? '投诉' : '反馈'}，无法跟踪“${ctx.query}”。`) };
+  }
+  const span = `${months[0]!.month} – ${months.at(-1)!.month}`;
   const head = t(lang,
-    `Feedback${ctx.from} mentioning "${ctx.query}"${ctx.complaints ? ' among complaints (rated 2 or below)' : ''}, ${span}: ${n(m.mentions, 'count')} rows, ${n(m.share ?? 0, 'percent')} of all ${ctx.complaints ? 'complaints' : 'feedback'}.`,
-    `${span}${ctx.from ? `${ctx.from.trim()}的` : ''}${ctx.complaints ? '低分投诉' : '反馈'}中提到“${ctx.query}”的共 ${n(m.mentions, 'count')} 条，占全部${ctx.complaints ? '投诉' : '反馈'}的 ${n(m.share ?? 0, 'percent')}。`);
+    `Feedback${ctx.from} mentioning "${ctx.query}"${ctx.complaints ? ' among complaints (rated 2 or below)' : ''}, ${span}: ${n(m.mentions, 'count')} rows, ${n(m.share!, 'percent')} of all ${ctx.complaints ? 'complaints' : 'feedback'}.`,
+    `${span}${ctx.from ? `${ctx.from.trim()}的` : ''}${ctx.complaints ? '低分投诉' : '反馈'}中提到“${ctx.query}”的共 ${n(m.mentions, 'count')} 条，占全部${ctx.complaints ? '投诉' : '反馈'}的 ${n(m.share!, 'percent')}。`);
   let body = '';
   if (m.trend) {
     const { share, lowRatedShare, recentMonths } = m.trend;

@@ -73,7 +73,8 @@ export function monthsBefore(day: string, months: number): string {
  */
 async function tierMovement(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller, today } = input;
-  const then = slots.time && slots.time.to < today ? slots.time.to : monthsBefore(today, LOOK_BACK_MONTHS);
+  // "compared to last year" names no window (parse.ts sets yearAgo): a year back
+  const then = slots.time && slots.time.to < today ? slots.time.to : monthsBefore(today, slots.yearAgo ? 12 : LOOK_BACK_MONTHS);
   const now = await caller.call<RfmResult>('rfm_analysis', {});
   if (!now.result) return failure(lang, 'rfm_analysis', now.error);
   const past = await caller.call<RfmResult>('rfm_analysis', { asOf: then });
