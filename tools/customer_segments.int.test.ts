@@ -177,6 +177,32 @@ describeEachDriver('customer_segments', (use) => {
     expect(rows.map((r) => [r.role, r.details.rows])).toEqual([['analyst', 2], ['admin', 2], ['analyst', 1]]);
   });
 
+  it('intervals: gaps between order days of the repeat customers, quartiles and bands (hand-computed from the shop)', async () => {
+    // gaps (testing.ts): Ann 51/2 = 25.5, Bob 30, Dee 91, Fay 5; Cy and Eve ordered once. Sorted 5, 25.5, 30, 91:
+    // median (25.5 + 30)/2 = 27.75 → 27.8 (one decimal); mean 151.5/4 = 37.875 → 37.9;
+    // p25 at position 0.75: 5 + 0.75·20.5 = 20.375 → 20.4; p75 at 2.25: 30 + 0.25·61 = 45.25 → 45.3 (round half up)
+    const out = await run({ mode: 'intervals' }) as unknown as { intervals: Record<string, unknown>; meta: { definitions: Record<string, string> } };
+    expect(out.intervals).toEqual({
+      customers: 6, repeatCustomers: 4, repeatShare: 0.6667,
+      gapDays: { median: 27.8, mean: 37.9, p25: 20.4, p75: 45.3 },
+      bands: [
+        { minDays: 0, maxDays: 7, customers: 1, share: 0.25 }, // Fay
+        { minDays: 7, maxDays: 30, customers: 2, share: 0.5 }, // Ann, Bob (30 is in the band: upper bound inclusive)
+        { minDays: 30, maxDays: 90, customers: 0, share: 0 },
+        { minDays: 90, maxDays: 180, customers: 1, share: 0.25 }, // Dee
+        { minDays: 180, maxDays: 365, customers: 0, share: 0 },
+        { minDays: 365, maxDays: null, customers: 0, share: 0 },
+      ],
+    });
+    expect(Object.keys(out.meta.definitions)).toEqual(['purchase_gap']);
+    // a filter: UK customers with orders are Ann, Dee, Fay → gaps 5, 25.5, 91
+    const uk = (await run({ mode: 'intervals', filter: { country: 'United Kingdom' } }) as unknown as { intervals: { customers: number; gapDays: unknown } }).intervals;
+    expect([uk.customers, uk.gapDays]).toEqual([3, { median: 25.5, mean: 40.5, p25: 15.3, p75: 58.3 }]);
+    // nobody ordered twice: no gap to report
+    const once = (await run({ mode: 'intervals', filter: { orders: { max: 1 } } }) as unknown as { intervals: { customers: number; repeatCustomers: number; gapDays: unknown } }).intervals;
+    expect([once.customers, once.repeatCustomers, once.gapDays]).toEqual([2, 0, { median: null, mean: null, p25: null, p75: null }]);
+  });
+
   it('rejects bad arguments with messages naming the field', async () => {
     const bad = (args: object, message: RegExp) => expect(run(args)).rejects.toThrow(message);
     await bad({ filter: { rfmTier: 'Nope' } }, /^invalid arguments for customer_segments: filter\.rfmTier: unknown RFM tier in "Nope"; tiers: Champions, /);

@@ -5,13 +5,14 @@ import { readOnly } from './lib/readonly.ts';
 import { clusteringSchema, clusterSegment } from './lib/segments/cluster.ts';
 import { DEFAULT_EXPORT_ROWS, EXPORT_COLUMNS, exportSegment, MAX_EXPORT_ROWS } from './lib/segments/export.ts';
 import { dateString, segmentFilterSchema, type SegmentFilter } from './lib/segments/filter.ts';
+import { intervalsSchema, purchaseIntervals } from './lib/segments/intervals.ts';
 import { profileSchema, profileSegment } from './lib/segments/profile.ts';
 import { prepareSegment } from './lib/segments/resolve.ts';
 import { saveSegment } from './lib/segments/save.ts';
 import { defineTool, type Role, type ToolFactory } from './types.ts';
 import type { Db } from '../server/db/index.ts';
 
-const MODES = ['profile', 'save', 'export', 'cluster'] as const;
+const MODES = ['profile', 'save', 'export', 'cluster', 'intervals'] as const;
 
 const input = z
   .object({
@@ -20,7 +21,8 @@ const input = z
       .default('profile')
       .describe(
         'profile = size, shares and persona of the customers matching `filter` vs all customers; save = store `filter` ' +
-          'under `name` (then profile it); export = members as CSV; cluster = k-means behaviour clusters of the matching customers',
+          'under `name` (then profile it); export = members as CSV; cluster = k-means behaviour clusters of the matching customers; ' +
+          'intervals = time between purchases of the matching repeat customers (gap quartiles, bands)',
       ),
     filter: segmentFilterSchema.default({}),
     name: z.string().trim().min(1).max(200).optional().describe('mode save only: name to save the filter under (an existing name is updated)'),
@@ -77,6 +79,7 @@ const output = z.object({
     .optional()
     .describe('mode export'),
   clustering: clusteringSchema.optional(),
+  intervals: intervalsSchema.optional(),
   meta: metaSchema,
 });
 
@@ -89,6 +92,7 @@ function metricsFor(mode: Args['mode'], filter: SegmentFilter): MetricName[] {
   if (filter.rfmTier) base.push('rfm_tier');
   if (filter.churnRisk) base.push('inactivity_ratio');
   if (mode === 'cluster') base.push('silhouette');
+  if (mode === 'intervals') return ['purchase_gap', ...(filter.rfmTier ? ['rfm_tier' as const] : []), ...(filter.churnRisk ? ['inactivity_ratio' as const] : [])];
   return base;
 }
 
@@ -98,6 +102,7 @@ async function runMode(db: Db, role: Role, args: Args, asOf: string): Promise<Om
     const seg = await readOnly(db, (q) => prepareSegment(q, filter, asOf));
     return { clustering: await clusterSegment(db, seg, { k: args.k, seed: args.seed, top: Math.min(args.top, 3) }) };
   }
+  if (args.mode === 'intervals') return { intervals: await readOnly(db, async (q) => purchaseIntervals(q, await prepareSegment(q, filter, asOf))) };
   if (args.mode === 'export') {
     const result = await readOnly(db, async (q) => exportSegment(q, await prepareSegment(q, filter, asOf), { limit: args.limit, role }));
     // Exports carry personal data out of the system: record who took how many rows, beside the tool.run entry.
@@ -124,13 +129,13 @@ export const customerSegments: ToolFactory = ({ db, clock, role }) =>
       'Customer segments from a filter (country, channel, category, revenue, orders, AOV, recency, first/last order ' +
       'dates, RFM tier, churn risk, revenue percentile, tags, saved segment). Modes: profile (size, share of customers ' +
       'and revenue, persona vs all customers with lift, sample members), save (store the filter by name), export (CSV of ' +
-      'members), cluster (k-means behaviour clusters with labels and personas).',
+      'members), cluster (k-means behaviour clusters with labels and personas), intervals (days between purchases of repeat customers).',
     input,
     output,
     async run(args) {
       const asOf = args.asOf ?? clock.today();
       const result = await runMode(db, role, args, asOf);
-      const members = result.profile?.customers ?? result.export?.members ?? result.clustering?.members ?? 0;
+      const members = result.profile?.customers ?? result.export?.members ?? result.clustering?.members ?? result.intervals?.customers ?? 0;
       const population = result.profile?.customersWithOrders;
       return {
         mode: args.mode,

@@ -34,6 +34,7 @@ export const GLOSSARY = {
   main_category: 'The product category with the most revenue among a customer’s order lines (ties: first by name).',
   tenure_days: 'Days from a customer’s first order to the as-of date.',
   lift: 'Share of a group with a value ÷ share of the comparison population with that value (> 1 = over-represented).',
+  purchase_gap: 'A repeat customer’s average days between order days: (last order day − first order day) ÷ (order days − 1); orders on the same day are one purchase occasion (the gap inactivity_ratio divides by).',
   feedback_mentions: 'Feedback rows whose keyword tokens hold every term of the query (English word stems, Chinese character pairs), counted over all feedback under the same filters; share = mentions ÷ all those feedback rows; low-rated = rated 1 or 2.',
   silhouette: 'Mean over customers of (b − a) ÷ max(a, b), a = mean distance to the own cluster, b = to the nearest other cluster (Rousseeuw 1987); −1..1, higher = better separated.',
 } as const satisfies Record<string, string>;

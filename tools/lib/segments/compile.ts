@@ -26,7 +26,7 @@ export interface CompiledSegment {
 
 /** Columns of both queries, for callers that wrap them (`WITH m AS (<sql>) SELECT … FROM m`). */
 export const MEMBER_COLUMNS = [
-  'customer_id', 'name', 'email', 'country', 'first_day', 'last_day', 'orders', 'revenue', 'aov', 'recency_days',
+  'customer_id', 'name', 'email', 'country', 'first_day', 'last_day', 'orders', 'order_days', 'revenue', 'aov', 'recency_days',
   'tenure_days', 'avg_gap_days', 'main_channel', 'main_category',
 ] as const;
 
@@ -62,7 +62,7 @@ const DERIVED = `cs AS (
          b.avg_gap_days, b.main_channel, b.main_category
     FROM seg_base b)`;
 
-const SELECT_COLUMNS = `cs.customer_id, c.name, c.email, c.country, cs.first_day, cs.last_day, cs.orders, cs.revenue, cs.aov,
+const SELECT_COLUMNS = `cs.customer_id, c.name, c.email, c.country, cs.first_day, cs.last_day, cs.orders, cs.order_days, cs.revenue, cs.aov,
        cs.recency_days, cs.tenure_days, cs.avg_gap_days, cs.main_channel, cs.main_category`;
 
 const LIST_COLUMNS = { country: 'c.country', mainChannel: 'cs.main_channel', mainCategory: 'cs.main_category' } as const;
