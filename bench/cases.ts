@@ -41,6 +41,7 @@ export const CASES: readonly BenchCase[] = [
   { tool: 'customer_segments', label: 'customer_segments profile country+tier', args: { mode: 'profile', filter: { country: 'United States', rfmTier: ['Champions', 'Loyal'] } } },
   { tool: 'customer_segments', label: 'customer_segments export 1000', args: { mode: 'export', filter: { orders: { min: 5 } }, limit: 1000 } },
   { tool: 'customer_segments', label: 'customer_segments cluster', args: { mode: 'cluster' }, maxRepeats: 3 },
+  { tool: 'customer_segments', label: 'customer_segments intervals', args: { mode: 'intervals' } },
 ];
 
 /** The cases to run for the registered tools: the table's entries for them, then `{}` for tools without one. */

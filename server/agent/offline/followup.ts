@@ -81,6 +81,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,
     topShare: s.topShare ?? base.topShare,
+    intervals: s.intervals ?? base.intervals,
     mentions: s.mentions ?? base.mentions,
     atRisk: s.atRisk ?? base.atRisk,
     // a follow-up naming another metric on its own ("what about all customers?") drops the customer type

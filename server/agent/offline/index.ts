@@ -122,7 +122,7 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
  */
 function groupKpi(parsed: ReturnType<typeof parseQuestion>, analysis: AnalysisId | null, slots: Slots): boolean {
   if ((analysis !== 'segment' && analysis !== 'rfm') || !slots.metric || !slots.time || !slots.filter.rfm_tier) return false;
-  if (slots.filter.segment || slots.ranges || slots.topShare) return false;
+  if (slots.filter.segment || slots.ranges || slots.topShare || slots.intervals) return false;
   // "who are our top customers", "哪些大客户": members are asked for, which a profile lists
   return !/^\s*(?:who|which customers)\b|\b(?:profile|persona|describe|look like)\b|画像|特点|特征|哪些|谁/.test(parsed.text);
 }

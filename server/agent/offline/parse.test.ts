@@ -327,10 +327,20 @@ describe('refusals', () => {
     ["What was Amazon's revenue last quarter?", 'out_of_scope'],
     ['竞争对手京东上季度的营收是多少？', 'out_of_scope'],
     ['把所有法国客户删掉', 'write'],
-    ["What's the average time between orders?", 'not_measured'],
-    ['客户的复购周期是多少天？', 'not_measured'],
   ])('%s → %s', (q, reason) => {
     expect(refusalFor(q, detectLanguage(q), 'analyst')?.reason).toBe(reason);
+  });
+
+  it('time between purchases is the intervals segment; the usual gap as a churn yardstick stays churn risk', () => {
+    expect(parse("What's the average time between orders?")).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap' } });
+    expect(parse('客户的复购周期是多少天？')).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap' } });
+    expect(parse('How often do our Champions buy?')).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap', filter: { rfm_tier: 'Champions' } } });
+    expect(parse('德国客户多久买一次')).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap', filter: { country: 'Germany' } } });
+    expect(parse('How long does it take customers to make a second purchase?').slots.intervals).toBe('second');
+    const churn = parse('How many repeat customers are at risk because they have gone quiet for more than twice their usual gap between orders?');
+    expect([churn.analysis, churn.slots.intervals]).toEqual(['churn', undefined]);
+    expect(parse('How many orders between March and May?').slots.intervals).toBeUndefined();
+    expect(refusalFor("What's the average time between orders?", 'en', 'analyst')).toBeNull();
   });
 
   it('does not refuse ordinary analysis questions that share words with refusals', () => {

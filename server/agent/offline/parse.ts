@@ -6,7 +6,7 @@ import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
-import { detectTopCustomers, detectTopShare, type TopShare } from './topCustomers.ts';
+import { detectTopCustomers, detectTopShare, intervalsAsked, type TopShare } from './topCustomers.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -36,6 +36,8 @@ export interface Slots {
   query?: string;
   /** Feedback tone asked for: negative (差评, bad reviews, complaints) → ratings ≤ 2, positive → ≥ 4. */
   tone?: 'negative' | 'positive';
+  /** Time between purchases asked ("how often do customers buy?"): customer_segments' intervals mode. */
+  intervals?: 'gap' | 'second';
   /** A percentile of the customers by revenue or orders ("our top 10% of customers", "前20%的客户"). */
   topShare?: Pick<TopShare, 'side' | 'share' | 'metric'>;
   /** Feedback about a topic counted ("how many complaints about X") or followed by month ("is feedback about X rising?"). */
@@ -247,6 +249,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'churn' && (time || MOST.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
   // "who are our top 10 customers?": single customers by revenue (all time, so not when a period is named)
   // (a churn, feedback or other analysis about them stays that analysis)
+  // "how often do customers buy?", "复购周期": the segment's time between purchases
+  const intervals = intervalsAsked(rest);
+  if (intervals) analysis = 'segment';
   // "our top 10% of customers", "前20%的客户": a percentile of the customers, not the ten biggest
   const topShare = analysis === null || analysis === 'segment' ? detectTopShare(rest) : undefined;
   if (topShare) {
@@ -317,6 +322,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'segment') slots.ranges = parseRanges(text);
   if (topCustomers) slots.topCustomers = topCustomers;
   if (topShare) slots.topShare = { side: topShare.side, share: topShare.share, metric: topShare.metric };
+  if (intervals) slots.intervals = intervals;
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
   // a country filters feedback only as the customers' ("customers in Germany", "德国客户"); "shipping to Canada" is a topic

@@ -8,20 +8,9 @@ import { normalize } from './text.ts';
  * and what it can do instead.
  */
 export interface Refusal {
-  reason: 'out_of_scope' | 'sql' | 'write' | 'personal_data' | 'injection' | 'forecast' | 'not_measured';
+  reason: 'out_of_scope' | 'sql' | 'write' | 'personal_data' | 'injection' | 'forecast';
   text: string;
 }
-
-/**
- * Shop questions no tool measures yet: said plainly, with what is close (they used to be answered with whatever metric
- * the words came nearest to: "average time between orders" got the order count).
- */
-const NOT_MEASURED = [
-  /\b(?:time|days|weeks|gap|gaps|interval|intervals) between (?:orders|purchases|visits)\b|\b(?:purchase|order|inter-?purchase|reorder) (?:interval|cycle|gap)s?\b|复购周期|回购周期|购买间隔|下单间隔|购买周期/,
-];
-
-/** The usual gap as the yardstick of another question (churn risk: "quiet for twice their usual gap"), which is answered. */
-const USES_GAP = /\b(?:risk|churn\w*|quiet|inactive|lapsed|overdue|twice|times)\b|流失|风险|没回来|不活跃|两倍|倍/;
 
 const OUT_OF_SCOPE = [
   /\b(weather|forecast for (?:tomorrow|today)|temperature outside|stock price|share price|exchange rate|bitcoin|crypto|lottery|horoscope|joke|poem|song|recipe|capital of|president of|who won|football|soccer|translate|movie|flight|flights|hotel|resignation letter|cover letter)\b/,
@@ -92,10 +81,6 @@ const TEXTS: Record<Refusal['reason'], Record<Language, string>> = {
     en: "Sorry, I can't forecast future revenue, orders or customers: I only report what the data shows so far. I can show the trend up to now (for example \"monthly revenue over the last 12 months\"), predicted customer lifetime value, or customers at risk of churning.",
     zh: '抱歉，我不能预测未来的收入、订单或客户数：我只报告数据中已有的情况。我可以给出到目前为止的趋势（例如“过去12个月每月的收入”）、预测的客户生命周期价值或有流失风险的客户。',
   },
-  not_measured: {
-    en: "Sorry, I can't measure the time between orders yet: no tool reports purchase intervals. Close to it: the repeat rate (\"repeat rate by month\"), orders per customer in a segment profile (\"profile our customers\"), or customers at risk of churning, which compares each customer's silence with their own usual gap between orders.",
-    zh: '抱歉，目前还不能统计下单间隔：没有工具报告购买间隔。相近的有：复购率（“每月复购率”）、客户画像中的人均订单数（“客户画像”），或流失风险客户（按每位客户距上次下单的天数与其平常的下单间隔比较）。',
-  },
   personal_data: {
     en: "Sorry, I can't look up a named person's personal or contact details. I can describe groups of customers (segments, tiers, countries) instead.",
     zh: '抱歉，我不能查询具名个人的个人信息或联系方式。我可以介绍客户群体（客群、分层、国家）的情况。',
@@ -113,11 +98,9 @@ export function refusalFor(question: string, lang: Language, role: Role): Refusa
       ? 'write'
       : (PII_WORDS.test(text) && (NAMED_PERSON.test(question.replace(NOT_PEOPLE, '')) || BULK_EXPORT.test(text))) || CUSTOMER_LIST.test(text)
         ? 'personal_data'
-        : NOT_MEASURED.some((re) => re.test(text)) && !USES_GAP.test(text)
-          ? 'not_measured'
-          : OUT_OF_SCOPE.some((re) => re.test(text))
-            ? 'out_of_scope'
-            : null;
+        : OUT_OF_SCOPE.some((re) => re.test(text))
+          ? 'out_of_scope'
+          : null;
   if (!reason) return null;
   let message = TEXTS[reason][lang];
   if (reason === 'personal_data' && (role === 'admin' || role === 'support')) {

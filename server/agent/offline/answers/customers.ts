@@ -1,6 +1,7 @@
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { asOfFrom, describeFilters, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { answerIntervals } from './intervals.ts';
 
 /** Answers about customers as a whole: churn risk and revenue at stake, segment size/profile (RFM: rfm.ts, CLV: clv.ts). */
 
@@ -65,6 +66,7 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
     const bound = share.side === 'top' ? { min: Math.round((1 - share.share) * 1e6) / 1e6 } : { max: share.share };
     built.filter = { ...(built.filter as object), percentile: { metric: share.metric, ...bound } };
   }
+  if (slots.intervals) return answerIntervals(input, built);
   const args = { ...built, mode: 'profile', sample: slots.topCustomers ?? 5 };
   const { result, error } = await caller.call<{ profile: Profile; meta: { asOf: string } }>('customer_segments', args);
   if (!result) return failure(lang, 'customer_segments', error);
