@@ -1,12 +1,13 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, METRIC_BY_ID, METRICS, PERFORMANCE_QUESTION, PER_UNIT, RETURNED_ORDERS, RETURNS_AS_SHARE, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, PERFORMANCE_QUESTION, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { extractQuery, feedbackTone, mentionsAsked } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
-import { blank, detectLanguage, englishNumber, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
-import { parseNumber, parseTimeRange, type Grain, type TimeRange } from './time.ts';
+import { blank, detectLanguage, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
+import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare, intervalsAsked, type TopShare } from './topCustomers.ts';
+import { detectMetric, detectTop, parseRanges } from './quantities.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -157,57 +158,6 @@ function detectAnalysis(text: string): AnalysisId | null {
 }
 
 /**
- * The metric: the longest synonym found, except that in English the noun right after "how many / how much / number
- * of" wins ("how many invoices did Irish customers place" asks for orders, not customers).
- */
-function detectMetric(text: string): { metric: MetricId; phrase: string } | null {
-  const hits: { metric: MetricId; phrase: string; index: number }[] = [];
-  for (const m of METRICS) {
-    const hit = longestMatch(text, [...m.synonyms.en, ...m.synonyms.zh]);
-    if (hit) hits.push({ metric: m.id, ...hit });
-  }
-  const anchor = text.match(/\b(?:how many|how much|number of|count of|total)\b/);
-  // "how many people" is as long as "first purchase" only because of its question words: rank by the rest
-  const weight = (phrase: string) => phrase.replace(/^(?:how many|how much|number of|count of) /, '').length;
-  const specific = hits.filter((h) => h.phrase.includes(' ') && h.phrase.length >= 12).sort((a, b) => weight(b.phrase) - weight(a.phrase))[0];
-  let best = hits.sort((a, b) => weight(b.phrase) - weight(a.phrase))[0] ?? null;
-  if (anchor && !specific) {
-    // "how much" asks for an amount: a money metric named after it wins over a count ("how much did customers spend")
-    const money = anchor[0] === 'how much' ? hits.filter((h) => h.index >= anchor.index! && METRIC_BY_ID.get(h.metric)?.format === 'money') : [];
-    const after = (money.length ? money : hits.filter((h) => h.index >= anchor.index!)).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
-    if (after && after.index - anchor.index! <= 30) best = after;
-  }
-  // "新增了多少收入" ("how much revenue was added"): 新增 is the verb of the metric after it, not new customers
-  if (best?.metric === 'new_customers' && /^新增了?$/.test(best.phrase)) {
-    const added = hits.filter((h) => h.index > best!.index && h.metric !== 'new_customers' && h.metric !== 'customers').sort((a, b) => a.index - b.index)[0];
-    if (added) best = added;
-  }
-  // money "per order" / "per customer" is the ratio metric (PER_UNIT)
-  if (best?.metric === 'revenue') {
-    const per = PER_UNIT.find((u) => hasAny(text, [...u.en, ...u.zh]));
-    if (per) return { ...best, metric: per.metric };
-  }
-  if (best?.metric === 'orders' && hasAny(text, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) best = { ...best, metric: RETURNED_ORDERS.metric };
-  if (best?.metric === 'returns' && hasAny(text, [...RETURNS_AS_SHARE.en, ...RETURNS_AS_SHARE.zh])) return { ...best, metric: RETURNS_AS_SHARE.metric };
-  return best;
-}
-
-function detectTop(text: string): number | undefined {
-  const words = '(\\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty)';
-  const m =
-    text.match(new RegExp(`\\btop\\s*-?\\s*${words}\\b`)) ??
-    text.match(new RegExp(`\\b${words}\\s+(?:best|biggest|largest|highest|top|leading|most)\\b`)) ??
-    text.match(new RegExp(`\\b(?:best|biggest|largest|highest|leading|strongest)\\s+${words}\\b`)) ??
-    text.match(new RegExp(`\\b(?:which|the|our)\\s+${words}\\s+(?:countries|channels|categories|markets|product categories)\\b`)) ??
-    text.match(/(?<![之以往从提向])前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/) ??
-    text.match(/(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:国家|渠道|品类|类目|市场)/);
-  if (!m) return undefined;
-  const n = /^[\da-z]+$/.test(m[1]!) ? englishNumber(m[1]!) : parseNumber(m[1]!);
-  return Number.isFinite(n) && n >= 1 && n <= 20 ? n : undefined;
-}
-
-
-/**
  * Tier names that, in a feedback question, can only mean the customers (not "parcels that are lost", "items that need
  * attention"): with one of them, the tier matchers run for feedback too.
  */
@@ -346,23 +296,6 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const followUpCue = FOLLOW_UP.test(text.replace(FILLER, '').replace(/[?？!！。.,，]+$/, (p) => (p.includes('?') || p.includes('？') ? p : '')));
   const vague = !analysis && !metricHit && (hasAny(scan, VAGUE) || VAGUE_SHAPES.some((re) => re.test(scan)));
   return { lang, text, analysis, slots, followUpCue, vague, future: FUTURE.test(text), dimensionWords, ambiguous };
-}
-
-/** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
-function parseRanges(text: string): Slots['ranges'] {
-  const out: NonNullable<Slots['ranges']> = {};
-  const amount = (s: string) => Number(s.replace(/,/g, ''));
-  const money = text.match(/(?:spent|spend|spending|revenue of|worth|消费|花了|累计消费)\s*(more than|over|at least|above|less than|under|below|超过|大于|高于|不少于|少于|低于)?\s*[$£€¥]?\s*([\d,]+(?:\.\d+)?)/);
-  if (money) out.revenue = /less|under|below|少于|低于/.test(money[1] ?? '') ? { max: amount(money[2]!) } : { min: amount(money[2]!) };
-  const orders =
-    text.match(/(more than|over|at least|fewer than|less than)\s+(\d+)\s+orders/) ??
-    text.match(/(\d+)\s+(?:or more|\+)\s+orders/) ??
-    text.match(/(?:下单|购买|买了?)\s*(\d+)\s*次\s*(及以上|以上|或以上|及更多)?/);
-  if (orders) {
-    const n = Number(orders[2] && /^\d+$/.test(orders[2]) ? orders[2] : orders[1]);
-    out.orders = /fewer|less/.test(orders[1] ?? '') ? { max: n } : { min: n };
-  }
-  return Object.keys(out).length ? out : undefined;
 }
 
 /** The metric a "how did <named value> do" question is read as (PERFORMANCE_QUESTION), or null. */
