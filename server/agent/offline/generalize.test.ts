@@ -88,7 +88,11 @@ describe('intent from the shape of the question', () => {
   });
   it('customers picked by their own spend or orders are a segment; a described group of customers is a profile', () => {
     expect(parse('上个月消费超过1000的客户有多少').analysis).toBe('segment');
-    expect(parse('customers with more than 5 orders').slots).toMatchObject({ ranges: { orders: { min: 5 } } });
+    expect(parse('customers with more than 5 orders').slots).toMatchObject({ ranges: { orders: { min: 6 } } });
+    expect(parse('customers with at least 5 orders').slots).toMatchObject({ ranges: { orders: { min: 5 } } });
+    expect(parse('customers with fewer than 3 orders').slots).toMatchObject({ ranges: { orders: { max: 2 } } });
+    expect(parse('What percentage of customers only bought once?')).toMatchObject({ analysis: 'segment', slots: { ranges: { orders: { max: 1 } } } });
+    expect(parse('只买过一次的客户占多少')).toMatchObject({ analysis: 'segment', slots: { ranges: { orders: { max: 1 } } } });
     expect(parse('法国客户是什么样的').analysis).toBe('segment');
     expect(parse('what are our German customers like?').analysis).toBe('segment');
   });

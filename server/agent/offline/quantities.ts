@@ -56,6 +56,8 @@ export function detectTop(text: string): number | undefined {
 }
 
 /** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
+const ONCE = /\b(?:only (?:bought|ordered|purchased|shopped|bought from us|ordered from us) once|(?:bought|ordered|purchased) (?:from us )?only once|(?:one-time|one time|one-off|single-purchase|single purchase) (?:buyers|customers|shoppers|purchasers|clients))\b|只买过一次|只买了一次|只下过一次单|只下过一单|只下了一单|只购买过一次|一次性客户|一次性买家/;
+
 export function parseRanges(text: string): Slots['ranges'] {
   const out: NonNullable<Slots['ranges']> = {};
   const amount = (s: string) => Number(s.replace(/,/g, ''));
@@ -67,7 +69,11 @@ export function parseRanges(text: string): Slots['ranges'] {
     text.match(/(?:下单|购买|买了?)\s*(\d+)\s*次\s*(及以上|以上|或以上|及更多)?/);
   if (orders) {
     const n = Number(orders[2] && /^\d+$/.test(orders[2]) ? orders[2] : orders[1]);
-    out.orders = /fewer|less/.test(orders[1] ?? '') ? { max: n } : { min: n };
+    // order counts are whole numbers: "more than 5" is at least 6, "fewer than 3" at most 2
+    const word = orders[1] ?? '';
+    out.orders = /fewer|less/.test(word) ? { max: n - 1 } : { min: /more than|over/.test(word) ? n + 1 : n };
   }
+  // "customers who only bought once", "one-time buyers", "只买过一次的客户": one order at most
+  if (!out.orders && ONCE.test(text)) out.orders = { max: 1 };
   return Object.keys(out).length ? out : undefined;
 }
