@@ -170,6 +170,15 @@ describe('intent and slots', () => {
     expect(parse('搜索「快递太慢」的反馈').slots.query).toBe('快递太慢');
   });
 
+  it('two values of one dimension side by side are a breakdown of just those two', () => {
+    expect(parse("What's the revenue per customer in Germany vs France?").slots).toMatchObject({ metric: 'revenue_per_customer', groupBy: 'country', versus: ['Germany', 'France'], filter: {} });
+    expect(parse('德国和法国的收入对比').slots).toMatchObject({ groupBy: 'country', versus: ['Germany', 'France'] });
+    // one value, or two values of different dimensions, are filters
+    expect(parse('Revenue in Germany last month').slots).toMatchObject({ filter: { country: 'Germany' } });
+    expect(parse('Revenue in Germany last month').slots.versus).toBeUndefined();
+    expect(parse('Revenue in Germany from the web channel last month').slots.versus).toBeUndefined();
+  });
+
   it('a top or bottom share of the customers is a percentile segment, not a ranking of that many customers', () => {
     expect(parse('What share of revenue comes from our top 10% of customers?')).toMatchObject({ analysis: 'segment', slots: { topShare: { side: 'top', share: 0.1, metric: 'revenue' } } });
     expect(parse('What share of revenue comes from our top 10% of customers?').slots.topCustomers).toBeUndefined();

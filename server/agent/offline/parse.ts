@@ -37,6 +37,8 @@ export interface Slots {
   query?: string;
   /** Feedback tone asked for: negative (差评, bad reviews, complaints) → ratings ≤ 2, positive → ≥ 4. */
   tone?: 'negative' | 'positive';
+  /** Two values of the groupBy dimension compared ("Germany vs France"): the breakdown shows just these. */
+  versus?: [string, string];
   /** Time between purchases asked ("how often do customers buy?"): customer_segments' intervals mode. */
   intervals?: 'gap' | 'second';
   /** A percentile of the customers by revenue or orders ("our top 10% of customers", "前20%的客户"). */
@@ -167,6 +169,9 @@ const FEEDBACK_TIER_WORDS = ['champions', 'champs', "can't lose", 'cant lose', '
 /** Words that name customer feedback and nothing else (FEEDBACK_TEXT also has tickets, comments, 评价: metrics or verbs too). */
 const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
 
+/** Words that put two named values side by side. */
+const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
+
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
 /** Words of a risk to come (churn_risk), not of customers already lost. */
@@ -231,6 +236,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     const hit = findPhrase(scan, metricHit.phrase);
     if (hit) scan = blank(scan, hit.index, hit.length);
   }
+  let second: { dim: DimensionId; value: string } | undefined;
   for (let i = 0; i < matchers.length; i++) {
     const m = matchers[i]!;
     const hit = findPhrase(scan, m.phrase);
@@ -238,7 +244,14 @@ export function parseQuestion(question: string, today: string, values: DataValue
     const rivals = matchers.filter((o) => o.phrase === m.phrase && o.dim !== m.dim && o.dim !== 'rfm_tier' && m.dim !== 'rfm_tier');
     if (rivals.length) ambiguous.push({ phrase: m.phrase, dims: [m.dim, ...rivals.map((r) => r.dim)] });
     if (slots.filter[m.dim] === undefined) slots.filter[m.dim] = m.value;
+    else if (slots.filter[m.dim] !== m.value && !second) second = { dim: m.dim, value: m.value };
     scan = blank(scan, hit.index, hit.length);
+  }
+  // "revenue per customer in Germany vs France", "德国和法国的收入对比": two values of one dimension, side by side
+  if (second && !analysis && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
+    slots.versus = [slots.filter[second.dim]!, second.value];
+    delete slots.filter[second.dim];
+    slots.groupBy = second.dim;
   }
 
   // dimension words without a value → breakdown
@@ -246,7 +259,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     .filter((d) => hasAny(scan, [...d.words.en, ...d.words.zh]))
     .map((d) => d.id);
   const breakdownDim = dimensionWords.find((d) => slots.filter[d] === undefined);
-  if (breakdownDim) slots.groupBy = breakdownDim as GroupBy;
+  if (breakdownDim && !slots.versus) slots.groupBy = breakdownDim as GroupBy;
 
   const grainHit = GRAIN_WORDS.find(([, words]) => hasAny(scan, words));
   if (grainHit) slots.grain = grainHit[0];

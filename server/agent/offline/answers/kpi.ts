@@ -67,7 +67,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
   filled.customerType = slots.customerType;
   const byChange = Boolean(slots.change && slots.groupBy && slots.groupBy !== 'month');
-  if (slots.groupBy && slots.groupBy !== 'month' && (slots.superlative || byChange) && !slots.top) filled.top = 20;
+  if (slots.groupBy && slots.groupBy !== 'month' && (slots.superlative || byChange || slots.versus) && !slots.top) filled.top = 20;
   const args = buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled);
   const { result, error } = await caller.call<KpiResult>('kpi_trend', args);
   if (!result) return failure(lang, 'kpi_trend', error);
@@ -98,13 +98,20 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
     if (byChange) return rankByChange(input, result, metric, fmt, window, scope, definition, base);
     // the tool ranks ratio metrics by their base (orders/customers); a superlative asks for the value itself
     const groups = slots.superlative ? [...result.groups].sort((a, b) => (slots.superlative === 'min' ? a.total - b.total : b.total - a.total)) : result.groups;
-    const shown = groups.slice(0, slots.top ?? 10);
+    // "Germany vs France": just the two named values, the higher first
+    const versus = slots.versus;
+    const shown = versus ? [...groups].filter((g) => versus.includes(g.group ?? '')).sort((a, b) => b.total - a.total) : groups.slice(0, slots.top ?? 10);
     const list = shown.map((g) => `${g.group} ${fmt(g.total)}`).join(t(lang, '; ', '；'));
     const lead = shown[0];
-    const leadSentence = slots.superlative && lead
-      ? t(lang, `${lead.group} had the ${slots.superlative === 'min' ? 'lowest' : 'highest'} ${name}: ${fmt(lead.total)}. `, `${name}${slots.superlative === 'min' ? '最低' : '最高'}的${dim.names.zh}是 ${lead.group}：${fmt(lead.total)}。`)
-      : '';
-    const others = result.otherGroups > 0 ? t(lang, ` (${formatNumber(result.otherGroups, 'count')} more not shown)`, `（另有 ${formatNumber(result.otherGroups, 'count')} 个未列出）`) : '';
+    const leadSentence = versus && shown.length === 2
+      ? t(lang, `${lead!.group} had the higher ${name}: ${fmt(lead!.total)}, against ${fmt(shown[1]!.total)} for ${shown[1]!.group}. `, `${name}较高的是 ${lead!.group}：${fmt(lead!.total)}，${shown[1]!.group} 为 ${fmt(shown[1]!.total)}。`)
+      : slots.superlative && lead
+        ? t(lang, `${lead.group} had the ${slots.superlative === 'min' ? 'lowest' : 'highest'} ${name}: ${fmt(lead.total)}. `, `${name}${slots.superlative === 'min' ? '最低' : '最高'}的${dim.names.zh}是 ${lead.group}：${fmt(lead.total)}。`)
+        : '';
+    const missing = versus ? versus.filter((v) => !shown.some((g) => g.group === v)) : [];
+    const others = missing.length
+      ? t(lang, ` (${missing.join(', ')}: no ${name} in the window, or not among the 20 largest)`, `（${missing.join('、')}：该时间段内没有数据，或不在前 20 名内）`)
+      : !versus && result.otherGroups > 0 ? t(lang, ` (${formatNumber(result.otherGroups, 'count')} more not shown)`, `（另有 ${formatNumber(result.otherGroups, 'count')} 个未列出）`) : '';
     const caveat = slots.superlative === 'min' && result.otherGroups > 0 ? t(lang, ' Only the largest values were compared.', '仅比较了数值最大的若干项。') : '';
     return {
       ...base,
