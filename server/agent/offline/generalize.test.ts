@@ -93,6 +93,13 @@ describe('intent from the shape of the question', () => {
     expect(parse('customers with fewer than 3 orders').slots).toMatchObject({ ranges: { orders: { max: 2 } } });
     expect(parse('What percentage of customers only bought once?')).toMatchObject({ analysis: 'segment', slots: { ranges: { orders: { max: 1 } } } });
     expect(parse('只买过一次的客户占多少')).toMatchObject({ analysis: 'segment', slots: { ranges: { orders: { max: 1 } } } });
+    // silence as a bound (months as 30 days): a segment, unless risk is asked
+    expect(parse("Show me customers who spent over 5000 but haven't ordered in 3 months")).toMatchObject({ analysis: 'segment', slots: { ranges: { revenue: { min: 5000 }, recencyDays: { min: 90 } } } });
+    expect(parse("Which customers haven't ordered in 90 days?")).toMatchObject({ analysis: 'segment', slots: { ranges: { recencyDays: { min: 90 } } } });
+    expect(parse('超过90天没下单的客户有多少')).toMatchObject({ analysis: 'segment', slots: { ranges: { recencyDays: { min: 90 } } } });
+    expect(parse('两个月没买过的客户')).toMatchObject({ slots: { ranges: { recencyDays: { min: 60 } } } });
+    expect(parse("Which customers haven't ordered in 90 days and are likely to churn?").analysis).toBe('churn');
+    expect(parse("Customers who haven't bought anything recently").analysis).toBe('churn');
     expect(parse('法国客户是什么样的').analysis).toBe('segment');
     expect(parse('what are our German customers like?').analysis).toBe('segment');
   });

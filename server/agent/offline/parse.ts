@@ -31,7 +31,7 @@ export interface Slots {
   /** "the month before that" / "再往前一个月": the previous turn's window, one period earlier (follow-ups only). */
   shiftBack?: boolean;
   /** Customer-level ranges for segments: "spent more than 1,000", "10 orders or more", "下单10次及以上". */
-  ranges?: { revenue?: { min?: number; max?: number }; orders?: { min?: number; max?: number } };
+  ranges?: { revenue?: { min?: number; max?: number }; orders?: { min?: number; max?: number }; recencyDays?: { min?: number; max?: number } };
   /** Direction asked for in a ranking by change ("grew the most" / "declined the most"). */
   change?: 'up' | 'down';
   query?: string;
@@ -203,6 +203,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "上个季度流失了多少客户", "churned customers last month": customers already lost in a past period are a count of
   // that period (kpi_trend lost_customers); churn risk is about who may leave next
   if (analysis === 'churn' && (time || MOST.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
+  // "customers who spent over 5000 but haven't ordered in 3 months", "90天没下单的客户": customers picked by how long
+  // they have been silent are that segment; churn risk is the model's guess of who may leave next
+  if (analysis === 'churn' && parseRanges(rest)?.recencyDays && !/\b(?:risk|likely|about to|might|could|churn\w*)\b|风险|可能|流失/.test(rest)) analysis = 'segment';
   // "who are our top 10 customers?": single customers by revenue (all time, so not when a period is named)
   // (a churn, feedback or other analysis about them stays that analysis)
   // "how often do customers buy?", "复购周期": the segment's time between purchases

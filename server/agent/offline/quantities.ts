@@ -58,6 +58,21 @@ export function detectTop(text: string): number | undefined {
 /** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
 const ONCE = /\b(?:only (?:bought|ordered|purchased|shopped|bought from us|ordered from us) once|(?:bought|ordered|purchased) (?:from us )?only once|(?:one-time|one time|one-off|single-purchase|single purchase) (?:buyers|customers|shoppers|purchasers|clients))\b|只买过一次|只买了一次|只下过一次单|只下过一单|只下了一单|只购买过一次|一次性客户|一次性买家/;
 
+const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365, 天: 1, 日: 1, 周: 7, 星期: 7, 个星期: 7, 月: 30, 个月: 30, 年: 365 };
+const SILENT_EN = /\b(?:haven'?t|have not|hasn'?t|has not|didn'?t|did not|not)\s+(?:ordered|bought|purchased|shopped|placed an order)(?:\s+anything)?(?:\s+from us)?\s+(?:in|for|within)\s+(?:the\s+(?:last|past)\s+)?(\d+|a|one|two|three|four|six|nine|twelve)\s+(day|week|month|year)s?\b|\bno (?:orders?|purchases?) (?:in|for) (?:the (?:last|past) )?(\d+|a|one|two|three|four|six|nine|twelve) (day|week|month|year)s?\b/;
+const SILENT_ZH = /(?:超过|已经|已|有)?\s*(\d+|[一二两三四五六七八九十]+)\s*(天|日|周|个星期|星期|个月|月|年)(?:以上|多|都)?\s*(?:没有?|未|不曾)(?:再)?(?:下单|购买|买过?|消费|下过单)/;
+
+/** "haven't ordered in 3 months", "90天没下单": days since the last order, at least (months as 30 days, years as 365). */
+function silentDays(text: string): number | undefined {
+  const en = text.match(SILENT_EN);
+  const zh = en ? null : text.match(SILENT_ZH);
+  const count = en ? en[1] ?? en[3] : zh?.[1];
+  const unit = en ? en[2] ?? en[4] : zh?.[2];
+  if (count === undefined || unit === undefined) return undefined;
+  const n = /^\d+$/.test(count) ? Number(count) : /^[a-z]+$/.test(count) ? (count === 'a' ? 1 : englishNumber(count)) : parseNumber(count);
+  return Number.isFinite(n) && n > 0 ? n * UNIT_DAYS[unit]! : undefined;
+}
+
 export function parseRanges(text: string): Slots['ranges'] {
   const out: NonNullable<Slots['ranges']> = {};
   const amount = (s: string) => Number(s.replace(/,/g, ''));
@@ -75,5 +90,7 @@ export function parseRanges(text: string): Slots['ranges'] {
   }
   // "customers who only bought once", "one-time buyers", "只买过一次的客户": one order at most
   if (!out.orders && ONCE.test(text)) out.orders = { max: 1 };
+  const silent = silentDays(text);
+  if (silent !== undefined) out.recencyDays = { min: silent };
   return Object.keys(out).length ? out : undefined;
 }

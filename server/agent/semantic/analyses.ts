@@ -132,6 +132,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     args: {
       asOf: 'time.to', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category',
       'filter.segment': 'filter.segment', 'filter.rfmTier': 'filter.rfm_tier', 'filter.revenue': 'range.revenue', 'filter.orders': 'range.orders',
+      'filter.recencyDays': 'range.recencyDays',
     },
     definitions: ['segment_share', 'revenue_share'],
   },

@@ -56,7 +56,7 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const asOf = asOfFrom(slots, input.today);
   const filled: Record<string, unknown> = { 'time.to': asOf };
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
-  Object.assign(filled, { 'range.revenue': slots.ranges?.revenue, 'range.orders': slots.ranges?.orders });
+  Object.assign(filled, { 'range.revenue': slots.ranges?.revenue, 'range.orders': slots.ranges?.orders, 'range.recencyDays': slots.ranges?.recencyDays });
   const built = buildArgs(ANALYSIS_BY_ID.get('segment')!, filled);
   // at risk = churn_risk's inactivity rule as a segment filter (the "overdue" tag's rule)
   if (slots.atRisk) built.filter = { ...(built.filter as object), churnRisk: { minInactivityRatio: AT_RISK_RATIO } };
@@ -73,8 +73,11 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const p = result.profile;
   if (slots.topCustomers) return topCustomersAnswer(input, result, slots.topCustomers);
   if (share) return topShareAnswer(input, result, share);
+  const rangeWords: Record<string, [string, string]> = { revenue: ['revenue', '消费'], orders: ['orders', '订单数'], recencyDays: ['days since the last order', '距上次下单天数'] };
   const bounds = (Object.entries(slots.ranges ?? {}) as [string, { min?: number; max?: number }][]).map(([k, r]) =>
-    `${t(lang, k, k === 'revenue' ? '消费' : '订单数')} ${r.min !== undefined ? `≥ ${n(r.min, 'decimal')}` : `≤ ${n(r.max ?? 0, 'decimal')}`}`);
+    `${t(lang, ...(rangeWords[k] ?? [k, k]))} ${r.min !== undefined ? `≥ ${n(r.min, 'decimal')}` : `≤ ${n(r.max ?? 0, 'decimal')}`}`);
+  // customers picked by their silence: who they are matters more than the persona (names and revenue, masked by role)
+  const listed = Boolean(slots.atRisk || slots.ranges?.recencyDays);
   const risk = slots.atRisk ? t(lang, `at risk of churning (days since the last order at least ${AT_RISK_RATIO} times their own average gap between order days)`, `有流失风险（距上次下单天数至少为其平均下单间隔的 ${AT_RISK_RATIO} 倍）`) : '';
   const who = [describeFilters(slots.filter, lang), ...bounds, risk].filter(Boolean).join(t(lang, ', ', '、')) || t(lang, 'all customers with orders', '所有有订单的客户');
   const top = (list: { value: string | null; share: number }[]) => list.slice(0, 3).map((v) => `${v.value ?? '?'} ${n(v.share, 'percent')}`).join(t(lang, ', ', '、'));
@@ -82,14 +85,14 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
     ` Top countries: ${top(p.persona.countries)}; main channels: ${top(p.persona.mainChannels)}; main categories: ${top(p.persona.mainCategories)}; average order value ${p.persona.aov.group === null ? 'n/a' : money(input, p.persona.aov.group)}, orders per customer ${p.persona.frequency.group === null ? 'n/a' : n(p.persona.frequency.group, 'decimal')}.`,
     `主要国家：${top(p.persona.countries)}；主要渠道：${top(p.persona.mainChannels)}；主要品类：${top(p.persona.mainCategories)}；客单价 ${p.persona.aov.group === null ? '无' : money(input, p.persona.aov.group)}，人均订单 ${p.persona.frequency.group === null ? '无' : n(p.persona.frequency.group, 'decimal')}。`);
   const top3 = p.sample.slice(0, 3).map((m) => `${m.name ?? '?'} (${money(input, m.revenue)}, ${t(lang, 'last order', '最近下单')} ${m.lastOrder})`);
-  const members = slots.atRisk && top3.length ? t(lang, ` Highest revenue among them: ${top3.join('; ')}.`, `其中收入最高：${top3.join('；')}。`) : '';
+  const members = listed && top3.length ? t(lang, ` Highest revenue among them: ${top3.join('; ')}.`, `其中收入最高：${top3.join('；')}。`) : '';
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
       `As of ${result.meta.asOf}, the segment (${who}) has ${n(p.customers, 'count')} customers, ${n(p.segmentShare, 'percent')} of the ${n(p.customersWithOrders, 'count')} customers with orders, and revenue ${money(input, p.revenue)} (${n(p.revenueShare, 'percent')} of identified customers' revenue, all time up to that day).${members}${persona}`,
       `截至 ${result.meta.asOf}，该客群（${who}）有 ${n(p.customers, 'count')} 位客户，占 ${n(p.customersWithOrders, 'count')} 位有订单客户的 ${n(p.segmentShare, 'percent')}，累计收入 ${money(input, p.revenue)}（占已识别客户收入的 ${n(p.revenueShare, 'percent')}）。${members}${persona}`),
-    table: slots.atRisk
+    table: listed
       ? membersTable(lang, p.sample)
       : { columns: [t(lang, 'country', '国家'), t(lang, 'share', '占比')], rows: p.persona.countries.map((c) => [c.value, c.share]) },
     followUps: [t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')],
