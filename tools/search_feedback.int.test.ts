@@ -153,10 +153,26 @@ describeEachDriver('search_feedback', (use) => {
     // recent 09–11: 3 of 5 rows; before (04–08): 0 of 9
     expect((window as unknown as { trend: { share: { recentShare: number; baselineShare: number } } }).trend.share).toMatchObject({ recentShare: 0.6, baselineShare: 0 });
     expect((await search({ query: 'late' }) as unknown as { mentions: unknown }).mentions).toBeNull();
+    // average rating of the rated mentions: "late" rows rated 1, 2, 1 → 4/3 = 1.33
+    expect((late as unknown as { avgRating: number }).avgRating).toBe(1.33);
+  });
+
+  it('without a query: the newest rows under the filters, and counts of every row (how many 1-star reviews, average rating)', async () => {
+    // rated 1 in CORPUS: f01 09-02, f03 10-05, f04 09-15, f06 08-01, f08 08-20 → newest first f03, f04, f01, f08, f06
+    const newest = await search({ ratingMax: 1, limit: 3 });
+    expect(newest.results.map((r) => r.externalId)).toEqual(['f03', 'f04', 'f01']);
+    expect(newest.results.every((r) => r.score === 0 && r.vectorRank === null && r.keywordRank === null)).toBe(true);
+    const counts = (await search({ ratingMin: 1, ratingMax: 1, mentions: true }) as unknown as { mentions: { terms: string[]; mentions: number; feedback: number; avgRating: number } }).mentions;
+    expect(counts).toMatchObject({ terms: [], mentions: 5, feedback: 5, avgRating: 1 });
+    // all of September: f01 (1), f02 (2), f04 (1) → 3 rows, mean rating 4/3
+    const september = (await search({ from: '2026-09-01', to: '2026-09-30', mentions: true }) as unknown as { mentions: { mentions: number; avgRating: number; byMonth: { month: string }[] } }).mentions;
+    expect([september.mentions, september.avgRating, september.byMonth.map((m) => m.month)]).toEqual([3, 1.33, ['2026-09']]);
+    // all 14 rows: ratings sum 1+2+1+1+2+1+2+1+3+3+5+5+3+2 = 32 → 32/14 = 2.29
+    const all = (await search({ mentions: true, limit: 1 }) as unknown as { mentions: { mentions: number; avgRating: number } }).mentions;
+    expect([all.mentions, all.avgRating]).toEqual([14, 2.29]);
   });
 
   it('rejects bad arguments with a clear message', async () => {
-    await expect(search({})).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('give a query or likeFeedbackId') });
     await expect(search({ query: 'x', from: '2026-10-01', to: '2026-09-01' })).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(search({ likeFeedbackId: 999999 })).rejects.toMatchObject({ code: 'not_found' });
   });

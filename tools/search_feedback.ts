@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadConfig } from '../server/config.ts';
 import type { Queryable } from '../server/db/index.ts';
 import { AppError } from '../server/errors.ts';
-import { keywordLeg, reciprocalRankFusion, resolveCustomerFilters, RRF_K, vectorLeg, type SearchFilters } from '../server/feedback/search.ts';
+import { keywordLeg, newestIds, reciprocalRankFusion, resolveCustomerFilters, RRF_K, vectorLeg, type SearchFilters } from '../server/feedback/search.ts';
 import { countMentions, MAX_COUNT_TERMS, MAX_MENTION_MONTHS, RECENT_MONTHS } from '../server/feedback/mentions.ts';
 import { trendFields } from '../server/feedback/trend.ts';
 import { embedderFromModel, getActiveModel } from '../server/feedback/store.ts';
@@ -20,7 +20,7 @@ const isoDate = z.iso.date();
 
 const input = z
   .object({
-    query: z.string().trim().min(1).max(500).optional().describe('what to look for, in any language (English, Chinese, …)'),
+    query: z.string().trim().min(1).max(500).optional().describe('what to look for, in any language (English, Chinese, …); without query and likeFeedbackId: the newest feedback under the filters'),
     likeFeedbackId: z.number().int().positive().optional().describe('find feedback similar to this feedback id (instead of, or with, a query)'),
     from: isoDate.optional().describe('first day (inclusive, UTC) of the feedback date'),
     to: isoDate.optional().describe('last day (inclusive, UTC) of the feedback date'),
@@ -34,10 +34,9 @@ const input = z
     themeId: z.number().int().positive().optional().describe('only feedback of this theme (ids from feedback_themes)'),
     mode: z.enum(MODES).default('hybrid').describe('hybrid = vector + keyword fused by reciprocal rank; or one of them alone'),
     limit: z.number().int().min(1).max(50).default(10).describe('results to return (at most 50)'),
-    mentions: z.boolean().default(false).describe('also count EVERY feedback row under the same filters that contains all words of the query (keyword match), in total and by month, beside all feedback under those filters: for "how many complaints about X" or "is feedback about X rising"'),
+    mentions: z.boolean().default(false).describe('also count EVERY feedback row under the same filters that contains all words of the query (keyword match; without a query: every row), in total and by month, beside all feedback under those filters, with the average rating: for "how many complaints about X", "is feedback about X rising", "how many 1-star reviews last month", "average rating this month"'),
   })
   .strict()
-  .refine((a) => a.query !== undefined || a.likeFeedbackId !== undefined, { path: ['query'], message: 'give a query or likeFeedbackId' })
   .refine((a) => !a.from || !a.to || a.from <= a.to, { path: ['from'], message: 'from must be on or before to' })
   .refine((a) => a.ratingMin === undefined || a.ratingMax === undefined || a.ratingMin <= a.ratingMax, {
     path: ['ratingMin'], message: 'ratingMin must not exceed ratingMax',
@@ -62,7 +61,7 @@ const result = z.object({
     .nullable()
     .describe('who wrote it; null when not linked to a customer'),
   theme: z.object({ id: z.number().describe('theme id'), name: z.string().describe('theme name') }).nullable().describe('theme of the latest feedback_themes run'),
-  score: z.number().describe(`reciprocal rank fusion score Σ 1/(${RRF_K} + rank) over the lists it appears in`),
+  score: z.number().describe(`reciprocal rank fusion score Σ 1/(${RRF_K} + rank) over the lists it appears in; 0 without a query (newest first)`),
   vectorRank: z.number().nullable().describe('rank in the vector (meaning) list; null = not in it'),
   keywordRank: z.number().nullable().describe('rank in the keyword list; null = not in it'),
   similarity: z.number().nullable().describe('cosine similarity to the query (vector list only)'),
@@ -75,6 +74,7 @@ const counts = {
   feedback: z.number().describe('all feedback rows under the same filters, mentioning the query or not'),
   share: z.number().nullable().describe('mentions ÷ feedback; null without feedback'),
   lowRatedShare: z.number().nullable().describe('lowRated ÷ rated; null when no mention is rated'),
+  avgRating: z.number().nullable().describe('mean rating (1–5) of the rated mentions, 2 decimals; null when none is rated'),
 };
 const mentions = z
   .object({
@@ -137,6 +137,8 @@ async function search(q: Queryable, args: Args, asOf: string, role: Role): Promi
     if (args.query === undefined && rows[0].embedding && rows[0].embedding_model === model?.name) vector = parseVector(rows[0].embedding);
   }
   const legs = { filters, asOf, candidates: CANDIDATES };
+  const counted = args.mentions && (args.query !== undefined || args.likeFeedbackId === undefined) ? await countMentions(q, args.query, { filters, asOf }) : null;
+  if (text === undefined) return browse(q, { filters, asOf, limit: args.limit }, role, model?.name ?? null, counted);
   let note: string | null = null;
   let vectorHits: { id: number; similarity: number }[] = [];
   if (args.mode !== 'keyword') {
@@ -151,29 +153,52 @@ async function search(q: Queryable, args: Args, asOf: string, role: Role): Promi
   const fused = reciprocalRankFusion([vectorHits.map((h) => h.id), keywordHits.map((h) => h.id)]).slice(0, args.limit);
   const rows = await details(q, fused.map((f) => f.id));
   const similarity = new Map(vectorHits.map((h) => [h.id, h.similarity]));
-  // Counted through the partial index feedback_unembedded_idx (no scan of the table).
-  const { rows: [pending] } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM feedback WHERE embedding IS NULL`);
-  if (pending!.n > 0 && model) note = `${pending!.n} feedback rows have no vector yet (run \`sightline reembed\`); they can only match by keyword`;
+  const pending = await unembedded(q);
+  if (pending > 0 && model) note = `${pending} feedback rows have no vector yet (run \`sightline reembed\`); they can only match by keyword`;
   if (!fused.length) note ??= 'nothing matched: try other words, or fewer filters';
-  const counted = args.mentions && args.query !== undefined ? await countMentions(q, args.query, { filters, asOf }) : null;
   return {
     results: fused.flatMap((f) => {
       const r = rows.get(f.id);
-      if (!r) return [];
-      return [{
-        feedbackId: f.id, externalId: r.external_id, text: r.text, date: r.date, channel: r.channel, rating: r.rating, language: r.language,
-        customer: r.customer_id === null ? null : {
-          id: Number(r.customer_id), name: maskName(r.name, role), email: maskEmail(r.email, role), country: r.country,
-        },
-        theme: r.theme_id === null ? null : { id: Number(r.theme_id), name: r.theme_name! },
-        score: f.score, vectorRank: f.ranks[0] ?? null, keywordRank: f.ranks[1] ?? null, similarity: similarity.get(f.id) ?? null,
-      }];
+      return r ? [resultOf(r, role, { score: f.score, vectorRank: f.ranks[0] ?? null, keywordRank: f.ranks[1] ?? null, similarity: similarity.get(f.id) ?? null })] : [];
     }),
     mentions: counted,
     model: model?.name ?? null,
     candidates: { vector: vectorHits.length, keyword: keywordHits.length },
-    unembedded: pending!.n,
+    unembedded: pending,
     note,
+  };
+}
+
+/** Feedback rows without a vector, counted through the partial index feedback_unembedded_idx (no scan of the table). */
+async function unembedded(q: Queryable): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM feedback WHERE embedding IS NULL`);
+  return rows[0]!.n;
+}
+
+type Ranking = Pick<Output['results'][number], 'score' | 'vectorRank' | 'keywordRank' | 'similarity'>;
+
+function resultOf(r: Row, role: Role, ranking: Ranking): Output['results'][number] {
+  return {
+    feedbackId: Number(r.id), externalId: r.external_id, text: r.text, date: r.date, channel: r.channel, rating: r.rating, language: r.language,
+    customer: r.customer_id === null ? null : { id: Number(r.customer_id), name: maskName(r.name, role), email: maskEmail(r.email, role), country: r.country },
+    theme: r.theme_id === null ? null : { id: Number(r.theme_id), name: r.theme_name! },
+    ...ranking,
+  };
+}
+
+/** No query: the newest feedback under the filters ("show the latest negative reviews"), with counts when asked. */
+async function browse(
+  q: Queryable, opts: { filters: SearchFilters; asOf: string; limit: number }, role: Role, model: string | null, counted: Output['mentions'],
+): Promise<Omit<Output, 'meta'>> {
+  const ids = await newestIds(q, opts);
+  const rows = await details(q, ids);
+  return {
+    results: ids.flatMap((id) => (rows.has(id) ? [resultOf(rows.get(id)!, role, { score: 0, vectorRank: null, keywordRank: null, similarity: null })] : [])),
+    mentions: counted,
+    model,
+    candidates: { vector: 0, keyword: 0 },
+    unembedded: await unembedded(q),
+    note: ids.length ? 'no query: the newest feedback under the filters' : 'no feedback matches the filters',
   };
 }
 

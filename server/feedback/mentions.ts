@@ -19,6 +19,8 @@ interface Counts {
   share: number | null;
   /** lowRated ÷ rated; null without rated mentions. */
   lowRatedShare: number | null;
+  /** Mean rating (1–5) of the rated mentions, 2 decimals; null without any. */
+  avgRating: number | null;
 }
 export type MentionMonth = Counts & { month: string };
 
@@ -35,8 +37,12 @@ export interface Mentions extends Counts {
 /** Months compared with the ones before, as feedback_themes does by default. */
 export const RECENT_MONTHS = 3;
 
-const withShares = <T extends Omit<Counts, 'share' | 'lowRatedShare'>>(c: T): T & Pick<Counts, 'share' | 'lowRatedShare'> => ({
-  ...c, share: c.feedback ? c.mentions / c.feedback : null, lowRatedShare: c.rated ? c.lowRated / c.rated : null,
+/** Shares and the average rating from the counts (ratingSum is internal: the mean is what is reported). */
+const withShares = <T extends Omit<Counts, 'share' | 'lowRatedShare' | 'avgRating'>>({ ratingSum, ...c }: T & { ratingSum: number }): T & Pick<Counts, 'share' | 'lowRatedShare' | 'avgRating'> => ({
+  ...(c as unknown as T),
+  share: c.feedback ? c.mentions / c.feedback : null,
+  lowRatedShare: c.rated ? c.lowRated / c.rated : null,
+  avgRating: c.rated ? Math.round((ratingSum / c.rated) * 100) / 100 : null,
 });
 
 /** Months listed at most (50 years of monthly rows; the newest are kept): a bound, not a sample. */
@@ -44,21 +50,29 @@ export const MAX_MENTION_MONTHS = 600;
 /** Query terms a counted row must all hold, at most (a longer query is cut to its rarest terms; said in `terms`). */
 export const MAX_COUNT_TERMS = 32;
 
-export async function countMentions(q: Queryable, text: string, opts: { filters: SearchFilters; asOf: string }): Promise<Mentions> {
-  const terms = (await queryTerms(q, text)).slice(0, MAX_COUNT_TERMS);
-  const empty = { terms, mentions: 0, lowRated: 0, rated: 0, feedback: 0, share: null, lowRatedShare: null, byMonth: [], trend: null };
-  if (!terms.length) return empty;
-  const params: unknown[] = [atLeastQuery(terms, terms.length), opts.filters.from ?? null, opts.filters.to ?? null];
+/**
+ * `text` undefined counts every row under the filters (mentions = feedback): "how many 1-star reviews last month?",
+ * "what's the average rating this month?". A text of stop words only counts nothing.
+ */
+export async function countMentions(q: Queryable, text: string | undefined, opts: { filters: SearchFilters; asOf: string }): Promise<Mentions> {
+  const terms = text === undefined ? [] : (await queryTerms(q, text)).slice(0, MAX_COUNT_TERMS);
+  const empty = { terms, mentions: 0, lowRated: 0, rated: 0, feedback: 0, share: null, lowRatedShare: null, avgRating: null, byMonth: [], trend: null };
+  if (text !== undefined && !terms.length) return empty;
+  // every row matches the empty tsquery's stand-in: no query, no keyword condition
+  const params: unknown[] = [terms.length ? atLeastQuery(terms, terms.length) : null, opts.filters.from ?? null, opts.filters.to ?? null];
+  // (without terms every row is a hit; $1 is still referenced, as a NULL text, so its type is known)
+  const HIT = terms.length ? 'f.search_tokens @@ $1::tsquery' : '$1::text IS NULL';
   const where = await filterConditions(q, opts.filters, opts.asOf, params);
   params.push(MAX_MENTION_MONTHS);
   // Every month of the window (or of the feedback found, without one) is listed, zeros included: "the last 3 months"
   // of the trend are calendar months, not the last 3 months that happen to have feedback.
-  const { rows } = await q.query<{ month: string; mentions: number; low_rated: number; rated: number; feedback: number }>(
+  const { rows } = await q.query<{ month: string; mentions: number; low_rated: number; rated: number; rating_sum: number; feedback: number }>(
     `WITH counts AS (
        SELECT date_trunc('month', f.created_at AT TIME ZONE 'UTC')::date AS month,
-              count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery)::int AS mentions,
-              count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating <= 2)::int AS low_rated,
-              count(*) FILTER (WHERE f.search_tokens @@ $1::tsquery AND f.rating IS NOT NULL)::int AS rated,
+              count(*) FILTER (WHERE ${HIT})::int AS mentions,
+              count(*) FILTER (WHERE ${HIT} AND f.rating <= 2)::int AS low_rated,
+              count(*) FILTER (WHERE ${HIT} AND f.rating IS NOT NULL)::int AS rated,
+              coalesce(sum(f.rating) FILTER (WHERE ${HIT}), 0)::int AS rating_sum,
               count(*)::int AS feedback
          FROM feedback f
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -67,7 +81,7 @@ export async function countMentions(q: Queryable, text: string, opts: { filters:
        SELECT date_trunc('month', coalesce($2::date, min(month)))::date AS lo, date_trunc('month', coalesce($3::date, max(month)))::date AS hi
          FROM counts)
      SELECT to_char(m, 'YYYY-MM') AS month, coalesce(c.mentions, 0) AS mentions, coalesce(c.low_rated, 0) AS low_rated,
-            coalesce(c.rated, 0) AS rated, coalesce(c.feedback, 0) AS feedback
+            coalesce(c.rated, 0) AS rated, coalesce(c.rating_sum, 0) AS rating_sum, coalesce(c.feedback, 0) AS feedback
        FROM span, generate_series(span.lo, span.hi, interval '1 month') AS m
        LEFT JOIN counts c ON c.month = m::date
       ORDER BY m DESC
@@ -75,11 +89,12 @@ export async function countMentions(q: Queryable, text: string, opts: { filters:
     params,
   );
   rows.reverse();
-  const byMonth = rows.map((r) => withShares({ month: r.month, mentions: r.mentions, lowRated: r.low_rated, rated: r.rated, feedback: r.feedback }));
+  const byMonth = rows.map((r) => withShares({ month: r.month, mentions: r.mentions, lowRated: r.low_rated, rated: r.rated, feedback: r.feedback, ratingSum: r.rating_sum }));
   const column = (key: 'mentions' | 'lowRated' | 'rated' | 'feedback') => byMonth.map((m) => m[key]);
   const sum = (key: 'mentions' | 'lowRated' | 'rated' | 'feedback') => column(key).reduce((a, b) => a + b, 0);
+  const ratingSum = rows.reduce((a, r) => a + r.rating_sum, 0);
   const trend = byMonth.length > RECENT_MONTHS
     ? { recentMonths: RECENT_MONTHS, share: trendOf(column('mentions'), column('feedback'), RECENT_MONTHS), lowRatedShare: trendOf(column('lowRated'), column('rated'), RECENT_MONTHS) }
     : null;
-  return { terms, ...withShares({ mentions: sum('mentions'), lowRated: sum('lowRated'), rated: sum('rated'), feedback: sum('feedback') }), byMonth, trend };
+  return { terms, ...withShares({ mentions: sum('mentions'), lowRated: sum('lowRated'), rated: sum('rated'), feedback: sum('feedback'), ratingSum }), byMonth, trend };
 }

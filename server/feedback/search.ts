@@ -237,3 +237,15 @@ export async function keywordLeg(
     .sort((a, b) => b.rank - a.rank || b.id - a.id)
     .slice(0, opts.candidates);
 }
+
+/** Without a query ("show the latest negative reviews"): the newest rows under the filters, newest first. */
+export async function newestIds(q: Queryable, opts: Omit<LegOptions, 'candidates'> & { limit: number }): Promise<number[]> {
+  const params: unknown[] = [];
+  const where = await filterConditions(q, opts.filters, opts.asOf, params);
+  params.push(opts.limit);
+  const { rows } = await q.query<{ id: number }>(
+    `SELECT f.id FROM feedback f ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY f.created_at DESC, f.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map((r) => Number(r.id));
+}
