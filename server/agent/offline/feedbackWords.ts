@@ -39,7 +39,7 @@ const TREND_ASKED = new RegExp([
  */
 export function mentionsAsked(text: string, query: string): 'count' | 'trend' | undefined {
   // trend words inside the topic are the topic ("how many complaints about rising prices?")
-  const outside = text.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), ' ');
+  const outside = query ? text.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), ' ') : text;
   if (TREND_ASKED.test(outside)) return 'trend';
   return COUNT_ASKED.test(outside) ? 'count' : undefined;
 }
@@ -54,4 +54,32 @@ const POSITIVE_WORDS = ['positive', 'good review', 'good reviews', 'praise', 'ha
 export function feedbackTone(text: string, analysis: 'feedback_search' | 'feedback_themes'): 'negative' | 'positive' | undefined {
   if (hasAny(text, NEGATIVE_WORDS) || (analysis === 'feedback_themes' && hasAny(text, COMPLAINT_THEME_WORDS))) return 'negative';
   return hasAny(text, POSITIVE_WORDS) ? 'positive' : undefined;
+}
+
+/** Stars asked for: "1-star reviews", "five star", "一星差评", "3分的评价" → that rating exactly. */
+export function starsAsked(text: string): number | undefined {
+  const en = text.match(/\b([1-5]|one|two|three|four|five)[- ]?stars?\b/);
+  const zh = en ? null : text.match(/([1-5一二三四五])\s*(?:星|颗星|分)(?:的)?(?:评价|评论|反馈|差评|好评|评分)/);
+  const word = en?.[1] ?? zh?.[1];
+  if (word === undefined) return undefined;
+  const n = '12345'.includes(word) ? Number(word) : ['one', 'two', 'three', 'four', 'five'].indexOf(word) + 1 || '一二三四五'.indexOf(word) + 1;
+  return n >= 1 && n <= 5 ? n : undefined;
+}
+
+/** The average rating asked ("what's our average rating this month?", "平均评分"). */
+export const RATING_ASKED = /\baverage (?:rating|score|stars?|review score)s?\b|\bmean rating\b|\bratings? (?:trend|over time|by month)\b|\bhow (?:are|is) (?:our|the) ratings?\b|平均评分|平均分|平均星级|评分(?:趋势|怎么样|如何)/;
+
+/** A list of feedback asked without a topic ("show negative reviews from last week", "最近一周的差评有哪些"). */
+const LIST_ASKED = /\b(?:show|list|see|give me|display|pull up|latest|newest|most recent)\b|有哪些|哪些|列出|看看|看一下|最新/;
+
+/**
+ * What a feedback question without a topic asks for: a count or a monthly trend of the feedback under its filters
+ * ("how many 1-star reviews did we get last month?", "what's the average rating this month?"), or the newest rows
+ * ("show negative reviews from last week"); undefined = neither (themes, or a clarifying question).
+ */
+export function withoutTopic(text: string, narrowed: boolean): 'count' | 'trend' | 'list' | undefined {
+  const counted = mentionsAsked(text, '');
+  if (counted && (narrowed || RATING_ASKED.test(text) || COUNT_ASKED.test(text))) return counted;
+  if (RATING_ASKED.test(text)) return 'count';
+  return narrowed && LIST_ASKED.test(text) ? 'list' : undefined;
 }

@@ -215,6 +215,15 @@ describe('intent and slots', () => {
     expect(parse('Complaints about items that are damaged').slots.query).toBe('items that are damaged');
     const lost = parse('How many complaints about parcels that are lost?');
     expect([lost.analysis, lost.slots.query, lost.slots.filter.rfm_tier]).toEqual(['feedback_search', 'parcels that are lost', undefined]);
+    // no topic: counts of all feedback under the filters, its trend, or the newest rows; stars are a rating
+    expect(parse('How many 1-star reviews did we get last month?')).toMatchObject({ analysis: 'feedback_search', slots: { stars: 1, mentions: 'count' } });
+    expect(parse('上个月有多少条差评')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'count' } });
+    expect(parse('What was the average rating last month?')).toMatchObject({ analysis: 'feedback_search', slots: { mentions: 'count' } });
+    expect(parse('Are complaints rising?')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'trend' } });
+    expect(parse('Show negative reviews from last week')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', browse: true } });
+    expect(parse('最近一周的差评有哪些')).toMatchObject({ analysis: 'feedback_search', slots: { browse: true } });
+    expect(parse('Show 1-star reviews about delivery').slots).toMatchObject({ query: 'delivery', stars: 1 });
+    expect(parse('Show 1-star reviews about delivery').slots.browse).toBeUndefined();
     // quotes only: no count, no trend; no topic: themes, not a count
     expect(parse('Show feedback about late delivery').slots.mentions).toBeUndefined();
     const themes = parse('What are customers complaining about this month?');

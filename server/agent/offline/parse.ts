@@ -1,7 +1,7 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, PERFORMANCE_QUESTION, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
-import { extractQuery, feedbackTone, mentionsAsked } from './feedbackWords.ts';
+import { extractQuery, feedbackTone, mentionsAsked, RATING_ASKED, starsAsked, withoutTopic } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
@@ -43,6 +43,10 @@ export interface Slots {
   intervals?: 'gap' | 'second';
   /** A percentile of the customers by revenue or orders ("our top 10% of customers", "前20%的客户"). */
   topShare?: Pick<TopShare, 'side' | 'share' | 'metric'>;
+  /** A star rating asked for ("1-star reviews", 一星差评): that rating exactly. */
+  stars?: number;
+  /** The newest feedback under the filters asked for, without a topic ("show negative reviews from last week"). */
+  browse?: boolean;
   /** Feedback about a topic counted ("how many complaints about X") or followed by month ("is feedback about X rising?"). */
   mentions?: 'count' | 'trend';
   /** Funnel steps named in the question (event types, in funnel order), when two or more are named. */
@@ -303,6 +307,18 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (mentions) {
     slots.mentions = mentions;
     analysis = 'feedback_search';
+  }
+  const feedback = analysis === 'feedback_search' || analysis === 'feedback_themes';
+  const stars = feedback || RATING_ASKED.test(text) ? starsAsked(text) : undefined;
+  if (stars) slots.stars = stars;
+  // no topic: "how many 1-star reviews last month?", "average rating this month", "are complaints rising?" (counts of
+  // all feedback under the filters), "show negative reviews from last week" (the newest rows)
+  if ((feedback || RATING_ASKED.test(text)) && !slots.query) {
+    const narrowed = Boolean(slots.time || slots.tone || stars || slots.filter.rfm_tier || slots.filter.country || slots.filter.segment);
+    const asked = withoutTopic(text, narrowed);
+    if (asked) analysis = 'feedback_search';
+    if (asked === 'list') slots.browse = true;
+    else if (asked) slots.mentions = asked;
   }
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';

@@ -4,6 +4,7 @@ import { isMissingTool } from '../calls.ts';
 import { describeRange } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { countAnswer, trendAnswer, trendWindow, type MentionsResult } from './feedbackMentions.ts';
+import { topiclessAnswer } from './feedbackTotals.ts';
 
 /**
  * Feedback answers through feedback_themes and search_feedback. Their output is read defensively (the fields below
@@ -150,13 +151,18 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
 export async function answerSearch(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
   const customers = feedbackCustomers(input);
+  // no topic: counts, a trend or the newest rows of the feedback under the filters ("how many 1-star reviews last month?")
+  const topicless = !slots.query && Boolean(slots.mentions || slots.browse);
   // "德国客户的差评": no topic, a group of customers → what that group's feedback is about
-  if (!slots.query && customers.breakdown) return answerThemes(input);
-  if (!slots.query) {
+  if (!slots.query && !topicless && customers.breakdown) return answerThemes(input);
+  if (!slots.query && !topicless) {
     return { kind: 'clarify', answer: t(lang, 'What should I search the feedback for? For example: "feedback about late delivery".', '要在反馈中搜索什么内容？例如：“关于物流延迟的反馈”。'), followUps: [] };
   }
   const tool = ANALYSIS_BY_ID.get('feedback_search')!;
-  const tone = slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
+  // stars asked are that rating; complaints counted without a topic are the low-rated rows among all feedback
+  const tone = slots.stars ? { ratingMin: slots.stars, ratingMax: slots.stars }
+    : topicless && slots.mentions ? {}
+      : slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
   // a trend question without a period reads the last 12 whole months
   const window = slots.mentions === 'trend' && !slots.time ? trendWindow(input.today) : undefined;
   const period = window ? { 'time.from': window.from, 'time.to': window.to } : windowArgs(input);
@@ -168,13 +174,14 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
   const meta = receipt(result);
   const from = customers.scope ? t(lang, ` from customers in ${customers.scope}`, `来自${customers.scope}客户的`) : '';
   const counted = (result.mentions ?? null) as MentionsResult | null;
+  if (topicless) return { ...meta, kind: 'answer', ...topiclessAnswer(input, hits, counted, from), followUps: [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')] };
   if (hits.length === 0 && !counted) return { ...meta, kind: 'answer', answer: t(lang, `No feedback${from} matches "${slots.query}".`, `没有与“${slots.query}”匹配的${from}反馈。`), followUps: [] };
   const rows = hits.slice(0, 8).map((h) => [str(h, 'date', 'createdAt', 'created_at') ?? null, num(h, 'rating') ?? null, quote(str(h, 'text', 'quote') ?? '')] as (string | number | null)[]);
   // The sentence quotes up to five different texts (customers often send the same words); the table lists every hit.
   const distinct = [...new Set(rows.map((r) => r[2]))];
   const quoted = distinct.slice(0, 5).join(' ');
   if (counted && counted.terms.length) {
-    const ctx = { query: slots.query, from, quotes: distinct.slice(0, 2).join(' '), complaints: slots.tone === 'negative' };
+    const ctx = { query: slots.query!, from, quotes: distinct.slice(0, 2).join(' '), complaints: slots.tone === 'negative' };
     const draft = slots.mentions === 'trend' ? trendAnswer(input, counted, ctx) : countAnswer(input, counted, ctx);
     const followUps = [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')];
     return { ...meta, kind: 'answer', ...(draft.table ? {} : { table: { columns: [t(lang, 'date', '日期'), t(lang, 'rating', '评分'), t(lang, 'feedback', '反馈')], rows } }), ...draft, followUps };
