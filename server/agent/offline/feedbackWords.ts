@@ -77,7 +77,11 @@ const LIST_ASKED = /\b(?:show|list|see|give me|display|pull up|latest|newest|mos
  * ("how many 1-star reviews did we get last month?", "what's the average rating this month?"), or the newest rows
  * ("show negative reviews from last week"); undefined = neither (themes, or a clarifying question).
  */
+/** Themes asked for ("主要有哪些主题", "pain points"): the themes answer, not a list of rows. */
+const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issues|problems)|top complaints)\b|主题|痛点|话题|主要问题/;
+
 export function withoutTopic(text: string, narrowed: boolean): 'count' | 'trend' | 'list' | undefined {
+  if (THEMES_ASKED.test(text)) return undefined;
   const counted = mentionsAsked(text, '');
   if (counted && (narrowed || RATING_ASKED.test(text) || COUNT_ASKED.test(text))) return counted;
   if (RATING_ASKED.test(text)) return 'count';

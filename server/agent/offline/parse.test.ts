@@ -224,6 +224,11 @@ describe('intent and slots', () => {
     expect(parse('最近一周的差评有哪些')).toMatchObject({ analysis: 'feedback_search', slots: { browse: true } });
     expect(parse('Show 1-star reviews about delivery').slots).toMatchObject({ query: 'delivery', stars: 1 });
     expect(parse('Show 1-star reviews about delivery').slots.browse).toBeUndefined();
+    // what customers said: their feedback (a period → its newest rows; none → the group's themes)
+    expect(parse('What did customers in the UK say last month?')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { country: 'United Kingdom' }, browse: true } });
+    expect(parse('英国客户上个月说了什么')).toMatchObject({ analysis: 'feedback_search', slots: { browse: true } });
+    expect(parse('What do customers in Germany say?')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { country: 'Germany' } } });
+    expect(parse('What do customers in Germany say?').slots.browse).toBeUndefined();
     // quotes only: no count, no trend; no topic: themes, not a count
     expect(parse('Show feedback about late delivery').slots.mentions).toBeUndefined();
     const themes = parse('What are customers complaining about this month?');

@@ -130,6 +130,8 @@ function detectAnalysis(text: string): AnalysisId | null {
   const feedbackText = FEEDBACK_TEXT.test(text);
   const customers = CUSTOMER_NOUN.test(text);
   if (!feedbackText && customers && (CLUSTER_COUNT.test(text) || CUSTOMER_KINDS_ZH.test(text))) return 'clusters';
+  // "what did customers in the UK say last month?", "英国客户上个月说了什么": what customers said is their feedback
+  if (CUSTOMERS_SAY.test(text)) return 'feedback_search';
   if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like|what are .*customers like/.test(text)) return 'segment';
   // "法国客户是什么样的", "这些顾客有什么特点": a description of a group of customers
   if (/(?:客户|顾客|用户|买家)(?:群体?)?(?:都|大多)?(?:是)?(?:什么样|怎样的|有什么特点|有哪些特点|有什么特征|有哪些特征)/.test(text)) return 'segment';
@@ -172,6 +174,8 @@ const FEEDBACK_TIER_WORDS = ['champions', 'champs', "can't lose", 'cant lose', '
 
 /** Words that name customer feedback and nothing else (FEEDBACK_TEXT also has tickets, comments, 评价: metrics or verbs too). */
 const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
+
+const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:our |the )?(?:customers|clients|buyers|shoppers|people|users)\b.{0,40}\b(?:say|said|saying|tell|telling|told)\b|(?:客户|顾客|用户|买家).{0,10}(?:说了什么|怎么说|说了啥|都说了些什么)/;
 
 /** Words that put two named values side by side. */
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
@@ -315,7 +319,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // all feedback under the filters), "show negative reviews from last week" (the newest rows)
   if ((feedback || RATING_ASKED.test(text)) && !slots.query) {
     const narrowed = Boolean(slots.time || slots.tone || stars || slots.filter.rfm_tier || slots.filter.country || slots.filter.segment);
-    const asked = withoutTopic(text, narrowed);
+    // "what did customers in the UK say last month?": that period's words, newest first (group themes are all-time)
+    const asked = withoutTopic(text, narrowed) ?? (slots.time && CUSTOMERS_SAY.test(text) ? 'list' : undefined);
     if (asked) analysis = 'feedback_search';
     if (asked === 'list') slots.browse = true;
     else if (asked) slots.mentions = asked;

@@ -114,8 +114,9 @@ export const ANALYSES: readonly AnalysisDef[] = [
     names: { en: 'feedback search', zh: '反馈搜索' },
     triggers: {
       en: ['feedback about', 'feedback on', 'feedback mentioning', 'reviews about', 'reviews mentioning', 'search feedback', 'find feedback', 'what do customers say about', 'comments about', 'show me feedback', 'feedback like', 'say about', 'says about', 'saying about', 'mentions of', 'complaints about',
-        'find reviews', 'search reviews', 'find comments', 'reviews that', 'comments that', 'feedback that', 'that mention', 'which mention', 'mentioning', 'talk about', 'talking about'],
-      zh: ['搜索反馈', '查找反馈', '提到', '的反馈', '的评价', '评论', '差评', '好评'],
+        'find reviews', 'search reviews', 'find comments', 'reviews that', 'comments that', 'feedback that', 'that mention', 'which mention', 'mentioning', 'talk about', 'talking about',
+        'customers say', 'customers said', 'did customers say', 'do customers say', 'customers telling us', 'customers tell us'],
+      zh: ['搜索反馈', '查找反馈', '提到', '的反馈', '的评价', '评论', '差评', '好评', '客户说了什么', '客户都说了什么', '客户怎么说', '顾客说了什么'],
     },
     args: { query: 'query', from: 'time.from', to: 'time.to' },
     definitions: [],

@@ -39,7 +39,8 @@ export function topiclessAnswer(input: HandlerInput, hits: Obj[], m: MentionsRes
 
 function newest(input: HandlerInput, hits: Obj[], from: string): Answer {
   const { lang } = input;
-  const what = kind(input);
+  const named = kind(input);
+  const what = { en: named.en.replace(/^feedback rows$/, 'feedback'), zh: named.zh };
   const period = periodWords(input);
   if (!hits.length) return { answer: t(lang, `No ${what.en}${from}${period}.`, `${period}没有${from}${what.zh}。`) };
   const rows = hits.map((h) => [String(h.date ?? ''), typeof h.rating === 'number' ? h.rating : null, quote(String(h.text ?? ''))] as (string | number | null)[]);
