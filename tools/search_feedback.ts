@@ -78,7 +78,9 @@ const counts = {
 };
 const mentions = z
   .object({
-    terms: z.array(z.string()).describe(`the query terms every counted row contains (stemmed words, Chinese character bigrams; the ${MAX_COUNT_TERMS} rarest at most); empty = the query has only stop words, nothing counted`),
+    terms: z.array(z.string()).describe(`the query terms every counted row contains (stemmed words, Chinese character bigrams; the ${MAX_COUNT_TERMS} rarest at most); empty = no query (every row counted) or only stop words (nothing counted)`),
+    lowRatingMax: z.number().describe('ratings from 1 up to this one count as low (lowRated)'),
+    ratingScaleMax: z.number().describe('the best rating (ratings run from 1 to this)'),
     ...counts,
     byMonth: z.array(z.object({ month: z.string().describe('calendar month (YYYY-MM, UTC)'), ...counts })).describe(`every calendar month of the date filter (without one: from the first to the last month with feedback), zeros included, oldest first; the newest ${MAX_MENTION_MONTHS} at most`),
     trend: z

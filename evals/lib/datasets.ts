@@ -6,7 +6,7 @@ import pg from 'pg';
 import { openDb, type Db } from '../../server/db/index.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
-import { afterImport } from '../../server/import/afterImport.ts';
+import { afterImport, refreshThemesAfterLoad } from '../../server/import/afterImport.ts';
 import { loadConfig } from '../../server/config.ts';
 import { ensureEmbeddings } from '../../server/feedback/lifecycle.ts';
 import { runImport } from '../../server/import/run.ts';
@@ -26,7 +26,7 @@ export const DEMO_SEED = 42;
 export const ONLINE_RETAIL_FILE = sharedDataPath('online_retail', 'online_retail.csv.gz');
 const REPO = resolve(EVALS_DIR, '..');
 const VERSION_SOURCES: Record<DatasetName, string[]> = {
-  demo: ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/import/afterImport.ts', 'tools/lib/tags.ts', 'server/demo', 'server/feedback'],
+  demo: ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/import/afterImport.ts', 'tools/lib/tags.ts', 'server/demo', 'server/feedback', 'evals/lib/datasets.ts'],
   online_retail: ['server/db/migrations', 'server/db/summary.ts', 'server/db/rollups.ts', 'server/import', 'tools/lib/tags.ts'],
 };
 const TODAY: Record<DatasetName, string> = { demo: '2026-11-01', online_retail: '2011-12-10' };
@@ -65,6 +65,8 @@ export async function loadDataset(db: Db, dataset: DatasetName): Promise<void> {
     const localOnly = { ...loadConfig(), EMBEDDINGS_BASE_URL: undefined, EMBEDDINGS_MODEL: undefined };
     await afterImport(db, 'all', clock, localOnly);
     await ensureEmbeddings(db, localOnly);
+    // and its themes, as `sightline seed-demo` does: the first themes case reads them instead of clustering
+    await refreshThemesAfterLoad(db, localOnly);
   } else {
     // the import runs afterImport itself (summary, tags, ANALYZE)
     await runImport(db, { entity: 'orders', file: ONLINE_RETAIL_FILE, preset: 'online-retail', map: {}, clock });

@@ -26,6 +26,9 @@ export type MentionMonth = Counts & { month: string };
 
 export interface Mentions extends Counts {
   terms: string[];
+  /** The rating scale the counts use, stated with them: low = 1..lowRatingMax, of 1..ratingScaleMax. */
+  lowRatingMax: number;
+  ratingScaleMax: number;
   byMonth: MentionMonth[];
   /**
    * The last `recentMonths` months listed vs the months before (trend.ts: significant and material change): of the
@@ -33,6 +36,9 @@ export interface Mentions extends Counts {
    */
   trend: { recentMonths: number; share: Trend; lowRatedShare: Trend } | null;
 }
+
+/** Low ratings are 1–2 of 1–5 (as feedback_themes' complaint rule and the feedback rating CHECK). */
+const SCALE = { lowRatingMax: 2, ratingScaleMax: 5 } as const;
 
 /** Months compared with the ones before, as feedback_themes does by default. */
 export const RECENT_MONTHS = 3;
@@ -56,7 +62,7 @@ export const MAX_COUNT_TERMS = 32;
  */
 export async function countMentions(q: Queryable, text: string | undefined, opts: { filters: SearchFilters; asOf: string }): Promise<Mentions> {
   const terms = text === undefined ? [] : (await queryTerms(q, text)).slice(0, MAX_COUNT_TERMS);
-  const empty = { terms, mentions: 0, lowRated: 0, rated: 0, feedback: 0, share: null, lowRatedShare: null, avgRating: null, byMonth: [], trend: null };
+  const empty = { terms, ...SCALE, mentions: 0, lowRated: 0, rated: 0, feedback: 0, share: null, lowRatedShare: null, avgRating: null, byMonth: [], trend: null };
   if (text !== undefined && !terms.length) return empty;
   // every row matches the empty tsquery's stand-in: no query, no keyword condition
   const params: unknown[] = [terms.length ? atLeastQuery(terms, terms.length) : null, opts.filters.from ?? null, opts.filters.to ?? null];
@@ -70,7 +76,7 @@ export async function countMentions(q: Queryable, text: string | undefined, opts
     `WITH counts AS (
        SELECT date_trunc('month', f.created_at AT TIME ZONE 'UTC')::date AS month,
               count(*) FILTER (WHERE ${HIT})::int AS mentions,
-              count(*) FILTER (WHERE ${HIT} AND f.rating <= 2)::int AS low_rated,
+              count(*) FILTER (WHERE ${HIT} AND f.rating <= ${SCALE.lowRatingMax})::int AS low_rated,
               count(*) FILTER (WHERE ${HIT} AND f.rating IS NOT NULL)::int AS rated,
               coalesce(sum(f.rating) FILTER (WHERE ${HIT}), 0)::int AS rating_sum,
               count(*)::int AS feedback
@@ -96,5 +102,5 @@ export async function countMentions(q: Queryable, text: string | undefined, opts
   const trend = byMonth.length > RECENT_MONTHS
     ? { recentMonths: RECENT_MONTHS, share: trendOf(column('mentions'), column('feedback'), RECENT_MONTHS), lowRatedShare: trendOf(column('lowRated'), column('rated'), RECENT_MONTHS) }
     : null;
-  return { terms, ...withShares({ mentions: sum('mentions'), lowRated: sum('lowRated'), rated: sum('rated'), feedback: sum('feedback'), ratingSum }), byMonth, trend };
+  return { terms, ...SCALE, ...withShares({ mentions: sum('mentions'), lowRated: sum('lowRated'), rated: sum('rated'), feedback: sum('feedback'), ratingSum }), byMonth, trend };
 }

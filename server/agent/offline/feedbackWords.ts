@@ -1,3 +1,6 @@
+import type { AnalysisId } from '../semantic/index.ts';
+import { CUSTOMER_NOUN } from './clusters.ts';
+import type { Slots } from './parse.ts';
 import { hasAny } from './text.ts';
 
 /** Words of the feedback questions: what to search for, and whether negative or positive feedback is asked for. */
@@ -56,34 +59,89 @@ export function feedbackTone(text: string, analysis: 'feedback_search' | 'feedba
   return hasAny(text, POSITIVE_WORDS) ? 'positive' : undefined;
 }
 
-/** Stars asked for: "1-star reviews", "five star", "一星差评", "3分的评价" → that rating exactly. */
-export function starsAsked(text: string): number | undefined {
-  const en = text.match(/\b([1-5]|one|two|three|four|five)[- ]?stars?\b/);
-  const zh = en ? null : text.match(/([1-5一二三四五])\s*(?:星|颗星|分)(?:的)?(?:评价|评论|反馈|差评|好评|评分)/);
-  const word = en?.[1] ?? zh?.[1];
-  if (word === undefined) return undefined;
-  const n = '12345'.includes(word) ? Number(word) : ['one', 'two', 'three', 'four', 'five'].indexOf(word) + 1 || '一二三四五'.indexOf(word) + 1;
-  return n >= 1 && n <= 5 ? n : undefined;
+const STAR_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5 };
+const star = (w: string) => STAR_WORDS[w] ?? Number(w);
+
+/**
+ * Star ratings asked for, as a range: "1-star reviews" = 1..1, "1 or 2 stars" = 1..2, "below 3 stars" / "低于3分" =
+ * ..2, "4 stars or higher" / "4星及以上" = 4.., "3星以下" = ..3. Not "out of 5 stars", not "4.5 stars" (an average).
+ */
+export function starsAsked(text: string): { min?: number; max?: number } | undefined {
+  const n = '([1-5]|one|two|three|four|five)';
+  const en = text.replace(/\bout of (?:5|five)(?:[- ]stars?)?\b/g, ' ').replace(/\d\.\d+\s*stars?/g, ' ');
+  const pair = en.match(new RegExp(`\\b${n}\\s*(?:or|to|-|–)\\s*${n}[- ]?stars?\\b`));
+  if (pair) return { min: star(pair[1]!), max: star(pair[2]!) };
+  const below = en.match(new RegExp(`\\b(?:below|under|less than|fewer than)\\s+${n}[- ]?stars?\\b`));
+  if (below) return star(below[1]!) > 1 ? { max: star(below[1]!) - 1 } : undefined;
+  const one = en.match(new RegExp(`\\b${n}[- ]?stars?(?:\\s+(or (?:lower|less|below|worse|higher|more|above|better)|and (?:below|above|up|under)))?\\b`));
+  if (one) {
+    const v = star(one[1]!);
+    if (!one[2]) return { min: v, max: v };
+    return /lower|less|below|worse|under/.test(one[2]) ? { max: v } : { min: v };
+  }
+  const zh = text.match(/(低于|少于|高于)?\s*([1-5一二两三四五])\s*(?:星|颗星|分)(及以下|以下|及以上|以上)?(?:的)?(?:评价|评论|反馈|差评|好评|评分)/);
+  if (!zh) return undefined;
+  const v = star(zh[2]!);
+  if (zh[1] === '低于' || zh[1] === '少于') return v > 1 ? { max: v - 1 } : undefined;
+  if (zh[1] === '高于') return v < 5 ? { min: v + 1 } : undefined;
+  if (zh[3]) return zh[3].includes('下') ? { max: v } : { min: v };
+  return { min: v, max: v };
 }
 
 /** The average rating asked ("what's our average rating this month?", "平均评分"). */
 export const RATING_ASKED = /\baverage (?:rating|score|stars?|review score)s?\b|\bmean rating\b|\bratings? (?:trend|over time|by month)\b|\bhow (?:are|is) (?:our|the) ratings?\b|平均评分|平均分|平均星级|评分(?:趋势|怎么样|如何)/;
 
 /** A list of feedback asked without a topic ("show negative reviews from last week", "最近一周的差评有哪些"). */
-const LIST_ASKED = /\b(?:show|list|see|give me|display|pull up|latest|newest|most recent)\b|有哪些|哪些|列出|看看|看一下|最新/;
+const LIST_ASKED = /\b(?:show|list|give me|display|pull up|latest|newest|most recent)\b|有哪些|列出|看看|看一下|最新/;
+
+/** Themes asked for ("主要有哪些主题", "pain points"): the themes answer, not a list of rows. */
+const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issues|problems)|top complaints)\b|主题|痛点|话题|主要问题/;
 
 /**
  * What a feedback question without a topic asks for: a count or a monthly trend of the feedback under its filters
  * ("how many 1-star reviews did we get last month?", "what's the average rating this month?"), or the newest rows
  * ("show negative reviews from last week"); undefined = neither (themes, or a clarifying question).
  */
-/** Themes asked for ("主要有哪些主题", "pain points"): the themes answer, not a list of rows. */
-const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issues|problems)|top complaints)\b|主题|痛点|话题|主要问题/;
-
 export function withoutTopic(text: string, narrowed: boolean): 'count' | 'trend' | 'list' | undefined {
   if (THEMES_ASKED.test(text)) return undefined;
   const counted = mentionsAsked(text, '');
   if (counted && (narrowed || RATING_ASKED.test(text) || COUNT_ASKED.test(text))) return counted;
   if (RATING_ASKED.test(text)) return 'count';
   return narrowed && LIST_ASKED.test(text) ? 'list' : undefined;
+}
+
+/** "What did customers in the UK say?", "英国客户说了什么": what customers said is their feedback. */
+export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:our |the )?(?:customers|clients|buyers|shoppers|people|users)\b.{0,40}\b(?:say|said|saying|tell|telling|told)\b|(?:客户|顾客|用户|买家).{0,10}(?:说了什么|怎么说|说了啥|都说了些什么)/;
+
+/**
+ * The feedback slots of a question (topic, tone, stars, counts, trend, browse) and the feedback analysis they call
+ * for: a topic counted or followed ("how many complaints about delivery?"), or no topic with counts, a trend or the
+ * newest rows ("how many 1-star reviews last month?", "are complaints rising?", "show negative reviews from last week").
+ */
+export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
+  const feedback = analysis === 'feedback_search' || analysis === 'feedback_themes';
+  if (feedback) {
+    slots.query = extractQuery(question, rest);
+    // a country filters feedback only as the customers' ("customers in Germany", "德国客户"); "shipping to Canada" is a topic
+    if (!CUSTOMER_NOUN.test(text)) delete slots.filter.country;
+    slots.tone = feedbackTone(text, analysis as 'feedback_search' | 'feedback_themes');
+  }
+  // ("how many reviews mention refunds?", "物流相关的投诉是不是越来越多": a topic named, so not the themes of all feedback)
+  const mentions = feedback && slots.query ? mentionsAsked(text, slots.query) : undefined;
+  if (mentions) {
+    slots.mentions = mentions;
+    analysis = 'feedback_search';
+  }
+  const rating = RATING_ASKED.test(text);
+  const stars = feedback || rating ? starsAsked(text) : undefined;
+  if (stars) slots.stars = stars;
+  if ((feedback || rating) && !slots.query) {
+    const narrowed = Boolean(slots.time || slots.tone || stars || slots.filter.rfm_tier || slots.filter.country || slots.filter.segment);
+    // "what did customers in the UK say last month?": that period's words, newest first (group themes are all-time)
+    const asked = withoutTopic(text, narrowed) ?? (slots.time && CUSTOMERS_SAY.test(text) ? 'list' : undefined);
+    if (asked) analysis = 'feedback_search';
+    if (asked === 'list') slots.browse = true;
+    else if (asked) slots.mentions = asked;
+  }
+  return analysis;
 }

@@ -81,6 +81,10 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     steps: s.steps ?? base.steps,
     ranges: s.ranges ?? base.ranges,
     topShare: s.topShare ?? base.topShare,
+    // the values compared stay while the follow-up keeps the dimension ("and orders?"); stars and a browse too
+    versus: s.versus ?? (groupBy === base.groupBy ? base.versus : undefined),
+    stars: s.stars ?? base.stars,
+    browse: s.browse ?? base.browse,
     intervals: s.intervals ?? base.intervals,
     mentions: s.mentions ?? base.mentions,
     atRisk: s.atRisk ?? base.atRisk,

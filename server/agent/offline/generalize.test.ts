@@ -100,6 +100,14 @@ describe('intent from the shape of the question', () => {
     expect(parse('两个月没买过的客户')).toMatchObject({ slots: { ranges: { recencyDays: { min: 60 } } } });
     expect(parse("Which customers haven't ordered in 90 days and are likely to churn?").analysis).toBe('churn');
     expect(parse("Customers who haven't bought anything recently").analysis).toBe('churn');
+    expect(parse("Which customers haven't ordered in the last 90 days?")).toMatchObject({ analysis: 'segment', slots: { ranges: { recencyDays: { min: 90 } } } });
+    // a month or a year named is not a duration of silence
+    expect(parse('10月没有下单的客户是什么样的').slots.ranges?.recencyDays).toBeUndefined();
+    expect(parse('2024年没有下单的客户有哪些特点').slots.ranges?.recencyDays).toBeUndefined();
+    // the customers' value by group is CLV; with another metric or a filter it is not
+    expect(parse('Which channel brings the most valuable customers?').analysis).toBe('clv');
+    expect(parse('哪个品类最有价值？').analysis).not.toBe('clv');
+    expect(parse('Revenue by country from our most valuable customers last quarter').analysis).not.toBe('clv');
     expect(parse('法国客户是什么样的').analysis).toBe('segment');
     expect(parse('what are our German customers like?').analysis).toBe('segment');
   });

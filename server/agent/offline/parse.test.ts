@@ -173,6 +173,10 @@ describe('intent and slots', () => {
   it('two values of one dimension side by side are a breakdown of just those two', () => {
     expect(parse("What's the revenue per customer in Germany vs France?").slots).toMatchObject({ metric: 'revenue_per_customer', groupBy: 'country', versus: ['Germany', 'France'], filter: {} });
     expect(parse('德国和法国的收入对比').slots).toMatchObject({ groupBy: 'country', versus: ['Germany', 'France'] });
+    expect(parse('Revenue in Germany, France and China last month').slots.versus).toEqual(['Germany', 'France', 'China']);
+    // "which month" with two months named compares those two, it is not the series
+    const months = parse('Which month had more revenue, September or October?');
+    expect(months.slots.grain).toBeUndefined();
     // one value, or two values of different dimensions, are filters
     expect(parse('Revenue in Germany last month').slots).toMatchObject({ filter: { country: 'Germany' } });
     expect(parse('Revenue in Germany last month').slots.versus).toBeUndefined();
@@ -216,13 +220,24 @@ describe('intent and slots', () => {
     const lost = parse('How many complaints about parcels that are lost?');
     expect([lost.analysis, lost.slots.query, lost.slots.filter.rfm_tier]).toEqual(['feedback_search', 'parcels that are lost', undefined]);
     // no topic: counts of all feedback under the filters, its trend, or the newest rows; stars are a rating
-    expect(parse('How many 1-star reviews did we get last month?')).toMatchObject({ analysis: 'feedback_search', slots: { stars: 1, mentions: 'count' } });
+    expect(parse('How many 1-star reviews did we get last month?')).toMatchObject({ analysis: 'feedback_search', slots: { stars: { min: 1, max: 1 }, mentions: 'count' } });
+    // star ranges; "out of 5 stars" and an average like 4.5 stars are not a filter
+    expect(parse('How many reviews below 3 stars last month?').slots.stars).toEqual({ max: 2 });
+    expect(parse('Show reviews rated 1 or 2 stars').slots.stars).toEqual({ min: 1, max: 2 });
+    expect(parse('How many 4 stars or higher reviews this year?').slots.stars).toEqual({ min: 4 });
+    expect(parse('低于3分的评价有多少').slots.stars).toEqual({ max: 2 });
+    expect(parse('4星及以上的评价有多少').slots.stars).toEqual({ min: 4 });
+    expect(parse("What's our average rating out of 5 stars this month?").slots.stars).toBeUndefined();
+    expect(parse('Which reviews gave us 4.5 stars on average?').slots.stars).toBeUndefined();
+    // list words are not 哪些 / "see"; theme words keep themes
+    expect(parse('上个月的差评主要集中在哪些方面？').slots.browse).toBeUndefined();
+    expect(parse('What issues do we see in reviews this month?').slots.browse).toBeUndefined();
     expect(parse('上个月有多少条差评')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'count' } });
     expect(parse('What was the average rating last month?')).toMatchObject({ analysis: 'feedback_search', slots: { mentions: 'count' } });
     expect(parse('Are complaints rising?')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'trend' } });
     expect(parse('Show negative reviews from last week')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', browse: true } });
     expect(parse('最近一周的差评有哪些')).toMatchObject({ analysis: 'feedback_search', slots: { browse: true } });
-    expect(parse('Show 1-star reviews about delivery').slots).toMatchObject({ query: 'delivery', stars: 1 });
+    expect(parse('Show 1-star reviews about delivery').slots).toMatchObject({ query: 'delivery', stars: { min: 1, max: 1 } });
     expect(parse('Show 1-star reviews about delivery').slots.browse).toBeUndefined();
     // what customers said: their feedback (a period → its newest rows; none → the group's themes)
     expect(parse('What did customers in the UK say last month?')).toMatchObject({ analysis: 'feedback_search', slots: { filter: { country: 'United Kingdom' }, browse: true } });
@@ -364,6 +379,8 @@ describe('refusals', () => {
     expect([churn.analysis, churn.slots.intervals]).toEqual(['churn', undefined]);
     expect(parse('How many orders between March and May?').slots.intervals).toBeUndefined();
     expect(refusalFor("What's the average time between orders?", 'en', 'analyst')).toBeNull();
+    // between visits: not measured, said so
+    expect(refusalFor("What's the average time between visits?", 'en', 'analyst')?.reason).toBe('not_measured');
   });
 
   it('does not refuse ordinary analysis questions that share words with refusals', () => {

@@ -1,13 +1,13 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, PERFORMANCE_QUESTION, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import type { Language } from '../types.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
-import { extractQuery, feedbackTone, mentionsAsked, RATING_ASKED, starsAsked, withoutTopic } from './feedbackWords.ts';
+import { CUSTOMERS_SAY, feedbackSlots } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
-import { detectTopCustomers, detectTopShare, intervalsAsked, type TopShare } from './topCustomers.ts';
-import { detectMetric, detectTop, parseRanges } from './quantities.ts';
+import { detectTopCustomers, detectTopShare, type TopShare } from './topCustomers.ts';
+import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -37,14 +37,14 @@ export interface Slots {
   query?: string;
   /** Feedback tone asked for: negative (差评, bad reviews, complaints) → ratings ≤ 2, positive → ≥ 4. */
   tone?: 'negative' | 'positive';
-  /** Two values of the groupBy dimension compared ("Germany vs France"): the breakdown shows just these. */
-  versus?: [string, string];
+  /** Values of the groupBy dimension compared ("Germany vs France", "Germany, France and Italy"): the breakdown shows just these. */
+  versus?: string[];
   /** Time between purchases asked ("how often do customers buy?"): customer_segments' intervals mode. */
   intervals?: 'gap' | 'second';
   /** A percentile of the customers by revenue or orders ("our top 10% of customers", "前20%的客户"). */
   topShare?: Pick<TopShare, 'side' | 'share' | 'metric'>;
-  /** A star rating asked for ("1-star reviews", 一星差评): that rating exactly. */
-  stars?: number;
+  /** Star ratings asked for ("1-star reviews", "below 3 stars", 一星差评): a range of ratings. */
+  stars?: { min?: number; max?: number };
   /** The newest feedback under the filters asked for, without a topic ("show negative reviews from last week"). */
   browse?: boolean;
   /** Feedback about a topic counted ("how many complaints about X") or followed by month ("is feedback about X rising?"). */
@@ -175,7 +175,9 @@ const FEEDBACK_TIER_WORDS = ['champions', 'champs', "can't lose", 'cant lose', '
 /** Words that name customer feedback and nothing else (FEEDBACK_TEXT also has tickets, comments, 评价: metrics or verbs too). */
 const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
 
-const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:our |the )?(?:customers|clients|buyers|shoppers|people|users)\b.{0,40}\b(?:say|said|saying|tell|telling|told)\b|(?:客户|顾客|用户|买家).{0,10}(?:说了什么|怎么说|说了啥|都说了些什么)/;
+
+/** "which month" / 哪个月: a grain word only when no second period is named. */
+const WHICH_PERIOD = /^(?:which|what) |^哪/;
 
 /** Words that put two named values side by side. */
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
@@ -213,7 +215,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'churn' && (time || MOST.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
   // "customers who spent over 5000 but haven't ordered in 3 months", "90天没下单的客户": customers picked by how long
   // they have been silent are that segment; churn risk is the model's guess of who may leave next
-  if (analysis === 'churn' && parseRanges(rest)?.recencyDays && !/\b(?:risk|likely|about to|might|could|churn\w*)\b|风险|可能|流失/.test(rest)) analysis = 'segment';
+  if (analysis === 'churn' && parseRanges(text)?.recencyDays && !/\b(?:risk|likely|about to|might|could|churn\w*)\b|风险|可能|流失/.test(rest)) analysis = 'segment';
   // "who are our top 10 customers?": single customers by revenue (all time, so not when a period is named)
   // (a churn, feedback or other analysis about them stays that analysis)
   // "how often do customers buy?", "复购周期": the segment's time between purchases
@@ -247,7 +249,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     const hit = findPhrase(scan, metricHit.phrase);
     if (hit) scan = blank(scan, hit.index, hit.length);
   }
-  let second: { dim: DimensionId; value: string } | undefined;
+  let second: { dim: DimensionId; values: string[] } | undefined;
   for (let i = 0; i < matchers.length; i++) {
     const m = matchers[i]!;
     const hit = findPhrase(scan, m.phrase);
@@ -255,12 +257,12 @@ export function parseQuestion(question: string, today: string, values: DataValue
     const rivals = matchers.filter((o) => o.phrase === m.phrase && o.dim !== m.dim && o.dim !== 'rfm_tier' && m.dim !== 'rfm_tier');
     if (rivals.length) ambiguous.push({ phrase: m.phrase, dims: [m.dim, ...rivals.map((r) => r.dim)] });
     if (slots.filter[m.dim] === undefined) slots.filter[m.dim] = m.value;
-    else if (slots.filter[m.dim] !== m.value && !second) second = { dim: m.dim, value: m.value };
+    else if (slots.filter[m.dim] !== m.value && (!second || second.dim === m.dim)) second = { dim: m.dim, values: [...(second?.values ?? []), m.value] };
     scan = blank(scan, hit.index, hit.length);
   }
-  // "revenue per customer in Germany vs France", "德国和法国的收入对比": two values of one dimension, side by side
+  // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
   if (second && !analysis && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
-    slots.versus = [slots.filter[second.dim]!, second.value];
+    slots.versus = [slots.filter[second.dim]!, ...second.values];
     delete slots.filter[second.dim];
     slots.groupBy = second.dim;
   }
@@ -272,7 +274,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const breakdownDim = dimensionWords.find((d) => slots.filter[d] === undefined);
   if (breakdownDim && !slots.versus) slots.groupBy = breakdownDim as GroupBy;
 
-  const grainHit = GRAIN_WORDS.find(([, words]) => hasAny(scan, words));
+  // "which month had more revenue, September or October?" compares the two months named, not the series
+  const grainHit = GRAIN_WORDS.find(([, words]) => hasAny(scan, other ? words.filter((w) => !WHICH_PERIOD.test(w)) : words));
   if (grainHit) slots.grain = grainHit[0];
   slots.top = detectTop(scan);
   if (hasAny(rest, MAX_WORDS)) slots.superlative = 'max';
@@ -283,7 +286,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
   // "which channel brings the most valuable customers?", "哪个渠道的客户最有价值": customer value per group is CLV by group
-  if (!analysis && slots.groupBy && slots.groupBy !== 'month' && /\b(?:most )?valuable (?:customers|clients|buyers)\b|最有价值|最值钱/.test(text)) analysis = 'clv';
+  // (only the customers' value itself: no other metric named, no filter, which CLV by group would not apply)
+  if (!analysis && slots.groupBy && slots.groupBy !== 'month' && (!slots.metric || slots.metric === 'customers') && !slots.time && Object.keys(slots.filter).length === 0 &&
+    /\b(?:most )?valuable (?:customers|clients|buyers)\b|(?:客户|顾客|用户|买家)最有价值|最有价值的(?:客户|顾客|用户|买家)/.test(text)) analysis = 'clv';
   if (slots.groupBy && slots.groupBy !== 'month') slots.mode = 'breakdown';
   else if (grainHit && !slots.yearAgo) slots.mode = 'trend';
   else if (slots.yearAgo || hasAny(scan, COMPARE_WORDS) || ZH_COMPARE.test(scan) || (other && !analysis && /\bthan\b|比(?!例|率)/.test(scan))) slots.mode = 'compare';
@@ -301,30 +306,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (topShare) slots.topShare = { side: topShare.side, share: topShare.share, metric: topShare.metric };
   if (intervals) slots.intervals = intervals;
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
-  if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.query = extractQuery(question, rest);
-  // a country filters feedback only as the customers' ("customers in Germany", "德国客户"); "shipping to Canada" is a topic
-  if ((analysis === 'feedback_search' || analysis === 'feedback_themes') && !CUSTOMER_NOUN.test(text)) delete slots.filter.country;
-  if (analysis === 'feedback_search' || analysis === 'feedback_themes') slots.tone = feedbackTone(text, analysis);
-  // how much of the feedback mentions a topic, or how that changes month by month: counted by search_feedback
-  // ("how many reviews mention refunds?", "物流相关的投诉是不是越来越多": a topic named, so not the themes of all feedback)
-  const mentions = (analysis === 'feedback_search' || analysis === 'feedback_themes') && slots.query ? mentionsAsked(text, slots.query) : undefined;
-  if (mentions) {
-    slots.mentions = mentions;
-    analysis = 'feedback_search';
-  }
-  const feedback = analysis === 'feedback_search' || analysis === 'feedback_themes';
-  const stars = feedback || RATING_ASKED.test(text) ? starsAsked(text) : undefined;
-  if (stars) slots.stars = stars;
-  // no topic: "how many 1-star reviews last month?", "average rating this month", "are complaints rising?" (counts of
-  // all feedback under the filters), "show negative reviews from last week" (the newest rows)
-  if ((feedback || RATING_ASKED.test(text)) && !slots.query) {
-    const narrowed = Boolean(slots.time || slots.tone || stars || slots.filter.rfm_tier || slots.filter.country || slots.filter.segment);
-    // "what did customers in the UK say last month?": that period's words, newest first (group themes are all-time)
-    const asked = withoutTopic(text, narrowed) ?? (slots.time && CUSTOMERS_SAY.test(text) ? 'list' : undefined);
-    if (asked) analysis = 'feedback_search';
-    if (asked === 'list') slots.browse = true;
-    else if (asked) slots.mentions = asked;
-  }
+  analysis = feedbackSlots(question, text, rest, analysis, slots);
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   if (analysis === 'funnel') {

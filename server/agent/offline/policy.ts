@@ -8,9 +8,15 @@ import { normalize } from './text.ts';
  * and what it can do instead.
  */
 export interface Refusal {
-  reason: 'out_of_scope' | 'sql' | 'write' | 'personal_data' | 'injection' | 'forecast';
+  reason: 'out_of_scope' | 'sql' | 'write' | 'personal_data' | 'injection' | 'forecast' | 'not_measured';
   text: string;
 }
+
+/**
+ * Shop questions no tool measures yet: said plainly, with what is close (they used to be answered with whatever metric
+ * the words came nearest to). Time between purchases is measured (customer_segments intervals); between visits not.
+ */
+const NOT_MEASURED = [/\b(?:time|days|weeks|gap|gaps|interval|intervals) between (?:visits|sessions)\b|\b(?:visit|session) (?:interval|frequency)s?\b|访问间隔|来访间隔|多久访问一次/];
 
 const OUT_OF_SCOPE = [
   /\b(weather|forecast for (?:tomorrow|today)|temperature outside|stock price|share price|exchange rate|bitcoin|crypto|lottery|horoscope|joke|poem|song|recipe|capital of|president of|who won|football|soccer|translate|movie|flight|flights|hotel|resignation letter|cover letter)\b/,
@@ -81,6 +87,10 @@ const TEXTS: Record<Refusal['reason'], Record<Language, string>> = {
     en: "Sorry, I can't forecast future revenue, orders or customers: I only report what the data shows so far. I can show the trend up to now (for example \"monthly revenue over the last 12 months\"), predicted customer lifetime value, or customers at risk of churning.",
     zh: '抱歉，我不能预测未来的收入、订单或客户数：我只报告数据中已有的情况。我可以给出到目前为止的趋势（例如“过去12个月每月的收入”）、预测的客户生命周期价值或有流失风险的客户。',
   },
+  not_measured: {
+    en: "Sorry, I can't measure the time between visits yet: events are counted in funnels and journeys, not as intervals. Close to it: the time between purchases (\"how often do customers buy?\") or the funnel from visit to purchase.",
+    zh: '抱歉，目前还不能统计访问间隔：事件只用于漏斗和路径分析。相近的有：购买间隔（“客户多久买一次？”）或从访问到购买的转化漏斗。',
+  },
   personal_data: {
     en: "Sorry, I can't look up a named person's personal or contact details. I can describe groups of customers (segments, tiers, countries) instead.",
     zh: '抱歉，我不能查询具名个人的个人信息或联系方式。我可以介绍客户群体（客群、分层、国家）的情况。',
@@ -98,9 +108,11 @@ export function refusalFor(question: string, lang: Language, role: Role): Refusa
       ? 'write'
       : (PII_WORDS.test(text) && (NAMED_PERSON.test(question.replace(NOT_PEOPLE, '')) || BULK_EXPORT.test(text))) || CUSTOMER_LIST.test(text)
         ? 'personal_data'
-        : OUT_OF_SCOPE.some((re) => re.test(text))
-          ? 'out_of_scope'
-          : null;
+        : NOT_MEASURED.some((re) => re.test(text))
+          ? 'not_measured'
+          : OUT_OF_SCOPE.some((re) => re.test(text))
+            ? 'out_of_scope'
+            : null;
   if (!reason) return null;
   let message = TEXTS[reason][lang];
   if (reason === 'personal_data' && (role === 'admin' || role === 'support')) {

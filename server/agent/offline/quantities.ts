@@ -58,9 +58,10 @@ export function detectTop(text: string): number | undefined {
 /** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
 const ONCE = /\b(?:only (?:bought|ordered|purchased|shopped|bought from us|ordered from us) once|(?:bought|ordered|purchased) (?:from us )?only once|(?:one-time|one time|one-off|single-purchase|single purchase) (?:buyers|customers|shoppers|purchasers|clients))\b|只买过一次|只买了一次|只下过一次单|只下过一单|只下了一单|只购买过一次|一次性客户|一次性买家/;
 
-const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365, 天: 1, 日: 1, 周: 7, 星期: 7, 个星期: 7, 月: 30, 个月: 30, 年: 365 };
+const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365, 天: 1, 周: 7, 星期: 7, 个星期: 7, 个月: 30, 年: 365 };
 const SILENT_EN = /\b(?:haven'?t|have not|hasn'?t|has not|didn'?t|did not|not)\s+(?:ordered|bought|purchased|shopped|placed an order)(?:\s+anything)?(?:\s+from us)?\s+(?:in|for|within)\s+(?:the\s+(?:last|past)\s+)?(\d+|a|one|two|three|four|six|nine|twelve)\s+(day|week|month|year)s?\b|\bno (?:orders?|purchases?) (?:in|for) (?:the (?:last|past) )?(\d+|a|one|two|three|four|six|nine|twelve) (day|week|month|year)s?\b/;
-const SILENT_ZH = /(?:超过|已经|已|有)?\s*(\d+|[一二两三四五六七八九十]+)\s*(天|日|周|个星期|星期|个月|月|年)(?:以上|多|都)?\s*(?:没有?|未|不曾)(?:再)?(?:下单|购买|买过?|消费|下过单)/;
+// (a duration: 天 / 周 / 个月 / 年 after a small number; "10月没有下单" is a month, "2024年" a year)
+const SILENT_ZH = /(?<![\d一二两三四五六七八九十])(\d{1,3}|[一二两三四五六七八九十]+)\s*(天|周|个星期|星期|个月|年)(?:以上|多|都)?\s*(?:都|了)?\s*(?:没有?|未|不曾)(?:再)?(?:下单|购买|买过?|消费|下过单)/;
 
 /** "haven't ordered in 3 months", "90天没下单": days since the last order, at least (months as 30 days, years as 365). */
 function silentDays(text: string): number | undefined {
@@ -70,7 +71,8 @@ function silentDays(text: string): number | undefined {
   const unit = en ? en[2] ?? en[4] : zh?.[2];
   if (count === undefined || unit === undefined) return undefined;
   const n = /^\d+$/.test(count) ? Number(count) : /^[a-z]+$/.test(count) ? (count === 'a' ? 1 : englishNumber(count)) : parseNumber(count);
-  return Number.isFinite(n) && n > 0 ? n * UNIT_DAYS[unit]! : undefined;
+  // (years of silence beyond ten are a year named, not a duration)
+  return Number.isFinite(n) && n > 0 && !(unit === '年' && n > 10) ? n * UNIT_DAYS[unit]! : undefined;
 }
 
 export function parseRanges(text: string): Slots['ranges'] {
@@ -93,4 +95,18 @@ export function parseRanges(text: string): Slots['ranges'] {
   const silent = silentDays(text);
   if (silent !== undefined) out.recencyDays = { min: silent };
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * Time between purchases asked ("what's the average time between orders?", "how often do our Champions buy?",
+ * "客户的复购周期是多少天？"): customer_segments' intervals mode. Not when the usual gap is the yardstick of a churn
+ * question ("quiet for twice their usual gap between orders": churn risk).
+ */
+const INTERVAL_WORDS = /\b(?:time|days|weeks|gap|gaps|interval|intervals) between (?:orders|purchases|order days)\b|\b(?:purchase|order|inter-?purchase|reorder|repurchase|buying) (?:interval|cycle|gap|frequency)s?\b|\bhow (?:often|frequently) do (?:(?:our|the|most|these|[a-z]+) )*(?:customers|clients|buyers|shoppers|they|people|champions) (?:buy|order|purchase|shop|come back)\b|\bhow long (?:until|before|do|does|between)\b.*\b(?:next|second|another|repeat) (?:order|purchase)\b|复购周期|回购周期|购买间隔|下单间隔|购买周期|复购间隔|多久(?:买|下单|复购|回购|购买)一次|隔多久(?:买|下单|复购|回购|购买)|多久(?:才)?(?:会)?(?:第二次|再次)(?:购买|下单)/;
+const USES_GAP = /\b(?:risk|churn\w*|quiet|inactive|lapsed|overdue|twice|times)\b|流失|风险|没回来|不活跃|两倍|倍/;
+
+/** 'second' when the time to the second purchase is what is asked (answered with the gap, said to be the closest). */
+export function intervalsAsked(text: string): 'gap' | 'second' | undefined {
+  if (!INTERVAL_WORDS.test(text) || USES_GAP.test(text)) return undefined;
+  return /\bsecond (?:order|purchase)\b|第二次/.test(text) ? 'second' : 'gap';
 }

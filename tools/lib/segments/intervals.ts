@@ -36,7 +36,7 @@ export const intervalsSchema = z
         customers: z.number().describe('repeat customers whose gap is in the band'),
         share: z.number().describe('share of the repeat customers'),
       }))
-      .describe('repeat customers by gap band: ≤ 7, 8–30, 31–90, 91–180, 181–365, > 365 days'),
+      .describe('repeat customers by gap band (over the lower bound, up to the upper): up to 7, 7–30, 30–90, 90–180, 180–365, over 365 days'),
   })
   .describe('time between purchases of the segment’s repeat customers');
 export type Intervals = z.infer<typeof intervalsSchema>;

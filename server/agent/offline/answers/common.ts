@@ -37,6 +37,14 @@ export function describeFilters(filter: Slots['filter'], lang: Language): string
   return parts.join(lang === 'zh' ? '、' : ', ');
 }
 
+const RANGE_WORDS: Record<string, [string, string]> = { revenue: ['revenue', '消费'], orders: ['orders', '订单数'], recencyDays: ['days since the last order', '距上次下单天数'] };
+
+/** "revenue ≥ 5,000", "days since the last order ≥ 90" for the customer-level bounds of a segment question. */
+export function describeRanges(slots: Slots, lang: Language): string[] {
+  return (Object.entries(slots.ranges ?? {}) as [string, { min?: number; max?: number }][]).map(([k, r]) =>
+    `${t(lang, ...(RANGE_WORDS[k] ?? [k, k]))} ${r.min !== undefined ? `≥ ${formatNumber(r.min, 'decimal')}` : `≤ ${formatNumber(r.max ?? 0, 'decimal')}`}`);
+}
+
 /** The last day a point-in-time analysis (RFM, churn, segments) may use: the window's end, never after today. */
 export function asOfFrom(slots: Slots, today: string): string | undefined {
   if (!slots.time) return undefined;

@@ -1,6 +1,6 @@
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
-import { asOfFrom, describeFilters, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { asOfFrom, describeFilters, describeRanges, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { answerIntervals } from './intervals.ts';
 
 /** Answers about customers as a whole: churn risk and revenue at stake, segment size/profile (RFM: rfm.ts, CLV: clv.ts). */
@@ -73,9 +73,7 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const p = result.profile;
   if (slots.topCustomers) return topCustomersAnswer(input, result, slots.topCustomers);
   if (share) return topShareAnswer(input, result, share);
-  const rangeWords: Record<string, [string, string]> = { revenue: ['revenue', '消费'], orders: ['orders', '订单数'], recencyDays: ['days since the last order', '距上次下单天数'] };
-  const bounds = (Object.entries(slots.ranges ?? {}) as [string, { min?: number; max?: number }][]).map(([k, r]) =>
-    `${t(lang, ...(rangeWords[k] ?? [k, k]))} ${r.min !== undefined ? `≥ ${n(r.min, 'decimal')}` : `≤ ${n(r.max ?? 0, 'decimal')}`}`);
+  const bounds = describeRanges(slots, lang);
   // customers picked by their silence: who they are matters more than the persona (names and revenue, masked by role)
   const listed = Boolean(slots.atRisk || slots.ranges?.recencyDays);
   const risk = slots.atRisk ? t(lang, `at risk of churning (days since the last order at least ${AT_RISK_RATIO} times their own average gap between order days)`, `有流失风险（距上次下单天数至少为其平均下单间隔的 ${AT_RISK_RATIO} 倍）`) : '';

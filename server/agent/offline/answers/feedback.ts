@@ -159,10 +159,11 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
     return { kind: 'clarify', answer: t(lang, 'What should I search the feedback for? For example: "feedback about late delivery".', '要在反馈中搜索什么内容？例如：“关于物流延迟的反馈”。'), followUps: [] };
   }
   const tool = ANALYSIS_BY_ID.get('feedback_search')!;
-  // stars asked are that rating; complaints counted without a topic are the low-rated rows among all feedback
-  const tone = slots.stars ? { ratingMin: slots.stars, ratingMax: slots.stars }
-    : topicless && slots.mentions ? {}
-      : slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {};
+  // stars asked are those ratings; complaints counted without a topic are the low-rated rows among all feedback
+  const stars = slots.stars ? { ...(slots.stars.min ? { ratingMin: slots.stars.min } : {}), ...(slots.stars.max ? { ratingMax: slots.stars.max } : {}) } : undefined;
+  const tone = stars
+    ?? (topicless && slots.mentions && slots.tone === 'negative' ? {}
+      : slots.tone === 'negative' ? { ratingMax: 2 } : slots.tone === 'positive' ? { ratingMin: 4 } : {});
   // a trend question without a period reads the last 12 whole months
   const window = slots.mentions === 'trend' && !slots.time ? trendWindow(input.today) : undefined;
   const period = window ? { 'time.from': window.from, 'time.to': window.to } : windowArgs(input);

@@ -32,7 +32,7 @@ describe('feedback without a topic', () => {
   });
 
   it('stars are that rating exactly, counted without an average', async () => {
-    const { draft, args } = await ask({ stars: 1, mentions: 'count', time: OCTOBER }, { results: [], mentions: { ...TOTALS, mentions: 17, feedback: 17 }, meta: {} });
+    const { draft, args } = await ask({ stars: { min: 1, max: 1 }, mentions: 'count', time: OCTOBER }, { results: [], mentions: { ...TOTALS, mentions: 17, feedback: 17 }, meta: {} });
     expect(args).toMatchObject({ ratingMin: 1, ratingMax: 1 });
     expect(draft.answer).toBe('17 1-star reviews in October 2026.');
   });

@@ -24,7 +24,12 @@ function periodWords(input: HandlerInput): string {
 /** What the rows are, in words: 1-star reviews, complaints, positive feedback, or feedback. */
 function kind(input: HandlerInput): { en: string; zh: string } {
   const { slots } = input;
-  if (slots.stars) return { en: `${slots.stars}-star reviews`, zh: `${slots.stars} 星评价` };
+  const st = slots.stars;
+  if (st) {
+    if (st.min !== undefined && st.min === st.max) return { en: `${st.min}-star reviews`, zh: `${st.min} 星评价` };
+    if (st.min !== undefined && st.max !== undefined) return { en: `reviews rated ${st.min} to ${st.max} stars`, zh: `${st.min} 到 ${st.max} 星的评价` };
+    return st.max !== undefined ? { en: `reviews rated ${st.max} stars or below`, zh: `${st.max} 星及以下的评价` } : { en: `reviews rated ${st.min} stars or above`, zh: `${st.min} 星及以上的评价` };
+  }
   if (slots.tone === 'negative') return { en: 'complaints (feedback rated 2 or below)', zh: '投诉（评分不高于 2 分）' };
   if (slots.tone === 'positive') return { en: 'positive feedback (rated 4 or above)', zh: '好评（评分不低于 4 分）' };
   return { en: 'feedback rows', zh: '反馈' };
@@ -77,9 +82,10 @@ function trend(input: HandlerInput, m: MentionsResult, from: string): Answer {
   const months = m.byMonth;
   if (!m.feedback) return { answer: t(lang, `There is no feedback${from} in the period.`, `该时期没有${from}反馈。`) };
   const span = `${months[0]!.month} – ${months.at(-1)!.month}`;
+  if (input.slots.stars) return starsByMonth(input, m, from, span);
   const head = t(lang,
-    `Feedback${from}, ${span}: ${n(m.feedback, 'count')} rows, ${n(m.lowRated, 'count')} of them rated 2 or below (${n(m.lowRatedShare ?? 0, 'percent')} of the rated).${average(lang, m.avgRating)}`,
-    `${span}${from}反馈共 ${n(m.feedback, 'count')} 条，其中评分不高于 2 分的 ${n(m.lowRated, 'count')} 条（占有评分者的 ${n(m.lowRatedShare ?? 0, 'percent')}）。${average(lang, m.avgRating)}`);
+    `Feedback${from}, ${span}: ${n(m.feedback, 'count')} rows, ${n(m.lowRated, 'count')} of them rated 2 or below${m.lowRatedShare === null ? '' : ` (${n(m.lowRatedShare, 'percent')} of the rated)`}.${average(lang, m.avgRating)}`,
+    `${span}${from}反馈共 ${n(m.feedback, 'count')} 条，其中评分不高于 2 分的 ${n(m.lowRated, 'count')} 条${m.lowRatedShare === null ? '' : `（占有评分者的 ${n(m.lowRatedShare, 'percent')}）`}。${average(lang, m.avgRating)}`);
   const low = m.trend?.lowRatedShare;
   const body = low
     ? t(lang,
@@ -97,5 +103,23 @@ function trend(input: HandlerInput, m: MentionsResult, from: string): Answer {
       title: t(lang, 'Share of feedback rated 2 or below, by month', '每月低分反馈占比'),
       data: { categories: months.map((r) => r.month), series: [{ name: t(lang, 'rated ≤ 2', '低分占比'), values: months.map((r) => r.lowRatedShare ?? 0) }] },
     },
+  };
+}
+
+/**
+ * Reviews of some star ratings month by month ("are 1-star reviews increasing?"): their counts. Only rows with those
+ * ratings were counted, so no share of all feedback (and no trend test) can be stated; the low-rated share is the
+ * question that has one ("are complaints rising?").
+ */
+function starsByMonth(input: HandlerInput, m: MentionsResult, from: string, span: string): Answer {
+  const { lang } = input;
+  const what = kind(input);
+  const months = m.byMonth;
+  return {
+    answer: t(lang,
+      `${what.en[0]!.toUpperCase()}${what.en.slice(1)}${from} by month, ${span}: ${months.map((r) => `${r.month} ${n(r.mentions, 'count')}`).join('; ')}. For their share of all feedback, ask whether complaints are rising.`,
+      `${span}每月${from}${what.zh}：${months.map((r) => `${r.month} ${n(r.mentions, 'count')} 条`).join('；')}。如需占全部反馈的比例，可以问“投诉是否在增加”。`),
+    table: { columns: [t(lang, 'month', '月份'), what[lang]], rows: months.map((r) => [r.month, r.mentions]) },
+    chart: { type: 'line', title: t(lang, `${what.en} by month`, `每月${what.zh}`), data: { categories: months.map((r) => r.month), series: [{ name: what[lang], values: months.map((r) => r.mentions) }] } },
   };
 }

@@ -1,6 +1,6 @@
 import { formatNumber as n } from '../../format.ts';
 import type { Intervals } from '../../../../tools/lib/segments/intervals.ts';
-import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { describeFilters, describeRanges, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "What's the average time between orders?", "how often do our Champions buy?", "德国客户的复购周期是多少天？":
@@ -12,7 +12,8 @@ export async function answerIntervals(input: HandlerInput, segmentArgs: Record<s
   const { result, error } = await caller.call<{ intervals: Intervals; meta: { asOf: string } }>('customer_segments', { ...segmentArgs, mode: 'intervals' });
   if (!result) return failure(lang, 'customer_segments', error);
   const v = result.intervals;
-  const scope = describeFilters(slots.filter, lang);
+  const share = slots.topShare ? t(lang, `the ${slots.topShare.side} ${Math.round(slots.topShare.share * 1000) / 10}% by ${slots.topShare.metric}`, `按${slots.topShare.metric === 'orders' ? '订单数' : '收入'}排名${slots.topShare.side === 'top' ? '前' : '后'} ${Math.round(slots.topShare.share * 1000) / 10}%`) : '';
+  const scope = [describeFilters(slots.filter, lang), ...describeRanges(slots, lang), share].filter(Boolean).join(t(lang, ', ', '、'));
   const who = scope ? t(lang, `customers in ${scope}`, `${scope}的客户`) : t(lang, 'customers', '客户');
   const meta = { ...receipt(result as unknown as Record<string, unknown>), followUps: [t(lang, 'What is our repeat rate by month?', '每月复购率是多少？'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')] };
   const rule = t(lang,
@@ -25,7 +26,8 @@ export async function answerIntervals(input: HandlerInput, segmentArgs: Record<s
   if (v.repeatCustomers === 0 || g.median === null) {
     return { ...meta, kind: 'answer', answer: t(lang, `As of ${result.meta.asOf}, none of the ${n(v.customers, 'count')} ${who} with orders has ordered on two different days, so there is no time between purchases to measure yet.`, `截至 ${result.meta.asOf}，${n(v.customers, 'count')} 位有订单的${who}中没有人在两个不同的日子下过单，暂无购买间隔可统计。`) };
   }
-  const bands = v.bands.map((b) => (b.maxDays === null ? t(lang, `> ${b.minDays} days`, `> ${b.minDays} 天`) : b.minDays === 0 ? t(lang, `≤ ${b.maxDays} days`, `≤ ${b.maxDays} 天`) : t(lang, `${b.minDays + 1}–${b.maxDays} days`, `${b.minDays + 1}–${b.maxDays} 天`)));
+  // gaps are averages (fractional days): a band is over its lower bound and up to its upper one
+  const bands = v.bands.map((b) => (b.maxDays === null ? t(lang, `over ${b.minDays} days`, `${b.minDays} 天以上`) : b.minDays === 0 ? t(lang, `up to ${b.maxDays} days`, `${b.maxDays} 天以内`) : t(lang, `over ${b.minDays}, up to ${b.maxDays} days`, `${b.minDays} 天以上至 ${b.maxDays} 天`)));
   return {
     ...meta,
     kind: 'answer',

@@ -105,12 +105,14 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
     const lead = shown[0];
     const leadSentence = versus && shown.length === 2
       ? t(lang, `${lead!.group} had the higher ${name}: ${fmt(lead!.total)}, against ${fmt(shown[1]!.total)} for ${shown[1]!.group}. `, `${name}较高的是 ${lead!.group}：${fmt(lead!.total)}，${shown[1]!.group} 为 ${fmt(shown[1]!.total)}。`)
+      : versus && lead
+        ? t(lang, `${lead.group} had the highest ${name} of those named: ${fmt(lead.total)}. `, `所列${dim.names.zh}中${name}最高的是 ${lead.group}：${fmt(lead.total)}。`)
       : slots.superlative && lead
         ? t(lang, `${lead.group} had the ${slots.superlative === 'min' ? 'lowest' : 'highest'} ${name}: ${fmt(lead.total)}. `, `${name}${slots.superlative === 'min' ? '最低' : '最高'}的${dim.names.zh}是 ${lead.group}：${fmt(lead.total)}。`)
         : '';
     const missing = versus ? versus.filter((v) => !shown.some((g) => g.group === v)) : [];
     const others = missing.length
-      ? t(lang, ` (${missing.join(', ')}: no ${name} in the window, or not among the 20 largest)`, `（${missing.join('、')}：该时间段内没有数据，或不在前 20 名内）`)
+      ? t(lang, ` (${missing.join(', ')}: no ${name} in the window, or not among the largest values listed)`, `（${missing.join('、')}：该时间段内没有数据，或不在所列的最大值之中）`)
       : !versus && result.otherGroups > 0 ? t(lang, ` (${formatNumber(result.otherGroups, 'count')} more not shown)`, `（另有 ${formatNumber(result.otherGroups, 'count')} 个未列出）`) : '';
     const caveat = slots.superlative === 'min' && result.otherGroups > 0 ? t(lang, ' Only the largest values were compared.', '仅比较了数值最大的若干项。') : '';
     return {
