@@ -374,6 +374,7 @@ describe('refusals', () => {
     expect(parse('客户的复购周期是多少天？')).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap' } });
     expect(parse('How often do our Champions buy?')).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap', filter: { rfm_tier: 'Champions' } } });
     expect(parse('德国客户多久买一次')).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap', filter: { country: 'Germany' } } });
+    expect(parse('How often do our customers in France buy?')).toMatchObject({ analysis: 'segment', slots: { intervals: 'gap', filter: { country: 'France' } } });
     expect(parse('How long does it take customers to make a second purchase?').slots.intervals).toBe('second');
     const churn = parse('How many repeat customers are at risk because they have gone quiet for more than twice their usual gap between orders?');
     expect([churn.analysis, churn.slots.intervals]).toEqual(['churn', undefined]);
