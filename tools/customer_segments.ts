@@ -88,11 +88,11 @@ type Output = z.input<typeof output>;
 
 /** Metrics whose definitions go in the receipt: the ones every mode reports plus those the filter used. */
 function metricsFor(mode: Args['mode'], filter: SegmentFilter): MetricName[] {
-  const base: MetricName[] = ['segment_share', 'revenue_share', 'revenue', 'orders', 'aov', 'frequency', 'recency_days', 'tenure_days', 'lift'];
+  const base: MetricName[] = mode === 'intervals' ? ['purchase_gap']
+    : ['segment_share', 'revenue_share', 'revenue', 'orders', 'aov', 'frequency', 'recency_days', 'tenure_days', 'lift'];
   if (filter.rfmTier) base.push('rfm_tier');
   if (filter.churnRisk) base.push('inactivity_ratio');
   if (mode === 'cluster') base.push('silhouette');
-  if (mode === 'intervals') return ['purchase_gap', ...(filter.rfmTier ? ['rfm_tier' as const] : []), ...(filter.churnRisk ? ['inactivity_ratio' as const] : [])];
   return base;
 }
 

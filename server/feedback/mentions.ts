@@ -64,7 +64,6 @@ export async function countMentions(q: Queryable, text: string | undefined, opts
   const terms = text === undefined ? [] : (await queryTerms(q, text)).slice(0, MAX_COUNT_TERMS);
   const empty = { terms, ...SCALE, mentions: 0, lowRated: 0, rated: 0, feedback: 0, share: null, lowRatedShare: null, avgRating: null, byMonth: [], trend: null };
   if (text !== undefined && !terms.length) return empty;
-  // every row matches the empty tsquery's stand-in: no query, no keyword condition
   const params: unknown[] = [terms.length ? atLeastQuery(terms, terms.length) : null, opts.filters.from ?? null, opts.filters.to ?? null];
   // (without terms every row is a hit; $1 is still referenced, as a NULL text, so its type is known)
   const HIT = terms.length ? 'f.search_tokens @@ $1::tsquery' : '$1::text IS NULL';

@@ -100,13 +100,14 @@ const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issue
 /**
  * What a feedback question without a topic asks for: a count or a monthly trend of the feedback under its filters
  * ("how many 1-star reviews did we get last month?", "what's the average rating this month?"), or the newest rows
- * ("show negative reviews from last week"); undefined = neither (themes, or a clarifying question).
+ * ("show negative reviews from last week"); undefined = neither (themes, or a clarifying question). `rating`: the
+ * average rating is asked (RATING_ASKED).
  */
-export function withoutTopic(text: string, narrowed: boolean): 'count' | 'trend' | 'list' | undefined {
+export function withoutTopic(text: string, narrowed: boolean, rating: boolean): 'count' | 'trend' | 'list' | undefined {
   if (THEMES_ASKED.test(text)) return undefined;
   const counted = mentionsAsked(text, '');
-  if (counted && (narrowed || RATING_ASKED.test(text) || COUNT_ASKED.test(text))) return counted;
-  if (RATING_ASKED.test(text)) return 'count';
+  if (counted && (narrowed || rating || COUNT_ASKED.test(text))) return counted;
+  if (rating) return 'count';
   return narrowed && LIST_ASKED.test(text) ? 'list' : undefined;
 }
 
@@ -138,7 +139,7 @@ export function feedbackSlots(question: string, text: string, rest: string, anal
   if ((feedback || rating) && !slots.query) {
     const narrowed = Boolean(slots.time || slots.tone || stars || slots.filter.rfm_tier || slots.filter.country || slots.filter.segment);
     // "what did customers in the UK say last month?": that period's words, newest first (group themes are all-time)
-    const asked = withoutTopic(text, narrowed) ?? (slots.time && CUSTOMERS_SAY.test(text) ? 'list' : undefined);
+    const asked = withoutTopic(text, narrowed, rating) ?? (slots.time && CUSTOMERS_SAY.test(text) ? 'list' : undefined);
     if (asked) analysis = 'feedback_search';
     if (asked === 'list') slots.browse = true;
     else if (asked) slots.mentions = asked;

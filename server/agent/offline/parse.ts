@@ -175,7 +175,6 @@ const FEEDBACK_TIER_WORDS = ['champions', 'champs', "can't lose", 'cant lose', '
 /** Words that name customer feedback and nothing else (FEEDBACK_TEXT also has tickets, comments, 评价: metrics or verbs too). */
 const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
 
-
 /** "which month" / 哪个月: a grain word only when no second period is named. */
 const WHICH_PERIOD = /^(?:which|what) |^哪/;
 
@@ -216,8 +215,6 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "customers who spent over 5000 but haven't ordered in 3 months", "90天没下单的客户": customers picked by how long
   // they have been silent are that segment; churn risk is the model's guess of who may leave next
   if (analysis === 'churn' && parseRanges(text)?.recencyDays && !/\b(?:risk|likely|about to|might|could|churn\w*)\b|风险|可能|流失/.test(rest)) analysis = 'segment';
-  // "who are our top 10 customers?": single customers by revenue (all time, so not when a period is named)
-  // (a churn, feedback or other analysis about them stays that analysis)
   // "how often do customers buy?", "复购周期": the segment's time between purchases
   const intervals = intervalsAsked(rest);
   if (intervals) analysis = 'segment';
@@ -227,6 +224,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
     rest = blank(rest, topShare.index, topShare.length);
     analysis = 'segment';
   }
+  // "who are our top 10 customers?": single customers by revenue (all time, so not when a period is named)
+  // (a churn, feedback or other analysis about them stays that analysis)
   const topCustomers = time || topShare || (analysis && analysis !== 'segment') ? undefined : detectTopCustomers(rest);
   if (topCustomers) analysis = 'segment';
   const groupMetric = namesGroup ? detectMetric(groupless) : null;

@@ -55,7 +55,6 @@ export function detectTop(text: string): number | undefined {
   return Number.isFinite(n) && n >= 1 && n <= 20 ? n : undefined;
 }
 
-/** Customer revenue and order-count bounds in a segment question (numbers from the question itself). */
 const ONCE = /\b(?:only (?:bought|ordered|purchased|shopped|bought from us|ordered from us) once|(?:bought|ordered|purchased) (?:from us )?only once|(?:one-time|one time|one-off|single-purchase|single purchase) (?:buyers|customers|shoppers|purchasers|clients))\b|只买过一次|只买了一次|只下过一次单|只下过一单|只下了一单|只购买过一次|一次性客户|一次性买家/;
 
 const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365, 天: 1, 周: 7, 星期: 7, 个星期: 7, 个月: 30, 年: 365 };
@@ -75,6 +74,7 @@ function silentDays(text: string): number | undefined {
   return Number.isFinite(n) && n > 0 && !(unit === '年' && n > 10) ? n * UNIT_DAYS[unit]! : undefined;
 }
 
+/** Customer revenue, order-count and silence bounds in a segment question (numbers from the question itself). */
 export function parseRanges(text: string): Slots['ranges'] {
   const out: NonNullable<Slots['ranges']> = {};
   const amount = (s: string) => Number(s.replace(/,/g, ''));

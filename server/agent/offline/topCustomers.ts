@@ -26,9 +26,12 @@ const ZH: RegExp[] = [
   /(?:最大的|排名前列的)(?:客户|顾客|买家)(?!群)/,
 ];
 
+/** Customers ranked by their order count rather than their revenue. */
+const BY_ORDERS = /\bby (?:number of |the number of )?orders\b|\bby order count\b|订单数|下单次数/;
+
 export function detectTopCustomers(text: string): number | undefined {
   // ranked by something else (orders): not this revenue ranking
-  if (/\bby (?:number of |the number of )?orders\b|\bby order count\b|订单数|下单次数|单数最多/.test(text)) return undefined;
+  if (BY_ORDERS.test(text) || /单数最多/.test(text)) return undefined;
   for (const re of EN) {
     const m = text.match(re);
     if (m) return count(m.slice(1).find((g) => g !== undefined), englishNumber);
@@ -78,6 +81,6 @@ export function detectTopShare(text: string): TopShare | undefined {
   const pct = en ? Number(m[2]) : m[2] !== undefined ? Number(m[2]) : parseNumber(m[3]!);
   if (!Number.isFinite(pct) || pct <= 0 || pct >= 100) return undefined;
   const bottom = /^(?:bottom|lowest|least|smallest|后|尾部|最低)/.test(word);
-  const metric = /\bby (?:number of |the number of )?orders\b|\bby order count\b|订单数|下单次数/.test(text) ? 'orders' : 'revenue';
+  const metric = BY_ORDERS.test(text) ? 'orders' : 'revenue';
   return { side: bottom ? 'bottom' : 'top', share: pct / 100, metric, index: m.index!, length: m[0].length };
 }

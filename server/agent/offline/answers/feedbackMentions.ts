@@ -27,10 +27,17 @@ const noun = (lang: 'en' | 'zh', complaints: boolean) => (complaints ? t(lang, '
 const matchRule = (lang: 'en' | 'zh', query: string) =>
   t(lang, ` Counted: rows containing every word of "${query}" (word stems; Chinese by character pairs).`, `计数规则：包含“${query}”每个词的反馈（英文按词干，中文按相邻字对）。`);
 
-export function countAnswer(input: HandlerInput, m: MentionsResult, ctx: Context): Pick<Draft, 'answer' | 'table' | 'chart'> {
+/** " in October 2026" / "2026年10月" (a range: "2026-10-01 至 2026-10-31，") for the period asked, " to date" / 迄今 without one. */
+export function periodWords(input: HandlerInput): string {
   const { lang, slots } = input;
-  const period = slots.time?.label?.[lang] ?? (slots.time ? t(lang, `${slots.time.from} – ${slots.time.to}`, `${slots.time.from} 至 ${slots.time.to}，`) : t(lang, 'to date', '迄今'));
-  const inPeriod = slots.time ? t(lang, ` in ${period}`, `${period}`) : t(lang, ' to date', '迄今');
+  if (!slots.time) return t(lang, ' to date', '迄今');
+  const label = slots.time.label?.[lang] ?? t(lang, `${slots.time.from} – ${slots.time.to}`, `${slots.time.from} 至 ${slots.time.to}，`);
+  return t(lang, ` in ${label}`, label);
+}
+
+export function countAnswer(input: HandlerInput, m: MentionsResult, ctx: Context): Pick<Draft, 'answer' | 'table' | 'chart'> {
+  const { lang } = input;
+  const inPeriod = periodWords(input);
   const share = m.share === null ? '' : t(lang, ` — ${n(m.share, 'percent')} of the ${n(m.feedback, 'count')} ${ctx.complaints ? 'complaints' : 'feedback rows'}${inPeriod}`, `，占同期 ${n(m.feedback, 'count')} ${ctx.complaints ? '条投诉' : '条反馈'}的 ${n(m.share, 'percent')}`);
   const low = !ctx.complaints && m.mentions > 0 && m.lowRatedShare !== null
     ? t(lang, ` ${n(m.lowRated, 'count')} of them are rated 2 or below (${n(m.lowRatedShare, 'percent')} of the rated ones).`, `其中 ${n(m.lowRated, 'count')} 条评分不高于 2 分（占有评分者的 ${n(m.lowRatedShare, 'percent')}）。`)
@@ -39,7 +46,7 @@ export function countAnswer(input: HandlerInput, m: MentionsResult, ctx: Context
   return {
     answer: t(lang,
       `${n(m.mentions, 'count')} ${noun(lang, ctx.complaints)}${ctx.from}${inPeriod} mention "${ctx.query}"${share}.${low}${matchRule(lang, ctx.query)}${examples}`,
-      `${slots.time ? period : '迄今'}共有 ${n(m.mentions, 'count')} ${noun(lang, ctx.complaints)}${ctx.from ? `（${ctx.from.trim()}）` : ''}提到“${ctx.query}”${share}。${low}${matchRule(lang, ctx.query)}${examples}`),
+      `${inPeriod}共有 ${n(m.mentions, 'count')} ${noun(lang, ctx.complaints)}${ctx.from ? `（${ctx.from.trim()}）` : ''}提到“${ctx.query}”${share}。${low}${matchRule(lang, ctx.query)}${examples}`),
   };
 }
 

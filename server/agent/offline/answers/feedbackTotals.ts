@@ -1,7 +1,7 @@
 import { formatNumber as n } from '../../format.ts';
 import { t, type Draft, type HandlerInput } from './common.ts';
 import { quote } from './feedback.ts';
-import type { MentionsResult } from './feedbackMentions.ts';
+import { periodWords, type MentionsResult } from './feedbackMentions.ts';
 
 /**
  * Feedback questions without a topic, over all feedback under their filters (search_feedback without a query):
@@ -12,14 +12,6 @@ import type { MentionsResult } from './feedbackMentions.ts';
 
 type Obj = Record<string, unknown>;
 type Answer = Pick<Draft, 'answer' | 'table' | 'chart'>;
-
-/** " in October 2026" / "2026年10月" for the period asked, " to date" without one. */
-function periodWords(input: HandlerInput): string {
-  const { lang, slots } = input;
-  if (!slots.time) return t(lang, ' to date', '迄今');
-  const label = slots.time.label?.[lang] ?? t(lang, `${slots.time.from} – ${slots.time.to}`, `${slots.time.from} 至 ${slots.time.to}`);
-  return t(lang, ` in ${label}`, label);
-}
 
 /** What the rows are, in words: 1-star reviews, complaints, positive feedback, or feedback. */
 function kind(input: HandlerInput): { en: string; zh: string } {
