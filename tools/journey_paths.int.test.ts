@@ -93,6 +93,8 @@ describeEachDriver('journey_paths', (use) => {
       ['purchase>view>purchase', 1, 0.1667], ['view>cart', 1, 0.1667],
     ]);
     expect(nodesOf(out)['end:churned']).toEqual([4, 6]);
+    // the receipt defines the churn count, not the target one
+    expect(Object.keys(out.meta.definitions)).toEqual(['churn_path_count']);
   });
 
   it('rejects bad arguments naming the field', async () => {

@@ -65,7 +65,7 @@ const output = z.object({
     .array(
       z.object({
         path: z.array(z.string()).describe('event types, oldest first'),
-        users: z.number().describe('path_count: users whose path this is'),
+        users: z.number().describe('path_count (mode churn: churn_path_count): users whose path this is'),
         share: z.number().describe('users ÷ all users (including those without a path)'),
       }),
     )
@@ -175,7 +175,7 @@ export const journeyPaths: ToolFactory = ({ db, clock }) =>
         meta: buildMeta('journey_paths', args, {
           window: { from: args.from, to: args.to },
           rowCounts: { users: r.users, usersWithPath: r.withPath, paths: r.top.length, edges: r.edges.length },
-          metrics: ['path_count'],
+          metrics: [args.mode === 'target' ? 'path_count' : 'churn_path_count'],
           asOf: today,
         }),
       } satisfies Output;

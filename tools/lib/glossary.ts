@@ -28,6 +28,7 @@ export const GLOSSARY = {
   revenue_per_cohort_customer: 'Revenue of a cohort’s orders in the given month after their first ÷ customers in the cohort.',
   conversion_rate: 'Users who reached a step ÷ users who reached the previous (or first) step, steps in order within the window per user.',
   path_count: 'Number of users whose last event types before their first target event (consecutive repeats merged, at most the path depth) are exactly the path.',
+  churn_path_count: 'Number of lapsed customers (no order in the churnDays days up to the as-of date) whose last event types up to their last event in the window (consecutive repeats merged, at most the path depth) are exactly the path.',
   segment_share: 'Customers in the segment ÷ all customers with orders.',
   revenue_share: 'Segment revenue ÷ revenue of all identified customers.',
   main_channel: 'A customer’s most frequent order channel (ties: first by name).',

@@ -8,6 +8,7 @@ import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare, type TopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
+import { CHURN_PATH, WIN_BACK } from './behaviourWords.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -59,6 +60,10 @@ export interface Slots {
   customerType?: 'new' | 'returning';
   /** Single customers ranked by revenue, how many ("top 10 customers", "消费最多的前5位客户"). */
   topCustomers?: number;
+  /** The last steps of lapsed customers asked for ("what do customers do before they churn?"), not paths to a purchase. */
+  journey?: 'churn';
+  /** Acting on churn risk asked for ("who should we target for a win-back campaign?"): the suggested win-back segment. */
+  winBack?: boolean;
 }
 
 export interface Parsed {
@@ -135,8 +140,10 @@ function detectAnalysis(text: string): AnalysisId | null {
   if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like|what are .*customers like/.test(text)) return 'segment';
   // "法国客户是什么样的", "这些顾客有什么特点": a description of a group of customers
   if (/(?:客户|顾客|用户|买家)(?:群体?)?(?:都|大多)?(?:是)?(?:什么样|怎样的|有什么特点|有哪些特点|有什么特征|有哪些特征)/.test(text)) return 'segment';
+  // "what do customers do before they churn?": the last steps of lapsed customers, not who is at risk
+  if (CHURN_PATH.test(text)) return 'journey';
   // predicting what customers are worth ("estimate each customer's value", "预测客户未来的价值") is lifetime value
-  if (/\b(?:predict|predicted|estimate|estimated|forecast|expected)\b.{0,30}\bvalue\b|(?:预测|估计|预估|预计).{0,12}价值/.test(text)) return 'clv';
+  if (/\b(?:predict|predicted|estimate|estimated|forecast|expected)\b.{0,30}\bvalue\b|(?:预测|估计|预估|预计|预期).{0,12}价值/.test(text)) return 'clv';
   let best: { id: AnalysisId; length: number } | null = null;
   const hits = new Map<AnalysisId, number>(); // each analysis's longest trigger
   for (const a of ANALYSES) {
@@ -305,6 +312,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (topShare) slots.topShare = { side: topShare.side, share: topShare.share, metric: topShare.metric };
   if (intervals) slots.intervals = intervals;
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
+  if (analysis === 'journey' && CHURN_PATH.test(text)) slots.journey = 'churn';
+  if (analysis === 'churn' && WIN_BACK.test(text)) slots.winBack = true;
   analysis = feedbackSlots(question, text, rest, analysis, slots);
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';

@@ -40,26 +40,48 @@ interface JourneyResult {
   usersWithoutPath: number;
   paths: { path: string[]; users: number; share: number }[];
   edges: { source: string; target: string; count: number }[];
-  meta: { window: { from: string; to: string } | null; args: { target: string } };
+  meta: { window: { from: string; to: string } | null; asOf: string; args: { target: string; churnDays: number } };
 }
 
 export async function answerJourney(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
   const filled = slots.time ? { 'time.from': slots.time.from, 'time.to': slots.time.to < input.today ? slots.time.to : input.today } : {};
-  const { result, error } = await caller.call<JourneyResult>('journey_paths', buildArgs(ANALYSIS_BY_ID.get('journey')!, filled));
+  const churn = slots.journey === 'churn';
+  const args = { ...buildArgs(ANALYSIS_BY_ID.get('journey')!, filled), ...(churn ? { mode: 'churn' } : {}) };
+  const { result, error } = await caller.call<JourneyResult>('journey_paths', args);
   if (!result) return failure(lang, 'journey_paths', error);
   const w = result.meta.window;
   const window = w ? describeRange({ ...w, label: slots.time && slots.time.from === w.from && slots.time.to === w.to ? slots.time.label : null }, lang) : '';
   const target = result.meta.args.target;
   const top = result.paths.slice(0, 3).map((p) => `${p.path.join(' → ')} (${n(p.users, 'count')}, ${n(p.share, 'percent')})`).join(t(lang, '; ', '；'));
+  const table = { columns: [t(lang, 'path', '路径'), t(lang, 'users', '用户数'), t(lang, 'share', '占比')], rows: result.paths.map((p) => [p.path.join(' → '), p.users, p.share]) };
+  const links = result.edges.map((l) => ({ source: l.source, target: l.target, value: l.count }));
+  if (churn) return churnPathsAnswer(input, result, window, top, table, links);
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
       `In ${window}, ${n(result.users, 'count')} users reached ${target}. The most common paths right before it (users, share): ${top || 'none'}. A path is the last distinct event types before the user's first ${target}.`,
       `${window}共有 ${n(result.users, 'count')} 位用户到达 ${target}。到达前最常见的路径（用户数、占比）：${top || '无'}。路径＝用户首次 ${target} 之前最近的几种不同事件类型。`),
-    chart: { type: 'sankey', title: t(lang, `Paths to ${target}`, `到达 ${target} 的路径`), data: { series: [], links: result.edges.map((l) => ({ source: l.source, target: l.target, value: l.count })) } },
-    table: { columns: [t(lang, 'path', '路径'), t(lang, 'users', '用户数'), t(lang, 'share', '占比')], rows: result.paths.map((p) => [p.path.join(' → '), p.users, p.share]) },
+    chart: { type: 'sankey', title: t(lang, `Paths to ${target}`, `到达 ${target} 的路径`), data: { series: [], links } },
+    table,
     followUps: [t(lang, 'Show the conversion funnel last month', '上个月的转化漏斗'), t(lang, 'Which step of the funnel is worst?', '漏斗中哪一步最差？')],
+  };
+}
+
+/** "What do customers do before they churn?": the last steps of customers without a recent order (mode churn). */
+function churnPathsAnswer(input: HandlerInput, result: JourneyResult, window: string, top: string, table: Draft['table'], links: { source: string; target: string; value: number }[]): Draft {
+  const { lang } = input;
+  const days = n(result.meta.args.churnDays, 'count');
+  const asOf = result.meta.asOf;
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `${n(result.users, 'count')} customers with no order in the ${days} days up to ${asOf} had behaviour events in ${window}. What they did last (customers, share): ${top || 'none'}. A path here is the last distinct event types up to the customer's last event in the window; customers with no events in it are not counted.`,
+      `截至 ${asOf} 已有 ${days} 天未下单、且在${window}有行为事件的客户共 ${n(result.users, 'count')} 位。他们最后的行为路径（客户数、占比）：${top || '无'}。路径＝客户在该时间段内最后一个事件为止最近的几种不同事件类型；该时间段内没有事件的客户不计入。`),
+    chart: { type: 'sankey', title: t(lang, 'Last steps of lapsed customers', '流失客户的最后路径'), data: { series: [], links } },
+    table,
+    followUps: [t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？'), t(lang, 'Show the conversion funnel last month', '上个月的转化漏斗')],
   };
 }

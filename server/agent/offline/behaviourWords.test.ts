@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuestion } from './parse.ts';
+import type { DataValues } from './values.ts';
+
+const VALUES: DataValues = { country: ['Germany', 'France'], channel: ['web', 'store'], category: ['Beauty'], segment: [], currency: 'USD' };
+const parse = (q: string) => parseQuestion(q, '2026-11-01', VALUES);
+
+describe('what lapsed customers did last', () => {
+  it('reads "before they churn" questions as churn paths, not churn risk', () => {
+    for (const q of ['What do customers do before they churn?', 'What did lapsed customers do last?', 'What are the last steps of churned customers?',
+      'Which paths lead to churn?', 'How do users behave before they stop buying?', '客户流失前通常做了什么？', '流失的客户最后做了什么', '不活跃的用户最后干了什么']) {
+      expect([parse(q).analysis, parse(q).slots.journey], q).toEqual(['journey', 'churn']);
+    }
+  });
+
+  it('leaves paths to a purchase, churn risk and counts of lost customers alone', () => {
+    expect([parse('What paths lead to a purchase?').analysis, parse('What paths lead to a purchase?').slots.journey]).toEqual(['journey', undefined]);
+    expect(parse('Which customers are at risk of churning?').analysis).toBe('churn');
+    expect(parse('How many customers did we lose before they churned last month?').slots.journey).toBeUndefined();
+    expect(parse('上个季度流失了多少客户？').slots.journey).toBeUndefined();
+  });
+});
+
+describe('acting on churn risk', () => {
+  it('asks for the win-back segment when the question is about reaching customers', () => {
+    for (const q of ['Who should we target for a win-back campaign?', 'Which customers should we call this week to save them?', '应该召回哪些客户？', '哪些客户需要挽留？']) {
+      expect([parse(q).analysis, parse(q).slots.winBack], q).toEqual(['churn', true]);
+    }
+    expect(parse('Which customers are at risk of churning?').slots.winBack).toBeUndefined();
+  });
+
+  it('reads expected value per customer as lifetime value', () => {
+    expect(parse('平均每个客户的预期价值是多少？').analysis).toBe('clv');
+    expect(parse('What is the expected value of each customer?').analysis).toBe('clv');
+  });
+});

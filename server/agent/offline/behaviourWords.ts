@@ -1,0 +1,17 @@
+/** Words about what lapsed customers did last, and about acting on churn risk (win-back). */
+
+/**
+ * "What do customers do before they churn?", "last steps of churned customers", "客户流失前通常做了什么": the last event
+ * types of customers without a recent order (journey_paths mode churn), not who is at risk.
+ */
+export const CHURN_PATH = new RegExp([
+  String.raw`\b(?:what|which|how (?:do|did|does))\b.{0,40}\bbefore (?:they |customers |users |people |clients |a customer |someone )?(?:churn(?:s|ed)?|leave|leaves|left|lapse[sd]?|quit|stop (?:buying|ordering|shopping)|go quiet|disappear|drop off)\b`,
+  String.raw`\b(?:last|final) (?:steps?|actions?|events?|things?|moves?|clicks?)\b.{0,40}\b(?:churn\w*|lapsed|lost|inactive|dormant)\b`,
+  String.raw`\b(?:churn\w*|lapsed|lost|inactive|dormant) (?:customers|users|clients)\b.{0,30}\b(?:do|did|doing)\b.{0,10}\b(?:last|before)\b`,
+  String.raw`\b(?:paths?|journeys?)\b.{0,20}\b(?:to|into|before|of) (?:churn\w*|lapsed|lost customers)`,
+  String.raw`流失(?:之?前|以前).{0,12}(?:做|行为|路径|干|操作|步骤|事件|经历|动作|浏览)`,
+  String.raw`(?:流失|沉睡|不活跃)的?(?:客户|用户|顾客).{0,10}(?:最后|行为路径|做了什么|干了什么|做什么)`,
+].join('|'));
+
+/** "Who should we target for a win-back campaign?", "应该召回哪些客户": churn risk, with the tool's suggested win-back segment. */
+export const WIN_BACK = /\bwin[- ]?back\b|\bre-?activat\w*|\bre-?engag\w*|\bsave (?:them|those|these|customers)\b|\bcampaigns?\b|\btarget(?:ed|ing)?\b|\breach out\b|\bcall\b|召回|挽回|挽留|唤醒|营销|触达/;
