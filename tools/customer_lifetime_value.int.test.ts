@@ -247,6 +247,34 @@ describeEachDriver('customer_lifetime_value by group', (use) => {
     expect(byChannel.groups[0]).toMatchObject({ group: '(none)', customers: 4, share: 1 });
     await expect(runTool('customer_lifetime_value', { groupBy: 'tier' }, ctx())).rejects.toThrow(/groupBy/);
   });
+
+  it('totals per RFM tier as of the calibration end, tiers worked by hand', async () => {
+    const call = async (args: object) => (await runTool('customer_lifetime_value', args, ctx())) as any;
+    const each = await call({ customerIds: [1, 2, 3, 4] });
+    const clv = new Map<number, number>(each.customers.map((c: any) => [c.id, c.clv]));
+    // As of the default calibration end, the last order day 03-10, quintile score = 1 + floor(5 (rank − 1) / 4):
+    //   R by days since the last order, most days first: Cy 48 → 1, Bob 41 → 2, Di 9 → 3, Ann 0 → 4;
+    //   F by orders: Bob 1 and Di 1 tie → 1, Cy 2 → 3, Ann 5 → 4;  M by revenue: Di 9 → 1, Cy 20 → 2, Bob 50 → 3, Ann 105 → 4;
+    //   FM = round((F + M) / 2): Ann 4, Bob 2, Cy 2.5 → 3, Di 1.
+    //   Tiers (docs/metrics.md grid): Ann R4 FM4 Loyal, Bob R2 FM2 Hibernating, Cy R1 FM3 At Risk, Di R3 FM1 About to Sleep.
+    const tierOf: Record<number, string> = { 1: 'Loyal', 2: 'Hibernating', 3: 'At Risk', 4: 'About to Sleep' };
+    const out = await call({ groupBy: 'rfm_tier' });
+    expect(out.calibration.end).toBe('2024-03-10');
+    // one customer per tier: each tier's total is that customer's CLV (scores rounded to cents), highest first
+    expect(out.groups.map((g: any) => g.group).sort()).toEqual(Object.values(tierOf).sort());
+    for (const [id, group] of Object.entries(tierOf)) {
+      expect(out.groups.find((g: any) => g.group === group)).toMatchObject({ customers: 1, clv: expect.closeTo(clv.get(Number(id))!, 1) });
+    }
+    expect(out.groups.map((g: any) => g.clv)).toEqual(out.groups.map((g: any) => g.clv).sort((a: number, b: number) => b - a));
+    expect(out.meta.definitions.rfm_tier).toBe(GLOSSARY.rfm_tier);
+    // An earlier calibration end ranks only the customers who had ordered by then: Ann, Bob and Cy on 02-12
+    // (three values: score = 1 + floor(5 (rank − 1) / 3) = 1, 2, 4; R: Cy 21 → 1, Bob 14 → 2, Ann 0 → 4; F: Bob 1 → 1,
+    // Cy 2 → 2, Ann 4 → 4; M: Cy 20 → 1, Bob 50 → 2, Ann 65 → 4).
+    const early = await call({ calibrationEnd: '2024-02-12', groupBy: 'rfm_tier' });
+    const groups = Object.fromEntries(early.groups.map((g: any) => [g.group, g.customers]));
+    // Ann R4 FM4 Loyal; Bob R2 FM round(1.5) = 2 Hibernating; Cy R1 FM round(1.5) = 2 Lost
+    expect(groups).toEqual({ Loyal: 1, Hibernating: 1, Lost: 1 });
+  });
 });
 
 describeEachDriver('customer_lifetime_value on CDNOW (Fader, Hardie & Lee 2005)', (use) => {

@@ -24,6 +24,8 @@ import { holdoutCheck, round, scoreCustomers, topByClv } from './lib/clv/scoring
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { maskName } from './lib/pii.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
+import { rankedRfmSql } from './lib/rfmCuts.ts';
+import { chooseSources } from './lib/segments/compile.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
 /** A calendar day argument, checked to be a real date (2024-02-30 is rejected). */
@@ -37,11 +39,12 @@ export const dayArg = z
 
 const num = (d: string) => z.number().describe(d);
 
-const GROUP_BY = ['country', 'channel', 'category'] as const;
-/** Each groupBy's value per scored customer `s` (its customers row `c`, customer_summary row `cs`). */
-const GROUP_SQL: Record<(typeof GROUP_BY)[number], string> = { country: 'c.country', channel: 'cs.main_channel', category: 'cs.main_category' };
+const GROUP_BY = ['country', 'channel', 'category', 'rfm_tier'] as const;
+type GroupBy = (typeof GROUP_BY)[number];
+/** Each groupBy's value per scored customer `s` (its customers row `c`, customer_summary row `cs`, RFM row `t`). */
+const GROUP_SQL: Record<GroupBy, string> = { country: 'c.country', channel: 'cs.main_channel', category: 'cs.main_category', rfm_tier: 't.tier' };
 /** The glossary entry of a groupBy's value, for the receipt. */
-const GROUP_METRIC = { country: [], channel: ['main_channel'], category: ['main_category'] } as const;
+const GROUP_METRIC = { country: [], channel: ['main_channel'], category: ['main_category'], rfm_tier: ['rfm_tier'] } as const;
 
 const input = z
   .object({
@@ -54,7 +57,7 @@ const input = z
     discountRate: z.number().min(0).lt(1).optional().describe('discount rate per unit (e.g. weekly); default: undiscounted'),
     limit: z.number().int().min(1).max(MAX_ROWS).default(20).describe('how many top customers by CLV to list'),
     customerIds: z.array(z.number().int().positive()).min(1).max(MAX_ROWS).optional().describe('score and list these customers (internal ids) instead of the top ones'),
-    groupBy: z.enum(GROUP_BY).optional().describe('also total the scored customers per value of this: country (the customer’s), channel or category (the customer’s main channel / main category by orders)'),
+    groupBy: z.enum(GROUP_BY).optional().describe('also total the scored customers per value of this: country (the customer’s), channel or category (the customer’s main channel / main category by orders), rfm_tier (the customer’s RFM tier as of calibrationEnd: what each tier is expected to be worth)'),
   })
   .strict()
   .describe('customer lifetime value (BG/NBD + Gamma-Gamma)');
@@ -166,7 +169,7 @@ export const customerLifetimeValue: ToolFactory = ({ db, clock, role }) =>
           if (key !== null) pendingSet = { tool: 'customer_lifetime_value', key, result: report, customers: computed.rows.length, scores: computed.rows };
         }
         const names = await namesOf(q, listed.map((c) => c.id));
-        const groups = args.groupBy ? await groupTotals(q, args.groupBy, hit ? { setId: hit.id } : { rows: scoredRows! }, report.totals.clv) : null;
+        const groups = args.groupBy ? await groupTotals(q, args.groupBy, hit ? { setId: hit.id } : { rows: scoredRows! }, report.totals.clv, calibrationEnd) : null;
         const scoredIds = new Set(listed.map((c) => c.id));
         return {
           calibration: report.calibration,
@@ -250,13 +253,23 @@ function inRequestedOrder<T extends { id: number }>(rows: readonly T[], ids: rea
  * CLV totals per group of the scored customers: those of a stored score set, or the rows just scored (passed as arrays).
  * Sums are over the unrounded scores, as the overall totals.
  */
-async function groupTotals(q: Queryable, groupBy: (typeof GROUP_BY)[number], scores: { setId: number } | { rows: readonly StoredScore[] }, total: number): Promise<NonNullable<Output['groups']>> {
+async function groupTotals(
+  q: Queryable, groupBy: GroupBy, scores: { setId: number } | { rows: readonly StoredScore[] }, total: number, calibrationEnd: string,
+): Promise<NonNullable<Output['groups']>> {
   const from = 'setId' in scores
-    ? { sql: 'clv_scores s', where: 'WHERE s.set_id = $1', params: [scores.setId] }
-    : { sql: 'unnest($1::int8[], $2::float8[], $3::float8[]) s(customer_id, clv, expected_purchases)', where: '', params: [scores.rows.map((r) => r.id), scores.rows.map((r) => r.clv), scores.rows.map((r) => r.expectedPurchases)] };
+    ? { sql: 'clv_scores s', where: 'WHERE s.set_id = $1', params: [scores.setId] as unknown[] }
+    : { sql: 'unnest($1::int8[], $2::float8[], $3::float8[]) s(customer_id, clv, expected_purchases)', where: '', params: [scores.rows.map((r) => r.id), scores.rows.map((r) => r.clv), scores.rows.map((r) => r.expectedPurchases)] as unknown[] };
+  // Tiers as of the calibration end: the customers the models learned from, ranked among themselves (rfm_analysis's
+  // tiers for that date), from the stored scores when they are current.
+  let tiers = '';
+  if (groupBy === 'rfm_tier') {
+    const { source, storedRfm } = await chooseSources(q, calibrationEnd);
+    from.params.push(calibrationEnd);
+    tiers = `LEFT JOIN (${rankedRfmSql(storedRfm ? 'stored' : source, `$${from.params.length}::date`)}) t ON t.customer_id = s.customer_id`;
+  }
   const { rows } = await q.query<{ grp: string; customers: number; clv: number; expected_purchases: number }>(
     `SELECT coalesce(${GROUP_SQL[groupBy]}, '(none)') AS grp, count(*)::int AS customers, sum(s.clv)::float8 AS clv, sum(s.expected_purchases)::float8 AS expected_purchases
-       FROM ${from.sql} LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN customer_summary cs ON cs.customer_id = s.customer_id
+       FROM ${from.sql} LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN customer_summary cs ON cs.customer_id = s.customer_id ${tiers}
       ${from.where} GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT ${MAX_ROWS}`,
     from.params,
   );

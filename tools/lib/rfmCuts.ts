@@ -70,6 +70,10 @@ export function storedRfmTierSql(asOf: string, tier: string, limit: string): str
  * given `asOf` instead, so the subquery can sit in a statement whose $1 is something else.
  */
 export function rfmTierMembersSql(source: 'stored' | 'summary' | 'orders', asOf: string, tiers: string): string {
-  const ranked = source === 'stored' ? storedRfmSql(asOf) : rfmSql(source).replaceAll('$1::date', asOf);
-  return `SELECT rfm.customer_id FROM (${ranked}) rfm WHERE rfm.tier = ANY(${tiers})`;
+  return `SELECT rfm.customer_id FROM (${rankedRfmSql(source, asOf)}) rfm WHERE rfm.tier = ANY(${tiers})`;
+}
+
+/** Every customer's RFM row (rfmSql's columns, tier included) as of `asOf` (SQL of a date), from `source` as above. */
+export function rankedRfmSql(source: 'stored' | 'summary' | 'orders', asOf: string): string {
+  return source === 'stored' ? storedRfmSql(asOf) : rfmSql(source).replaceAll('$1::date', asOf);
 }

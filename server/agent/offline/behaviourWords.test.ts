@@ -34,3 +34,21 @@ describe('acting on churn risk', () => {
     expect(parse('What is the expected value of each customer?').analysis).toBe('clv');
   });
 });
+
+describe('lifetime value of RFM tiers', () => {
+  it('reads value words with a tier as CLV of that tier, and tier words as CLV by tier', () => {
+    for (const q of ['What is the average CLV of Champions?', 'What are our Champions worth?', '冠军客户的生命周期价值是多少']) {
+      expect([parse(q).analysis, parse(q).slots.filter.rfm_tier, parse(q).slots.byTier], q).toEqual(['clv', 'Champions', undefined]);
+    }
+    for (const q of ['CLV by RFM tier', 'Which RFM tier has the highest lifetime value?', '各层级的客户价值是多少']) {
+      expect([parse(q).analysis, parse(q).slots.byTier], q).toEqual(['clv', true]);
+    }
+  });
+
+  it('keeps tier sizes and CLV by country as they were', () => {
+    expect(parse('How many Champions do we have?').analysis).toBe('rfm');
+    expect(parse('What are the RFM tier sizes?').analysis).toBe('rfm');
+    const germany = parse('What is the lifetime value of customers in Germany?');
+    expect([germany.analysis, germany.slots.filter.country, germany.slots.byTier]).toEqual(['clv', 'Germany', undefined]);
+  });
+});

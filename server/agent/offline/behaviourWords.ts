@@ -15,3 +15,8 @@ export const CHURN_PATH = new RegExp([
 
 /** "Who should we target for a win-back campaign?", "应该召回哪些客户": churn risk, with the tool's suggested win-back segment. */
 export const WIN_BACK = /\bwin[- ]?back\b|\bre-?activat\w*|\bre-?engag\w*|\bsave (?:them|those|these|customers)\b|\bcampaigns?\b|\btarget(?:ed|ing)?\b|\breach out\b|\bcall\b|召回|挽回|挽留|唤醒|营销|触达/;
+
+/** Value words of lifetime value, for a question an RFM tier's name drew to the RFM analysis ("average CLV of Champions"). */
+export const CLV_WORDS = /\b(?:clv|ltv|lifetime value|customer value|future value|expected value|predicted value|worth)\b|生命周期价值|终身价值|客户价值|未来价值|预期价值|预测价值|值多少钱/;
+/** Tier words without a tier's name ("CLV by RFM tier", "各层级的客户价值"): lifetime value per tier. */
+export const TIER_WORDS = /\btiers?\b|\brfm\b|层级|分层/;

@@ -8,7 +8,7 @@ import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare, type TopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
-import { CHURN_PATH, WIN_BACK } from './behaviourWords.ts';
+import { CHURN_PATH, CLV_WORDS, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -64,6 +64,8 @@ export interface Slots {
   journey?: 'churn';
   /** Acting on churn risk asked for ("who should we target for a win-back campaign?"): the suggested win-back segment. */
   winBack?: boolean;
+  /** Lifetime value per RFM tier asked for ("CLV by RFM tier", "哪个层级的客户最值钱"). */
+  byTier?: boolean;
 }
 
 export interface Parsed {
@@ -210,6 +212,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // a second period ("Q2 and Q3", "more in October than in September"): kept aside for comparisons below
   const other = time ? parseTimeRange(rest, today) ?? undefined : undefined;
   let analysis = detectAnalysis(rest);
+  // "what is the average CLV of Champions?", "各层级的客户价值": lifetime value of (or by) RFM tiers, not the tiers' sizes
+  if (analysis === 'rfm' && CLV_WORDS.test(rest)) analysis = 'clv';
   // "how much revenue did our high-value customers bring in": the customers of a group's name are not the metric
   const groupless = withoutGroupNames(rest);
   const namesGroup = groupless !== rest;
@@ -248,7 +252,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const ambiguous: Parsed['ambiguous'] = [];
   // feedback names a tier only by a name that is not also a topic word ("our Champions", 冠军客户; not "the new app")
   const feedbackTier = (analysis === 'feedback_search' || analysis === 'feedback_themes') && longestMatch(rest, FEEDBACK_TIER_WORDS) !== null;
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || feedbackTier || namesGroup;
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'clv' || feedbackTier || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {
@@ -267,7 +271,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     scan = blank(scan, hit.index, hit.length);
   }
   // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
-  if (second && !analysis && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
+  if (second && (!analysis || analysis === 'cohort') && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
     slots.versus = [slots.filter[second.dim]!, ...second.values];
     delete slots.filter[second.dim];
     slots.groupBy = second.dim;
@@ -314,6 +318,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'journey' && CHURN_PATH.test(text)) slots.journey = 'churn';
   if (analysis === 'churn' && WIN_BACK.test(text)) slots.winBack = true;
+  if (analysis === 'clv' && !slots.filter.rfm_tier && TIER_WORDS.test(rest)) slots.byTier = true;
   analysis = feedbackSlots(question, text, rest, analysis, slots);
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';

@@ -1,6 +1,7 @@
 import { formatMonth, formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { describeRange } from '../time.ts';
+import { compareCohorts } from './cohortCompare.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /** Answers about behaviour over time: cohort retention and the conversion funnel. */
@@ -20,6 +21,10 @@ export async function answerCohort(input: HandlerInput): Promise<Draft> {
   const filled: Record<string, unknown> = {};
   if (slots.time) Object.assign(filled, { 'time.fromMonth': slots.time.from.slice(0, 7), 'time.toMonth': slots.time.to.slice(0, 7) });
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+  // several countries or channels compared ("app vs web", "各渠道的留存率对比"): each one's cohorts side by side
+  const dim = slots.groupBy === 'country' || slots.groupBy === 'channel' ? slots.groupBy : null;
+  const compared = dim && (slots.versus ?? input.values[dim]);
+  if (dim && compared && compared.length > 1) return compareCohorts(input, dim, compared, filled);
   const args = buildArgs(ANALYSIS_BY_ID.get('cohort')!, filled);
   const { result, error } = await caller.call<CohortResult>('cohort_retention', args);
   if (!result) return failure(lang, 'cohort_retention', error);
@@ -34,11 +39,12 @@ export async function answerCohort(input: HandlerInput): Promise<Draft> {
   if (result.cohorts.length === 1) {
     const c = result.cohorts[0]!;
     const retained = cellText(c.cells);
+    const average = await averageBeside(input, filled, c);
     return {
       ...base,
       answer: t(lang,
-        `The ${formatMonth(c.cohort, 'en')} cohort${scope ? ` (${scope})` : ''} has ${n(c.size, 'count')} customers (first order in that month). Retention: ${retained || 'no later month has begun yet'}. ${definition}`,
-        `${formatMonth(c.cohort, 'zh')}同期群${scope ? `（${scope}）` : ''}共 ${n(c.size, 'count')} 位客户（当月首次下单）。留存：${retained || '尚无后续月份'}。${definition}`),
+        `The ${formatMonth(c.cohort, 'en')} cohort${scope ? ` (${scope})` : ''} has ${n(c.size, 'count')} customers (first order in that month). Retention: ${retained || 'no later month has begun yet'}.${average} ${definition}`,
+        `${formatMonth(c.cohort, 'zh')}同期群${scope ? `（${scope}）` : ''}共 ${n(c.size, 'count')} 位客户（当月首次下单）。留存：${retained || '尚无后续月份'}。${average}${definition}`),
       chart: { type: 'line', title: t(lang, `Retention of the ${c.cohort} cohort`, `${c.cohort} 同期群留存`), data: { categories: c.cells.map((x) => String(x.month)), series: [{ name: c.cohort, values: c.cells.map((x) => x.rate) }] } },
       table: { columns: [t(lang, 'month', '月份'), t(lang, 'customers', '客户数'), t(lang, 'retention', '留存率')], rows: c.cells.map((x) => [x.month, x.customers, x.rate]) },
     };
@@ -107,4 +113,25 @@ export async function answerFunnel(input: HandlerInput): Promise<Draft> {
     chart: { type: 'funnel', title: t(lang, 'Conversion funnel', '转化漏斗'), data: { categories: result.steps.map((s) => s.type), series: [{ name: t(lang, 'users', '用户数'), values: result.steps.map((s) => s.users) }] } },
     table: { columns: [t(lang, 'step', '步骤'), t(lang, 'users', '用户数'), t(lang, 'step conversion', '步骤转化率'), t(lang, 'overall conversion', '总转化率')], rows: result.steps.map((s) => [s.type, s.users, s.stepConversion, s.overallConversion]) },
   };
+}
+
+/**
+ * One cohort asked for ("the January 2026 cohort"): beside it, the average of the default cohorts (the 12 months before
+ * today's, same filters) at the months the cohort has complete, and whether the cohort is above or below it.
+ */
+async function averageBeside(input: HandlerInput, filled: Record<string, unknown>, cohort: CohortResult['cohorts'][number]): Promise<string> {
+  const { lang, caller } = input;
+  const { 'time.fromMonth': _from, 'time.toMonth': _to, ...filters } = filled;
+  const { result } = await caller.call<CohortResult & { meta: { args: { from: string; to: string } } }>('cohort_retention', buildArgs(ANALYSIS_BY_ID.get('cohort')!, filters));
+  if (!result || result.average.length === 0) return '';
+  const pairs = cohort.cells.filter((c) => KEY_MONTHS.includes(c.month) && !c.partial)
+    .flatMap((c) => { const a = result.average.find((x) => x.month === c.month); return a ? [{ month: c.month, own: c.rate, avg: a.rate }] : []; });
+  if (pairs.length === 0) return '';
+  const { from, to } = result.meta.args;
+  const list = pairs.map((p) => t(lang, `month ${p.month}: ${n(p.avg, 'percent')}`, `第${p.month}个月 ${n(p.avg, 'percent')}`)).join(t(lang, ', ', '，'));
+  const last = pairs.at(-1)!;
+  const verdict = last.own > last.avg ? t(lang, 'above', '高于') : last.own < last.avg ? t(lang, 'below', '低于') : t(lang, 'level with', '持平于');
+  return t(lang,
+    ` Average of the cohorts ${from} to ${to}, weighted by size: ${list}; at month ${last.month} this cohort is ${verdict} the average.`,
+    `${from} 至 ${to} 各同期群按人数加权的平均：${list}；第${last.month}个月该同期群${verdict}平均。`);
 }

@@ -13,20 +13,20 @@ interface ClvResult {
 interface ClvGroup { group: string; customers: number; clv: number; averageClv: number; share: number }
 
 /** Dimensions the tool totals CLV by (its groupBy). */
-const CLV_GROUPS: readonly DimensionId[] = ['country', 'channel', 'category'];
-const DIMENSION_WORDS: Record<string, [string, string]> = { country: ['country', '国家'], channel: ['channel', '渠道'], category: ['category', '品类'] };
+const CLV_GROUPS: readonly DimensionId[] = ['country', 'channel', 'category', 'rfm_tier'];
+const DIMENSION_WORDS: Record<string, [string, string]> = { country: ['country', '国家'], channel: ['channel', '渠道'], category: ['category', '品类'], rfm_tier: ['RFM tier', 'RFM 层级'] };
 /** Groups named in an answer; the table has them all. */
 const NAMED = 8;
 
 /**
- * Predicted CLV: in total with the top customers; by country / channel / category when the question splits by one
- * ("CLV by country", "哪个渠道的客户价值最高"), or for one group when it names a value of one ("CLV of customers in
- * Germany": that group's row beside the total).
+ * Predicted CLV: in total with the top customers; by country / channel / category / RFM tier when the question splits
+ * by one ("CLV by country", "哪个渠道的客户价值最高", "CLV by RFM tier"), or for one group when it names a value of one
+ * ("CLV of customers in Germany", "average CLV of Champions": that group's row beside the total).
  */
 export async function answerClv(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
   const named = CLV_GROUPS.filter((d) => slots.filter[d] !== undefined);
-  const groupBy = slots.groupBy && CLV_GROUPS.includes(slots.groupBy as DimensionId) ? slots.groupBy : named.length === 1 ? named[0] : undefined;
+  const groupBy = slots.byTier ? 'rfm_tier' : slots.groupBy && CLV_GROUPS.includes(slots.groupBy as DimensionId) ? slots.groupBy : named.length === 1 ? named[0] : undefined;
   const { result, error } = await caller.call<ClvResult>('customer_lifetime_value', { limit: 10, ...(groupBy ? { groupBy } : {}) });
   if (!result) return failure(lang, 'customer_lifetime_value', error);
   const unit = result.meta.args.unit;
@@ -54,15 +54,15 @@ function groupsAnswer(input: HandlerInput, result: ClvResult, groupBy: string, w
   const groups = result.groups!;
   const [dimEn, dimZh] = DIMENSION_WORDS[groupBy]!;
   const detail = (g: ClvGroup) => t(lang,
-    `${money(input, g.clv)} (${n(g.customers, 'count')} customers, ${money(input, g.averageClv)} each on average, ${n(g.share, 'percent')})`,
-    `${money(input, g.clv)}（${n(g.customers, 'count')} 位客户，平均每位 ${money(input, g.averageClv)}，占 ${n(g.share, 'percent')}）`);
+    `${money(input, g.clv)} (${n(g.customers, 'count')} customers, ${money(input, g.averageClv)} each on average, ${n(g.share, 'percent')} of the total)`,
+    `${money(input, g.clv)}（${n(g.customers, 'count')} 位客户，平均每位 ${money(input, g.averageClv)}，占总额 ${n(g.share, 'percent')}）`);
   const row = (g: ClvGroup) => `${g.group} ${detail(g)}`;
   const total = t(lang,
     `All ${n(result.totals.customers, 'count')} scored customers: ${money(input, result.totals.clv)} (${money(input, result.totals.averageClv)} per customer).`,
     `全部 ${n(result.totals.customers, 'count')} 位客户合计 ${money(input, result.totals.clv)}（平均每位 ${money(input, result.totals.averageClv)}）。`);
   const asked = slots.filter[groupBy as DimensionId];
   let lead: string;
-  if (asked !== undefined && !slots.groupBy) {
+  if (asked !== undefined && !slots.groupBy && !slots.byTier) {
     const g = groups.find((x) => x.group.toLowerCase() === asked.toLowerCase());
     lead = g
       ? t(lang, `Predicted customer lifetime value over the next ${words.h} of customers in ${dimEn} ${g.group} ${words.basis}: ${detail(g)}.`, `${dimZh} ${g.group} 客户未来 ${words.h} 的预测客户生命周期价值${words.basis}：${detail(g)}。`)
