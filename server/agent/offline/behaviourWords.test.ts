@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseQuestion } from './parse.ts';
 import type { DataValues } from './values.ts';
 
-const VALUES: DataValues = { country: ['Germany', 'France'], channel: ['web', 'store'], category: ['Beauty'], segment: [], currency: 'USD' };
+const VALUES: DataValues = { country: ['Germany', 'France'], channel: ['web', 'mobile_app', 'store'], category: ['Beauty'], segment: [], currency: 'USD' };
 const parse = (q: string) => parseQuestion(q, '2026-11-01', VALUES);
 
 describe('what lapsed customers did last', () => {
@@ -50,5 +50,15 @@ describe('lifetime value of RFM tiers', () => {
     expect(parse('What are the RFM tier sizes?').analysis).toBe('rfm');
     const germany = parse('What is the lifetime value of customers in Germany?');
     expect([germany.analysis, germany.slots.filter.country, germany.slots.byTier]).toEqual(['clv', 'Germany', undefined]);
+  });
+});
+
+describe('cohorts side by side', () => {
+  it('keeps both channels of "app vs web" and a channel breakdown for cohort retention', () => {
+    const versus = parse('Compare retention of customers acquired through the app vs the web');
+    expect([versus.analysis, versus.slots.groupBy, [...versus.slots.versus!].sort()]).toEqual(['cohort', 'channel', ['mobile_app', 'web']]);
+    const byChannel = parse('各渠道的新客户留存率对比');
+    expect([byChannel.analysis, byChannel.slots.groupBy, byChannel.slots.versus]).toEqual(['cohort', 'channel', undefined]);
+    expect(parse('Retention of the January 2026 cohort').slots.groupBy).toBeUndefined();
   });
 });
