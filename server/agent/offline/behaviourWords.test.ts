@@ -62,3 +62,23 @@ describe('cohorts side by side', () => {
     expect(parse('Retention of the January 2026 cohort').slots.groupBy).toBeUndefined();
   });
 });
+
+describe('feedback: rising themes and the writers’ country', () => {
+  it('reads "which complaints are increasing" as the rising themes, not a count or a search', () => {
+    for (const q of ['Which complaints are increasing?', 'What issues are customers complaining about more and more?', 'What problems are on the rise?', '哪些投诉越来越多？', '最近哪些问题的投诉在增加？']) {
+      const p = parse(q);
+      expect([p.analysis, p.slots.risingThemes, p.slots.tone, p.slots.query], q).toEqual(['feedback_themes', true, 'negative', undefined]);
+    }
+    // whether complaints rise at all, or feedback about a topic: counts by month, as before
+    expect([parse('Are complaints rising?').analysis, parse('Are complaints rising?').slots.mentions]).toEqual(['feedback_search', 'trend']);
+    expect(parse('Is feedback about delivery rising?').slots).toMatchObject({ query: 'delivery', mentions: 'trend' });
+    expect(parse('物流相关的投诉是不是越来越多').slots).toMatchObject({ query: '物流', mentions: 'trend' });
+  });
+
+  it('filters by a country the feedback comes from, not by one inside the topic', () => {
+    expect(parse('Show me feedback about refunds from Germany').slots).toMatchObject({ query: 'refunds', filter: { country: 'Germany' } });
+    expect(parse('feedback from Germany about refunds').slots).toMatchObject({ query: 'refunds', filter: { country: 'Germany' } });
+    expect(parse('reviews about shipping to Germany').slots.filter.country).toBeUndefined();
+    expect(parse('feedback about delivery to France').slots.filter.country).toBeUndefined();
+  });
+});

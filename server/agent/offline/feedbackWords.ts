@@ -21,13 +21,30 @@ export function extractQuery(original: string, text: string): string | undefined
   if (inQuotes) return inQuotes;
   const zh = text.match(/对\s*([^，。？?的]{1,10}?)\s*(?:有什么|有哪些|的)?\s*(?:评论|评价|反馈|意见|看法|抱怨)/) ?? text.match(/(?:关于|提到|有关)\s*([^，。？?的]+?)\s*(?:的反馈|的评价|的评论|的投诉|的差评|的好评|的意见|$)/) ?? text.match(/([^\s，。？?]{1,12})的(?:反馈|评价|评论|投诉)/) ?? text.match(/(?:提到|说到|涉及|关于|有关)\s*([^，。？?的\s]{1,10})/);
   // "物流相关的投诉", "退款方面的反馈": the topic without 相关 / 方面 (a count needs every character pair of the topic)
-  if (zh) return zh[1]!.replace(/(?:相关|方面)$/, '').trim() || undefined;
+  // question words are not a topic ("最近哪些问题的投诉在增加": which problems, not a search for them)
+  if (zh) return zh[1]!.replace(/(?:相关|方面)$/, '').replace(ZH_NOT_TOPIC, '').trim() || undefined;
   const en = text.match(SEARCH_PREPOSITIONS) ?? text.match(WEAK_PREPOSITION);
   // the topic ends where the period or a trend asked about it begins ("about the app getting worse last month");
-  // a trend word leading the topic is the topic ("about rising prices")
+  // a trend word leading the topic is the topic ("about rising prices"), trend words alone are not ("about more and more")
   const q = en?.[1]?.replace(PERIOD_AFTER_TOPIC, '').replace(TREND_AFTER_TOPIC, '').trim();
-  return q ? q : undefined;
+  return q && !ONLY_TREND.test(q) ? q : undefined;
 }
+
+/** A "topic" that only says how often ("complaining about more and more", "about lately"). */
+const ONLY_TREND = /^(?:more and more|more|most|more often|increasingly|lately|recently|these days|nowadays|now|a lot|so much)$/;
+/** Chinese words of the question itself, never part of a topic. */
+const ZH_NOT_TOPIC = /最近|近期|哪些|哪个|哪类|什么|多少|主要/g;
+
+/**
+ * Which themes are rising ("which complaints are increasing?", "what issues are customers complaining about more and
+ * more?", "最近哪些问题的投诉在增加？"): the themes flagged rising, not a count of all feedback or a search.
+ */
+export const RISING_THEMES = new RegExp([
+  String.raw`\b(?:which|what)\b(?: \w+){0,4} (?:complaints?|issues?|problems?|themes?|topics?|pain points?)\b.{0,40}\b(?:increasing|rising|growing|on the rise|more and more|more often|more common|trending up|getting worse)\b`,
+  String.raw`\b(?:which|what) (?:complaints?|issues?|problems?|themes?|topics?)\b.{0,20}\b(?:increased|rose|grew)\b`,
+  String.raw`哪些.{0,8}(?:投诉|问题|主题|抱怨|吐槽).{0,8}(?:增加|增多|越来越多|上升|变多)`,
+  String.raw`(?:投诉|问题|抱怨).{0,4}(?:在增加|在增多|越来越多|在上升).{0,4}(?:的是|是哪些|有哪些)`,
+].join('|'));
 
 const COUNT_ASKED = /\bhow many\b|\bnumber of\b|\bcount\b|多少|几条|几个/;
 const TREND_ASKED = new RegExp([
@@ -120,11 +137,19 @@ export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:ou
  * newest rows ("how many 1-star reviews last month?", "are complaints rising?", "show negative reviews from last week").
  */
 export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
+  // "which complaints are increasing?": the rising themes (a topic there is a question word, not a search)
+  if ((analysis === 'feedback_search' || analysis === 'feedback_themes' || analysis === null) && RISING_THEMES.test(text)) {
+    slots.risingThemes = true;
+    slots.tone = feedbackTone(text, 'feedback_themes');
+    return 'feedback_themes';
+  }
   const feedback = analysis === 'feedback_search' || analysis === 'feedback_themes';
   if (feedback) {
     slots.query = extractQuery(question, rest);
-    // a country filters feedback only as the customers' ("customers in Germany", "德国客户"); "shipping to Canada" is a topic
-    if (!CUSTOMER_NOUN.test(text)) delete slots.filter.country;
+    // a country filters feedback only as the customers' ("customers in Germany", "德国客户", "feedback from Germany");
+    // "shipping to Canada" is a topic
+    const country = slots.filter.country;
+    if (country && !CUSTOMER_NOUN.test(text) && !writtenFrom(text, country, slots.query)) delete slots.filter.country;
     slots.tone = feedbackTone(text, analysis as 'feedback_search' | 'feedback_themes');
   }
   // ("how many reviews mention refunds?", "物流相关的投诉是不是越来越多": a topic named, so not the themes of all feedback)
@@ -145,4 +170,11 @@ export function feedbackSlots(question: string, text: string, rest: string, anal
     else if (asked) slots.mentions = asked;
   }
   return analysis;
+}
+
+/** "Feedback about refunds from Germany", "reviews in France": the writers' country, unless the topic holds it. */
+function writtenFrom(text: string, country: string, query: string | undefined): boolean {
+  const name = country.toLowerCase();
+  if (query?.toLowerCase().includes(name)) return false;
+  return new RegExp(String.raw`\b(?:from|in) (?:the )?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`).test(text);
 }

@@ -66,6 +66,8 @@ export interface Slots {
   winBack?: boolean;
   /** Lifetime value per RFM tier asked for ("CLV by RFM tier", "哪个层级的客户最值钱"). */
   byTier?: boolean;
+  /** Only the themes flagged rising asked for ("which complaints are increasing?", "哪些投诉越来越多"). */
+  risingThemes?: boolean;
 }
 
 export interface Parsed {

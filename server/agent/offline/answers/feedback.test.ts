@@ -49,3 +49,27 @@ describe('feedback themes answer', () => {
     expect(d.answer).toContain('great value (50, 50%)');
   });
 });
+
+describe('rising themes answer', () => {
+  const withTrend = (th: ReturnType<typeof theme>, recentShare: number, baselineShare: number) => ({ ...th, trend: { direction: 'rising', recentShare, baselineShare, periods: [] } });
+  const rising = {
+    ...RESULT,
+    themes: [withTrend(RESULT.themes[0]!, 0.4, 0.3), RESULT.themes[1]!, withTrend(RESULT.themes[2]!, 0.25, 0.1), RESULT.themes[3]!],
+    // the tool's order: biggest change first
+    rising: [{ id: 3, name: 'app error' }, { id: 1, name: 'great value' }],
+    meta: { args: { recentPeriods: 3 } },
+  };
+
+  it('lists the rising complaint themes in the tool’s order with their recent and earlier shares', async () => {
+    const d = await ask({ tone: 'negative', risingThemes: true }, rising);
+    expect(d.answer).toContain('Rising complaint themes (share of all feedback in the last 3 months vs the months before): app error (25% vs 10%).');
+    expect(d.answer).not.toContain('great value'); // rising, but praise
+    expect(d.answer).toContain('“The app crashed at payment.”');
+    expect((await ask({ risingThemes: true }, rising)).answer).toContain('app error (25% vs 10%); great value (40% vs 30%).');
+  });
+
+  it('says when nothing rises, with the largest themes', async () => {
+    const d = await ask({ tone: 'negative', risingThemes: true }, { ...RESULT, rising: [], meta: { args: { recentPeriods: 3 } } });
+    expect(d.answer).toContain('None of the complaint themes is rising: no theme has a significantly larger share of feedback in the last 3 months than in the months before. The largest: late parcel (30, 30%); app error (20, 20%).');
+  });
+});

@@ -52,7 +52,7 @@ interface Theme {
   size: number;
   share: number;
   ratings?: { rated: number; low: number; lowShare: number | null };
-  trend?: { direction?: string; periods?: { period: string; count: number; share: number }[] };
+  trend?: { direction?: string; recentShare?: number; baselineShare?: number; periods?: { period: string; count: number; share: number }[] };
   quotes?: { text: string }[];
   breakdown?: Record<string, { value: string; count: number; share: number }[]>;
 }
@@ -100,6 +100,7 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const meta = receipt(result);
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
   if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
+  if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule, what });
   if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
   // "which product category gets the most complaints?": feedback has no order or product, so no such split exists
@@ -224,5 +225,45 @@ function groupThemes(input: HandlerInput, themes: Theme[], group: GroupBreakdown
       `Main ${what} in feedback from customers in ${scope} (their feedback in the theme, share of the theme; each theme lists the 10 largest groups of its writers): ${top.join('; ')}.${rule}${one} Themes are clusters of all feedback texts, named by their keywords.${quotes ? ` Examples from the first: ${quotes}` : ''}`,
       `${scope}客户反馈中的主要${what}（该群体在主题中的反馈条数、占该主题比例；每个主题列出其前 10 大写作群体）：${top.join('；')}。${rule}${one}主题由全部反馈文本聚类得到，以关键词命名。${quotes ? `第一个主题的例子：${quotes}` : ''}`),
     chart: { type: 'bar', title: t(lang, `Feedback themes, ${scope}`, `${scope}反馈主题`), data: { categories: ranked.map((th) => th.name), series: [{ name: t(lang, 'feedback', '反馈数'), values: ranked.map((th) => of(th)!.count) }] } },
+  };
+}
+
+/**
+ * "Which complaints are increasing?": the themes the tool flags rising (biggest change first), each with its share of
+ * all feedback in the recent months against the months before; when none rises, that said beside the largest ones.
+ */
+function risingThemesAnswer(input: HandlerInput, result: Obj, themes: Theme[], words: Omit<Draft, 'kind' | 'answer'> & { rule: string; what: string }): Draft {
+  const { lang } = input;
+  const { rule, what, ...meta } = words;
+  const byId = new Map(themes.map((th) => [th.id, th]));
+  const rising = list(result, 'rising').flatMap((r) => byId.get(r.id as number) ?? []);
+  // the recent months the tool compared (its recentPeriods argument, in the receipt)
+  const months = n(((result.meta as { args: { recentPeriods: number } }).args).recentPeriods, 'count');
+  if (rising.length === 0) {
+    const largest = themes.slice(0, 3).map((th) => `${th.name} (${n(th.size, 'count')}, ${n(th.share, 'percent')})`).join(t(lang, '; ', '；'));
+    return {
+      ...meta,
+      kind: 'answer',
+      answer: t(lang,
+        `None of the ${what} is rising: no theme has a significantly larger share of feedback in the last ${months} months than in the months before. The largest: ${largest}.${rule}`,
+        `没有正在上升的${what}：没有哪个主题在最近 ${months} 个月的反馈占比显著高于之前。最大的几个：${largest}。${rule}`),
+    };
+  }
+  const shown = rising.slice(0, 5);
+  const rows = shown.map((th) => `${th.name} (${n(th.trend!.recentShare!, 'percent')} ${t(lang, 'vs', '对比')} ${n(th.trend!.baselineShare!, 'percent')})`);
+  const quotes = (shown[0]!.quotes ?? []).slice(0, 2).map((q) => quote(q.text)).join(' ');
+  return {
+    ...meta,
+    kind: 'answer',
+    answer: t(lang,
+      `Rising ${what} (share of all feedback in the last ${months} months vs the months before): ${rows.join('; ')}.${rule} A theme rises when the change is both statistically significant and material.${quotes ? ` Examples from the first: ${quotes}` : ''}`,
+      `正在上升的${what}（最近 ${months} 个月占全部反馈的比例 对比 之前各月）：${rows.join('；')}。${rule}变化需统计显著且幅度足够大才算上升。${quotes ? `第一个主题的例子：${quotes}` : ''}`),
+    chart: {
+      type: 'bar', title: t(lang, `Rising ${what}`, `正在上升的${what}`),
+      data: { categories: shown.map((th) => th.name), series: [
+        { name: t(lang, 'earlier months', '之前各月'), values: shown.map((th) => th.trend!.baselineShare!) },
+        { name: t(lang, `last ${months} months`, `最近 ${months} 个月`), values: shown.map((th) => th.trend!.recentShare!) },
+      ] },
+    },
   };
 }
