@@ -298,9 +298,14 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
   // "which channel brings the most valuable customers?", "哪个渠道的客户最有价值": customer value per group is CLV by group
-  // (only the customers' value itself: no other metric named, no filter, which CLV by group would not apply)
-  if (!analysis && slots.groupBy && slots.groupBy !== 'month' && (!slots.metric || slots.metric === 'customers') && !slots.time && Object.keys(slots.filter).length === 0 &&
-    /\b(?:most )?valuable (?:customers|clients|buyers)\b|(?:客户|顾客|用户|买家)最有价值|最有价值的(?:客户|顾客|用户|买家)/.test(text)) analysis = 'clv';
+  // (only the customers' value itself: no other metric named, no filter, which CLV by group would not apply; "most
+  // valuable customers" also names the Champions tier, which here is the value asked, not a filter)
+  const valuable = /\b(?:most )?valuable (?:customers|clients|buyers)\b|(?:客户|顾客|用户|买家)最有价值|最有价值的(?:客户|顾客|用户|买家)/.test(text);
+  const tierOnly = Object.keys(slots.filter).every((k) => k === 'rfm_tier');
+  if ((!analysis || (analysis === 'segment' && namesGroup)) && valuable && tierOnly && slots.groupBy && slots.groupBy !== 'month' && (!slots.metric || slots.metric === 'customers') && !slots.time) {
+    delete slots.filter.rfm_tier;
+    analysis = 'clv';
+  }
   if (slots.groupBy && slots.groupBy !== 'month') slots.mode = 'breakdown';
   else if (grainHit && !slots.yearAgo) slots.mode = 'trend';
   else if (slots.yearAgo || hasAny(scan, COMPARE_WORDS) || ZH_COMPARE.test(scan) || (other && !analysis && /\bthan\b|比(?!例|率)/.test(scan))) slots.mode = 'compare';

@@ -106,7 +106,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
     describeKey: null,
     fixedValues: ['Champions', 'Loyal', 'Potential Loyalist', 'New', 'Promising', 'Need Attention', 'About to Sleep', 'At Risk', "Can't Lose", 'Hibernating', 'Lost'],
     aliases: [
-      ['champions', 'champion', 'best customers', 'top customers', 'vip', 'vip customers', 'whales', 'big spenders', 'biggest spenders', 'top spenders', 'high-value customers',
+      ['champions', 'champion', 'best customers', 'top customers', 'vip', 'vip customers', 'whales', 'big spenders', 'biggest spenders', 'top spenders', 'high-value customers', 'high value customers', 'most valuable customers', 'highest-value customers',
         '冠军客户', '冠军', '最好的客户', '优质客户', '核心客户', 'vip客户', '大客户', '高价值客户'],
       ['loyal', 'loyal customers', '忠诚客户', '忠实客户'],
       ['potential loyalist', 'potential loyalists', '潜在忠诚客户', '潜力客户'],
