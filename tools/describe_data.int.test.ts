@@ -1,7 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import { refreshRollups } from '../server/db/rollups.ts';
 import { refreshCustomerSummary } from '../server/db/summary.ts';
+import { runImport } from '../server/import/run.ts';
 import { describeEachDriver } from '../server/testing/db.ts';
+import { fixtureFile } from '../server/testing/files.ts';
 import { loadTinyShop } from '../server/testing/fixtures.ts';
 import { fixedClock } from './lib/clock.ts';
 import { describeTools, runTool } from './registry.ts';
@@ -47,5 +49,33 @@ describeEachDriver('describe_data', (use) => {
       expect(m.tool).toBe('kpi_trend');
       expect(m.name.en.length && m.name.zh.length && m.definition.length).toBeGreaterThan(0);
     }
+  });
+});
+
+/**
+ * Identity resolution through real imports, worked by hand:
+ *   shop: S1 ann@x.com (Ann), S2 phone +442079460018 (Bob), S3 cy@x.com (Cy), and a row with no identifier (rejected);
+ *   crm:  C1 ann@x.com → Ann; C2 bob2@x.com + Bob's phone in national format → Bob; C3 dee@x.com → a new customer, Dee;
+ *   crm again: C3 with cy@x.com → Dee's id and Cy's email are one person: the stored Cy and Dee are merged (1 merge).
+ * Then Ann, Bob and Cy/Dee each hold a shop and a crm id (3 customers in both sources), all three have an email,
+ * only Bob a phone.
+ */
+describeEachDriver('describe_data identities', (use) => {
+  const csv = (rows: string[]) => fixtureFile(`id-${Math.random()}.csv`, ['external_id,email,phone,name,country', ...rows].join('\n'));
+  beforeAll(async () => {
+    await runImport(use(), { entity: 'customers', file: csv(['S1,ann@x.com,,Ann,', 'S2,,+44 20 7946 0018,Bob,United Kingdom', 'S3,cy@x.com,,Cy,', ',,,Nobody,']), source: 'shop' });
+    await runImport(use(), { entity: 'customers', file: csv(['C1,ann@x.com,,Ann L,', 'C2,bob2@x.com,020 7946 0018,Bob,United Kingdom', 'C3,dee@x.com,,Dee,']), source: 'crm' });
+    await runImport(use(), { entity: 'customers', file: csv(['C3,cy@x.com,,Dee,']), source: 'crm' });
+  });
+
+  it('reports source systems, customers unified across them, emails and phones on file, merges and rejected rows', async () => {
+    const call = async (args: object) => (await runTool('describe_data', args, { db: use(), clock: fixedClock('2024-05-15'), role: 'analyst' })) as any;
+    expect((await call({})).identities).toBeNull();
+    const out = await call({ identities: true });
+    expect(out.counts.customers).toBe(3);
+    expect(out.identities).toEqual({
+      sources: [{ source: 'crm', customers: 3 }, { source: 'shop', customers: 3 }],
+      customersInSeveralSources: 3, withEmail: 3, withPhone: 1, merged: 1, rejectedImportRows: 1,
+    });
   });
 });

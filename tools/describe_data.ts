@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { METRICS } from '../server/agent/semantic/metrics.ts';
+import { identitiesOf, identitiesSchema } from './lib/identities.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { defineTool, type ToolFactory } from './types.ts';
@@ -8,6 +9,7 @@ import { defineTool, type ToolFactory } from './types.ts';
 const input = z
   .object({
     maxValues: z.number().int().min(1).max(200).default(50).describe('at most this many values per dimension (most frequent first)'),
+    identities: z.boolean().default(false).describe('also report identity resolution: source systems, customers unified across them, emails/phones on file, merged records, rejected import rows'),
   })
   .describe('no arguments needed');
 
@@ -49,6 +51,7 @@ const output = z.object({
       segment: z.array(valueCount).describe('saved segments (count = 0: evaluated on use)'),
     })
     .describe('dimensions and their values, to filter and group by'),
+  identities: identitiesSchema.nullable().describe('with identities: true; null otherwise'),
   meta: metaSchema,
 });
 
@@ -100,7 +103,8 @@ export const describeData: ToolFactory = ({ db, clock }) =>
   name: 'describe_data',
   description:
     'What data is loaded and what can be asked: the metrics (semantic layer) with their definitions, row counts, date ranges of orders/events/feedback, and the values of each dimension ' +
-    '(countries, channels, categories, event types, tags, saved segments). Use it to learn valid filter values.',
+    '(countries, channels, categories, event types, tags, saved segments). Use it to learn valid filter values. With identities: true, also how customer records from ' +
+    'different source systems were unified (ids per source, customers in several sources, merged records, rejected import rows).',
   input,
   output,
   async run(args) {
@@ -132,6 +136,7 @@ export const describeData: ToolFactory = ({ db, clock }) =>
         counts: counts!,
         ranges,
         dimensions,
+        identities: args.identities ? await identitiesOf(q) : null,
         meta: buildMeta('describe_data', args, {
           window: ranges.orders.from && ranges.orders.to ? { from: ranges.orders.from, to: ranges.orders.to } : null,
           rowCounts: { orders: counts!.orders, customers: counts!.customers },

@@ -82,3 +82,14 @@ describe('feedback: rising themes and the writers’ country', () => {
     expect(parse('feedback about delivery to France').slots.filter.country).toBeUndefined();
   });
 });
+
+describe('identity resolution', () => {
+  it('reads questions about sources, duplicates and merged records as the identity report', () => {
+    for (const q of ['How many customers are in more than one source system?', 'How many duplicate customers did we merge?', 'How many customer records were merged?',
+      'Which data sources do we have?', 'Are customer ids unified across systems?', '客户ID打通了吗？', '有多少重复客户被合并了？']) {
+      expect([parse(q).analysis, parse(q).slots.identities], q).toEqual(['describe', true]);
+    }
+    expect(parse('What is the merged revenue of Germany and France?').analysis).not.toBe('describe');
+    expect(parse('What data do you have?').slots.identities).toBeUndefined();
+  });
+});

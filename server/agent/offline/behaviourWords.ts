@@ -1,4 +1,7 @@
-/** Words about what lapsed customers did last, and about acting on churn risk (win-back). */
+/**
+ * Words that pick one reading of an analysis: what lapsed customers did last, acting on churn risk (win-back), value
+ * of RFM tiers, and how customer records were unified (identity resolution).
+ */
 
 /**
  * "What do customers do before they churn?", "last steps of churned customers", "客户流失前通常做了什么": the last event
@@ -20,3 +23,14 @@ export const WIN_BACK = /\bwin[- ]?back\b|\bre-?activat\w*|\bre-?engag\w*|\bsave
 export const CLV_WORDS = /\b(?:clv|ltv|lifetime value|customer value|future value|expected value|predicted value|worth)\b|生命周期价值|终身价值|客户价值|未来价值|预期价值|预测价值|值多少钱/;
 /** Tier words without a tier's name ("CLV by RFM tier", "各层级的客户价值"): lifetime value per tier. */
 export const TIER_WORDS = /\btiers?\b|\brfm\b|层级|分层/;
+
+/**
+ * How customer records from different systems were unified ("how many customers are in more than one source system?",
+ * "how many duplicate customers were merged?", "客户ID打通了吗"): describe_data's identity report.
+ */
+export const IDENTITY_ASKED = new RegExp([
+  String.raw`\b(?:source systems?|data sources?|more than one source|several sources|multiple sources|different sources|both sources)\b`,
+  String.raw`\b(?:duplicates?|duplicate (?:customers|records|profiles)|deduplicat\w*|de-dup\w*|identity resolution|id (?:mapping|matching|unification)|matched across)\b`,
+  String.raw`\b(?:merged?|merges|unified|unify) (?:customers|records|profiles|accounts|ids)\b|\b(?:customers|records|profiles|accounts|ids) (?:were |got |have been |are )?(?:merged|unified)\b|\bdid we (?:merge|unify)\b|\bunification\b`,
+  '数据源|来源系统|多个系统|多个来源|不同系统|重复客户|重复的客户|去重|合并了?多少|身份识别|身份统一|id ?打通|打通|统一身份|一人多号',
+].join('|'));

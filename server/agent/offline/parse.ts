@@ -8,7 +8,7 @@ import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare, type TopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
-import { CHURN_PATH, CLV_WORDS, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
+import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
@@ -68,6 +68,8 @@ export interface Slots {
   byTier?: boolean;
   /** Only the themes flagged rising asked for ("which complaints are increasing?", "哪些投诉越来越多"). */
   risingThemes?: boolean;
+  /** How customer records were unified across sources asked for ("how many duplicate customers were merged?"). */
+  identities?: boolean;
 }
 
 export interface Parsed {
@@ -144,6 +146,8 @@ function detectAnalysis(text: string): AnalysisId | null {
   if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like|what are .*customers like/.test(text)) return 'segment';
   // "法国客户是什么样的", "这些顾客有什么特点": a description of a group of customers
   if (/(?:客户|顾客|用户|买家)(?:群体?)?(?:都|大多)?(?:是)?(?:什么样|怎样的|有什么特点|有哪些特点|有什么特征|有哪些特征)/.test(text)) return 'segment';
+  // "how many customers are in more than one source system?": how records were unified (describe_data's identities)
+  if (IDENTITY_ASKED.test(text)) return 'describe';
   // "what do customers do before they churn?": the last steps of lapsed customers, not who is at risk
   if (CHURN_PATH.test(text)) return 'journey';
   // predicting what customers are worth ("estimate each customer's value", "预测客户未来的价值") is lifetime value
@@ -325,6 +329,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'clusters') slots.k = parseClusterCount(text);
   if (analysis === 'journey' && CHURN_PATH.test(text)) slots.journey = 'churn';
   if (analysis === 'churn' && WIN_BACK.test(text)) slots.winBack = true;
+  if (analysis === 'describe' && IDENTITY_ASKED.test(text)) slots.identities = true;
   if (analysis === 'clv' && !slots.filter.rfm_tier && TIER_WORDS.test(rest)) slots.byTier = true;
   analysis = feedbackSlots(question, text, rest, analysis, slots);
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';

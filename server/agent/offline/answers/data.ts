@@ -13,6 +13,7 @@ interface Described {
 
 export async function answerDescribe(input: HandlerInput): Promise<Draft> {
   const { lang, caller } = input;
+  if (input.slots.identities) return answerIdentities(input);
   const earlier = caller.calls.find((c) => c.tool === 'describe_data' && c.result);
   const result = (earlier?.result ?? (await caller.call('describe_data', { maxValues: 200 })).result) as unknown as Described | null;
   if (!result) return failure(lang, 'describe_data', caller.calls.at(-1)?.error);
@@ -32,6 +33,36 @@ export async function answerDescribe(input: HandlerInput): Promise<Draft> {
       `已加载：${n(c.customers, 'count')} 位客户、${n(c.orders, 'count')} 笔订单和 ${n(c.returns, 'count')} 笔退货${range}，${n(c.events, 'count')} 条行为事件和 ${n(c.feedback, 'count')} 条反馈。国家：${values('country')}。渠道：${values('channel')}。品类：${values('category')}。可以问收入、订单、客户、客单价、RFM 分层、流失风险、同期群、漏斗、路径、客群和反馈。`),
     table: { columns: [t(lang, 'what', '项目'), t(lang, 'rows', '行数')], rows: Object.entries(c).map(([k, v]) => [k, v]) },
     followUps: [t(lang, 'What was revenue last month?', '上个月收入是多少？'), t(lang, 'Revenue by country last quarter', '上季度各国家的收入')],
+  };
+}
+
+interface IdentityResult {
+  counts: { customers: number };
+  identities: { sources: { source: string; customers: number }[]; customersInSeveralSources: number; withEmail: number; withPhone: number; merged: number; rejectedImportRows: number };
+}
+
+/** "How many customers are in more than one source system?": how the stored customer records were unified. */
+async function answerIdentities(input: HandlerInput): Promise<Draft> {
+  const { lang, caller } = input;
+  const { result, error } = await caller.call<IdentityResult>('describe_data', { maxValues: 200, identities: true });
+  if (!result) return failure(lang, 'describe_data', error);
+  const id = result.identities;
+  const sources = id.sources.map((s) => t(lang, `${s.source} (${n(s.customers, 'count')} customers)`, `${s.source}（${n(s.customers, 'count')} 位客户）`)).join(t(lang, ', ', '、'));
+  const systems = id.sources.length
+    // (the number of systems is not a number the tool returned: they are listed)
+    ? id.sources.length === 1
+      ? t(lang, `Customer ids come from one source system: ${sources}.`, `客户编号来自一个来源系统：${sources}。`)
+      : t(lang, `Customer ids come from these source systems: ${sources}; ${n(id.customersInSeveralSources, 'count')} customers hold ids from more than one.`,
+        `客户编号来自以下来源系统：${sources}；其中 ${n(id.customersInSeveralSources, 'count')} 位客户同时拥有多个系统的编号。`)
+    : t(lang, 'No source system ids were imported (customers are known by email or phone only).', '没有导入来源系统的客户编号（客户仅以邮箱或手机号识别）。');
+  return {
+    ...receipt(result as unknown as Record<string, unknown>),
+    kind: 'answer',
+    answer: t(lang,
+      `${n(result.counts.customers, 'count')} customers after identity resolution (records sharing an email, a phone number or a source system's id are one customer). ${systems} On file: an email for ${n(id.withEmail, 'count')}, a phone number for ${n(id.withPhone, 'count')}. Stored records later merged into another: ${n(id.merged, 'count')}. Import rows rejected (kept with the reason): ${n(id.rejectedImportRows, 'count')}.`,
+      `身份识别后共 ${n(result.counts.customers, 'count')} 位客户（邮箱、手机号或某个来源系统编号相同的记录视为同一客户）。${systems}有邮箱的 ${n(id.withEmail, 'count')} 位，有手机号的 ${n(id.withPhone, 'count')} 位。导入后被合并到其他客户的记录：${n(id.merged, 'count')} 条。被拒绝的导入行（连同原因保存）：${n(id.rejectedImportRows, 'count')} 行。`),
+    table: { columns: [t(lang, 'source system', '来源系统'), t(lang, 'customers', '客户数')], rows: id.sources.map((s) => [s.source, s.customers]) },
+    followUps: [t(lang, 'What data is loaded?', '加载了哪些数据？'), t(lang, 'How many customers do we have?', '我们有多少客户？')],
   };
 }
 
