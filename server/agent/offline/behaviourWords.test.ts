@@ -93,3 +93,21 @@ describe('identity resolution', () => {
     expect(parse('What data do you have?').slots.identities).toBeUndefined();
   });
 });
+
+describe('periods in a breakdown and the best month', () => {
+  it('puts each group of a breakdown in both named periods, the later one as the window', () => {
+    const vs = parse('Revenue by channel this quarter vs last quarter');
+    expect([vs.slots.groupBy, vs.slots.time?.from, vs.slots.otherTime?.from]).toEqual(['channel', '2026-10-01', '2026-07-01']);
+    const and = parse('Orders by country in Q2 2026 and Q3 2026');
+    expect([and.slots.time?.from, and.slots.otherTime?.from]).toEqual(['2026-07-01', '2026-04-01']);
+    // one span, not two periods
+    const span = parse('Revenue by country between March and October');
+    expect([span.slots.time?.from, span.slots.time?.to, span.slots.otherTime]).toEqual(['2026-03-01', '2026-10-31', undefined]);
+  });
+
+  it('reads "best month" as the monthly series whose answer names the highest month', () => {
+    const p = parse('What was our best month for revenue this year?');
+    expect([p.slots.grain, p.slots.mode, p.slots.superlative]).toEqual(['month', 'trend', 'max']);
+    expect(parse('Which was our worst quarter for orders?').slots).toMatchObject({ grain: 'quarter', superlative: 'min' });
+  });
+});

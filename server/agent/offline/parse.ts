@@ -70,6 +70,8 @@ export interface Slots {
   risingThemes?: boolean;
   /** How customer records were unified across sources asked for ("how many duplicate customers were merged?"). */
   identities?: boolean;
+  /** A breakdown's second period ("by channel this quarter vs last quarter"): the earlier one, shown beside `time`. */
+  otherTime?: TimeRange;
 }
 
 export interface Parsed {
@@ -93,8 +95,8 @@ const GRAIN_WORDS: [Grain, string[]][] = [
   ['day', ['daily', 'by day', 'per day', 'each day', 'day by day', 'which day', 'what day', '每天', '每日', '按天', '按日', '逐日', '哪一天', '哪天']],
   ['week', ['weekly', 'by week', 'per week', 'each week', 'week by week', 'week-by-week', 'which week', '每周', '哪一周', '哪周', '每个星期', '每星期', '按周', '逐周']],
   // "which month had the most …": the series by month, whose answer names the highest and lowest month
-  ['month', ['monthly', 'by month', 'per month', 'each month', 'month by month', 'month-by-month', 'which month', 'what month', '每月', '哪个月', '哪一个月', '哪月', '每一个月', '分月', '按月', '逐月', '月度', '每个月']],
-  ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', 'quarter by quarter', 'quarter-by-quarter', 'which quarter', '每季度', '哪个季度', '每个季度', '每一季度', '分季度', '按季度', '季度趋势']],
+  ['month', ['monthly', 'by month', 'per month', 'each month', 'month by month', 'month-by-month', 'which month', 'what month', 'best month', 'worst month', 'strongest month', 'weakest month', 'biggest month', 'top month', 'best months', '每月', '哪个月', '哪一个月', '哪月', '每一个月', '分月', '按月', '逐月', '月度', '每个月']],
+  ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', 'quarter by quarter', 'quarter-by-quarter', 'which quarter', 'best quarter', 'worst quarter', 'strongest quarter', 'weakest quarter', '每季度', '哪个季度', '每个季度', '每一季度', '分季度', '按季度', '季度趋势']],
   ['year', ['yearly', 'annually', 'by year', 'per year', 'each year', '每年', '按年', '年度趋势']],
 ];
 const TREND_WORDS = ['trend', 'over time', 'trending', 'time series', 'evolution', 'evolve', 'develop', '趋势', '走势', '变化趋势'];
@@ -191,10 +193,13 @@ const FEEDBACK_TIER_WORDS = ['champions', 'champs', "can't lose", 'cant lose', '
 const FEEDBACK_ONLY = /\b(?:feedback|reviews?|complain(?:s|ed|ing|ts?)?)\b|反馈|投诉|差评|好评|抱怨|吐槽/;
 
 /** "which month" / 哪个月: a grain word only when no second period is named. */
-const WHICH_PERIOD = /^(?:which|what) |^哪/;
+const WHICH_PERIOD = /^(?:which|what|best|worst|strongest|weakest|biggest|top) |^哪/;
 
 /** Words that put two named values side by side. */
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
+
+/** Words that join two periods into one span ("from March to October", "3月到10月"). */
+const SPAN = /\b(?:from|between)\b|到|至/;
 
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
@@ -317,9 +322,13 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // two periods compared: the later one is the window, compared with the period before it
   if (analysis) {
     // analyses read their own periods (a cohort month and a later month, say)
+  } else if (slots.mode === 'breakdown' && time && other && (hasAny(scan, COMPARE_WORDS) || (!SPAN.test(text) && VERSUS.test(scan)))) {
+    // "revenue by channel this quarter vs last quarter", "… in September and October": each group in the later
+    // period beside the earlier one ("between March and October" is one span, below)
+    [slots.time, slots.otherTime] = other.from > time.from ? [other, time] : [time, other];
   } else if (slots.mode === 'compare' && time && other && other.from > time.from) slots.time = other;
   // "from March to October", "3月到10月": one span from the first period's start to the second's end
-  else if (time && other && other.from > time.from && /\b(?:from|between)\b|到|至/.test(text)) {
+  else if (time && other && other.from > time.from && SPAN.test(text)) {
     slots.time = { from: time.from, to: other.to, grain: time.grain, label: null, matched: time.matched };
   }
   if (analysis === 'segment') slots.ranges = parseRanges(text);

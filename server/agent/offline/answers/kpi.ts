@@ -4,6 +4,7 @@ import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, type Grain } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { breakdownOverPeriods } from './kpiPeriods.ts';
 
 /** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
 
@@ -96,6 +97,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   if (result.groups && slots.groupBy && slots.groupBy !== 'month') {
     const dim = DIMENSION_BY_ID.get(slots.groupBy)!;
     if (byChange) return rankByChange(input, result, metric, fmt, window, scope, definition, base);
+    if (slots.otherTime) return breakdownOverPeriods(input, result, slots.otherTime, filled, { metric, dim, fmt: (v: number) => fmt(v), scope, definition, base });
     // the tool ranks ratio metrics by their base (orders/customers); a superlative asks for the value itself
     const groups = slots.superlative ? [...result.groups].sort((a, b) => (slots.superlative === 'min' ? a.total - b.total : b.total - a.total)) : result.groups;
     // "Germany vs France": just the two named values, the higher first
