@@ -200,6 +200,11 @@ describeEachDriver('kpi_trend', (use) => {
     expect([fresh.overall.total, fresh.overall.previous.value]).toEqual([26, 7]);
     const back = await run({ metric: 'revenue', ...march, filters: { customerType: 'returning' } });
     expect([back.overall.total, back.overall.previous.value]).toEqual([19, 0]);
+    // what they are part of: all March revenue, the guest's 10 included: 26 + 19 + 10 = 55
+    expect(fresh.ofAll).toEqual({ total: 55, share: 0.4727 }); // 26 ÷ 55
+    expect(back.ofAll).toEqual({ total: 55, share: 0.3455 }); // 19 ÷ 55
+    expect((await run({ metric: 'revenue', ...march })).ofAll).toBeNull(); // no group of customers
+    expect((await run({ metric: 'aov', ...march, filters: { customerType: 'new' } })).ofAll).toBeNull(); // a ratio is no part
     expect((await run({ metric: 'orders', ...march, filters: { customerType: 'returning' } })).overall.total).toBe(2);
     // over all of Q1 every customer's first order is inside the window: 39 + 22 + 26
     expect((await run({ metric: 'revenue', ...Q1, filters: { customerType: 'new' } })).overall.total).toBe(87);

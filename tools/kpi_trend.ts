@@ -73,6 +73,11 @@ const input = z
   .refine((a) => !a.from || !a.to || a.from <= a.to, { path: ['from'], message: 'from must be on or before to' })
   .describe('a metric over time');
 
+/** Metrics whose value for a group of customers is a part of the value for everyone (a share of it means something). */
+const PARTS = ['revenue', 'orders', 'returns', 'customers'] as const;
+/** Filters that pick a group of customers (the rest of the filters pick orders). */
+const GROUP_FILTERS = ['rfmTier', 'customerType', 'tag'] as const;
+
 const point = z.object({ period: z.string().describe('first day of the period'), value: z.number().describe('metric value') });
 const series = z.object({
   group: z.string().nullable().describe('value of the groupBy dimension ("(none)" = missing); null for all matching orders'),
@@ -98,11 +103,19 @@ const output = z.object({
   overall: series.describe('the metric for all matching orders'),
   groups: z.array(series).nullable().describe('with groupBy: one series per top value; null otherwise'),
   otherGroups: z.number().describe('with groupBy: values beyond the top N (no series); category groups overlap'),
+  ofAll: z
+    .object({
+      total: z.number().describe('the metric over the same window and the other filters, for all orders (any customer or guest)'),
+      share: z.number().describe('overall.total ÷ total (0..1)'),
+    })
+    .nullable()
+    .describe(`with a customer-group filter (rfmTier, customerType, tag) and a metric that adds up (${PARTS.join(', ')}): what the group is part of; null otherwise`),
   note: z.string().nullable().describe('hint when nothing matched'),
   meta: metaSchema,
 });
 type Args = z.output<typeof input>;
 type Series = z.input<typeof series>;
+type Output = z.input<typeof output>;
 
 // ---- calendar arithmetic on YYYY-MM-DD (UTC): shiftPeriods and periodStart in kpi_common.ts ----
 function resolveWindow(args: Args, today: string): { from: string; to: string } {
@@ -178,6 +191,14 @@ function buildSeries(
   };
 }
 
+/** With a customer-group filter and a metric that adds up: the same metric without the group filters, and the share. */
+async function groupShare(args: Args, part: number, totalWith: (filters: Args['filters']) => Promise<number>): Promise<Output['ofAll']> {
+  if (!(PARTS as readonly string[]).includes(args.metric) || !GROUP_FILTERS.some((f) => args.filters[f] !== undefined)) return null;
+  const others = Object.fromEntries(Object.entries(args.filters).filter(([k]) => !(GROUP_FILTERS as readonly string[]).includes(k))) as Args['filters'];
+  const total = await totalWith(others);
+  return { total, share: total > 0 ? rate(part / total) : 0 };
+}
+
 async function periodsOf(q: Queryable, grain: Grain, w: { from: string; to: string }): Promise<string[]> {
   const g = GRAIN[grain];
   const { rows } = await q.query<{ period: string }>(
@@ -237,6 +258,11 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
             buildSeries(args.metric, t.grp, periods, g.byPeriod.filter((r) => r.grp === t.grp), t, g.prev.find((r) => r.grp === t.grp), prevWindow),
           );
         }
+        // a group of customers' part of everyone's value in the same window (the other filters kept)
+        const ofAll = await groupShare(args, overall.total, async (filters) => {
+          const scope = { metric: args.metric, grain: args.grain, filters, groupBy: undefined, window, prev: prevWindow, rfm: undefined };
+          return valueOf(args.metric, (await aggregateKpi(q, scope, kpiSource(scope, fresh))).total[0]).value;
+        });
         const rowsInWindow = all.total[0]?.orders ?? 0;
         // lost customers are counted where nobody ordered: only "nothing matched" when nobody ordered before either
         const nothing = !rowsInWindow && (args.metric !== 'lost_customers' || (overall.total === 0 && overall.points.every((pt) => pt.value === 0)));
@@ -248,6 +274,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           overall,
           groups,
           otherGroups,
+          ofAll,
           note: nothing ? `no ${args.metric === 'returns' ? 'returns' : 'orders'} match the window and filters; valid filter values: describe_data` : null,
           meta: buildMeta('kpi_trend', args, {
             window,

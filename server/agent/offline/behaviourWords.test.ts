@@ -111,3 +111,14 @@ describe('periods in a breakdown and the best month', () => {
     expect(parse('Which was our worst quarter for orders?').slots).toMatchObject({ grain: 'quarter', superlative: 'min' });
   });
 });
+
+describe('a KPI of an RFM tier', () => {
+  it('reads a metric of a named tier as kpi_trend with the tier filter, not the tier sizes', () => {
+    for (const [q, metric] of [['What\u2019s the average order value of Champions?', 'aov'], ['How much revenue did Champions bring last quarter?', 'revenue'], ['冠军客户上个月的收入是多少', 'revenue']] as const) {
+      const p = parse(q.replace('\u2019', "'"));
+      expect([p.analysis, p.slots.metric, p.slots.filter.rfm_tier], q).toEqual([null, metric, 'Champions']);
+    }
+    expect(parse('How many Champions do we have?').analysis).toBe('rfm');
+    expect(parse('What is the RFM tier of Champions revenue?').analysis).toBe('rfm');
+  });
+});

@@ -281,6 +281,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
     else if (slots.filter[m.dim] !== m.value && (!second || second.dim === m.dim)) second = { dim: m.dim, values: [...(second?.values ?? []), m.value] };
     scan = blank(scan, hit.index, hit.length);
   }
+  // "what's the average order value of Champions?", "冠军客户上个月的收入": a KPI of the tier's customers (kpi_trend's
+  // tier filter), not the tier sizes; naming RFM or tiers keeps the RFM analysis
+  if (analysis === 'rfm' && slots.filter.rfm_tier && metricHit && metricHit.metric !== 'customers' && !TIER_WORDS.test(rest)) analysis = null;
   // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
   if (second && (!analysis || analysis === 'cohort') && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
     slots.versus = [slots.filter[second.dim]!, ...second.values];

@@ -24,6 +24,8 @@ interface KpiResult {
   overall: Series;
   groups: Series[] | null;
   otherGroups: number;
+  /** With a customer-group filter and a metric that adds up: everyone's value and the group's share of it. */
+  ofAll: { total: number; share: number } | null;
   note: string | null;
 }
 
@@ -155,7 +157,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   }
 
   const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
-  const whole = tier || slots.customerType ? await wholeWindowSentence(input, args, fmt) : '';
+  const whole = tier || slots.customerType ? await wholeWindowSentence(input, args, fmt, result.ofAll) : '';
   return {
     ...base,
     kind: 'answer',
@@ -186,12 +188,18 @@ async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown
 }
 
 /** The same metric over the same window for all orders (a second call without the customer group): what the group's part is of. */
-async function wholeWindowSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string): Promise<string> {
+async function wholeWindowSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string, ofAll: KpiResult['ofAll']): Promise<string> {
+  const { rfm_tier: _t, ...others } = input.slots.filter;
+  const scope = describeFilters(others, input.lang);
+  // a metric that adds up: the tool returned everyone's value and the group's share of it
+  if (ofAll) {
+    return t(input.lang,
+      ` All orders in the same window${scope ? ` for ${scope}` : ''}, any customer or guest: ${fmt(ofAll.total)}, so this group's share is ${formatNumber(ofAll.share, 'percent')}.`,
+      `同期${scope ? `（${scope}）` : ''}全部订单（任何客户及游客）为 ${fmt(ofAll.total)}，该群体占 ${formatNumber(ofAll.share, 'percent')}。`);
+  }
   const { rfmTier: _tier, customerType: _type, ...filters } = (args.filters ?? {}) as Record<string, unknown>;
   const { result } = await input.caller.call<KpiResult>('kpi_trend', { ...args, filters });
   if (!result) return '';
-  const { rfm_tier: _t, ...others } = input.slots.filter;
-  const scope = describeFilters(others, input.lang);
   return t(input.lang,
     ` All orders in the same window${scope ? ` for ${scope}` : ''}, any customer or guest: ${fmt(result.overall.total)}.`,
     `同期${scope ? `（${scope}）` : ''}全部订单（任何客户及游客）为 ${fmt(result.overall.total)}。`);
