@@ -122,3 +122,26 @@ describe('a KPI of an RFM tier', () => {
     expect(parse('What is the RFM tier of Champions revenue?').analysis).toBe('rfm');
   });
 });
+
+describe('customer tags and the metric of a group', () => {
+  const withTags: DataValues = { ...VALUES, tag: ['overdue', 'lapsed', 'loyal', 'high value', 'new'] };
+  const tagged = (q: string) => parseQuestion(q, '2026-11-01', withTags);
+
+  it('reads a tag only beside the word tag, as a segment or a KPI filter', () => {
+    expect([tagged('Show me the customers tagged lapsed').analysis, tagged('Show me the customers tagged lapsed').slots.tag]).toEqual(['segment', 'lapsed']);
+    expect(tagged('How many customers have the high value tag?').slots).toMatchObject({ tag: 'high value' });
+    const kpi = tagged('Revenue from customers tagged loyal last month');
+    // "loyal" is the tag here, not the Loyal tier
+    expect([kpi.analysis, kpi.slots.metric, kpi.slots.tag, kpi.slots.filter.rfm_tier]).toEqual([null, 'revenue', 'loyal', undefined]);
+    expect(tagged('How many loyal customers do we have?').slots).toMatchObject({ filter: { rfm_tier: 'Loyal' } });
+    expect(tagged('How many loyal customers do we have?').slots.tag).toBeUndefined();
+    expect(tagged('What tags do we have?').analysis).toBe('describe');
+  });
+
+  it('keeps the metric named before "from / of / by customers"', () => {
+    expect(parse('Revenue from customers in Germany last month').slots).toMatchObject({ metric: 'revenue', filter: { country: 'Germany' } });
+    expect(parse('orders by customers in France last quarter').slots.metric).toBe('orders');
+    expect(parse('Number of customers from Germany').slots.metric).toBe('customers');
+    expect(parse('How many of our customers are from France?').slots.metric).toBe('customers');
+  });
+});

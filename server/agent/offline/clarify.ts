@@ -39,7 +39,7 @@ export function clarifyQuestion(parsed: Parsed, analysis: string | null, slots: 
     }
     return null;
   }
-  if (analysis === 'segment' && Object.keys(slots.filter).length === 0 && !slots.ranges && !slots.topCustomers && !slots.topShare && !slots.intervals && !parsed.text.match(/all customers|所有客户|全部客户|our customers|我们的客户/)) {
+  if (analysis === 'segment' && Object.keys(slots.filter).length === 0 && !slots.tag && !slots.ranges && !slots.topCustomers && !slots.topShare && !slots.intervals && !parsed.text.match(/all customers|所有客户|全部客户|our customers|我们的客户/)) {
     const saved = values.segment.slice(0, 8);
     const options = saved.length ? t(lang, ` Saved segments: ${saved.join(', ')}.`, `已保存的客群：${saved.join('、')}。`) : '';
     return t(lang, `Which customers should I profile — a saved segment, an RFM tier (e.g. Champions) or a country?${options}`, `要分析哪些客户——已保存的客群、RFM 层级（如 Champions）还是某个国家？${options}`);

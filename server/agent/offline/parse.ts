@@ -5,7 +5,7 @@ import { CUSTOMERS_SAY, feedbackSlots } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
 import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
-import { buildMatchers, customerTypeGroup, withoutGroupNames, type DataValues } from './values.ts';
+import { buildMatchers, customerTypeGroup, detectTag, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare, type TopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
@@ -72,6 +72,8 @@ export interface Slots {
   identities?: boolean;
   /** A breakdown's second period ("by channel this quarter vs last quarter"): the earlier one, shown beside `time`. */
   otherTime?: TimeRange;
+  /** A customer tag named with the word tag ("customers tagged lapsed"): a segment or KPI filter. */
+  tag?: string;
 }
 
 export interface Parsed {
@@ -222,6 +224,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   }
   // a second period ("Q2 and Q3", "more in October than in September"): kept aside for comparisons below
   const other = time ? parseTimeRange(rest, today) ?? undefined : undefined;
+  // "customers tagged lapsed", "高价值标签的客户": a rule tag (only beside the word tag, its name blanked for what follows)
+  const tagged = detectTag(rest, values);
+  if (tagged) rest = tagged.rest;
   let analysis = detectAnalysis(rest);
   // "what is the average CLV of Champions?", "各层级的客户价值": lifetime value of (or by) RFM tiers, not the tiers' sizes
   if (analysis === 'rfm' && CLV_WORDS.test(rest)) analysis = 'clv';
@@ -255,6 +260,11 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled
   if (!analysis && namesGroup && !groupMetric) analysis = 'segment';
   const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
+  if (tagged) {
+    slots.tag = tagged.tag;
+    // the tagged customers themselves, unless a metric or another analysis is asked about them
+    if (!analysis && (!metricHit || (metricHit.metric === 'customers' && !time))) analysis = 'segment';
+  }
   if (metricHit) slots.metric = metricHit.metric;
   const typed = customerTypeGroup(rest, detectMetric);
   if (typed) Object.assign(slots, typed);

@@ -11,6 +11,8 @@ export interface DataValues {
   channel: string[];
   category: string[];
   segment: string[];
+  /** Customer tag names (rule tags such as "high value"); named in a question only with the word tag / 标签. */
+  tag?: string[];
   /** The only currency of the orders, when there is exactly one (named beside money amounts). */
   currency: string | null;
 }
@@ -22,7 +24,7 @@ export function valuesFromDescribe(result: Record<string, unknown> | null): Data
   const dims = (result?.dimensions ?? {}) as Record<string, ValueList | undefined>;
   const list = (key: string) => (dims[key] ?? []).map((v) => v.value).filter((v) => typeof v === 'string' && v.length > 0);
   const currencies = list('currency');
-  return { country: list('country'), channel: list('channel'), category: list('category'), segment: list('segment'), currency: currencies.length === 1 ? currencies[0]! : null };
+  return { country: list('country'), channel: list('channel'), category: list('category'), segment: list('segment'), tag: list('tag'), currency: currencies.length === 1 ? currencies[0]! : null };
 }
 
 export interface ValueMatcher {
@@ -90,4 +92,21 @@ export function customerTypeGroup(text: string, detect: (text: string) => { metr
     if (other && !OF_CUSTOMERS.has(other.metric)) return { metric: other.metric, customerType };
   }
   return null;
+}
+
+/** The tag word itself ("customers tagged lapsed", "with the high value tag", "高价值标签的客户"). */
+const TAG_WORD = /\btag(?:s|ged)?\b|标签/;
+
+/**
+ * A tag named beside the word tag / 标签 (tag names are ordinary words — "loyal", "new" — so never alone): the tag,
+ * and the question with both blanked so the words are not read again as a tier or a metric.
+ */
+export function detectTag(text: string, values: DataValues): { tag: string; rest: string } | null {
+  const word = text.match(TAG_WORD);
+  if (!word || !values.tag?.length) return null;
+  const hit = longestMatch(text, values.tag.map((v) => v.toLowerCase()));
+  if (!hit) return null;
+  const tag = values.tag.find((v) => v.toLowerCase() === hit.phrase)!;
+  const rest = blank(blank(text, hit.index, hit.phrase.length), word.index!, word[0].length);
+  return { tag, rest };
 }

@@ -41,7 +41,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     triggers: { en: [], zh: [] }, // chosen by a metric word (metrics.ts), not by a phrase
     args: {
       metric: 'metric', from: 'time.from', to: 'time.to', grain: 'grain', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel',
-      'filters.category': 'filter.category', 'filters.rfmTier': 'filter.rfm_tier', 'filters.customerType': 'customerType', groupBy: 'groupBy', top: 'top',
+      'filters.category': 'filter.category', 'filters.rfmTier': 'filter.rfm_tier', 'filters.customerType': 'customerType', 'filters.tag': 'tag', groupBy: 'groupBy', top: 'top',
     },
     groupBy: { country: 'country', channel: 'channel', category: 'category' },
     definitions: [],
@@ -173,8 +173,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'describe_data',
     names: { en: 'what data is loaded', zh: '数据概况' },
     triggers: {
-      en: ['what data', 'which data', 'data do you have', 'this dataset', 'the dataset', 'dataset contain', 'data set contain', 'can i filter by', 'what can i ask', 'what can you do', 'which countries are there', 'what channels', 'what categories', 'available data', 'date range of the data'],
-      zh: ['哪些数据', '什么数据', '数据集', '有什么内容', '数据范围', '可以按哪些', '能筛选', '可以筛选', '你能做什么', '有哪些国家', '有哪些渠道'],
+      en: ['what data', 'which data', 'data do you have', 'this dataset', 'the dataset', 'dataset contain', 'data set contain', 'can i filter by', 'what can i ask', 'what can you do', 'which countries are there', 'what channels', 'what categories', 'available data', 'date range of the data', 'what tags', 'which tags', 'customer tags'],
+      zh: ['哪些数据', '什么数据', '数据集', '有什么内容', '数据范围', '可以按哪些', '能筛选', '可以筛选', '你能做什么', '有哪些国家', '有哪些渠道', '哪些标签', '什么标签', '客户标签'],
     },
     args: {},
     definitions: [],

@@ -72,6 +72,7 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   const built = buildArgs(ANALYSIS_BY_ID.get('segment')!, filled);
   // at risk = churn_risk's inactivity rule as a segment filter (the "overdue" tag's rule)
   if (slots.atRisk) built.filter = { ...(built.filter as object), churnRisk: { minInactivityRatio: AT_RISK_RATIO } };
+  if (slots.tag) built.filter = { ...(built.filter as object), tags: [slots.tag] };
   // "top 10% of customers" = percentile ≥ 0.9 of all customers with orders; "bottom 50%" = percentile < 0.5
   const share = slots.topShare;
   if (share) {
@@ -89,7 +90,8 @@ export async function answerSegment(input: HandlerInput): Promise<Draft> {
   // customers picked by their silence: who they are matters more than the persona (names and revenue, masked by role)
   const listed = Boolean(slots.atRisk || slots.ranges?.recencyDays);
   const risk = slots.atRisk ? t(lang, `at risk of churning (days since the last order at least ${AT_RISK_RATIO} times their own average gap between order days)`, `有流失风险（距上次下单天数至少为其平均下单间隔的 ${AT_RISK_RATIO} 倍）`) : '';
-  const who = [describeFilters(slots.filter, lang), ...bounds, risk].filter(Boolean).join(t(lang, ', ', '、')) || t(lang, 'all customers with orders', '所有有订单的客户');
+  const tagged = slots.tag ? t(lang, `tagged ${slots.tag}`, `带“${slots.tag}”标签`) : '';
+  const who = [describeFilters(slots.filter, lang), ...bounds, risk, tagged].filter(Boolean).join(t(lang, ', ', '、')) || t(lang, 'all customers with orders', '所有有订单的客户');
   const top = (list: { value: string | null; share: number }[]) => list.slice(0, 3).map((v) => `${v.value ?? '?'} ${n(v.share, 'percent')}`).join(t(lang, ', ', '、'));
   const persona = t(lang,
     ` Top countries: ${top(p.persona.countries)}; main channels: ${top(p.persona.mainChannels)}; main categories: ${top(p.persona.mainCategories)}; average order value ${p.persona.aov.group === null ? 'n/a' : money(input, p.persona.aov.group)}, orders per customer ${p.persona.frequency.group === null ? 'n/a' : n(p.persona.frequency.group, 'decimal')}.`,

@@ -8,7 +8,7 @@ import { failure, receipt, t, type Draft, type HandlerInput } from './common.ts'
 interface Described {
   counts: { customers: number; orders: number; returns: number; events: number; feedback: number };
   ranges: { orders: { from: string | null; to: string | null } };
-  dimensions: Record<'country' | 'channel' | 'category', { value: string; count: number }[]>;
+  dimensions: Record<'country' | 'channel' | 'category' | 'tag', { value: string; count: number }[]>;
 }
 
 export async function answerDescribe(input: HandlerInput): Promise<Draft> {
@@ -24,13 +24,15 @@ export async function answerDescribe(input: HandlerInput): Promise<Draft> {
     const shown = list.slice(0, 10).map((v) => v.value).join(t(lang, ', ', '、'));
     return list.length > 10 ? t(lang, `${shown} and ${n(list.length - 10, 'count')} more`, `${shown}等 ${n(list.length, 'count')} 个`) : shown || t(lang, 'none', '无');
   };
+  // tags with how many customers hold each (a tag is asked with its name and the word tag: "customers tagged lapsed")
+  const tags = result.dimensions.tag.map((v) => `${v.value} (${n(v.count, 'count')})`).join(t(lang, ', ', '、')) || t(lang, 'none', '无');
   const range = r.from && r.to ? t(lang, `, orders from ${r.from} to ${r.to}`, `，订单日期 ${r.from} 至 ${r.to}`) : '';
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
-      `Loaded: ${n(c.customers, 'count')} customers, ${n(c.orders, 'count')} orders and ${n(c.returns, 'count')} returns${range}, ${n(c.events, 'count')} behaviour events and ${n(c.feedback, 'count')} feedback texts. Countries: ${values('country')}. Channels: ${values('channel')}. Categories: ${values('category')}. You can ask about revenue, orders, customers, average order value, RFM tiers, churn risk, cohorts, the funnel, paths, segments and feedback.`,
-      `已加载：${n(c.customers, 'count')} 位客户、${n(c.orders, 'count')} 笔订单和 ${n(c.returns, 'count')} 笔退货${range}，${n(c.events, 'count')} 条行为事件和 ${n(c.feedback, 'count')} 条反馈。国家：${values('country')}。渠道：${values('channel')}。品类：${values('category')}。可以问收入、订单、客户、客单价、RFM 分层、流失风险、同期群、漏斗、路径、客群和反馈。`),
+      `Loaded: ${n(c.customers, 'count')} customers, ${n(c.orders, 'count')} orders and ${n(c.returns, 'count')} returns${range}, ${n(c.events, 'count')} behaviour events and ${n(c.feedback, 'count')} feedback texts. Countries: ${values('country')}. Channels: ${values('channel')}. Categories: ${values('category')}. Customer tags (customers): ${tags}. You can ask about revenue, orders, customers, average order value, RFM tiers, churn risk, cohorts, the funnel, paths, segments and feedback.`,
+      `已加载：${n(c.customers, 'count')} 位客户、${n(c.orders, 'count')} 笔订单和 ${n(c.returns, 'count')} 笔退货${range}，${n(c.events, 'count')} 条行为事件和 ${n(c.feedback, 'count')} 条反馈。国家：${values('country')}。渠道：${values('channel')}。品类：${values('category')}。客户标签（客户数）：${tags}。可以问收入、订单、客户、客单价、RFM 分层、流失风险、同期群、漏斗、路径、客群和反馈。`),
     table: { columns: [t(lang, 'what', '项目'), t(lang, 'rows', '行数')], rows: Object.entries(c).map(([k, v]) => [k, v]) },
     followUps: [t(lang, 'What was revenue last month?', '上个月收入是多少？'), t(lang, 'Revenue by country last quarter', '上季度各国家的收入')],
   };

@@ -69,6 +69,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   if (slots.time) Object.assign(filled, { 'time.from': slots.time.from, 'time.to': slots.time.to });
   for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
   filled.customerType = slots.customerType;
+  filled.tag = slots.tag;
   const byChange = Boolean(slots.change && slots.groupBy && slots.groupBy !== 'month');
   if (slots.groupBy && slots.groupBy !== 'month' && (slots.superlative || byChange || slots.versus) && !slots.top) filled.top = 20;
   const args = buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled);
@@ -82,7 +83,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const customerType = slots.customerType && t(lang,
     slots.customerType === 'new' ? 'new customers (first order ever in the window)' : 'returning customers (first order before the window)',
     slots.customerType === 'new' ? '新客户（首单在该时间段内）' : '老客户（首单早于该时间段）');
-  const filters = [describeFilters(slots.filter, lang), customerType].filter(Boolean).join(t(lang, ', ', '、'));
+  const tagged = slots.tag && t(lang, `customers tagged ${slots.tag}`, `带“${slots.tag}”标签的客户`);
+  const filters = [describeFilters(slots.filter, lang), customerType, tagged].filter(Boolean).join(t(lang, ', ', '、'));
   const scope = filters ? t(lang, ` for ${filters}`, `（${filters}）`) : '';
   const name = metric.names[lang];
   const Name = lang === 'en' ? name[0]!.toUpperCase() + name.slice(1) : name;
@@ -157,7 +159,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   }
 
   const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
-  const whole = tier || slots.customerType ? await wholeWindowSentence(input, args, fmt, result.ofAll) : '';
+  const whole = tier || slots.customerType || slots.tag ? await wholeWindowSentence(input, args, fmt, result.ofAll) : '';
   return {
     ...base,
     kind: 'answer',
@@ -197,7 +199,7 @@ async function wholeWindowSentence(input: HandlerInput, args: Record<string, unk
       ` All orders in the same window${scope ? ` for ${scope}` : ''}, any customer or guest: ${fmt(ofAll.total)}, so this group's share is ${formatNumber(ofAll.share, 'percent')}.`,
       `同期${scope ? `（${scope}）` : ''}全部订单（任何客户及游客）为 ${fmt(ofAll.total)}，该群体占 ${formatNumber(ofAll.share, 'percent')}。`);
   }
-  const { rfmTier: _tier, customerType: _type, ...filters } = (args.filters ?? {}) as Record<string, unknown>;
+  const { rfmTier: _tier, customerType: _type, tag: _tag, ...filters } = (args.filters ?? {}) as Record<string, unknown>;
   const { result } = await input.caller.call<KpiResult>('kpi_trend', { ...args, filters });
   if (!result) return '';
   return t(input.lang,
