@@ -250,6 +250,12 @@ describeEachDriver('kpi_trend', (use) => {
     const partial = await run({ metric: 'lost_customers', from: '2024-03-10', to: '2024-04-30' });
     expect(values(partial.overall)).toEqual([0, 2]);
     expect(partial.overall.total).toBe(1);
+    // churn rate: Cy is 1 of the 2 customers of Jan 18 – Mar 9; Q2 loses all 3 of Q1's; Jan–Apr had nobody before it
+    expect(partial.overall.churn).toEqual({ rate: 0.5, previousCustomers: 2 });
+    expect(q2.overall.churn).toEqual({ rate: 1, previousCustomers: 3 });
+    expect(monthly.overall.churn).toBeNull();
+    expect(partial.meta.definitions.churn_rate).toBe(GLOSSARY.churn_rate);
+    expect((await run({ metric: 'customers', from: '2024-03-10', to: '2024-04-30' })).overall.churn).toBeNull();
     // the same numbers from the orders as from customer_months (stale rollups → orders)
     const scope: KpiScope = { metric: 'lost_customers', grain: 'month', filters: { tag: 'vip' }, window: { from: '2024-01-01', to: '2024-04-30' },
       prev: { from: '2023-09-01', to: '2023-12-31' } };

@@ -32,7 +32,7 @@ const GRAIN: Record<Grain, { trunc: string; periods: number }> = {
 /** Ratios: a period without orders/customers has no value (reported as 0, skipped for best/worst, groups ranked by base). */
 const RATIOS: ReadonlySet<Metric> = new Set(['aov', 'repeat_rate', 'revenue_per_customer', 'return_rate']);
 const DEFINITIONS: Record<Metric, MetricName[]> = {
-  revenue: ['revenue'], orders: ['orders'], customers: ['customers'], new_customers: ['new_customers'], lost_customers: ['lost_customers'],
+  revenue: ['revenue'], orders: ['orders'], customers: ['customers'], new_customers: ['new_customers'], lost_customers: ['lost_customers', 'churn_rate'],
   aov: ['aov', 'revenue', 'orders'], repeat_rate: ['repeat_rate', 'customers'],
   revenue_per_customer: ['revenue_per_customer', 'revenue', 'customers'], returns: ['returns'], return_rate: ['return_rate', 'returns', 'orders'],
 };
@@ -92,6 +92,13 @@ const series = z.object({
       changePct: z.number().nullable().describe('change ÷ previous value; null when the previous value is 0'),
     })
     .describe('the window just before, of equal length (same number of periods when the window is whole periods)'),
+  churn: z
+    .object({
+      rate: z.number().describe('churn_rate: lost customers ÷ previousCustomers (0..1)'),
+      previousCustomers: z.number().describe('customers with an order in the previous window'),
+    })
+    .nullable()
+    .describe('lost_customers only, for the window total: the churn rate; null otherwise, or when nobody ordered in the previous window'),
   best: point.nullable().describe('period with the highest value (ratios: among periods with data)'),
   worst: point.nullable().describe('period with the lowest value (ratios: among periods with data)'),
 });
@@ -186,6 +193,8 @@ function buildSeries(
     total: now,
     points: points.map(({ period, value }) => ({ period, value })),
     previous: { ...prevWindow, value: before, change: ROUND[metric](now - before), changePct: before ? rate((now - before) / before) : null },
+    // lost customers are some of the previous window's customers (kpi_lost.ts): their share of them is the churn rate
+    churn: metric === 'lost_customers' && prev && prev.customers > 0 ? { rate: rate(now / prev.customers), previousCustomers: prev.customers } : null,
     best: best && { period: best.period, value: best.value },
     worst: worst && { period: worst.period, value: worst.value },
   };

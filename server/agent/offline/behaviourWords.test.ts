@@ -145,3 +145,13 @@ describe('customer tags and the metric of a group', () => {
     expect(parse('How many of our customers are from France?').slots.metric).toBe('customers');
   });
 });
+
+describe('churn rate', () => {
+  it('reads a churn rate as lost customers (kpi_trend returns the rate), and risk words as churn risk', () => {
+    for (const q of ['What is our churn rate?', 'What was the churn rate last quarter?', '客户流失率是多少？', 'customer attrition last year']) {
+      expect([parse(q).analysis, parse(q).slots.metric], q).toEqual([null, 'lost_customers']);
+    }
+    expect(parse('Which customers are at risk of churning?').analysis).toBe('churn');
+    expect(parse('Which customers are likely to churn?').analysis).toBe('churn');
+  });
+});

@@ -205,6 +205,8 @@ const SPAN = /\b(?:from|between)\b|到|至/;
 
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
+/** A churn rate ("what is our churn rate?", 流失率): lost customers as a share of the period before's (kpi_trend). */
+const CHURN_RATE = /\bchurn rates?\b|\battrition\b|流失率/;
 /** Words of a risk to come (churn_risk), not of customers already lost. */
 const AT_RISK = /\b(?:at risk|at-risk|risk|about to|might|could|likely|going to|will)\b|风险|可能|将要|快要|会不会|即将/;
 
@@ -238,7 +240,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'clusters' && time && named && named.metric !== 'customers') analysis = null;
   // "上个季度流失了多少客户", "churned customers last month": customers already lost in a past period are a count of
   // that period (kpi_trend lost_customers); churn risk is about who may leave next
-  if (analysis === 'churn' && (time || MOST.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
+  if (analysis === 'churn' && (time || MOST.test(rest) || CHURN_RATE.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
   // "customers who spent over 5000 but haven't ordered in 3 months", "90天没下单的客户": customers picked by how long
   // they have been silent are that segment; churn risk is the model's guess of who may leave next
   if (analysis === 'churn' && parseRanges(text)?.recencyDays && !/\b(?:risk|likely|about to|might|could|churn\w*)\b|风险|可能|流失/.test(rest)) analysis = 'segment';

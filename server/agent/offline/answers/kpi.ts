@@ -14,6 +14,7 @@ interface Series {
   total: number;
   points: Point[];
   previous: { from: string; to: string; value: number; change: number; changePct: number | null };
+  churn?: { rate: number; previousCustomers: number } | null;
   best: Point | null;
   worst: Point | null;
 }
@@ -159,11 +160,14 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   }
 
   const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
+  const churn = o.churn ? t(lang,
+    ` That is a churn rate of ${formatNumber(o.churn.rate, 'percent')} of the ${formatNumber(o.churn.previousCustomers, 'count')} customers who ordered in the previous period.`,
+    `即流失率 ${formatNumber(o.churn.rate, 'percent')}（上一周期下过单的 ${formatNumber(o.churn.previousCustomers, 'count')} 位客户中）。`) : '';
   const whole = tier || slots.customerType || slots.tag ? await wholeWindowSentence(input, args, fmt, result.ofAll) : '';
   return {
     ...base,
     kind: 'answer',
-    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}.${whole} ${comparison}${yearAgo} ${definition}`, `${window}的${name}${scope}为 ${fmt(o.total)}。${whole}${comparison}${yearAgo}${definition}`),
+    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}.${churn}${whole} ${comparison}${yearAgo} ${definition}`, `${window}的${name}${scope}为 ${fmt(o.total)}。${churn}${whole}${comparison}${yearAgo}${definition}`),
     chart: {
       type: 'bar',
       title: t(lang, `${Name}: this period vs the previous one`, `${name}：本期与上期`),
