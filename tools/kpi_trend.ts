@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Queryable } from '../server/db/index.ts';
 import { AppError } from '../server/errors.ts';
-import { addDays, daysBetween } from './lib/clock.ts';
+import { addDays } from './lib/clock.ts';
 import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { lostAggregate, type Calendar } from './lib/kpi_lost.ts';
-import { MONTHS, periodStart, shiftPeriods, STEP } from './lib/kpi_common.ts';
+import { isWhole, MONTHS, periodStart, previousDays, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
@@ -130,19 +130,6 @@ function resolveWindow(args: Args, today: string): { from: string; to: string } 
   const from = args.from ?? shiftPeriods(periodStart(to, args.grain), args.grain, -(GRAIN[args.grain].periods - 1));
   if (from > to) throw new AppError('invalid_argument', `invalid arguments for kpi_trend: from: ${from} is after to (${to}${args.to ? '' : ', the default'})`);
   return { from, to };
-}
-
-/** Whether the window starts and ends on period boundaries. */
-function isWhole(w: { from: string; to: string }, grain: Grain): boolean {
-  const next = addDays(w.to, 1);
-  return periodStart(w.from, grain) === w.from && periodStart(next, grain) === next;
-}
-/** The same number of days just before `w`. */
-const previousDays = (w: { from: string; to: string }) => ({ from: addDays(w.from, -(daysBetween(w.from, w.to) + 1)), to: addDays(w.from, -1) });
-
-/** Whole periods → the same number of calendar periods before; otherwise the same number of days before. */
-function previousWindow(w: { from: string; to: string }, grain: Grain, periods: number) {
-  return isWhole(w, grain) ? { from: shiftPeriods(w.from, grain, -periods), to: addDays(w.from, -1) } : previousDays(w);
 }
 
 /**

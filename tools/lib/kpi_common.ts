@@ -1,5 +1,5 @@
 import type { KpiGrain, KpiMetric, KpiScope } from './kpi_sql.ts';
-import { addDays } from './clock.ts';
+import { addDays, daysBetween } from './clock.ts';
 import { rfmTierMembersSql } from './rfmCuts.ts';
 
 /** Pieces the kpi_trend statements share (kpi_sql.ts for orders and rollups, kpi_months.ts for customer_months). */
@@ -30,6 +30,20 @@ export function shiftPeriods(start: string, grain: KpiGrain, k: number): string 
 }
 
 /** Agg's customer columns on a path that does not count customers (additive metrics: sums of rows). */
+/** Whether the window starts and ends on period boundaries. */
+export function isWhole(w: { from: string; to: string }, grain: KpiGrain): boolean {
+  const next = addDays(w.to, 1);
+  return periodStart(w.from, grain) === w.from && periodStart(next, grain) === next;
+}
+/** The same number of days just before `w`. */
+export const previousDays = (w: { from: string; to: string }) => ({ from: addDays(w.from, -(daysBetween(w.from, w.to) + 1)), to: addDays(w.from, -1) });
+
+/** Whole periods → the same number of calendar periods before; otherwise the same number of days before. */
+export function previousWindow(w: { from: string; to: string }, grain: KpiGrain, periods: number) {
+  return isWhole(w, grain) ? { from: shiftPeriods(w.from, grain, -periods), to: addDays(w.from, -1) } : previousDays(w);
+}
+
+
 export const NO_CUSTOMERS = '0 AS customers, 0 AS new_customers, 0 AS repeaters, 0 AS identified_revenue';
 
 export const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;

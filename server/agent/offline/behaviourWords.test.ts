@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { AnswerPayload } from '../types.ts';
+import { mergeFollowUp, previousState } from './followup.ts';
 import { parseQuestion } from './parse.ts';
 import type { DataValues } from './values.ts';
 
@@ -153,5 +155,41 @@ describe('churn rate', () => {
     }
     expect(parse('Which customers are at risk of churning?').analysis).toBe('churn');
     expect(parse('Which customers are likely to churn?').analysis).toBe('churn');
+  });
+});
+
+describe('follow-ups keep what the question was about', () => {
+  const turn = (q: string, values: DataValues = VALUES) => {
+    const p = parseQuestion(q, '2026-11-01', values);
+    return previousState([{ question: q, payload: { kind: 'answer', state: { v: 1, analysis: p.analysis ?? 'kpi', slots: p.slots } } as unknown as AnswerPayload }])!;
+  };
+  it('a tag, churn paths and CLV by tier stay for "and last month?"', () => {
+    const withTags: DataValues = { ...VALUES, tag: ['lapsed'] };
+    const tagged = mergeFollowUp(parse('and the month before?'), turn('Revenue from customers tagged lapsed last month', withTags));
+    expect(tagged.slots).toMatchObject({ metric: 'revenue', tag: 'lapsed', time: { from: '2026-09-01', to: '2026-09-30' } });
+    const paths = mergeFollowUp(parse('and last month?'), turn('What do customers do before they churn?'));
+    expect([paths.analysis, paths.slots.journey, paths.slots.time?.from]).toEqual(['journey', 'churn', '2026-10-01']);
+    expect(mergeFollowUp(parse('and in Germany?'), turn('CLV by RFM tier')).slots.byTier).toBe(true);
+  });
+});
+
+describe('the new readings leave ordinary questions alone (review findings)', () => {
+  it('keeps metrics, duplicates of orders and reviews, and counting questions where they were', () => {
+    expect(parse('Which categories have problems with increasing returns?').slots).toMatchObject({ metric: 'returns', groupBy: 'category' });
+    expect(parse('Which categories have problems with increasing returns?').slots.risingThemes).toBeUndefined();
+    expect(parse('What do customers do before they leave a review?').slots.journey).toBeUndefined();
+    expect(parse('What did churned customers spend before they left?').slots.journey).toBeUndefined();
+    for (const q of ['Are there duplicate orders?', 'How many duplicate reviews are there?', 'Revenue by source system', '合并了多少订单']) {
+      expect(parse(q).slots.identities, q).toBeUndefined();
+    }
+    expect(parse('How many customers reactivated last month?').analysis).not.toBe('churn');
+    expect(parse('Call me when churn rises').slots.winBack).toBeUndefined();
+    expect(parse('What percentage of our customers placed a repeat order?').slots.metric).toBe('customers');
+  });
+
+  it('reads "most valuable customers by CLV" as the CLV top list, a tier name as that tier', () => {
+    expect(parse('Who are our most valuable customers going forward, by CLV?').slots.filter.rfm_tier).toBeUndefined();
+    expect(parse('List our top customers by predicted value').slots.filter.rfm_tier).toBeUndefined();
+    expect(parse('What is the average CLV of Champions?').slots.filter.rfm_tier).toBe('Champions');
   });
 });

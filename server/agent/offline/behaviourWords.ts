@@ -8,16 +8,17 @@
  * types of customers without a recent order (journey_paths mode churn), not who is at risk.
  */
 export const CHURN_PATH = new RegExp([
-  String.raw`\b(?:what|which|how (?:do|did|does))\b.{0,40}\bbefore (?:they |customers |users |people |clients |a customer |someone )?(?:churn(?:s|ed)?|leave|leaves|left|lapse[sd]?|quit|stop (?:buying|ordering|shopping)|go quiet|disappear|drop off)\b`,
+  // ("before they leave a review" is not churn: leave / quit only at the end of the clause, or leaving us)
+  String.raw`\b(?:what|which|how (?:do|did|does))\b.{0,40}\bbefore (?:they |customers |users |people |clients |a customer |someone )?(?:churn(?:s|ed)?|(?:leave|leaves|left|quit)(?= us\b|\s*[?.!,]|$)|lapse[sd]?|stop (?:buying|ordering|shopping)|go quiet|disappear|drop off)`,
   String.raw`\b(?:last|final) (?:steps?|actions?|events?|things?|moves?|clicks?)\b.{0,40}\b(?:churn\w*|lapsed|lost|inactive|dormant)\b`,
   String.raw`\b(?:churn\w*|lapsed|lost|inactive|dormant) (?:customers|users|clients)\b.{0,30}\b(?:do|did|doing)\b.{0,10}\b(?:last|before)\b`,
   String.raw`\b(?:paths?|journeys?)\b.{0,20}\b(?:to|into|before|of) (?:churn\w*|lapsed|lost customers)`,
   String.raw`流失(?:之?前|以前).{0,12}(?:做|行为|路径|干|操作|步骤|事件|经历|动作|浏览)`,
-  String.raw`(?:流失|沉睡|不活跃)的?(?:客户|用户|顾客).{0,10}(?:最后|行为路径|做了什么|干了什么|做什么)`,
+  String.raw`(?:流失|沉睡|不活跃)的?(?:客户|用户|顾客).{0,10}(?:最后(?!一次下单|一次购买|.{0,6}(?:收入|金额|贡献|什么时候))|行为路径|做了什么|干了什么|做什么)`,
 ].join('|'));
 
 /** "Who should we target for a win-back campaign?", "应该召回哪些客户": churn risk, with the tool's suggested win-back segment. */
-export const WIN_BACK = /\bwin[- ]?back\b|\bre-?activat\w*|\bre-?engag\w*|\bsave (?:them|those|these|customers)\b|\bcampaigns?\b|\btarget(?:ed|ing)?\b|\breach out\b|\bcall\b|召回|挽回|挽留|唤醒|营销|触达/;
+export const WIN_BACK = /\bwin[- ]?back\b|\bre-?activat\w*|\bre-?engag\w*|\bsave (?:them|those|these|customers)\b|\bcampaigns?\b|\btarget(?:ed|ing)?\b|\breach out\b|\bcall (?:them|those|these|customers|on)\b|召回|挽回|挽留|唤醒|营销|触达/;
 
 /** Value words of lifetime value, for a question an RFM tier's name drew to the RFM analysis ("average CLV of Champions"). */
 export const CLV_WORDS = /\b(?:clv|ltv|lifetime value|customer value|future value|expected value|predicted value|worth)\b|生命周期价值|终身价值|客户价值|未来价值|预期价值|预测价值|值多少钱/;
@@ -29,8 +30,8 @@ export const TIER_WORDS = /\btiers?\b|\brfm\b|层级|分层/;
  * "how many duplicate customers were merged?", "客户ID打通了吗"): describe_data's identity report.
  */
 export const IDENTITY_ASKED = new RegExp([
-  String.raw`\b(?:source systems?|data sources?|more than one source|several sources|multiple sources|different sources|both sources)\b`,
-  String.raw`\b(?:duplicates?|duplicate (?:customers|records|profiles)|deduplicat\w*|de-dup\w*|identity resolution|id (?:mapping|matching|unification)|matched across)\b`,
-  String.raw`\b(?:merged?|merges|unified|unify) (?:customers|records|profiles|accounts|ids)\b|\b(?:customers|records|profiles|accounts|ids) (?:were |got |have been |are )?(?:merged|unified)\b|\bdid we (?:merge|unify)\b|\bunification\b`,
-  '数据源|来源系统|多个系统|多个来源|不同系统|重复客户|重复的客户|去重|合并了?多少|身份识别|身份统一|id ?打通|打通|统一身份|一人多号',
+  String.raw`\b(?:source systems?|data sources?|more than one source|several sources|multiple sources|different sources|both sources|identity resolution|id (?:mapping|matching|unification))\b`,
+  // duplicates and merges of customers (not of orders or reviews)
+  String.raw`\b(?:duplicate|duplicated|merged|unified) (?:customers?|customer records|records|profiles|accounts|ids)\b|\b(?:customers?|customer records|records|profiles|accounts|ids) (?:were |got |have been |are )?(?:merged|unified|deduplicated)\b|\bdid we (?:merge|unify|deduplicate)\b|\bdeduplicat\w* (?:customers|records|profiles)\b`,
+  '数据源|来源系统|多个系统|多个来源|不同系统|(?:重复|合并)的?(?:客户|顾客|用户|记录|档案)|(?:客户|顾客|用户)(?:记录|档案)?(?:被)?合并|客户去重|身份识别|身份统一|id ?打通|统一身份|一人多号',
 ].join('|'));

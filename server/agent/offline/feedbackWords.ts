@@ -138,7 +138,10 @@ export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:ou
  */
 export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
   // "which complaints are increasing?": the rising themes (a topic there is a question word, not a search)
-  if ((analysis === 'feedback_search' || analysis === 'feedback_themes' || analysis === null) && RISING_THEMES.test(text)) {
+  // (without a feedback analysis, only when no metric or breakdown is named: "which categories have problems with
+  // increasing returns?" is about returns)
+  const plain = analysis === null && !slots.metric && !slots.groupBy;
+  if ((analysis === 'feedback_search' || analysis === 'feedback_themes' || plain) && RISING_THEMES.test(text) && !(slots.metric && slots.metric !== 'customers')) {
     slots.risingThemes = true;
     slots.tone = feedbackTone(text, 'feedback_themes');
     return 'feedback_themes';

@@ -91,6 +91,14 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     // a follow-up naming another metric on its own ("what about all customers?") drops the customer type
     customerType: s.customerType ?? (s.metric ? undefined : base.customerType),
     k: s.k ?? base.k,
+    // what the previous question was about stays: churn paths, win-back, CLV by tier, rising themes, the identity
+    // report, a tag (a new period does not make "and last month?" a question about paths to a purchase)
+    journey: s.journey ?? base.journey,
+    winBack: s.winBack ?? base.winBack,
+    byTier: s.byTier ?? base.byTier,
+    risingThemes: s.risingThemes ?? base.risingThemes,
+    identities: s.identities ?? base.identities,
+    tag: s.tag ?? base.tag,
   };
   return { analysis: prev.analysis, slots };
 }

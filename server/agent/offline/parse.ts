@@ -1,145 +1,26 @@
 import { ANALYSES, DIMENSIONS, EVENT_STEPS, PERFORMANCE_QUESTION, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
-import type { Language } from '../types.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { CUSTOMERS_SAY, feedbackSlots } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
 import { blank, detectLanguage, findPhrase, hasAny, longestMatch, normalize } from './text.ts';
-import { parseTimeRange, type Grain, type TimeRange } from './time.ts';
+import { parseTimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, detectTag, withoutGroupNames, type DataValues } from './values.ts';
-import { detectTopCustomers, detectTopShare, type TopShare } from './topCustomers.ts';
+import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
+import {
+  COMPARE_WORDS, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
+  expandAbbreviations,
+} from './parseWords.ts';
+import type { GroupBy, Parsed, Slots } from './slots.ts';
 
 /**
  * Question → intent and slots, deterministically. Every slot comes from words in the question (or, for follow-ups,
  * the previous turn's state: see followup.ts); nothing is filled by guessing — a missing slot stays empty and the
  * planner either uses the tool's documented default (and names it) or asks.
  */
-export type GroupBy = 'country' | 'channel' | 'category' | 'month';
-export type Mode = 'value' | 'trend' | 'breakdown' | 'compare';
-
-export interface Slots {
-  metric?: MetricId;
-  time?: TimeRange;
-  filter: Partial<Record<DimensionId, string>>;
-  groupBy?: GroupBy;
-  grain?: Grain;
-  top?: number;
-  mode?: Mode;
-  /** Compare with the same window a year earlier (同比, year over year). */
-  yearAgo?: boolean;
-  superlative?: 'max' | 'min';
-  /** "the month before that" / "再往前一个月": the previous turn's window, one period earlier (follow-ups only). */
-  shiftBack?: boolean;
-  /** Customer-level ranges for segments: "spent more than 1,000", "10 orders or more", "下单10次及以上". */
-  ranges?: { revenue?: { min?: number; max?: number }; orders?: { min?: number; max?: number }; recencyDays?: { min?: number; max?: number } };
-  /** Direction asked for in a ranking by change ("grew the most" / "declined the most"). */
-  change?: 'up' | 'down';
-  query?: string;
-  /** Feedback tone asked for: negative (差评, bad reviews, complaints) → ratings ≤ 2, positive → ≥ 4. */
-  tone?: 'negative' | 'positive';
-  /** Values of the groupBy dimension compared ("Germany vs France", "Germany, France and Italy"): the breakdown shows just these. */
-  versus?: string[];
-  /** Time between purchases asked ("how often do customers buy?"): customer_segments' intervals mode. */
-  intervals?: 'gap' | 'second';
-  /** A percentile of the customers by revenue or orders ("our top 10% of customers", "前20%的客户"). */
-  topShare?: Pick<TopShare, 'side' | 'share' | 'metric'>;
-  /** Star ratings asked for ("1-star reviews", "below 3 stars", 一星差评): a range of ratings. */
-  stars?: { min?: number; max?: number };
-  /** The newest feedback under the filters asked for, without a topic ("show negative reviews from last week"). */
-  browse?: boolean;
-  /** Feedback about a topic counted ("how many complaints about X") or followed by month ("is feedback about X rising?"). */
-  mentions?: 'count' | 'trend';
-  /** Funnel steps named in the question (event types, in funnel order), when two or more are named. */
-  steps?: string[];
-  /** Number of behaviour clusters asked for ("into 4 groups", "分成三类"). */
-  k?: number;
-  /** Only a group's members at risk of churning ("which high-value customers are at risk"). */
-  atRisk?: boolean;
-  /** A metric of new or returning customers only ("revenue from new customers"). */
-  customerType?: 'new' | 'returning';
-  /** Single customers ranked by revenue, how many ("top 10 customers", "消费最多的前5位客户"). */
-  topCustomers?: number;
-  /** The last steps of lapsed customers asked for ("what do customers do before they churn?"), not paths to a purchase. */
-  journey?: 'churn';
-  /** Acting on churn risk asked for ("who should we target for a win-back campaign?"): the suggested win-back segment. */
-  winBack?: boolean;
-  /** Lifetime value per RFM tier asked for ("CLV by RFM tier", "哪个层级的客户最值钱"). */
-  byTier?: boolean;
-  /** Only the themes flagged rising asked for ("which complaints are increasing?", "哪些投诉越来越多"). */
-  risingThemes?: boolean;
-  /** How customer records were unified across sources asked for ("how many duplicate customers were merged?"). */
-  identities?: boolean;
-  /** A breakdown's second period ("by channel this quarter vs last quarter"): the earlier one, shown beside `time`. */
-  otherTime?: TimeRange;
-  /** A customer tag named with the word tag ("customers tagged lapsed"): a segment or KPI filter. */
-  tag?: string;
-}
-
-export interface Parsed {
-  lang: Language;
-  text: string;
-  analysis: AnalysisId | null;
-  slots: Slots;
-  /** Starts like a follow-up ("and …", "what about …", "那…呢"). */
-  followUpCue: boolean;
-  /** In-domain but names nothing measurable ("how are we doing?", "业绩怎么样"). */
-  vague: boolean;
-  /** Asks about a period that has not happened yet, or for a forecast ("next month", "will … be", "明年", "预测"). */
-  future: boolean;
-  /** A dimension word with no value ("which country", "by channel") — used for breakdowns. */
-  dimensionWords: DimensionId[];
-  /** The same phrase names values of several dimensions. */
-  ambiguous: { phrase: string; dims: DimensionId[] }[];
-}
-
-const GRAIN_WORDS: [Grain, string[]][] = [
-  ['day', ['daily', 'by day', 'per day', 'each day', 'day by day', 'which day', 'what day', '每天', '每日', '按天', '按日', '逐日', '哪一天', '哪天']],
-  ['week', ['weekly', 'by week', 'per week', 'each week', 'week by week', 'week-by-week', 'which week', '每周', '哪一周', '哪周', '每个星期', '每星期', '按周', '逐周']],
-  // "which month had the most …": the series by month, whose answer names the highest and lowest month
-  ['month', ['monthly', 'by month', 'per month', 'each month', 'month by month', 'month-by-month', 'which month', 'what month', 'best month', 'worst month', 'strongest month', 'weakest month', 'biggest month', 'top month', 'best months', '每月', '哪个月', '哪一个月', '哪月', '每一个月', '分月', '按月', '逐月', '月度', '每个月']],
-  ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', 'quarter by quarter', 'quarter-by-quarter', 'which quarter', 'best quarter', 'worst quarter', 'strongest quarter', 'weakest quarter', '每季度', '哪个季度', '每个季度', '每一季度', '分季度', '按季度', '季度趋势']],
-  ['year', ['yearly', 'annually', 'by year', 'per year', 'each year', '每年', '按年', '年度趋势']],
-];
-const TREND_WORDS = ['trend', 'over time', 'trending', 'time series', 'evolution', 'evolve', 'develop', '趋势', '走势', '变化趋势'];
-const COMPARE_WORDS = [
-  'compared', 'compare', 'comparison', 'vs', 'versus', 'change', 'changed', 'growth', 'grow', 'grew', 'increase', 'increased', 'decrease', 'decreased',
-  'decline', 'declined', 'drop', 'dropped', 'up or down', 'previous period', 'prior period', 'period over period', 'month over month', 'mom', 'qoq',
-  'quarter over quarter', 'than the month before', 'than the previous', '环比', '变化', '增长', '下降', '增加', '减少', '对比', '相比', '比较', '涨', '跌',
-];
-const GROWTH_WORDS = ['grew', 'grow', 'growing', 'growth', 'increased', 'increase', 'rose', 'improved', '增长', '增幅', '涨幅', '上涨', '提升'];
-const DECLINE_WORDS = ['declined', 'decline', 'dropped', 'drop', 'decreased', 'decrease', 'fell', 'shrank', 'worsened', '下降', '下滑', '减少', '降幅', '跌'];
-const YEAR_AGO_WORDS = ['year over year', 'year-over-year', 'year on year', 'year-on-year', 'yoy', 'same period last year', 'same month last year', 'same quarter last year',
-  'same week last year', 'same time last year', 'same period a year ago', 'same quarter a year ago', 'same month a year ago', 'a year earlier', 'a year ago',
-  'than last year', 'to last year', 'vs last year', 'versus last year', 'with last year', '同比', '去年同期', '去年同一季度', '去年同季度', '去年同月', '比去年', '和去年', '与去年', '跟去年'];
-const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最高', '最大', '最好', '第一', '领先', '排名', '最有价值'];
-const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
-const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
-const FUTURE = /\b(?:next|coming|upcoming|following) (?:week|month|quarter|year|few months)\b|\b(?:forecast|forecasts|forecasting|predict|prediction|projected|projection|expect to|going to (?:be|sell|make|get))\b|\bwill (?:we|our|the|it|revenue|sales|orders|customers)\b|下个?月|下一?个?季度|下周|明年|来年|预测|预计|将会|会有多少/;
-/** Chat openers before the real question ("ok, and in October?", "好的，那德国呢？"): skipped when looking for a follow-up cue. */
-const FILLER = /^(?:(?:ok(?:ay)?|cool|great|thanks|thank you|nice|right|alright|hmm+|sure|got it|perfect|interesting|good|好的|好|嗯+|行|谢谢|明白了?|了解)[,，.!！。\s]*)+/;
-const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'how did it go', 'how is it going', 'performance', 'how are things', 'kpis', 'kpi', 'dashboard',
-  'the numbers', 'numbers', 'the figure', 'figures', 'overview', 'stats', 'metrics', 'better than before', 'worse than before', 'compare the two', 'compare', 'comparison',
-  'statistics', 'analytics', 'tracking', 'performing', 'business', 'status update', 'quick update', 'an update', 'recap', 'snapshot', 'summary', 'highlights', 'health check',
-  'key figures', 'headline', 'insights', 'analyze', 'analyse', 'deep dive', 'which is better', 'which one is better', 'trend', 'trends', 'chart', 'graph',
-  'break it down', 'breakdown', 'drill down', 'what is driving', 'drivers', 'data', 'better than', 'worse than', 'doing better', 'doing worse', 'improvement',
-  'improved', 'improving', 'getting better', 'getting worse', 'any suggestions', 'any recommendations', 'what should i look at', 'how are we looking', 'how is it looking', 'what is new', 'what changed', 'good or bad', 'on track',
-  '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗',
-  '咋样', '怎样', '生意', '统计', '数字', '指标', '报表', '汇报', '概览', '近况', '现状', '总结', '整体情况', '情况', '好不好', '行不行', '还行吗', '有啥变化', '有什么变化', '分析一下', '分析下', '趋势', '走势', '图表', '拆分一下', '细分一下', '比一比', '比比看', '比一下', '好转', '变好', '变差', '帮我看看', '随便看看', '有什么建议', '给点建议'];
-/** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
-const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
-const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
-
-/** Shorthand people type in chat ("last yr", "orders last wk", "3 mths") → the words the time parser reads. */
-const ABBREVIATIONS: [RegExp, string][] = [
-  [/\byrs\b/g, 'years'], [/\byr\b/g, 'year'], [/\bwks\b/g, 'weeks'], [/\bwk\b/g, 'week'], [/\bmths\b|\bmos\b/g, 'months'], [/\bmth\b/g, 'month'],
-  [/\bqtr\b/g, 'quarter'], [/\bqtrs\b/g, 'quarters'], [/\bfortnight\b/g, '2 weeks'], [/\bprev\b/g, 'previous'], [/\bgimme\b/g, 'give me'], [/\bcust(?:s|omrs?)\b/g, 'customers'],
-];
-/** "9月跟8月比", "和上个月比": a Chinese comparison with 比 after the other period (比例 is a ratio, not a comparison). */
-const ZH_COMPARE = /(?:跟|和|与|同)[^，。？?]{1,10}比(?!例|率)/;
-export function expandAbbreviations(text: string): string {
-  return ABBREVIATIONS.reduce((t, [re, word]) => t.replace(re, word), text);
-}
+export type { GroupBy, Mode, Parsed, Slots } from './slots.ts';
+export { expandAbbreviations } from './parseWords.ts';
 
 function detectAnalysis(text: string): AnalysisId | null {
   const feedbackText = FEEDBACK_TEXT.test(text);
@@ -150,10 +31,13 @@ function detectAnalysis(text: string): AnalysisId | null {
   if (hasAny(text, ['profile', 'persona', '画像']) || /tell me about .*customers|describe .*customers|what do .*customers .*look like|what are .*customers like/.test(text)) return 'segment';
   // "法国客户是什么样的", "这些顾客有什么特点": a description of a group of customers
   if (/(?:客户|顾客|用户|买家)(?:群体?)?(?:都|大多)?(?:是)?(?:什么样|怎样的|有什么特点|有哪些特点|有什么特征|有哪些特征)/.test(text)) return 'segment';
-  // "how many customers are in more than one source system?": how records were unified (describe_data's identities)
-  if (IDENTITY_ASKED.test(text)) return 'describe';
-  // "what do customers do before they churn?": the last steps of lapsed customers, not who is at risk
-  if (CHURN_PATH.test(text)) return 'journey';
+  // "how many customers are in more than one source system?": how records were unified (describe_data's identities);
+  // "what do customers do before they churn?": the last steps of lapsed customers, not who is at risk. Neither when
+  // a metric other than customers is asked ("revenue by source system", "what did churned customers spend")
+  // (the customers themselves blanked: "what did churned customers spend" names revenue, not lost customers)
+  const aboutCustomers = !detectMetric(text.replace(/\b(?:churned|lost|lapsed) customers\b|\bcustomers?\b|客户|顾客|用户/g, ' '));
+  if (aboutCustomers && IDENTITY_ASKED.test(text)) return 'describe';
+  if (aboutCustomers && CHURN_PATH.test(text)) return 'journey';
   // predicting what customers are worth ("estimate each customer's value", "预测客户未来的价值") is lifetime value
   if (/\b(?:predict|predicted|estimate|estimated|forecast|expected)\b.{0,30}\bvalue\b|(?:预测|估计|预估|预计|预期).{0,12}价值/.test(text)) return 'clv';
   let best: { id: AnalysisId; length: number } | null = null;
@@ -199,6 +83,9 @@ const WHICH_PERIOD = /^(?:which|what|best|worst|strongest|weakest|biggest|top) |
 
 /** Words that put two named values side by side. */
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
+
+/** Champions aliases that describe customers by value rather than name the tier ("top customers", "vip", 大客户). */
+const DESCRIPTIVE_TIER_WORDS = /best|top|vip|whales|spenders|value|valuable|最好|优质|核心|大客户/;
 
 /** Words that join two periods into one span ("from March to October", "3月到10月"). */
 const SPAN = /\b(?:from|between)\b|到|至/;
@@ -283,16 +170,22 @@ export function parseQuestion(question: string, today: string, values: DataValue
     if (hit) scan = blank(scan, hit.index, hit.length);
   }
   let second: { dim: DimensionId; values: string[] } | undefined;
+  let tierPhrase: string | undefined;
   for (let i = 0; i < matchers.length; i++) {
     const m = matchers[i]!;
     const hit = findPhrase(scan, m.phrase);
     if (!hit) continue;
     const rivals = matchers.filter((o) => o.phrase === m.phrase && o.dim !== m.dim && o.dim !== 'rfm_tier' && m.dim !== 'rfm_tier');
     if (rivals.length) ambiguous.push({ phrase: m.phrase, dims: [m.dim, ...rivals.map((r) => r.dim)] });
-    if (slots.filter[m.dim] === undefined) slots.filter[m.dim] = m.value;
-    else if (slots.filter[m.dim] !== m.value && (!second || second.dim === m.dim)) second = { dim: m.dim, values: [...(second?.values ?? []), m.value] };
+    if (slots.filter[m.dim] === undefined) {
+      slots.filter[m.dim] = m.value;
+      if (m.dim === 'rfm_tier') tierPhrase = m.phrase;
+    } else if (slots.filter[m.dim] !== m.value && (!second || second.dim === m.dim)) second = { dim: m.dim, values: [...(second?.values ?? []), m.value] };
     scan = blank(scan, hit.index, hit.length);
   }
+  // "who are our most valuable customers by CLV?", "top customers by predicted value": the CLV top list; only a tier's
+  // own name ("average CLV of Champions") picks the tier there
+  if (analysis === 'clv' && tierPhrase && DESCRIPTIVE_TIER_WORDS.test(tierPhrase)) delete slots.filter.rfm_tier;
   // "what's the average order value of Champions?", "冠军客户上个月的收入": a KPI of the tier's customers (kpi_trend's
   // tier filter), not the tier sizes; naming RFM or tiers keeps the RFM analysis
   if (analysis === 'rfm' && slots.filter.rfm_tier && metricHit && metricHit.metric !== 'customers' && !TIER_WORDS.test(rest)) analysis = null;

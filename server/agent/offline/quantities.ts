@@ -9,7 +9,7 @@ import { parseNumber } from './time.ts';
  * The metric: the longest synonym found, except that in English the noun right after "how many / how much / number
  * of" wins ("how many invoices did Irish customers place" asks for orders, not customers).
  */
-const OF_CUSTOMERS = /\b(?:from|of|by|among) (?:our |the |all |these |those |its )?(?:[a-z-]+ ){0,2}customers\b/;
+const OF_CUSTOMERS = /\b(?:from|by|among) (?:our |the |all |these |those |its )?(?:[a-z-]+ ){0,2}customers\b/;
 
 export function detectMetric(text: string): { metric: MetricId; phrase: string } | null {
   const hits: { metric: MetricId; phrase: string; index: number }[] = [];
@@ -22,7 +22,7 @@ export function detectMetric(text: string): { metric: MetricId; phrase: string }
   const weight = (phrase: string) => phrase.replace(/^(?:how many|how much|number of|count of) /, '').length;
   const specific = hits.filter((h) => h.phrase.includes(' ') && h.phrase.length >= 12).sort((a, b) => weight(b.phrase) - weight(a.phrase))[0];
   let best = hits.sort((a, b) => weight(b.phrase) - weight(a.phrase))[0] ?? null;
-  // "revenue from customers in Germany", "orders by customers tagged loyal": customers after from / of / by name whose
+  // "revenue from customers in Germany", "orders by customers tagged loyal": customers after from / by / among name whose
   // metric it is; another metric named is the one asked
   if (best?.metric === 'customers' && OF_CUSTOMERS.test(text)) best = hits.find((h) => h.metric !== 'customers') ?? best;
   if (anchor && !specific) {

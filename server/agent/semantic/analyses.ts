@@ -66,7 +66,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
         'gone cold', 'went cold', 'going cold', 'gone dormant', 'dormant customers', 'drifting away', 'drifted away', "haven't bought", "haven't ordered", 'have not bought', 'have not ordered',
         "haven't come back", 'not come back', 'stopped coming', 'not ordered in a while', 'not bought in a while', 'walk away', 'walking away', 'ditch us', 'leaving us', 'abandoning us',
         'stop buying', 'stop ordering', 'stop purchasing', 'stop shopping', 'stopped shopping', 'quit buying', 'no longer buy', 'no longer buying', 'no longer order',
-        'save them', 'save these customers', 'keep from leaving', 'stop them from leaving', 'reactivate', 'reactivation', 're-engage', 're-engagement'],
+        'save them', 'save these customers', 'keep from leaving', 'stop them from leaving'],
       zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入', '不买了', '不再购买', '没再买', '很久没买',
         '好久没', '很久没', '一直没来', '没再来', '不来了', '不来买', '快要走', '要跑了', '跑掉', '沉默客户', '睡着了', '不活跃', '挽留', '唤醒'],
     },

@@ -2,6 +2,7 @@ import { formatMonth, formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { describeRange } from '../time.ts';
 import { compareCohorts } from './cohortCompare.ts';
+import { KEY_MONTHS, keyMonthColumns, keyMonthRates } from './cohortWords.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /** Answers about behaviour over time: cohort retention and the conversion funnel. */
@@ -13,8 +14,6 @@ interface CohortResult {
   comparison: { month: number; best: { cohort: string; value: number } | null; worst: { cohort: string; value: number } | null } | null;
 }
 
-/** Months of retention named in the answer: 1, 3, 6 and 12 when the data has them. */
-const KEY_MONTHS = [1, 3, 6, 12];
 
 export async function answerCohort(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
@@ -34,8 +33,7 @@ export async function answerCohort(input: HandlerInput): Promise<Draft> {
   if (result.cohorts.length === 0) {
     return { ...base, answer: t(lang, `No customers had their first order in the cohort months asked for${scope ? ` (${scope})` : ''}. ${definition}`, `所问月份${scope ? `（${scope}）` : ''}没有首次下单的客户。${definition}`) };
   }
-  const cellText = (cells: Cell[]) =>
-    cells.filter((c) => KEY_MONTHS.includes(c.month)).map((c) => t(lang, `month ${c.month}: ${n(c.rate, 'percent')}${c.partial ? ' (month under way)' : ''}`, `第${c.month}个月 ${n(c.rate, 'percent')}${c.partial ? '（当月未完）' : ''}`)).join(t(lang, ', ', '，'));
+  const cellText = (cells: Cell[]) => keyMonthRates(cells, lang);
   if (result.cohorts.length === 1) {
     const c = result.cohorts[0]!;
     const retained = cellText(c.cells);
@@ -51,7 +49,7 @@ export async function answerCohort(input: HandlerInput): Promise<Draft> {
   }
   const first = result.cohorts[0]!.cohort;
   const last = result.cohorts.at(-1)!.cohort;
-  const avg = result.average.filter((a) => KEY_MONTHS.includes(a.month)).map((a) => t(lang, `month ${a.month}: ${n(a.rate, 'percent')}`, `第${a.month}个月 ${n(a.rate, 'percent')}`)).join(t(lang, ', ', '，'));
+  const avg = keyMonthRates(result.average, lang);
   const cmp = result.comparison;
   const bestWorst = cmp?.best && cmp.worst
     ? t(lang, ` At month ${cmp.month}, the best cohort was ${cmp.best.cohort} (${n(cmp.best.value, 'percent')}) and the weakest ${cmp.worst.cohort} (${n(cmp.worst.value, 'percent')}).`, `第${cmp.month}个月留存最好的是 ${cmp.best.cohort}（${n(cmp.best.value, 'percent')}），最差的是 ${cmp.worst.cohort}（${n(cmp.worst.value, 'percent')}）。`)
@@ -62,7 +60,7 @@ export async function answerCohort(input: HandlerInput): Promise<Draft> {
       `Cohorts ${first} to ${last}${scope ? ` (${scope})` : ''}: ${n(result.cohorts.length, 'count')} cohorts; average retention weighted by cohort size, ${avg || 'no complete month yet'}.${bestWorst} ${definition}`,
       `${first} 至 ${last} 的同期群${scope ? `（${scope}）` : ''}：共 ${n(result.cohorts.length, 'count')} 个；按人数加权的平均留存：${avg || '尚无完整月份'}。${bestWorst}${definition}`),
     chart: { type: 'heatmap', title: t(lang, 'Cohort retention', '同期群留存'), data: { categories: result.cohorts.map((c) => c.cohort), series: result.cohorts.map((c) => ({ name: c.cohort, values: c.cells.map((x) => x.rate) })) } },
-    table: { columns: [t(lang, 'cohort', '同期群'), t(lang, 'size', '人数'), ...KEY_MONTHS.map((m) => t(lang, `month ${m}`, `第${m}月`))], rows: result.cohorts.map((c) => [c.cohort, c.size, ...KEY_MONTHS.map((m) => c.cells.find((x) => x.month === m)?.rate ?? null)]) },
+    table: { columns: [t(lang, 'cohort', '同期群'), t(lang, 'size', '人数'), ...keyMonthColumns(lang)], rows: result.cohorts.map((c) => [c.cohort, c.size, ...KEY_MONTHS.map((m) => c.cells.find((x) => x.month === m)?.rate ?? null)]) },
   };
 }
 
@@ -128,7 +126,7 @@ async function averageBeside(input: HandlerInput, filled: Record<string, unknown
     .flatMap((c) => { const a = result.average.find((x) => x.month === c.month); return a ? [{ month: c.month, own: c.rate, avg: a.rate }] : []; });
   if (pairs.length === 0) return '';
   const { from, to } = result.meta.args;
-  const list = pairs.map((p) => t(lang, `month ${p.month}: ${n(p.avg, 'percent')}`, `第${p.month}个月 ${n(p.avg, 'percent')}`)).join(t(lang, ', ', '，'));
+  const list = keyMonthRates(pairs.map((p) => ({ month: p.month, rate: p.avg })), lang);
   const last = pairs.at(-1)!;
   const verdict = last.own > last.avg ? t(lang, 'above', '高于') : last.own < last.avg ? t(lang, 'below', '低于') : t(lang, 'level with', '持平于');
   return t(lang,

@@ -1,5 +1,6 @@
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
+import { KEY_MONTHS, keyMonthColumns, keyMonthRates } from './cohortWords.ts';
 import { failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
@@ -13,8 +14,7 @@ interface CohortsOfValue { cohorts: unknown[]; average: Average[]; meta: { args:
 
 /** Values compared at most (a breakdown by country of a shop with dozens of countries: the ones with most customers). */
 export const MAX_COMPARED = 8;
-/** Months named per value, as in the single answer; the month compared is 3 when every value has it. */
-const KEY_MONTHS = [1, 3, 6, 12];
+/** The month compared: 3 when every value has it. */
 const PREFERRED_MONTH = 3;
 
 export async function compareCohorts(input: HandlerInput, dim: 'country' | 'channel', values: readonly string[], filled: Record<string, unknown>): Promise<Draft> {
@@ -26,9 +26,10 @@ export async function compareCohorts(input: HandlerInput, dim: 'country' | 'chan
     if (!result) return failure(lang, 'cohort_retention', error);
     results.push({ value, result });
   }
-  const dimWord = dim === 'country' ? t(lang, 'country', '国家') : t(lang, 'channel', '渠道');
+  // a cohort's channel is its customers' main channel (cohort_retention's filter), not the channel of the first order
+  const dimWord = dim === 'country' ? t(lang, 'country', '国家') : t(lang, 'main channel', '主要渠道');
   const { from, to } = results[0]!.result.meta.args;
-  const curve = (a: Average[]) => a.filter((x) => KEY_MONTHS.includes(x.month)).map((x) => t(lang, `month ${x.month}: ${n(x.rate, 'percent')}`, `第${x.month}个月 ${n(x.rate, 'percent')}`)).join(t(lang, ', ', '，'));
+  const curve = (a: Average[]) => keyMonthRates(a, lang);
   const each = results.map(({ value, result }) =>
     `${value} — ${result.cohorts.length === 0 ? t(lang, 'no new customers', '没有新客户') : curve(result.average) || t(lang, 'no complete month yet', '尚无完整月份')}`,
   ).join(t(lang, '; ', '；'));
@@ -40,8 +41,11 @@ export async function compareCohorts(input: HandlerInput, dim: 'country' | 'chan
       ` At month ${month}, the highest is ${ranked[0]!.value} (${n(at(ranked[0]!.result)!, 'percent')}) and the lowest ${ranked.at(-1)!.value} (${n(at(ranked.at(-1)!.result)!, 'percent')}).`,
       `第${month}个月留存最高的是 ${ranked[0]!.value}（${n(at(ranked[0]!.result)!, 'percent')}），最低的是 ${ranked.at(-1)!.value}（${n(at(ranked.at(-1)!.result)!, 'percent')}）。`)
     : '';
-  const shown = values.length > MAX_COMPARED ? t(lang, ` (the ${MAX_COMPARED} ${dim === 'country' ? 'countries' : 'channels'} with most customers)`, `（客户最多的 ${MAX_COMPARED} 个${dimWord}）`) : '';
-  const definition = t(lang, 'Retention = cohort members (customers by month of first order) who ordered in month k after their first ÷ cohort size; each curve is the average over its cohorts, weighted by cohort size.', '留存率＝在首单后第 k 个月下单的同期群成员（按首单月份分组的客户）÷ 同期群人数；每条曲线为按人数加权的各同期群平均。');
+  // describe_data lists countries by customers and channels by orders, most first
+  const shown = values.length > MAX_COMPARED
+    ? t(lang, ` (the ${MAX_COMPARED} ${dim === 'country' ? 'countries with the most customers' : 'channels with the most orders'})`, `（${dim === 'country' ? '客户' : '订单'}最多的 ${MAX_COMPARED} 个${dimWord}）`)
+    : '';
+  const definition = t(lang, 'Retention = cohort members (customers by month of first order) who ordered in month k after their first ÷ cohort size; each curve is the average over its cohorts, weighted by cohort size; a main channel is the customer\'s most frequent order channel.', '留存率＝在首单后第 k 个月下单的同期群成员（按首单月份分组的客户）÷ 同期群人数；每条曲线为按人数加权的各同期群平均；主要渠道＝客户下单最多的渠道。');
   // the chart's months: those every charted value has (a value without cohorts is left out of it)
   const charted = results.filter((r) => r.result.average.length > 0);
   const months = (charted[0]?.result.average.map((a) => a.month) ?? []).filter((m) => charted.every((r) => r.result.average.some((a) => a.month === m)));
@@ -57,7 +61,7 @@ export async function compareCohorts(input: HandlerInput, dim: 'country' | 'chan
       data: { categories: months.map(String), series: charted.map(({ value, result }) => ({ name: value, values: months.map((m) => result.average.find((a) => a.month === m)!.rate) })) },
     },
     table: {
-      columns: [dimWord, ...KEY_MONTHS.map((m) => t(lang, `month ${m}`, `第${m}月`))],
+      columns: [dimWord, ...keyMonthColumns(lang)],
       rows: results.map(({ value, result }) => [value, ...KEY_MONTHS.map((m) => result.average.find((a) => a.month === m)?.rate ?? null)]),
     },
     followUps: [t(lang, 'Cohort retention for the last 12 months', '最近12个月的同期群留存'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')],

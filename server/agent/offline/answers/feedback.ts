@@ -100,7 +100,9 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const meta = receipt(result);
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
   if (themes.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No feedback has been clustered into themes yet.', '还没有可聚类的反馈主题。'), followUps };
-  if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule, what });
+  // (a group's rising themes are not measured: the trend is over all feedback, said so below)
+  const overAll = group ? t(lang, ` The rising flags are over all feedback, not only that of customers in ${group.scope}.`, `上升标记基于全部反馈，而非仅${group.scope}客户的反馈。`) : '';
+  if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule: `${rule}${overAll}`, what });
   if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
   // "which product category gets the most complaints?": feedback has no order or product, so no such split exists

@@ -13,7 +13,7 @@ import { failure, t, type Draft, type HandlerInput } from './common.ts';
 
 interface Group { group: string | null; total: number }
 const EARLIER_GROUPS = 20; // kpi_trend's largest top
-interface Breakdown { window: { from: string; to: string }; groups: Group[] | null; otherGroups: number }
+interface Breakdown { window: { from: string; to: string }; partialPeriods: string[]; groups: Group[] | null; otherGroups: number }
 
 export async function breakdownOverPeriods(
   input: HandlerInput, later: Breakdown, earlierTime: TimeRange, filled: Record<string, unknown>,
@@ -43,19 +43,23 @@ export async function breakdownOverPeriods(
       `${g.group} ${fmt(g.total)} (${then === undefined ? missing : fmt(then)} in ${short}${direction(g.total, then)})`,
       `${g.group} ${fmt(g.total)}（${short}${then === undefined ? missing : ` ${fmt(then)}`}${direction(g.total, then)}）`);
   }).join(t(lang, '; ', '；'));
+  // "this quarter vs last quarter" on the 1st of November: the later period has only begun, said so (no day counts)
+  const partial = later.partialPeriods.length ? t(lang, ` ${laterName[0]!.toUpperCase()}${laterName.slice(1)} is not over yet, so its values cover only part of it.`, `${laterName}尚未结束，其数值只覆盖其中一部分。`) : '';
+  // the chart shows the groups with a value in both periods (an absent one is not a zero)
+  const charted = shown.filter((g) => before.has(g.group));
   const more = later.otherGroups > 0 ? t(lang, ` (${formatNumber(later.otherGroups, 'count')} more not shown)`, `（另有 ${formatNumber(later.otherGroups, 'count')} 个未列出）`) : '';
   return {
     ...base,
     kind: 'answer',
     answer: t(lang,
-      `${name[0]!.toUpperCase()}${name.slice(1)} by ${dim.names.en}${scope}, ${laterName} against ${earlierName}: ${list}${more}. ${definition}`,
-      `按${dim.names.zh}的${name}${scope}，${laterName}对比${earlierName}：${list}${more}。${definition}`),
+      `${name[0]!.toUpperCase()}${name.slice(1)} by ${dim.names.en}${scope}, ${laterName} against ${earlierName}: ${list}${more}.${partial} ${definition}`,
+      `按${dim.names.zh}的${name}${scope}，${laterName}对比${earlierName}：${list}${more}。${partial}${definition}`),
     chart: {
       type: 'bar',
       title: t(lang, `${name} by ${dim.names.en}`, `各${dim.names.zh}${name}`),
-      data: { categories: shown.map((g) => g.group ?? ''), series: [
-        { name: earlierName, values: shown.map((g) => before.get(g.group) ?? 0) }, // (absent = none in the period, or not listed)
-        { name: laterName, values: shown.map((g) => g.total) },
+      data: { categories: charted.map((g) => g.group ?? ''), series: [
+        { name: earlierName, values: charted.map((g) => before.get(g.group)!) },
+        { name: laterName, values: charted.map((g) => g.total) },
       ] },
     },
     table: { columns: [dim.names[lang], laterName, earlierName], rows: shown.map((g) => [g.group, g.total, before.get(g.group) ?? null]) },
