@@ -193,3 +193,14 @@ describe('the new readings leave ordinary questions alone (review findings)', ()
     expect(parse('What is the average CLV of Champions?').slots.filter.rfm_tier).toBe('Champions');
   });
 });
+
+describe('feedback by the writers’ country', () => {
+  it('reads (un)happiest / most complaints by country as counts per country', () => {
+    const unhappy = parse('Which country\'s customers are unhappiest?');
+    expect([unhappy.analysis, unhappy.slots.groupBy, unhappy.slots.satisfaction, unhappy.slots.tone]).toEqual(['feedback_search', 'country', 'unhappy', 'negative']);
+    expect(parse('哪个国家的客户最满意？').slots).toMatchObject({ groupBy: 'country', satisfaction: 'happy' });
+    expect(parse('Which country has the most complaints?').slots).toMatchObject({ groupBy: 'country', tone: 'negative' });
+    // one country's complaints stay that group's themes
+    expect(parse('What do customers in Germany complain about?').slots.groupBy).toBeUndefined();
+  });
+});

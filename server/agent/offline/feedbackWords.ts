@@ -112,7 +112,7 @@ export const RATING_ASKED = /\baverage (?:rating|score|stars?|review score)s?\b|
 const LIST_ASKED = /\b(?:show|list|give me|display|pull up|latest|newest|most recent)\b|有哪些|列出|看看|看一下|最新/;
 
 /** Themes asked for ("主要有哪些主题", "pain points"): the themes answer, not a list of rows. */
-const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issues|problems)|top complaints)\b|主题|痛点|话题|主要问题/;
+const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issues|problems)|top complaints|mostly about|mainly about)\b|主题|痛点|话题|主要问题|哪些方面|什么方面|集中在|主要是关于|主要关于/;
 
 /**
  * What a feedback question without a topic asks for: a count or a monthly trend of the feedback under its filters
@@ -128,6 +128,10 @@ export function withoutTopic(text: string, narrowed: boolean, rating: boolean): 
   return narrowed && LIST_ASKED.test(text) ? 'list' : undefined;
 }
 
+/** (Un)happiness of customers ("which country's customers are unhappiest?", "哪个国家的客户最不满意"): their ratings. */
+export const UNHAPPY = /\b(?:unhappiest|least (?:satisfied|happy)|most (?:dissatisfied|unhappy)|lowest ratings?|worst ratings?)\b|最不满意|满意度最低|评分最低|差评率最高/;
+export const HAPPY = /\b(?:happiest|most (?:satisfied|happy)|highest ratings?|best ratings?)\b|最满意|满意度最高|评分最高/;
+
 /** "What did customers in the UK say?", "英国客户说了什么": what customers said is their feedback. */
 export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:our |the )?(?:customers|clients|buyers|shoppers|people|users)\b.{0,40}\b(?:say|said|saying|tell|telling|told)\b|(?:客户|顾客|用户|买家).{0,10}(?:说了什么|怎么说|说了啥|都说了些什么)/;
 
@@ -137,6 +141,12 @@ export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:ou
  * newest rows ("how many 1-star reviews last month?", "are complaints rising?", "show negative reviews from last week").
  */
 export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
+  // "which country's customers are unhappiest?": ratings by the writers' country (feedback counts per country)
+  if ((UNHAPPY.test(text) || HAPPY.test(text)) && slots.groupBy === 'country') {
+    slots.satisfaction = UNHAPPY.test(text) ? 'unhappy' : 'happy';
+    slots.tone = slots.satisfaction === 'unhappy' ? 'negative' : 'positive';
+    return 'feedback_search';
+  }
   // "which complaints are increasing?": the rising themes (a topic there is a question word, not a search)
   // (without a feedback analysis, only when no metric or breakdown is named: "which categories have problems with
   // increasing returns?" is about returns)
@@ -164,6 +174,8 @@ export function feedbackSlots(question: string, text: string, rest: string, anal
   const rating = RATING_ASKED.test(text);
   const stars = feedback || rating ? starsAsked(text) : undefined;
   if (stars) slots.stars = stars;
+  // "上个月的差评主要集中在哪些方面？", "what are last month's bad reviews mostly about?": the themes, not a search
+  if (analysis === 'feedback_search' && !slots.query && THEMES_ASKED.test(text)) analysis = 'feedback_themes';
   if ((feedback || rating) && !slots.query) {
     const narrowed = Boolean(slots.time || slots.tone || stars || slots.filter.rfm_tier || slots.filter.country || slots.filter.segment);
     // "what did customers in the UK say last month?": that period's words, newest first (group themes are all-time)

@@ -63,6 +63,8 @@ export interface Slots {
   otherTime?: TimeRange;
   /** A customer tag named with the word tag ("customers tagged lapsed"): a segment or KPI filter. */
   tag?: string;
+  /** How happy customers are asked, by group ("which country's customers are unhappiest / happiest?"). */
+  satisfaction?: 'unhappy' | 'happy';
 }
 
 export interface Parsed {

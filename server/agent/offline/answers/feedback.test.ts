@@ -37,7 +37,7 @@ describe('feedback themes answer', () => {
 
   it('a split feedback does not have is said: no product category on feedback, no ranking of themes by country', async () => {
     expect((await ask({ tone: 'negative', groupBy: 'category' })).answer).toContain('Feedback is not linked to orders or products, so it cannot be split by product category');
-    expect((await ask({ tone: 'negative', groupBy: 'country' })).answer).toContain('The themes are not ranked by country; ask about one group instead');
+    expect((await ask({ tone: 'negative', groupBy: 'channel' })).answer).toContain('The themes are not ranked by channel; ask about one group instead');
     expect((await ask({ tone: 'negative' })).answer).not.toContain('not ranked by');
   });
 
@@ -71,5 +71,30 @@ describe('rising themes answer', () => {
   it('says when nothing rises, with the largest themes', async () => {
     const d = await ask({ tone: 'negative', risingThemes: true }, { ...RESULT, rising: [], meta: { args: { recentPeriods: 3 } } });
     expect(d.answer).toContain('None of the complaint themes is rising: no theme has a significantly larger share of feedback in the last 3 months than in the months before. The largest: late parcel (30, 30%); app error (20, 20%).');
+  });
+});
+
+describe('feedback by country', () => {
+  // search_feedback's counts per country, as the tool returns them for a countries filter
+  const counts: Record<string, { feedback: number; rated: number; lowRated: number; avgRating: number }> = {
+    Germany: { feedback: 12, rated: 10, lowRated: 6, avgRating: 2.4 }, France: { feedback: 30, rated: 20, lowRated: 8, avgRating: 3.1 }, Japan: { feedback: 3, rated: 0, lowRated: 0, avgRating: 0 },
+  };
+  const byCountry: ToolCaller = {
+    calls: [],
+    call: async (_tool: string, args: { countries: string[] }) => {
+      const c = counts[args.countries[0]!]!;
+      return { result: { mentions: { ...c, lowRatedShare: c.rated ? c.lowRated / c.rated : null, avgRating: c.rated ? c.avgRating : null }, meta: {} } };
+    },
+  } as unknown as ToolCaller;
+  const askBy = (slots: Partial<Slots>) => answerThemes({ lang: 'en', slots: { filter: {}, groupBy: 'country', ...slots }, caller: byCountry,
+    values: { country: ['Germany', 'France', 'Japan'], channel: [], category: [], segment: [], currency: null }, today: '2026-11-01', role: 'analyst' });
+
+  it('names the country with the most complaints, or the least happy by share, or the best rated; countries without ratings left out', async () => {
+    expect((await askBy({ tone: 'negative' })).answer).toContain('Customers in France sent the most complaints: 8.');
+    const unhappy = (await askBy({ tone: 'negative', satisfaction: 'unhappy' })).answer;
+    expect(unhappy).toContain('Customers in Germany are the least happy: 60% of their rated feedback is rated 2 or below.'); // 6 of 10
+    expect(unhappy).toContain('Germany 6 (60%, average 2.4); France 8 (40%, average 3.1)'); // 8 of 20
+    expect(unhappy).not.toContain('Japan');
+    expect((await askBy({ satisfaction: 'happy' })).answer).toContain('Customers in France rate us highest: 3.1 of 5 on average (lowest: Germany, 2.4).');
   });
 });

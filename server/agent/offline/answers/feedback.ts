@@ -3,6 +3,7 @@ import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { isMissingTool } from '../calls.ts';
 import { describeRange } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { feedbackByCountry } from './feedbackByCountry.ts';
 import { countAnswer, trendAnswer, trendWindow, type MentionsResult } from './feedbackMentions.ts';
 import { topiclessAnswer } from './feedbackTotals.ts';
 
@@ -84,6 +85,8 @@ function feedbackCustomers(input: HandlerInput): { args: Obj; scope: string; bre
  */
 export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
+  // "which country has the most complaints?": counts per country, not themes
+  if (slots.groupBy === 'country' && !slots.risingThemes) return feedbackByCountry(input);
   const group = feedbackCustomers(input).breakdown;
   // every theme, so a month's ranking is complete; for a group of customers every value of its breakdown (top 10)
   const { result, error } = await caller.call('feedback_themes', { limit: 60, ...(group ? { top: 10 } : {}) });
@@ -156,6 +159,8 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
   const customers = feedbackCustomers(input);
   // no topic: counts, a trend or the newest rows of the feedback under the filters ("how many 1-star reviews last month?")
   const topicless = !slots.query && Boolean(slots.mentions || slots.browse);
+  // "差评最多的国家是哪个", "average rating by country": counts per country of the writers
+  if (!slots.query && !slots.browse && slots.groupBy === 'country') return feedbackByCountry(input);
   // "德国客户的差评": no topic, a group of customers → what that group's feedback is about
   if (!slots.query && !topicless && customers.breakdown) return answerThemes(input);
   if (!slots.query && !topicless) {
