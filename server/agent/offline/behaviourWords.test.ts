@@ -204,3 +204,12 @@ describe('feedback by the writers’ country', () => {
     expect(parse('What do customers in Germany complain about?').slots.groupBy).toBeUndefined();
   });
 });
+
+describe('the fastest-growing segment', () => {
+  it('reads growth of an unnamed segment as RFM tier movement against a year earlier', () => {
+    for (const q of ['Which customer segment is growing fastest?', '哪个客群增长最快？']) {
+      expect([parse(q).analysis, parse(q).slots.yearAgo], q).toEqual(['rfm', true]);
+    }
+    expect(parse('Profile the Champions segment').analysis).toBe('segment');
+  });
+});

@@ -240,6 +240,12 @@ export function parseQuestion(question: string, today: string, values: DataValue
     slots.time = { from: time.from, to: other.to, grain: time.grain, label: null, matched: time.matched };
   }
   if (analysis === 'segment') slots.ranges = parseRanges(text);
+  // "which customer segment is growing fastest?", "哪个客群增长最快": no group named, so the RFM tiers' movement
+  // against a year earlier (the segments every customer is in)
+  if (analysis === 'segment' && hasAny(scan, GROWTH_WORDS) && Object.keys(slots.filter).length === 0 && !slots.ranges && !slots.tag && !topCustomers && !topShare) {
+    analysis = 'rfm';
+    if (!slots.time) slots.yearAgo = true;
+  }
   if (topCustomers) slots.topCustomers = topCustomers;
   if (topShare) slots.topShare = { side: topShare.side, share: topShare.share, metric: topShare.metric };
   if (intervals) slots.intervals = intervals;
