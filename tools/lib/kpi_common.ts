@@ -29,7 +29,6 @@ export function shiftPeriods(start: string, grain: KpiGrain, k: number): string 
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k * MONTHS[grain], 1)).toISOString().slice(0, 10);
 }
 
-/** Agg's customer columns on a path that does not count customers (additive metrics: sums of rows). */
 /** Whether the window starts and ends on period boundaries. */
 export function isWhole(w: { from: string; to: string }, grain: KpiGrain): boolean {
   const next = addDays(w.to, 1);
@@ -44,6 +43,7 @@ export function previousWindow(w: { from: string; to: string }, grain: KpiGrain,
 }
 
 
+/** Agg's customer columns on a path that does not count customers (additive metrics: sums of rows). */
 export const NO_CUSTOMERS = '0 AS customers, 0 AS new_customers, 0 AS repeaters, 0 AS identified_revenue';
 
 export const UTC = (param: string, plusDays = 0) => `(${param}::date + ${plusDays})::timestamp AT TIME ZONE 'UTC'`;

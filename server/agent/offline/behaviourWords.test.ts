@@ -213,3 +213,24 @@ describe('the fastest-growing segment', () => {
     expect(parse('Profile the Champions segment').analysis).toBe('segment');
   });
 });
+
+describe('second review findings', () => {
+  const withTags: DataValues = { ...VALUES, tag: ['overdue', 'lapsed', 'loyal', 'high value', 'new'] };
+  const tagged = (q: string) => parseQuestion(q, '2026-11-01', withTags);
+  it('takes a tag only next to the word tag', () => {
+    for (const q of ['new customers by tag', 'what tags do loyal customers have?', 'complaints about the price tag from new customers']) {
+      expect(tagged(q).slots.tag, q).toBeUndefined();
+    }
+    expect(tagged('customers tagged as overdue').slots.tag).toBe('overdue');
+  });
+  it('ranks a churn rate by group, and keeps unhappiness for a follow-up', () => {
+    expect(parse('Which country has the highest churn rate?').slots).toMatchObject({ metric: 'lost_customers', churnRate: true, groupBy: 'country' });
+    expect(parse('How many customers did we lose last quarter?').slots.churnRate).toBeUndefined();
+    const p = parseQuestion("Which country's customers are unhappiest?", '2026-11-01', VALUES);
+    const prev = previousState([{ question: 'q', payload: { kind: 'answer', state: { v: 1, analysis: p.analysis!, slots: p.slots } } as unknown as AnswerPayload }])!;
+    expect(mergeFollowUp(parse('and last month?'), prev).slots).toMatchObject({ satisfaction: 'unhappy', tone: 'negative', groupBy: 'country' });
+  });
+  it('reads only a segment that grows the most as tier movement', () => {
+    expect(parse('tell me about customers whose spending increased').analysis).not.toBe('rfm');
+  });
+});

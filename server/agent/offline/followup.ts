@@ -98,7 +98,11 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     byTier: s.byTier ?? base.byTier,
     risingThemes: s.risingThemes ?? base.risingThemes,
     identities: s.identities ?? base.identities,
-    tag: s.tag ?? base.tag,
+    // a tag stays unless the follow-up names another metric on its own ("what about all customers?"), as customerType
+    tag: s.tag ?? (s.metric ? undefined : base.tag),
+    // feedback by country: unhappy stays unhappy for "and last month?"
+    tone: s.tone ?? base.tone,
+    satisfaction: s.satisfaction ?? base.satisfaction,
   };
   return { analysis: prev.analysis, slots };
 }

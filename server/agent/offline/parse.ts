@@ -84,6 +84,9 @@ const WHICH_PERIOD = /^(?:which|what|best|worst|strongest|weakest|biggest|top) |
 /** Words that put two named values side by side. */
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
 
+/** A segment that grows the most ("which customer segment is growing fastest?", "哪个客群增长最快"). */
+const FASTEST_SEGMENT = /\b(?:segments?|groups?|tiers?)\b.{0,30}\b(?:fastest|the most|most)\b|(?:客群|分群|群体|层级).{0,10}(?:增长|增加)最(?:快|多)/;
+
 /** Champions aliases that describe customers by value rather than name the tier ("top customers", "vip", 大客户). */
 const DESCRIPTIVE_TIER_WORDS = /best|top|vip|whales|spenders|value|valuable|最好|优质|核心|大客户/;
 
@@ -128,6 +131,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "上个季度流失了多少客户", "churned customers last month": customers already lost in a past period are a count of
   // that period (kpi_trend lost_customers); churn risk is about who may leave next
   if (analysis === 'churn' && (time || MOST.test(rest) || CHURN_RATE.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
+  const churnRate = !analysis && named?.metric === 'lost_customers' && CHURN_RATE.test(rest);
   // "customers who spent over 5000 but haven't ordered in 3 months", "90天没下单的客户": customers picked by how long
   // they have been silent are that segment; churn risk is the model's guess of who may leave next
   if (analysis === 'churn' && parseRanges(text)?.recencyDays && !/\b(?:risk|likely|about to|might|could|churn\w*)\b|风险|可能|流失/.test(rest)) analysis = 'segment';
@@ -149,6 +153,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled
   if (!analysis && namesGroup && !groupMetric) analysis = 'segment';
   const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
+  if (churnRate) slots.churnRate = true;
   if (tagged) {
     slots.tag = tagged.tag;
     // the tagged customers themselves, unless a metric or another analysis is asked about them
@@ -242,7 +247,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'segment') slots.ranges = parseRanges(text);
   // "which customer segment is growing fastest?", "哪个客群增长最快": no group named, so the RFM tiers' movement
   // against a year earlier (the segments every customer is in)
-  if (analysis === 'segment' && hasAny(scan, GROWTH_WORDS) && Object.keys(slots.filter).length === 0 && !slots.ranges && !slots.tag && !topCustomers && !topShare) {
+  if (analysis === 'segment' && FASTEST_SEGMENT.test(text) && Object.keys(slots.filter).length === 0 && !slots.ranges && !slots.tag && !topCustomers && !topShare) {
     analysis = 'rfm';
     if (!slots.time) slots.yearAgo = true;
   }

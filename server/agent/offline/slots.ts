@@ -65,6 +65,8 @@ export interface Slots {
   tag?: string;
   /** How happy customers are asked, by group ("which country's customers are unhappiest / happiest?"). */
   satisfaction?: 'unhappy' | 'happy';
+  /** A churn rate asked ("what is our churn rate?", "各国家的流失率"): lost customers read as a share of the period before's. */
+  churnRate?: boolean;
 }
 
 export interface Parsed {

@@ -94,19 +94,18 @@ export function customerTypeGroup(text: string, detect: (text: string) => { metr
   return null;
 }
 
-/** The tag word itself ("customers tagged lapsed", "with the high value tag", "高价值标签的客户"). */
-const TAG_WORD = /\btag(?:s|ged)?\b|标签/;
-
 /**
- * A tag named beside the word tag / 标签 (tag names are ordinary words — "loyal", "new" — so never alone): the tag,
- * and the question with both blanked so the words are not read again as a tier or a metric.
+ * A tag named next to the word tag ("customers tagged lapsed", "with the high value tag", "tag: overdue"): tag names
+ * are ordinary words ("loyal", "new"), so never alone, and not in "by tag" / "which tags". The tag, and the question
+ * with the tag phrase blanked so its words are not read again as a tier or a metric.
  */
 export function detectTag(text: string, values: DataValues): { tag: string; rest: string } | null {
-  const word = text.match(TAG_WORD);
-  if (!word || !values.tag?.length) return null;
-  const hit = longestMatch(text, values.tag.map((v) => v.toLowerCase()));
-  if (!hit) return null;
-  const tag = values.tag.find((v) => v.toLowerCase() === hit.phrase)!;
-  const rest = blank(blank(text, hit.index, hit.phrase.length), word.index!, word[0].length);
-  return { tag, rest };
+  if (!values.tag?.length || !/\btag|标签/.test(text)) return null;
+  const names = [...values.tag].sort((a, b) => b.length - a.length);
+  for (const tag of names) {
+    const name = tag.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const hit = text.match(new RegExp(String.raw`\btagged (?:as |with )?(?:"|')?${name}\b|\b${name}(?:"|')? tag\b|\btag:? (?:"|')?${name}\b|标签(?:为|是)?${name}|${name}标签`));
+    if (hit) return { tag, rest: blank(text, hit.index!, hit[0].length) };
+  }
+  return null;
 }

@@ -16,7 +16,8 @@ interface Row { country: string; m: MentionsResult }
 
 export async function feedbackByCountry(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
-  const period = slots.time ? { from: slots.time.from, to: slots.time.to } : {};
+  // the period and an RFM tier named ("which country's Champions are unhappiest?") apply to every country's counts
+  const period = { ...(slots.time ? { from: slots.time.from, to: slots.time.to } : {}), ...(slots.filter.rfm_tier ? { rfmTiers: [slots.filter.rfm_tier] } : {}) };
   const rows: Row[] = [];
   let first: Record<string, unknown> | null = null;
   for (const country of input.values.country.slice(0, MAX_COUNTRIES)) {

@@ -4,7 +4,7 @@ import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, type Grain } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
-import { breakdownOverPeriods } from './kpiPeriods.ts';
+import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
 
 /** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
 
@@ -102,6 +102,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   if (result.groups && slots.groupBy && slots.groupBy !== 'month') {
     const dim = DIMENSION_BY_ID.get(slots.groupBy)!;
     if (byChange) return rankByChange(input, result, metric, fmt, window, scope, definition, base);
+    if (slots.churnRate) return churnRateByGroup(input, result, dim, scope, window, definition, base);
     if (slots.otherTime) return breakdownOverPeriods(input, result, slots.otherTime, filled, { metric, dim, fmt: (v: number) => fmt(v), scope, definition, base });
     // the tool ranks ratio metrics by their base (orders/customers); a superlative asks for the value itself
     const groups = slots.superlative ? [...result.groups].sort((a, b) => (slots.superlative === 'min' ? a.total - b.total : b.total - a.total)) : result.groups;
@@ -160,9 +161,11 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   }
 
   const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
+  // a window still under way counts as lost everyone who has not ordered in it yet: said
+  const underWay = result.partialPeriods.length ? t(lang, ' The period is still under way, so customers who have not ordered yet in it count as lost.', '该周期尚未结束，尚未在其中下单的客户也计为流失。') : '';
   const churn = o.churn ? t(lang,
-    ` That is a churn rate of ${formatNumber(o.churn.rate, 'percent')} of the ${formatNumber(o.churn.previousCustomers, 'count')} customers who ordered in the previous period.`,
-    `即流失率 ${formatNumber(o.churn.rate, 'percent')}（上一周期下过单的 ${formatNumber(o.churn.previousCustomers, 'count')} 位客户中）。`) : '';
+    ` That is a churn rate of ${formatNumber(o.churn.rate, 'percent')} of the ${formatNumber(o.churn.previousCustomers, 'count')} customers who ordered in the previous period.${underWay}`,
+    `即流失率 ${formatNumber(o.churn.rate, 'percent')}（上一周期下过单的 ${formatNumber(o.churn.previousCustomers, 'count')} 位客户中）。${underWay}`) : '';
   const whole = tier || slots.customerType || slots.tag ? await wholeWindowSentence(input, args, fmt, result.ofAll) : '';
   return {
     ...base,

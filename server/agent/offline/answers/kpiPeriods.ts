@@ -65,3 +65,29 @@ export async function breakdownOverPeriods(
     table: { columns: [dim.names[lang], laterName, earlierName], rows: shown.map((g) => [g.group, g.total, before.get(g.group) ?? null]) },
   };
 }
+
+interface ChurnGroup { group: string | null; total: number; churn?: { rate: number; previousCustomers: number } | null }
+
+/** "Which country has the highest churn rate?", "各国家的流失率": the groups ranked by the tool's churn rate, not the lost count. */
+export function churnRateByGroup(
+  input: HandlerInput, result: { groups: ChurnGroup[] | null }, dim: DimensionDef, scope: string, window: string, definition: string, base: Omit<Draft, 'kind' | 'answer'>,
+): Draft {
+  const { lang, slots } = input;
+  const rated = (result.groups ?? []).filter((g) => g.churn);
+  const ranked = [...rated].sort((a, b) => (slots.superlative === 'min' ? a.churn!.rate - b.churn!.rate : b.churn!.rate - a.churn!.rate) || (a.group ?? '').localeCompare(b.group ?? ''));
+  const list = ranked.map((g) => t(lang,
+    `${g.group} ${formatNumber(g.churn!.rate, 'percent')} (${formatNumber(g.total, 'count')} of ${formatNumber(g.churn!.previousCustomers, 'count')})`,
+    `${g.group} ${formatNumber(g.churn!.rate, 'percent')}（${formatNumber(g.churn!.previousCustomers, 'count')} 位中流失 ${formatNumber(g.total, 'count')} 位）`)).join(t(lang, '; ', '；'));
+  const lead = ranked[0] ? t(lang,
+    `${ranked[0].group} has the ${slots.superlative === 'min' ? 'lowest' : 'highest'} churn rate: ${formatNumber(ranked[0].churn!.rate, 'percent')}. `,
+    `流失率${slots.superlative === 'min' ? '最低' : '最高'}的${dim.names.zh}是 ${ranked[0].group}：${formatNumber(ranked[0].churn!.rate, 'percent')}。`) : '';
+  return {
+    ...base,
+    kind: 'answer',
+    answer: t(lang,
+      `${lead}Churn rate by ${dim.names.en}${scope}, ${window} (lost customers of those who ordered in the previous period): ${list || 'no group had customers in the previous period'}. ${definition}`,
+      `${lead}${window}按${dim.names.zh}的流失率${scope}（上一周期下过单的客户中流失的比例）：${list || '没有哪个分组在上一周期有客户'}。${definition}`),
+    chart: { type: 'bar', title: t(lang, `Churn rate by ${dim.names.en}`, `各${dim.names.zh}流失率`), data: { categories: ranked.map((g) => g.group ?? ''), series: [{ name: t(lang, 'churn rate', '流失率'), values: ranked.map((g) => g.churn!.rate) }] } },
+    table: { columns: [dim.names[lang], t(lang, 'lost', '流失'), t(lang, 'customers in the previous period', '上一周期客户'), t(lang, 'churn rate', '流失率')], rows: ranked.map((g) => [g.group, g.total, g.churn!.previousCustomers, g.churn!.rate]) },
+  };
+}
