@@ -77,32 +77,25 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     yearAgo: s.yearAgo,
     superlative: s.superlative ?? (groupBy ? base.superlative : undefined),
     change: s.change ?? (groupBy ? base.change : undefined),
-    query: s.query ?? base.query,
-    steps: s.steps ?? base.steps,
-    ranges: s.ranges ?? base.ranges,
-    topShare: s.topShare ?? base.topShare,
-    // the values compared stay while the follow-up keeps the dimension ("and orders?"); stars and a browse too
+    // the values compared stay while the follow-up keeps the dimension ("and orders?")
     versus: s.versus ?? (groupBy === base.groupBy ? base.versus : undefined),
-    stars: s.stars ?? base.stars,
-    browse: s.browse ?? base.browse,
-    intervals: s.intervals ?? base.intervals,
-    mentions: s.mentions ?? base.mentions,
-    atRisk: s.atRisk ?? base.atRisk,
-    // a follow-up naming another metric on its own ("what about all customers?") drops the customer type
+    // a follow-up naming another metric on its own ("what about all customers?") drops the customer type and a tag
     customerType: s.customerType ?? (s.metric ? undefined : base.customerType),
-    k: s.k ?? base.k,
-    // what the previous question was about stays: churn paths, win-back, CLV by tier, rising themes, the identity
-    // report, a tag (a new period does not make "and last month?" a question about paths to a purchase)
-    journey: s.journey ?? base.journey,
-    winBack: s.winBack ?? base.winBack,
-    byTier: s.byTier ?? base.byTier,
-    risingThemes: s.risingThemes ?? base.risingThemes,
-    identities: s.identities ?? base.identities,
-    // a tag stays unless the follow-up names another metric on its own ("what about all customers?"), as customerType
     tag: s.tag ?? (s.metric ? undefined : base.tag),
-    // feedback by country: unhappy stays unhappy for "and last month?"
-    tone: s.tone ?? base.tone,
-    satisfaction: s.satisfaction ?? base.satisfaction,
+    ...keptSlots(s, base),
   };
   return { analysis: prev.analysis, slots };
+}
+
+/**
+ * Slots a follow-up keeps unless it names its own: the topic, steps, ranges, stars, a browse, counts, and what the
+ * question was about (churn paths, win-back, CLV by tier, rising themes, the identity report, feedback tone and
+ * (un)happiness) — a new period does not make "and last month?" a question about paths to a purchase.
+ */
+const KEPT = [
+  'query', 'steps', 'ranges', 'topShare', 'stars', 'browse', 'intervals', 'mentions', 'atRisk', 'k',
+  'journey', 'winBack', 'byTier', 'risingThemes', 'identities', 'tone', 'satisfaction',
+] as const satisfies readonly (keyof Slots)[];
+function keptSlots(s: Slots, base: Slots): Pick<Slots, (typeof KEPT)[number]> {
+  return Object.fromEntries(KEPT.map((k) => [k, s[k] ?? base[k]])) as Pick<Slots, (typeof KEPT)[number]>;
 }
