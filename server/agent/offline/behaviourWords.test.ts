@@ -4,7 +4,7 @@ import { mergeFollowUp, previousState } from './followup.ts';
 import { parseQuestion } from './parse.ts';
 import type { DataValues } from './values.ts';
 
-const VALUES: DataValues = { country: ['Germany', 'France'], channel: ['web', 'mobile_app', 'store'], category: ['Beauty'], segment: [], currency: 'USD' };
+const VALUES: DataValues = { country: ['Germany', 'France', 'Canada', 'United Kingdom'], channel: ['web', 'mobile_app', 'store'], category: ['Beauty'], segment: [], currency: 'USD' };
 const parse = (q: string) => parseQuestion(q, '2026-11-01', VALUES);
 
 describe('what lapsed customers did last', () => {
@@ -232,5 +232,15 @@ describe('second review findings', () => {
   });
   it('reads only a segment that grows the most as tier movement', () => {
     expect(parse('tell me about customers whose spending increased').analysis).not.toBe('rfm');
+  });
+});
+
+describe('what customers buy and how much they spend', () => {
+  it('reads "what did customers in Canada buy most?" as orders by category, and "how much did … spend" as revenue', () => {
+    expect(parse('What did customers in Canada buy most?').slots).toMatchObject({ metric: 'orders', groupBy: 'category', filter: { country: 'Canada' }, superlative: 'max' });
+    expect(parse('法国客户最常买哪个品类？').slots).toMatchObject({ metric: 'orders', groupBy: 'category', superlative: 'max' });
+    expect(parse('What do our loyal customers buy?').analysis).toBe('segment');
+    expect(parse('How much did customers in the UK spend last month?').slots.metric).toBe('revenue');
+    expect(parse('How many customers in the UK placed orders last month?').slots.metric).toBe('customers');
   });
 });

@@ -84,6 +84,9 @@ const WHICH_PERIOD = /^(?:which|what|best|worst|strongest|weakest|biggest|top) |
 /** Words that put two named values side by side. */
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
 
+/** What customers buy ("what did customers in Canada buy most?", "法国客户最常买哪个品类"). */
+const BUY_WHAT = /\bwhat (?:do|did|does) .{0,40}\b(?:buy|purchase|order)\b|\bwhich (?:categor(?:y|ies)|products?) (?:do|did|does) .{0,40}\b(?:buy|purchase|order)\b|买(?:什么|哪些|了什么)|最常买|买得最多|最爱买/;
+
 /** A segment that grows the most ("which customer segment is growing fastest?", "哪个客群增长最快"). */
 const FASTEST_SEGMENT = /\b(?:segments?|groups?|tiers?)\b.{0,30}\b(?:fastest|the most|most)\b|(?:客群|分群|群体|层级).{0,10}(?:增长|增加)最(?:快|多)/;
 
@@ -207,6 +210,11 @@ export function parseQuestion(question: string, today: string, values: DataValue
     .map((d) => d.id);
   const breakdownDim = dimensionWords.find((d) => slots.filter[d] === undefined);
   if (breakdownDim && !slots.versus) slots.groupBy = breakdownDim as GroupBy;
+  // "what did customers in Canada buy most?", "法国客户最常买哪个品类": orders by category (what is bought), not a count of buyers
+  if (!analysis && BUY_WHAT.test(text) && (!slots.metric || slots.metric === 'customers') && !slots.filter.category && (!slots.groupBy || slots.groupBy === 'category')) {
+    slots.groupBy = 'category';
+    slots.metric = 'orders';
+  }
 
   // "which month had more revenue, September or October?" compares the two months named, not the series
   const grainHit = GRAIN_WORDS.find(([, words]) => hasAny(scan, other ? words.filter((w) => !WHICH_PERIOD.test(w)) : words));

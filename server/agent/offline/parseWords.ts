@@ -21,7 +21,7 @@ export const DECLINE_WORDS = ['declined', 'decline', 'dropped', 'drop', 'decreas
 export const YEAR_AGO_WORDS = ['year over year', 'year-over-year', 'year on year', 'year-on-year', 'yoy', 'same period last year', 'same month last year', 'same quarter last year',
   'same week last year', 'same time last year', 'same period a year ago', 'same quarter a year ago', 'same month a year ago', 'a year earlier', 'a year ago',
   'than last year', 'to last year', 'vs last year', 'versus last year', 'with last year', '同比', '去年同期', '去年同一季度', '去年同季度', '去年同月', '比去年', '和去年', '与去年', '跟去年'];
-export const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最高', '最大', '最好', '第一', '领先', '排名', '最有价值'];
+export const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最常', '最高', '最大', '最好', '第一', '领先', '排名', '最有价值'];
 export const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
 export const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
 export const FUTURE = /\b(?:next|coming|upcoming|following) (?:week|month|quarter|year|few months)\b|\b(?:forecast|forecasts|forecasting|predict|prediction|projected|projection|expect to|going to (?:be|sell|make|get))\b|\bwill (?:we|our|the|it|revenue|sales|orders|customers)\b|下个?月|下一?个?季度|下周|明年|来年|预测|预计|将会|会有多少/;

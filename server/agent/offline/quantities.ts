@@ -29,7 +29,8 @@ export function detectMetric(text: string): { metric: MetricId; phrase: string }
     // "how much" asks for an amount: a money metric named after it wins over a count ("how much did customers spend")
     const money = anchor[0] === 'how much' ? hits.filter((h) => h.index >= anchor.index! && METRIC_BY_ID.get(h.metric)?.format === 'money') : [];
     const after = (money.length ? money : hits.filter((h) => h.index >= anchor.index!)).sort((a, b) => a.index - b.index || b.phrase.length - a.phrase.length)[0];
-    if (after && after.index - anchor.index! <= 30) best = after;
+    // (a money verb may come after the group: "how much did customers in the UK spend")
+    if (after && after.index - anchor.index! <= (money.length ? 60 : 30)) best = after;
   }
   // "新增了多少收入" ("how much revenue was added"): 新增 is the verb of the metric after it, not new customers
   if (best?.metric === 'new_customers' && /^新增了?$/.test(best.phrase)) {
