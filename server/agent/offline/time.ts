@@ -245,6 +245,11 @@ export function describeRange(r: Pick<TimeRange, 'from' | 'to' | 'label'>, lang:
   return lang === 'zh' ? `${r.label.zh}（${inner}）` : `${r.label.en} (${inner})`;
 }
 
+/** A tool's window in words, with the asked period's name ("October 2026") only when the tool used exactly that period. */
+export function describeWindow(w: { from: string; to: string }, asked: TimeRange | undefined, lang: 'en' | 'zh'): string {
+  return describeRange({ ...w, label: asked && asked.from === w.from && asked.to === w.to ? asked.label : null }, lang);
+}
+
 /** The period just before a window: the previous month/quarter/half/year for calendar periods, else the same number of days. */
 export function previousRange(r: TimeRange): TimeRange {
   const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];

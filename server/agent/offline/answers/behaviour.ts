@@ -1,6 +1,6 @@
 import { formatMonth, formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
-import { describeRange } from '../time.ts';
+import { describeWindow } from '../time.ts';
 import { compareCohorts } from './cohortCompare.ts';
 import { KEY_MONTHS, keyMonthColumns, keyMonthRates } from './cohortWords.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
@@ -82,7 +82,7 @@ export async function answerFunnel(input: HandlerInput): Promise<Draft> {
   const result = split ? { ...raw, steps: split.steps, biggestDropOff: split.biggestDropOff, splits: null } : only ? { ...raw, steps: raw.steps.map((s) => ({ ...s, users: 0 })), splits: null } : raw;
   const who = only ? t(lang, ` (${only.dim} ${only.value})`, `（${only.dim === 'channel' ? '渠道' : '国家'} ${only.value}）`) : '';
   const w = result.meta.window;
-  const window = w ? describeRange({ ...w, label: slots.time && slots.time.from === w.from && slots.time.to === w.to ? slots.time.label : null }, lang) : '';
+  const window = w ? describeWindow(w, slots.time, lang) : '';
   const definition = t(lang, 'Conversion = users who reached a step ÷ users who reached the previous step, in order, within the conversion window of their first step.', '转化率＝到达某一步的用户 ÷ 到达上一步的用户（按顺序，且在首步后的转化窗口内）。');
   const first = result.steps[0]!;
   const last = result.steps.at(-1)!;

@@ -1,6 +1,6 @@
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
-import { describeRange } from '../time.ts';
+import { describeWindow } from '../time.ts';
 import { failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /** What data is loaded (describe_data, already called once for this question) and the paths users take (journey_paths). */
@@ -84,7 +84,7 @@ export async function answerJourney(input: HandlerInput): Promise<Draft> {
   const { result, error } = await caller.call<JourneyResult>('journey_paths', args);
   if (!result) return failure(lang, 'journey_paths', error);
   const w = result.meta.window;
-  const window = w ? describeRange({ ...w, label: slots.time && slots.time.from === w.from && slots.time.to === w.to ? slots.time.label : null }, lang) : '';
+  const window = w ? describeWindow(w, slots.time, lang) : '';
   const target = result.meta.args.target;
   const top = result.paths.slice(0, 3).map((p) => `${p.path.join(' → ')} (${n(p.users, 'count')}, ${n(p.share, 'percent')})`).join(t(lang, '; ', '；'));
   const table = { columns: [t(lang, 'path', '路径'), t(lang, 'users', '用户数'), t(lang, 'share', '占比')], rows: result.paths.map((p) => [p.path.join(' → '), p.users, p.share]) };

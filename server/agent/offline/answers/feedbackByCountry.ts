@@ -30,10 +30,9 @@ export async function feedbackByCountry(input: HandlerInput): Promise<Draft> {
   if (!first || rows.length === 0) return { kind: 'answer', answer: t(lang, 'No rated feedback from customers of any country in this period.', '该时期没有来自任何国家客户的有评分反馈。'), followUps };
   // no tone, no (un)happiness: the average rating is what is asked ("average rating by country")
   const happy = slots.satisfaction === 'happy' || (!slots.satisfaction && slots.tone !== 'negative');
-  const byShare = (a: Row, b: Row) => (b.m.lowRatedShare ?? 0) - (a.m.lowRatedShare ?? 0) || a.country.localeCompare(b.country);
-  const ranked = slots.satisfaction === 'unhappy' ? [...rows].sort(byShare)
-    : happy ? [...rows].sort((a, b) => (b.m.avgRating ?? 0) - (a.m.avgRating ?? 0) || a.country.localeCompare(b.country))
-    : [...rows].sort((a, b) => b.m.lowRated - a.m.lowRated || a.country.localeCompare(b.country));
+  // ranked by what is asked, highest first (ties by name): the low-rated share, the average rating, or the complaints
+  const key = (r: Row) => (slots.satisfaction === 'unhappy' ? r.m.lowRatedShare ?? 0 : happy ? r.m.avgRating ?? 0 : r.m.lowRated);
+  const ranked = [...rows].sort((a, b) => key(b) - key(a) || a.country.localeCompare(b.country));
   const lead = ranked[0]!;
   const last = ranked.at(-1)!;
   const leadText = happy

@@ -2,7 +2,7 @@ import { formatNumber, formatMonth } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDef } from '../../semantic/index.ts';
 import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
-import { describeRange, type Grain } from '../time.ts';
+import { describeRange, describeWindow, type Grain } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
 
@@ -80,7 +80,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const fmt = (v: number, plus = false) => formatNumber(v, metric.format, { plus }) + (metric.format === 'money' && input.values.currency ? ` ${input.values.currency}` : '');
   // a change of a rate is in percentage points, so it is not mistaken for a relative change
   const fmtChange = (v: number) => (metric.format === 'percent' ? `${formatNumber(v, 'percent', { plus: true }).replace('%', '')} pp` : fmt(v, true));
-  const window = describeRange({ ...result.window, label: slots.time && slots.time.from === result.window.from && slots.time.to === result.window.to ? slots.time.label : null }, lang);
+  const window = describeWindow(result.window, slots.time, lang);
   const customerType = slots.customerType && t(lang,
     slots.customerType === 'new' ? 'new customers (first order ever in the window)' : 'returning customers (first order before the window)',
     slots.customerType === 'new' ? '新客户（首单在该时间段内）' : '老客户（首单早于该时间段）');

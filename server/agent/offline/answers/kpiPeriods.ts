@@ -2,7 +2,7 @@ import { formatNumber } from '../../format.ts';
 import type { DimensionDef } from '../../semantic/dimensions.ts';
 import type { MetricDef } from '../../semantic/metrics.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
-import { describeRange, type TimeRange } from '../time.ts';
+import { describeWindow, type TimeRange } from '../time.ts';
 import { failure, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
@@ -24,10 +24,8 @@ export async function breakdownOverPeriods(
   // the earlier period's groups, more of them than shown, so a listed group is rarely missing from them
   const { result: earlier, error } = await caller.call<Breakdown>('kpi_trend', buildArgs(ANALYSIS_BY_ID.get('kpi')!, { ...filled, top: EARLIER_GROUPS, 'time.from': earlierTime.from, 'time.to': earlierTime.to }));
   if (!earlier) return failure(lang, 'kpi_trend', error);
-  const label = (w: { from: string; to: string }, time: TimeRange | undefined) =>
-    describeRange({ ...w, label: time && time.from === w.from && time.to === w.to ? time.label : null }, lang);
-  const laterName = label(later.window, slots.time);
-  const earlierName = label(earlier.window, earlierTime);
+  const laterName = describeWindow(later.window, slots.time, lang);
+  const earlierName = describeWindow(earlier.window, earlierTime, lang);
   // in each item the earlier period by its short name ("Q2 2026"), the dates once in the lead
   const short = earlierTime.label && earlierTime.from === earlier.window.from && earlierTime.to === earlier.window.to ? earlierTime.label[lang] : `${earlier.window.from} – ${earlier.window.to}`;
   const before = new Map((earlier.groups ?? []).map((g) => [g.group, g.total]));
