@@ -143,6 +143,15 @@ describe('analyses and vague questions', () => {
     // a measure named: not vague
     expect(parse("how's revenue looking?").vague).toBe(false);
   });
+
+  it('tells the questions about the business as a whole (an overview) from the ones that only lack a measure', () => {
+    for (const q of ['How are we doing?', "how's business lately?", 'give me a quick recap of last quarter', 'How did we do last month?', '最近怎么样？', '上个月整体表现怎么样', '生意咋样']) {
+      expect(parse(q).overview, q).toBe(true);
+    }
+    for (const q of ['compare the two', 'show me the trend', 'which is better?', 'what is driving this?', '给我来点统计', '对比一下', "how's revenue looking?"]) {
+      expect(parse(q).overview, q).toBe(false);
+    }
+  });
 });
 
 describe('future periods', () => {

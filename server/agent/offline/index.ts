@@ -9,6 +9,7 @@ import { answerRfm } from './answers/rfm.ts';
 import { answerDescribe, answerJourney } from './answers/data.ts';
 import { answerSearch, answerThemes } from './answers/feedback.ts';
 import { answerKpi } from './answers/kpi.ts';
+import { answerOverview } from './answers/overview.ts';
 import { ToolCaller } from './calls.ts';
 import { clarifyQuestion } from './clarify.ts';
 import { isFollowUp, mergeFollowUp, previousState, type PlannerState } from './followup.ts';
@@ -37,6 +38,7 @@ const HANDLERS: Record<AnalysisId, (input: HandlerInput) => Promise<Draft>> = {
   clv: answerClv,
   journey: answerJourney,
   describe: answerDescribe,
+  overview: answerOverview,
 };
 
 export function createOfflinePlanner(): Planner {
@@ -92,9 +94,11 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
 
   const performance = analysis ? null : performanceMetric(parsed, slots);
   if (performance) [analysis, slots] = ['kpi', { ...slots, metric: performance }];
+  // "how are we doing?", "最近怎么样？": a snapshot of the whole business (a breakdown or a named group still asks which measure)
+  if (!analysis && parsed.overview && wholeBusiness(slots)) analysis = 'overview';
 
   // a KPI for a period that has not happened: no tool forecasts it (CLV and churn risk are predictions, and answered)
-  if (parsed.future && analysis === 'kpi') {
+  if (parsed.future && (analysis === 'kpi' || analysis === 'overview')) {
     ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: ['refuse: forecast'] });
     return finish({ kind: 'refuse', answer: forecastRefusal(lang).text, followUps: examples(lang) });
   }
@@ -140,4 +144,9 @@ function examples(lang: 'en' | 'zh'): string[] {
     t(lang, 'Revenue by country last quarter', '上季度各国家的收入'),
     t(lang, 'How many customers are at risk of churning?', '有多少客户有流失风险？'),
   ];
+}
+
+/** No breakdown and no group of customers or orders named: the question is about the business as a whole. */
+function wholeBusiness(slots: Slots): boolean {
+  return !slots.groupBy && Object.values(slots.filter).every((v) => v === undefined) && !slots.tag && !slots.customerType;
 }

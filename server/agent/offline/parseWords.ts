@@ -35,6 +35,15 @@ export const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'h
   'improved', 'improving', 'getting better', 'getting worse', 'any suggestions', 'any recommendations', 'what should i look at', 'how are we looking', 'how is it looking', 'what is new', 'what changed', 'good or bad', 'on track',
   '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗',
   '咋样', '怎样', '生意', '统计', '数字', '指标', '报表', '汇报', '概览', '近况', '现状', '总结', '整体情况', '情况', '好不好', '行不行', '还行吗', '有啥变化', '有什么变化', '分析一下', '分析下', '趋势', '走势', '图表', '拆分一下', '细分一下', '比一比', '比比看', '比一下', '好转', '变好', '变差', '帮我看看', '随便看看', '有什么建议', '给点建议'];
+/**
+ * The vague questions that ask how the business stands as a whole ("how are we doing?", "give me a quick recap",
+ * "最近怎么样？"): answered with an overview of the main KPIs, churn and feedback (answers/overview.ts) instead of a
+ * question back. The rest of VAGUE ("compare", "trend", "chart", "对比") still asks which measure is meant.
+ */
+export const OVERVIEW = ['how are we doing', 'how is business', 'how did we do', 'how did it go', 'how is it going', 'performance', 'how are things', 'kpis', 'kpi',
+  'dashboard', 'the numbers', 'overview', 'business', 'status update', 'quick update', 'an update', 'recap', 'snapshot', 'summary', 'summarize', 'summarise', 'highlights',
+  'health check', 'key figures', 'headline', 'performing', 'how are we looking', 'how is it looking', 'on track', 'what is new', "what's new", 'what changed',
+  '业绩', '表现', '经营情况', '经营状况', '概况', '数据概览', '生意', '汇报', '概览', '近况', '现状', '总结', '整体情况', '有啥变化', '有什么变化', '情况如何'];
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
 export const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
 export const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;

@@ -183,13 +183,40 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
   });
 
   it('clarifies instead of guessing, in both languages', async () => {
-    for (const q of ['How are we doing?', 'Which country is best?', '那德国呢？', '业绩怎么样？']) {
+    // vague, but not about the business as a whole ("how are we doing?" gets an overview, below)
+    for (const q of ['Show me the trend', 'Which country is best?', '那德国呢？', '对比一下']) {
       const p = await ask(q);
       expect(p.kind, q).toBe('clarify');
       expect(tools(p), q).toEqual(['describe_data']);
       expect(p.answer.match(/[?？]/g)?.length, q).toBeGreaterThanOrEqual(1);
     }
     expect((await ask('那德国呢？')).answer).toContain('Germany');
+  });
+
+  it('answers "how are we doing?" with an overview of last month against the month before', async () => {
+    // today 2024-03-15 → February 2024 against January 2024. By hand: revenue Feb 7 + 3 = 10, Jan 35 → −71.4%;
+    // orders 2 vs 3 → −33.3%; customers who ordered Bob vs Ann, 1 vs 1 (the guest is no customer) → 0%; new customers
+    // Bob vs Ann → 0%; churn: Ann ordered in January and not in February, 1 of 1 = 100%. As of 2024-02-29 Ann and Bob
+    // have orders; Ann (order days Jan 1 and Jan 11, 10 days apart) has been quiet 49 days, over 2 × her gap: at risk.
+    const p = await ask('How are we doing?');
+    expect(p.kind).toBe('answer');
+    const kpiCalls = p.toolCalls.filter((c) => c.tool === 'kpi_trend');
+    expect(kpiCalls.map((c) => c.args.metric)).toEqual(['revenue', 'orders', 'customers', 'new_customers', 'lost_customers']);
+    for (const c of kpiCalls) expect(c.args, String(c.args.metric)).toMatchObject({ from: '2024-02-01', to: '2024-02-29' });
+    expect(call(p, 'churn_risk').args).toMatchObject({ asOf: '2024-02-29' });
+    expect(p.answer).toMatch(/^February 2024 \(2024-02-01 to 2024-02-29\), against January 2024 \(2024-01-01 to 2024-01-31\): revenue 10\.00 USD \(-71\.4%\), orders 2 \(-33\.3%\), customers 1 \(0%\), new customers 1 \(0%\)\./);
+    expect(p.answer).toContain('Churn rate 100%: 1 of the 1 customers who ordered in January 2024 did not order in February 2024.');
+    // Bob's one order is 28 days old, past churn_risk's one-order limit: both at risk, each with under a year of
+    // history, so the revenue at stake is their revenue so far, 35 + 7
+    expect(p.answer).toContain('As of 2024-02-29, 2 of 2 customers are at risk of churning, with 42.00 USD of revenue at stake.');
+    if (tools(p).includes('feedback_themes') && call(p, 'feedback_themes').result) expect(p.answer).toMatch(/Most talked-about feedback theme in February 2024: .*parcel.* \(1 item\)\./);
+    expect(p.table?.rows.map((r) => r.slice(1))).toEqual([[10, 35, -0.7143], [2, 3, -0.3333], [1, 1, 0], [1, 1, 0]]);
+    expect(p.window).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(p.definitions).toHaveProperty('churn_rate');
+    // a named period, in Chinese; the vague words that are not about the whole business still ask (above)
+    const zh = await ask('一月份整体表现怎么样？');
+    expect(call(zh, 'kpi_trend').args).toMatchObject({ metric: 'revenue', from: '2024-01-01', to: '2024-01-31' });
+    expect(zh.answer).toMatch(/^2024年1月（2024-01-01 至 2024-01-31）对比2023年12月（2023-12-01 至 2023-12-31）：收入 35\.00 USD（此前为零），订单数 3（此前为零）/);
   });
 
   it('refuses out-of-scope requests politely, without calling a tool', async () => {

@@ -78,6 +78,8 @@ export interface Parsed {
   followUpCue: boolean;
   /** In-domain but names nothing measurable ("how are we doing?", "业绩怎么样"). */
   vague: boolean;
+  /** Vague in the way "how are we doing?" is: asks how the business stands as a whole (OVERVIEW words or a vague shape). */
+  overview: boolean;
   /** Asks about a period that has not happened yet, or for a forecast ("next month", "will … be", "明年", "预测"). */
   future: boolean;
   /** A dimension word with no value ("which country", "by channel") — used for breakdowns. */

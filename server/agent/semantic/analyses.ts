@@ -16,7 +16,8 @@ export type AnalysisId =
   | 'clusters'
   | 'clv'
   | 'journey'
-  | 'describe';
+  | 'describe'
+  | 'overview';
 
 export interface AnalysisDef {
   id: AnalysisId;
@@ -189,6 +190,18 @@ export const ANALYSES: readonly AnalysisDef[] = [
     },
     args: {},
     definitions: ['clv', 'expected_purchases', 'expected_value'],
+  },
+  {
+    // "how are we doing?": several tools (answers/overview.ts), led by kpi_trend; chosen by the parser's vague-question
+    // rule (parseWords.ts OVERVIEW), not by a phrase
+    id: 'overview',
+    tool: 'kpi_trend',
+    names: { en: 'business overview (revenue, orders, customers, new customers and churn rate vs the period before; churn risk; top feedback theme)', zh: '业务概况（收入、订单数、客户数、新客户数和流失率对比上一周期；流失风险；反馈最多的主题）' },
+    triggers: { en: [], zh: [] },
+    args: { from: 'time.from', to: 'time.to', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel', 'filters.category': 'filter.category' },
+    // its first call; orders, customers, new and lost customers follow with the same window and filters
+    fixed: { metric: 'revenue' },
+    definitions: [],
   },
 ];
 

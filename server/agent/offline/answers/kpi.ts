@@ -31,7 +31,7 @@ interface KpiResult {
 }
 
 /** Grain for the call: what the user asked for, else one that fits the window and the question. */
-function chooseGrain(input: HandlerInput): Grain {
+export function chooseGrain(input: HandlerInput): Grain {
   const { slots } = input;
   if (slots.grain) return slots.grain;
   const time = slots.time;

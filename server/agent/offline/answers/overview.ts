@@ -1,0 +1,173 @@
+import { formatMonth, formatNumber as n, formatRange } from '../../format.ts';
+import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
+import { describeWindow, parseTimeRange, previousRange, type TimeRange } from '../time.ts';
+import { chooseGrain } from './kpi.ts';
+import { isMissingTool } from '../calls.ts';
+import { asOfFrom, describeFilters, failure, money, plural, t, type Draft, type HandlerInput } from './common.ts';
+
+/**
+ * "How are we doing?", "最近怎么样？", "give me a summary of last quarter": the executive's first question, answered
+ * with a snapshot instead of a question back. For the asked period (default: the last complete month) against the
+ * period before: revenue, orders, customers who ordered, new customers and the churn rate (kpi_trend, one call per
+ * metric), then who is at risk of churning now (churn_risk) and what feedback talks about most in the period
+ * (feedback_themes). Each number is a tool's; a part whose tool fails is left out and said so, not guessed.
+ */
+
+interface Series {
+  total: number;
+  previous: { from: string; to: string; value: number; changePct: number | null };
+  churn?: { rate: number; previousCustomers: number } | null;
+}
+interface KpiResult { window: { from: string; to: string }; partialPeriods: string[]; overall: Series }
+interface ChurnResult { asOf: string; counts: { customers: number; atRisk: number }; revenueAtStake: { atRisk: number } }
+interface Theme { name: string; size: number; trend?: { direction?: string; periods?: { period: string; count: number }[] } }
+
+/** The KPIs of the snapshot, in the order they are told. */
+const KPIS: MetricId[] = ['revenue', 'orders', 'customers', 'new_customers'];
+type Called<T> = { result: T | null; error?: { code: string; message: string } };
+
+/** The asked period, or the last complete month before today (named as "last month" would be). */
+export function overviewPeriod(input: HandlerInput): TimeRange {
+  return input.slots.time ?? parseTimeRange(t(input.lang, 'last month', '上个月'), input.today)!;
+}
+
+export async function answerOverview(input: HandlerInput): Promise<Draft> {
+  const { lang, caller, slots } = input;
+  const time = overviewPeriod(input);
+  const grain = chooseGrain({ ...input, slots: { ...slots, time } });
+  const kpi = (metric: MetricId) => {
+    const filled: Record<string, unknown> = { metric: METRIC_BY_ID.get(metric)!.toolMetric, grain, 'time.from': time.from, 'time.to': time.to };
+    for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+    return caller.call<KpiResult>('kpi_trend', buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled));
+  };
+  // one after another: the calls share the question's connection, and the receipt lists them in the order told
+  const kpis: Called<KpiResult>[] = [];
+  for (const metric of KPIS) kpis.push(await kpi(metric));
+  const lost = await kpi('lost_customers');
+  const first = kpis[0]!;
+  if (!first.result) return failure(lang, 'kpi_trend', first.error);
+  const window = first.result.window;
+  const filtered = describeFilters(slots.filter, lang) !== '';
+  // churn risk and feedback themes are about all customers: asked only when the overview is
+  const risk = filtered ? null : await caller.call<ChurnResult>('churn_risk', { ...withAsOf(input, time), limit: 1 });
+  const themes = filtered ? null : await caller.call<{ themes?: Theme[]; rising?: { name: string }[] }>('feedback_themes', { limit: 60 });
+
+  const periodName = describeWindow(window, time, lang);
+  const before = first.result.overall.previous;
+  const beforeTime = previousRange(time);
+  const beforeName = describeWindow(before, beforeTime, lang);
+  const names: Names = { period: shortName(window, time, lang), before: shortName(before, beforeTime, lang) };
+  const kpiText = KPIS.map((metric, i) => kpiLine(input, metric, kpis[i]!)).filter(Boolean).join(lang === 'zh' ? '，' : ', ');
+  const sentences = [
+    kpiText ? t(lang, `${capitalise(periodName)}${scopeText(input)}, against ${beforeName}: ${kpiText}.`, `${periodName}${scopeText(input)}对比${beforeName}：${kpiText}。`) : '',
+    churnSentence(input, lost, names),
+    risk ? riskSentence(input, risk) : '',
+    themes ? feedbackSentence(input, themes, window, names.period) : '',
+  ];
+  const partial = first.result.partialPeriods.length ? t(lang, `${capitalise(names.period)} is not over yet, so it is compared with the same number of days before it.`, `${names.period}尚未结束，因此与之前相同天数的时段比较。`) : '';
+  // a tool this server does not have (feedback themes) is no failure: that part is simply not part of the overview
+  const failed = [...kpis, lost, ...(risk ? [risk] : []), ...(themes && !isMissingTool(themes.error, 'feedback_themes') ? [themes] : [])].filter((c) => !c.result).length;
+  const missing = failed ? t(lang, `${n(failed, 'count')} of the parts could not be computed and are left out.`, `有 ${n(failed, 'count')} 项未能计算，已略去。`) : '';
+  const definitions = Object.assign({}, ...caller.calls.map((c) => (c.result as { meta?: { definitions?: Record<string, string> } } | null)?.meta?.definitions ?? {}));
+  return {
+    kind: 'answer',
+    answer: [...sentences, partial, missing].filter(Boolean).join(lang === 'zh' ? '' : ' '),
+    ...chartAndTable(input, kpis, names),
+    window,
+    definitions,
+    followUps: filtered
+      ? [t(lang, `Revenue by month this year${scopeText(input)}`, `今年每月的收入${scopeText(input)}`), t(lang, 'Which customers are we about to lose?', '哪些客户快要流失了？')]
+      : [t(lang, 'Revenue by country last month', '上个月各国家的收入'), t(lang, 'Which customers are we about to lose?', '哪些客户快要流失了？'), t(lang, 'What are customers complaining about?', '客户都在抱怨什么？')],
+  };
+}
+
+/** churn_risk is a point in time: the end of the period (never after today). */
+function withAsOf(input: HandlerInput, time: TimeRange): { asOf?: string } {
+  const asOf = asOfFrom({ ...input.slots, time }, input.today);
+  return asOf ? { asOf } : {};
+}
+
+const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
+
+/** A period by its name alone ("September 2026") when the window is exactly the named period, else its days. */
+function shortName(w: { from: string; to: string }, named: TimeRange, lang: HandlerInput['lang']): string {
+  return named.label && named.from === w.from && named.to === w.to ? named.label[lang] : formatRange(w, lang);
+}
+
+/** " (country Germany)" for a follow-up that named a group ("and in Germany?"), '' for the whole business. */
+function scopeText(input: HandlerInput): string {
+  const filters = describeFilters(input.slots.filter, input.lang);
+  return filters ? t(input.lang, ` (${filters})`, `（${filters}）`) : '';
+}
+
+function valueText(input: HandlerInput, metric: MetricId, v: number): string {
+  return METRIC_BY_ID.get(metric)!.format === 'money' ? money(input, v) : n(v, METRIC_BY_ID.get(metric)!.format);
+}
+
+/** "revenue 123,456.78 USD (+5.2%)"; "none before" when the period before had none. */
+function kpiLine(input: HandlerInput, metric: MetricId, call: Called<KpiResult>): string {
+  if (!call.result) return '';
+  const s = call.result.overall;
+  const change = s.previous.changePct === null ? t(input.lang, 'none before', '此前为零') : n(s.previous.changePct, 'percent', { plus: true });
+  const named = `${METRIC_BY_ID.get(metric)!.names[input.lang]} ${valueText(input, metric, s.total)}`;
+  return t(input.lang, `${named} (${change})`, `${named}（${change}）`);
+}
+
+type Names = { period: string; before: string };
+
+/** "Churn rate 30.1%: 588 of the 1,953 customers who ordered in Q2 2026 did not order in Q3 2026." */
+function churnSentence(input: HandlerInput, call: Called<KpiResult>, names: Names): string {
+  const churn = call.result?.overall.churn;
+  if (!call.result || !churn) return '';
+  const lost = n(call.result.overall.total, 'count');
+  return t(input.lang,
+    `Churn rate ${n(churn.rate, 'percent')}: ${lost} of the ${n(churn.previousCustomers, 'count')} customers who ordered in ${names.before} did not order in ${names.period}.`,
+    `流失率 ${n(churn.rate, 'percent')}：${names.before}下过单的 ${n(churn.previousCustomers, 'count')} 位客户中，有 ${lost} 位在${names.period}没有下单。`);
+}
+
+function riskSentence(input: HandlerInput, call: Called<ChurnResult>): string {
+  const r = call.result;
+  if (!r) return '';
+  return t(input.lang,
+    `As of ${r.asOf}, ${n(r.counts.atRisk, 'count')} of ${n(r.counts.customers, 'count')} customers are at risk of churning, with ${money(input, r.revenueAtStake.atRisk)} of revenue at stake.`,
+    `截至 ${r.asOf}，${n(r.counts.customers, 'count')} 位客户中有 ${n(r.counts.atRisk, 'count')} 位存在流失风险，风险收入 ${money(input, r.revenueAtStake.atRisk)}。`);
+}
+
+/**
+ * The theme with the most feedback in the period, by the themes' monthly counts over the months it covers (a period
+ * within a month counts that month), and the themes flagged rising. A count is said only for one month: a sum over
+ * months is not a number the tool returned.
+ */
+function feedbackSentence(input: HandlerInput, call: Called<{ themes?: Theme[]; rising?: { name: string }[] }>, window: { from: string; to: string }, period: string): string {
+  const { lang } = input;
+  const themes = call.result?.themes ?? [];
+  if (!call.result || themes.length === 0) return '';
+  const [fromMonth, toMonth] = [`${window.from.slice(0, 7)}-01`, `${window.to.slice(0, 7)}-01`];
+  const inPeriod = (th: Theme) => (th.trend?.periods ?? []).filter((p) => p.period >= fromMonth && p.period <= toMonth).reduce((sum, p) => sum + p.count, 0);
+  const top = themes.map((th) => ({ th, count: inPeriod(th) })).filter((x) => x.count > 0).sort((a, b) => b.count - a.count || a.th.name.localeCompare(b.th.name))[0];
+  const oneMonth = fromMonth === toMonth;
+  const months = oneMonth ? formatMonth(fromMonth, lang) : period;
+  const lead = !top ? t(lang, `No feedback themes have feedback from ${months}.`, `${months}没有归入主题的反馈。`)
+    : oneMonth ? t(lang, `Most talked-about feedback theme in ${months}: ${top.th.name} (${n(top.count, 'count')} ${plural(top.count, 'item', 'items')}).`, `${months}反馈最多的主题：${top.th.name}（${n(top.count, 'count')} 条）。`)
+    : t(lang, `Most talked-about feedback theme in ${months}: ${top.th.name}.`, `${months}反馈最多的主题：${top.th.name}。`);
+  const rising = (call.result.rising ?? []).slice(0, 2).map((r) => r.name);
+  return lead + (rising.length ? t(lang, ` Rising themes: ${rising.join('; ')}.`, `上升的主题：${rising.join('；')}。`) : '');
+}
+
+/** The four KPIs side by side with the period before (table), and their changes as bars. */
+function chartAndTable(input: HandlerInput, kpis: Called<KpiResult>[], names: Names): Pick<Draft, 'chart' | 'table'> {
+  const { lang } = input;
+  const shown = KPIS.map((metric, i) => ({ metric, s: kpis[i]!.result?.overall })).filter((x): x is { metric: MetricId; s: Series } => Boolean(x.s));
+  const changed = shown.filter((x) => x.s.previous.changePct !== null);
+  return {
+    chart: {
+      type: 'bar',
+      title: t(lang, `Change against ${names.before}`, `相比${names.before}的变化`),
+      data: { categories: changed.map((x) => METRIC_BY_ID.get(x.metric)!.names[lang]), series: [{ name: t(lang, 'change', '变化'), values: changed.map((x) => x.s.previous.changePct!) }] },
+    },
+    table: {
+      columns: [t(lang, 'measure', '指标'), names.period, names.before, t(lang, 'change', '变化')],
+      rows: shown.map((x) => [METRIC_BY_ID.get(x.metric)!.names[lang], x.s.total, x.s.previous.value, x.s.previous.changePct]),
+    },
+  };
+}
