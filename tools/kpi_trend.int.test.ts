@@ -152,6 +152,26 @@ describeEachDriver('kpi_trend', (use) => {
     expect(values(returns.overall)).toEqual([0, 0, 1]);
   });
 
+  it('groups by product (name, else code) from the order lines, also where the rollups would answer', async () => {
+    // Lines with a price: P1 o1 10 (Jan) · o4 7, o5 3 (Feb) · o6 20, o8 15 (Mar) = 55; P2 o2 5, o3 20 (Jan) · o6 6, o7 4,
+    // o9 10 (Mar) = 45; P3 only o6's free line: an order of it with no revenue. 55 + 45 + 0 = the quarter's 100.
+    const revenue = await run({ metric: 'revenue', ...Q1, groupBy: 'product' });
+    expect(revenue.groups.map((g: any) => [g.group, g.total, values(g)])).toEqual([['P1', 55, [10, 10, 35]], ['P2', 45, [25, 0, 20]], ['P3', 0, [0, 0, 0]]]);
+    expect(revenue.overall.total).toBe(100);
+    // orders: P1 o1 o4 o5 o6 o8, P2 o2 o3 o6 o7 o9, P3 o6; customers: P1 Ann Bob Cy, P2 Ann Cy, P3 Cy (guests are none)
+    const orders = await run({ metric: 'orders', ...Q1, groupBy: 'product' });
+    expect(orders.groups.map((g: any) => [g.group, g.total])).toEqual([['P1', 5], ['P2', 5], ['P3', 1]]);
+    const customers = await run({ metric: 'customers', ...Q1, groupBy: 'product' });
+    expect(customers.groups.map((g: any) => [g.group, g.total])).toEqual([['P1', 3], ['P2', 2], ['P3', 1]]);
+    // returns: r1 (January) has a P2 line, r2 (March) a P1 line
+    const returns = await run({ metric: 'returns', ...Q1, groupBy: 'product' });
+    expect(returns.groups.map((g: any) => [g.group, values(g)])).toEqual([['P1', [0, 0, 1]], ['P2', [1, 0, 0]]]);
+    // a product's name wins over its code (put back afterwards: the fixture has codes only)
+    await use().exec(`UPDATE order_lines SET product_name = 'Mug' WHERE product_code = 'P1'`);
+    const named = await run({ metric: 'revenue', ...Q1, groupBy: 'product', top: 1 }).finally(() => use().exec(`UPDATE order_lines SET product_name = NULL`));
+    expect(named.groups?.[0]).toMatchObject({ group: 'Mug', total: 55 });
+  });
+
   it('filters by country (order, else customer), channel and tag', async () => {
     expect((await run({ metric: 'revenue', ...Q1, filters: { country: 'United Kingdom' } })).overall.total).toBe(39);
     expect((await run({ metric: 'revenue', ...Q1, filters: { country: 'Spain' } })).overall.total).toBe(10);

@@ -16,7 +16,7 @@ import { defineTool, type ToolFactory } from './types.ts';
 
 const METRICS = ['revenue', 'orders', 'customers', 'new_customers', 'lost_customers', 'aov', 'repeat_rate', 'revenue_per_customer', 'returns', 'return_rate'] as const;
 const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
-const DIMENSIONS = ['country', 'channel', 'category'] as const;
+const DIMENSIONS = ['country', 'channel', 'category', 'product'] as const;
 type Metric = (typeof METRICS)[number];
 type Grain = (typeof GRAINS)[number];
 type Dimension = (typeof DIMENSIONS)[number];
@@ -66,7 +66,7 @@ const input = z
       .strict()
       .default({})
       .describe('restrict to matching orders; valid values: describe_data'),
-    groupBy: z.enum(DIMENSIONS).optional().describe('one series per value of this dimension (top values by window total)'),
+    groupBy: z.enum(DIMENSIONS).optional().describe('one series per value of this dimension (top values by window total); product = the order lines\' product name (else code): revenue counts that product\'s lines, an order counts once for each product in it'),
     top: z.number().int().min(1).max(20).default(10).describe('with groupBy: how many values get a series (at most 20)'),
   })
   .strict()
@@ -109,7 +109,7 @@ const output = z.object({
   partialPeriods: z.array(z.string()).describe('periods the window covers only in part (their values are for the covered days)'),
   overall: series.describe('the metric for all matching orders'),
   groups: z.array(series).nullable().describe('with groupBy: one series per top value; null otherwise'),
-  otherGroups: z.number().describe('with groupBy: values beyond the top N (no series); category groups overlap'),
+  otherGroups: z.number().describe('with groupBy: values beyond the top N (no series); category and product groups overlap'),
   ofAll: z
     .object({
       total: z.number().describe('the metric over the same window and the other filters, for all orders (any customer or guest)'),
@@ -214,7 +214,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
       'repeat_rate, revenue_per_customer, returns or return_rate (returns ÷ orders) ' +
       '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
       'previous window of equal length, and the best and worst period. Optional filters (country, channel, category, ' +
-      'tag, RFM tier, new or returning customers) and groupBy (country, channel, category: one series per top value). A category filter keeps orders with ' +
+      'tag, RFM tier, new or returning customers) and groupBy (country, channel, category, product: one series per top value). A category filter keeps orders with ' +
       'a line in that category and counts only those lines as revenue.',
     input,
     output,

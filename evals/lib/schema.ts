@@ -29,6 +29,7 @@ export const KINDS = [
   'segment',
   'clusters', // behaviour clusters (customer_segments mode cluster)
   'describe',
+  'overview', // "how are we doing?": several KPIs of a period against the one before, churn risk, top feedback theme
   'followup',
   'clarify', // ambiguous: expected a clarifying question
   'refuse', // out of scope: expected a polite refusal

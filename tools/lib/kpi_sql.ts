@@ -21,7 +21,7 @@ import { monthsAnswer, monthsGroupSql, monthsOnce, monthsSql } from './kpi_month
 
 export type KpiMetric = 'revenue' | 'orders' | 'customers' | 'new_customers' | 'lost_customers' | 'aov' | 'repeat_rate' | 'revenue_per_customer' | 'returns' | 'return_rate';
 export type KpiGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
-export type KpiDimension = 'country' | 'channel' | 'category';
+export type KpiDimension = 'country' | 'channel' | 'category' | 'product';
 export interface KpiFilters {
   country?: string; channel?: string; category?: string; tag?: string; rfmTier?: string[];
   /** new = customers whose first order ever falls in the window; returning = first order before it. */
@@ -51,7 +51,10 @@ const isMonday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1
 /** Both windows are whole ISO weeks (the previous one ends the day before the window starts). */
 const wholeWeeks = (s: KpiScope) => isMonday(s.window.from) && isMonday(s.prev.from) && isMonday(nextDay(s.window.to));
 /** Order country, else the customer's country (guest orders only have the former). */
-const RAW_DIMENSION: Record<KpiDimension, string> = { country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category' };
+/** A product by its name, else its code (sources without names: the code is all there is). */
+const RAW_DIMENSION: Record<KpiDimension, string> = {
+  country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category', product: 'coalesce(l.product_name, l.product_code)',
+};
 
 /** The groupBy value of an order row (orders `o`, customers `c`, order lines `l`); '' without groupBy. */
 export const rawGroup = (s: KpiScope): string => (s.groupBy ? `coalesce(${RAW_DIMENSION[s.groupBy]}, '(none)')` : `''`);
@@ -64,14 +67,15 @@ export function rawDimensionFilters(s: KpiScope, p: Params, where: string[]): { 
   if (s.filters.country !== undefined) where.push(`${RAW_DIMENSION.country} = ${p.add(s.filters.country)}`);
   if (s.filters.channel !== undefined) where.push(`o.channel = ${p.add(s.filters.channel)}`);
   if (s.filters.category !== undefined) where.push(`l.category = ${p.add(s.filters.category)}`);
-  return { byLine: s.filters.category !== undefined || s.groupBy === 'category', withCustomer: s.filters.country !== undefined || s.groupBy === 'country' };
+  return { byLine: s.filters.category !== undefined || s.groupBy === 'category' || s.groupBy === 'product', withCustomer: s.filters.country !== undefined || s.groupBy === 'country' };
 }
 
 /** Which source answers `s` exactly; `fresh` = the rollups include every order (rollupsFresh). */
 export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
   if (!fresh) return 'orders';
   if (hasGroupFilter(s)) return monthsAnswer(s) ? 'months' : 'orders';
-  if (ADDITIVE.has(s.metric)) return 'rollups';
+  // the rollups stop at categories: products come from the order lines
+  if (ADDITIVE.has(s.metric) && s.groupBy !== 'product') return 'rollups';
   const plain = !s.groupBy && s.filters.country === undefined && s.filters.channel === undefined && s.filters.category === undefined;
   if (s.metric === 'new_customers' && plain) return 'summary';
   return PER_CUSTOMER.has(s.metric) && plain && s.grain === 'week' && wholeWeeks(s) ? 'weeks' : 'orders';
@@ -126,7 +130,7 @@ export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
 }
 
 /**
- * Straight from orders (and order lines when a category is involved), for one window: per period (`byPeriod`) or
+ * Straight from orders (and order lines when a category or product is involved), for one window: per period (`byPeriod`) or
  * the window total. Units are orders, or (order, category) pairs with revenue = Σ qualifying line amounts of that
  * category. Customers are counted per bucket first, so "repeat" means two orders within the same bucket. New = the
  * unit is the customer's first order ever (customer_summary.first_order_at; equal timestamps broken by the lower id,

@@ -41,7 +41,7 @@ export const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'h
  * question back. The rest of VAGUE ("compare", "trend", "chart", "对比") still asks which measure is meant.
  */
 export const OVERVIEW = ['how are we doing', 'how is business', 'how did we do', 'how did it go', 'how is it going', 'performance', 'how are things', 'kpis', 'kpi',
-  'dashboard', 'the numbers', 'overview', 'business', 'status update', 'quick update', 'an update', 'recap', 'snapshot', 'summary', 'summarize', 'summarise', 'highlights',
+  'dashboard', 'overview', 'business', 'status update', 'quick update', 'an update', 'recap', 'snapshot', 'summary', 'summarize', 'summarise', 'highlights',
   'health check', 'key figures', 'headline', 'performing', 'how are we looking', 'how is it looking', 'on track', 'what is new', "what's new", 'what changed',
   '业绩', '表现', '经营情况', '经营状况', '概况', '数据概览', '生意', '汇报', '概览', '近况', '现状', '总结', '整体情况', '有啥变化', '有什么变化', '情况如何'];
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
