@@ -144,6 +144,18 @@ describe('analyses and vague questions', () => {
     expect(parse("how's revenue looking?").vague).toBe(false);
   });
 
+  it('reads products as a KPI breakdown, and only in KPI questions', () => {
+    expect(parse('Which products sell best?').slots).toMatchObject({ metric: 'revenue', groupBy: 'product', superlative: 'max' });
+    expect(parse('Which products are returned most often?').slots).toMatchObject({ metric: 'returns', groupBy: 'product' });
+    expect(parse('退货最多的商品是哪些？').slots).toMatchObject({ metric: 'returns', groupBy: 'product' });
+    expect(parse('top 5 products by revenue last quarter').slots).toMatchObject({ metric: 'revenue', groupBy: 'product', top: 5 });
+    // a product category is a category; a product view a funnel step; items per order a basket size; feedback stays feedback
+    expect(parse('revenue by product category').slots.groupBy).toBe('category');
+    expect(parse('conversion from product view to purchase').slots.groupBy).toBeUndefined();
+    expect(parse('How many items per order?').slots.groupBy).toBeUndefined();
+    expect(parse('complaints about the product').analysis).toBe('feedback_search');
+  });
+
   it('tells the questions about the business as a whole (an overview) from the ones that only lack a measure', () => {
     for (const q of ['How are we doing?', "how's business lately?", 'give me a quick recap of last quarter', 'How did we do last month?', '最近怎么样？', '上个月整体表现怎么样', '生意咋样']) {
       expect(parse(q).overview, q).toBe(true);

@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, PERFORMANCE_QUESTION, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSION_BY_ID, DIMENSIONS, EVENT_STEPS, PERFORMANCE_QUESTION, RETURNED_ORDERS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { CUSTOMERS_SAY, feedbackSlots } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
@@ -98,6 +98,9 @@ const SPAN = /\b(?:from|between)\b|到|至/;
 
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
+const PRODUCT = DIMENSION_BY_ID.get('product')!;
+/** "items per order": a basket size, not a breakdown by product. */
+const ITEMS_PER_ORDER = /\bitems? (?:per|in each|in an?|in every) (?:order|basket|purchase)\b|每单.{0,4}件/;
 /** A churn rate ("what is our churn rate?", 流失率): lost customers as a share of the period before's (kpi_trend). */
 const CHURN_RATE = /\bchurn rates?\b|\battrition\b|流失率/;
 /** Words of a risk to come (churn_risk), not of customers already lost. */
@@ -205,7 +208,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   }
 
   // dimension words without a value → breakdown
-  const dimensionWords = DIMENSIONS.filter((d) => d.id !== 'rfm_tier' && d.id !== 'segment')
+  const dimensionWords = DIMENSIONS.filter((d) => d.id !== 'rfm_tier' && d.id !== 'segment' && d.id !== 'product')
     .filter((d) => hasAny(scan, [...d.words.en, ...d.words.zh]))
     .map((d) => d.id);
   const breakdownDim = dimensionWords.find((d) => slots.filter[d] === undefined);
@@ -268,6 +271,12 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'describe' && IDENTITY_ASKED.test(text)) slots.identities = true;
   if (analysis === 'clv' && !slots.filter.rfm_tier && TIER_WORDS.test(rest)) slots.byTier = true;
   analysis = feedbackSlots(question, text, rest, analysis, slots);
+  // "which products sell best?", "退货最多的商品": a KPI by product (no other analysis reads products: "product views"
+  // are a funnel step, "complaints about the product" feedback); "returned" names returns there
+  if (!analysis && !slots.groupBy && !slots.versus && hasAny(scan, [...PRODUCT.words.en, ...PRODUCT.words.zh]) && !ITEMS_PER_ORDER.test(text)) {
+    slots.groupBy = 'product';
+    if (!slots.metric && hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) slots.metric = RETURNED_ORDERS.metric;
+  }
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   if (analysis === 'funnel') {

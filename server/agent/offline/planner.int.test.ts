@@ -193,6 +193,13 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect((await ask('那德国呢？')).answer).toContain('Germany');
   });
 
+  it('ranks products by revenue from the order lines', async () => {
+    // January 2024 lines: P1 o1 10; P2 o2 5 + o3 20 = 25 (the return r1 is not revenue)
+    const p = await ask('Which products sold best in January 2024?');
+    expect(call(p, 'kpi_trend').args).toMatchObject({ metric: 'revenue', groupBy: 'product', from: '2024-01-01', to: '2024-01-31' });
+    expect(p.answer).toMatch(/^P2 had the highest revenue: 25\.00 USD\. Revenue by product, January 2024 .*: P2 25\.00 USD; P1 10\.00 USD\./);
+  });
+
   it('answers "how are we doing?" with an overview of last month against the month before', async () => {
     // today 2024-03-15 → February 2024 against January 2024. By hand: revenue Feb 7 + 3 = 10, Jan 35 → −71.4%;
     // orders 2 vs 3 → −33.3%; customers who ordered Bob vs Ann, 1 vs 1 (the guest is no customer) → 0%; new customers

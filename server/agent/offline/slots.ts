@@ -4,7 +4,7 @@ import type { Grain, TimeRange } from './time.ts';
 import type { TopShare } from './topCustomers.ts';
 
 /** What a question names (parse.ts): the analysis, and the slots its tool arguments and answer are built from. */
-export type GroupBy = 'country' | 'channel' | 'category' | 'month';
+export type GroupBy = 'country' | 'channel' | 'category' | 'product' | 'month';
 export type Mode = 'value' | 'trend' | 'breakdown' | 'compare';
 
 export interface Slots {

@@ -29,7 +29,7 @@ export interface AnalysisDef {
   /** Arguments this analysis always sends (the same tool can serve several analyses, e.g. a segment's modes). */
   fixed?: Record<string, unknown>;
   /** Breakdowns the tool can do (slot groupBy → this argument value). */
-  groupBy?: Partial<Record<'country' | 'channel' | 'category' | 'month', string>>;
+  groupBy?: Partial<Record<'country' | 'channel' | 'category' | 'product' | 'month', string>>;
   /** Glossary metrics whose definitions the answer names. */
   definitions: string[];
 }
@@ -44,7 +44,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
       metric: 'metric', from: 'time.from', to: 'time.to', grain: 'grain', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel',
       'filters.category': 'filter.category', 'filters.rfmTier': 'filter.rfm_tier', 'filters.customerType': 'customerType', 'filters.tag': 'tag', groupBy: 'groupBy', top: 'top',
     },
-    groupBy: { country: 'country', channel: 'channel', category: 'category' },
+    groupBy: { country: 'country', channel: 'channel', category: 'category', product: 'product' },
     definitions: [],
   },
   {

@@ -3,7 +3,7 @@
  * from (describe_data), and aliases that map what people type (UK, 英国, app) to the stored value. An alias only
  * resolves to a value that exists in the loaded data, so the same table serves the demo shop and Online Retail.
  */
-export type DimensionId = 'country' | 'channel' | 'category' | 'segment' | 'rfm_tier';
+export type DimensionId = 'country' | 'channel' | 'category' | 'segment' | 'rfm_tier' | 'product';
 
 export interface DimensionDef {
   id: DimensionId;
@@ -119,6 +119,15 @@ export const DIMENSIONS: readonly DimensionDef[] = [
       ['hibernating', '休眠', '休眠客户'],
       ['lost', 'lost customers', '已流失', '流失客户层'],
     ],
+  },
+  {
+    // a breakdown only ("which products sell best?", "退货最多的商品"): products are too many to list as values, and the
+    // parser reads these words only for KPI questions (a "product view" is a funnel step)
+    id: 'product',
+    names: { en: 'product', zh: '商品', enPlural: 'products' },
+    words: { en: ['product', 'products', 'item', 'items', 'sku', 'skus', 'bestseller', 'bestsellers', 'best sellers'], zh: ['商品', '产品', '单品', '货品', '爆款'] },
+    describeKey: null,
+    aliases: [],
   },
 ];
 
