@@ -21,6 +21,7 @@ export const CASES: readonly BenchCase[] = [
   { tool: 'kpi_trend', label: 'kpi_trend customers by week, 13 weeks', args: { metric: 'customers', grain: 'week' } },
   { tool: 'kpi_trend', label: 'kpi_trend new_customers by month', args: { metric: 'new_customers', grain: 'month', ...YEAR } },
   { tool: 'kpi_trend', label: 'kpi_trend aov by month groupBy category', args: { metric: 'aov', grain: 'month', groupBy: 'category', ...YEAR } },
+  { tool: 'kpi_trend', label: 'kpi_trend revenue by month groupBy product', args: { metric: 'revenue', grain: 'month', groupBy: 'product', ...YEAR } },
   { tool: 'kpi_trend', label: 'kpi_trend revenue by quarter, Champions tier', args: { metric: 'revenue', grain: 'quarter', filters: { rfmTier: 'Champions' }, ...YEAR } },
   { tool: 'kpi_trend', label: 'kpi_trend lost_customers by month, 1 year', args: { metric: 'lost_customers', grain: 'month', ...YEAR } },
   { tool: 'kpi_trend', label: 'kpi_trend lost_customers by month groupBy country', args: { metric: 'lost_customers', grain: 'month', groupBy: 'country', ...YEAR } },

@@ -152,7 +152,7 @@ describeEachDriver('kpi_trend', (use) => {
     expect(values(returns.overall)).toEqual([0, 0, 1]);
   });
 
-  it('groups by product (name, else code) from the order lines, also where the rollups would answer', async () => {
+  it('groups by product (name, else code): from sales_daily_product, and from the order lines with a dimension filter', async () => {
     // Lines with a price: P1 o1 10 (Jan) · o4 7, o5 3 (Feb) · o6 20, o8 15 (Mar) = 55; P2 o2 5, o3 20 (Jan) · o6 6, o7 4,
     // o9 10 (Mar) = 45; P3 only o6's free line: an order of it with no revenue. 55 + 45 + 0 = the quarter's 100.
     const revenue = await run({ metric: 'revenue', ...Q1, groupBy: 'product' });
@@ -166,10 +166,20 @@ describeEachDriver('kpi_trend', (use) => {
     // returns: r1 (January) has a P2 line, r2 (March) a P1 line
     const returns = await run({ metric: 'returns', ...Q1, groupBy: 'product' });
     expect(returns.groups.map((g: any) => [g.group, values(g)])).toEqual([['P1', [0, 0, 1]], ['P2', [1, 0, 0]]]);
-    // a product's name wins over its code (put back afterwards: the fixture has codes only)
+    // with a channel filter from the order lines: web orders o1 (P1 10), o2 (P2 5), o5 (P1 3), o6 (P1 20, P2 6, P3 0), o8 (P1 15)
+    const web = await run({ metric: 'revenue', ...Q1, groupBy: 'product', filters: { channel: 'web' } });
+    expect(web.groups.map((g: any) => [g.group, g.total])).toEqual([['P1', 48], ['P2', 11], ['P3', 0]]);
+    // a product's name wins over its code, on both paths (an updated line needs a full rebuild of the rollups, as an
+    // import that updates rows does; both put back afterwards: the fixture has codes only)
     await use().exec(`UPDATE order_lines SET product_name = 'Mug' WHERE product_code = 'P1'`);
-    const named = await run({ metric: 'revenue', ...Q1, groupBy: 'product', top: 1 }).finally(() => use().exec(`UPDATE order_lines SET product_name = NULL`));
-    expect(named.groups?.[0]).toMatchObject({ group: 'Mug', total: 55 });
+    await refreshRollups(use(), 'all');
+    try {
+      expect((await run({ metric: 'revenue', ...Q1, groupBy: 'product', top: 1 })).groups[0]).toMatchObject({ group: 'Mug', total: 55 });
+      expect((await run({ metric: 'revenue', ...Q1, groupBy: 'product', top: 1, filters: { channel: 'web' } })).groups[0]).toMatchObject({ group: 'Mug', total: 48 });
+    } finally {
+      await use().exec(`UPDATE order_lines SET product_name = NULL`);
+      await refreshRollups(use(), 'all');
+    }
   });
 
   it('filters by country (order, else customer), channel and tag', async () => {
@@ -350,7 +360,7 @@ describeEachDriver('kpi_trend', (use) => {
     ] as const;
     let checked = 0;
     let months = 0;
-    for (const metric of metrics) for (const filters of filterSets) for (const groupBy of [undefined, 'country', 'channel', 'category'] as const) {
+    for (const metric of metrics) for (const filters of filterSets) for (const groupBy of [undefined, 'country', 'channel', 'category', 'product'] as const) {
       for (const shape of shapes) {
         const scope: KpiScope = { metric, filters: { ...filters, rfmTier: 'rfmTier' in filters ? [...filters.rfmTier] : undefined }, groupBy, ...shape, rfm: { source: 'stored', asOf: '2024-05-15' } };
         const source = kpiSource(scope, true);

@@ -71,6 +71,17 @@ async function expectRollupsMatchRawData(db: Db): Promise<void> {
     );
     expect(rolledCat, `sales_daily_category dims ${dims}`).toEqual(rawCat);
   }
+  // Product level (no dimensions): orders with a line of the product (its name, else code), lines, revenue of positive lines.
+  const rawProduct = await rows(
+    db,
+    `SELECT day, kind, product, count(DISTINCT id)::int AS orders, sum(n)::int AS lines, sum(rev)::float8 AS revenue
+       FROM (SELECT ${DAY} AS day, o.id, o.kind, coalesce(l.product_name, l.product_code) AS product, 1 AS n,
+                    CASE WHEN l.quantity > 0 AND l.unit_price > 0 THEN l.amount ELSE 0 END AS rev
+               FROM orders o JOIN order_lines l ON l.order_id = o.id) x
+      GROUP BY day, kind, product`,
+  );
+  expect(await rows(db, `SELECT day, kind, product, orders, lines, revenue::float8 FROM sales_daily_product`), 'sales_daily_product').toEqual(rawProduct);
+  expect(rawProduct.length).toBeGreaterThan(0);
   expect(await rows(db, `SELECT day, currency, sum(orders)::int FROM sales_daily WHERE dims = 4 GROUP BY 1, 2`)).toEqual(
     await rows(db, `SELECT ${DAY}, o.currency, count(*)::int FROM orders o GROUP BY 1, 2`),
   );
@@ -184,7 +195,7 @@ describeEachDriver('rollups', (use) => {
 
   it('a full rebuild gives the same rows, and rows newer than the last refresh make the rollups stale', async () => {
     const snapshot = async () => [
-      await rows(use(), `SELECT * FROM sales_daily`), await rows(use(), `SELECT * FROM sales_daily_category`),
+      await rows(use(), `SELECT * FROM sales_daily`), await rows(use(), `SELECT * FROM sales_daily_category`), await rows(use(), `SELECT * FROM sales_daily_product`),
       await rows(use(), `SELECT * FROM customer_months`), await rows(use(), `SELECT * FROM customer_weeks`),
       await rows(use(), `SELECT * FROM events_daily`), await rows(use(), `SELECT * FROM cohort_cells`),
       await rows(use(), `SELECT * FROM customer_cohorts`),

@@ -4,7 +4,7 @@ import { refreshCustomerPeriods, UTC_MONTH, UTC_WEEK } from './customerPeriods.t
 import type { Queryable } from './types.ts';
 
 /**
- * Rollup tables (migrations 0005, 0010, 0013, 0018): sales by day × kind × country × channel (× category), orders per
+ * Rollup tables (migrations 0005, 0010, 0013, 0018, 0020): sales by day × kind × country × channel (× category), by day × kind × product, orders per
  * customer-month (with the month's last order; and by country and channel) and customer-week, events per day × type, and cohort retention cells
  * (server/db/cohortCells.ts: they read customer_summary, so the summary must be refreshed first, as afterImport does). One function builds them: in full (bench load, imports that
  * updated rows) or incrementally after an import, recomputing only what new rows touched:
@@ -71,6 +71,16 @@ function salesSql(scope: 'all' | 'days' | 'new'): string[] {
          FROM ${from}
          CROSS JOIN LATERAL (SELECT l.category, count(*) AS lines, ${LINE_REVENUE} AS revenue
                                FROM order_lines l WHERE l.order_id = o.id GROUP BY l.category OFFSET 0) l ${where}`;
+  // One row per (order, product): lines and revenue of that order's lines of the product (no customer or country).
+  const product = 'coalesce(l.product_name, l.product_code)';
+  const perProduct = full
+    ? `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${product} AS product, count(*) AS lines, ${LINE_REVENUE} AS revenue
+         FROM orders o JOIN order_lines l ON l.order_id = o.id
+        GROUP BY o.id, ${product}`
+    : `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, l.product, l.lines, l.revenue
+         FROM ${from}
+         CROSS JOIN LATERAL (SELECT ${product} AS product, count(*) AS lines, ${LINE_REVENUE} AS revenue
+                               FROM order_lines l WHERE l.order_id = o.id GROUP BY 1 OFFSET 0) l ${where}`;
   const add = (key: string, sums: string[]) =>
     scope === 'new' ? `ON CONFLICT (${key}) DO UPDATE SET ${sums.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}` : '';
   return [
@@ -89,12 +99,15 @@ function salesSql(scope: 'all' | 'days' | 'new'): string[] {
        FROM (${perCategory}) u
       GROUP BY day, kind, category, GROUPING SETS ((), (country), (channel), (country, channel))
      ${add('dims, day, kind, country, channel, category', ['orders', 'lines', 'revenue'])}`,
+    `INSERT INTO sales_daily_product AS t (day, kind, product, orders, lines, revenue)
+     SELECT day, kind, product, count(*), sum(lines), sum(revenue) FROM (${perProduct}) u GROUP BY day, kind, product
+     ${add('day, kind, product', ['orders', 'lines', 'revenue'])}`,
   ];
 }
 
 async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: number): Promise<RollupRefresh> {
   await q.exec(
-    'DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM customer_months; DELETE FROM customer_dim_months; DELETE FROM customer_weeks; ' +
+    'DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM sales_daily_product; DELETE FROM customer_months; DELETE FROM customer_dim_months; DELETE FROM customer_weeks; ' +
       'DELETE FROM events_daily; DELETE FROM customer_country_changes',
   );
   for (const sql of salesSql('all')) await q.query(sql);
@@ -171,12 +184,15 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
   if (days.length) {
     await q.query(`DELETE FROM sales_daily WHERE day = ANY($1::date[])`, [days]);
     await q.query(`DELETE FROM sales_daily_category WHERE day = ANY($1::date[])`, [days]);
-    for (const sql of salesSql('days')) await q.query(sql, [days]);
+    // (products: a merge or a country change moves no product's sales, so their rows stay)
+    for (const sql of salesSql('days').slice(0, 2)) await q.query(sql, [days]);
   }
   // Every new order has a sales_daily row on its day, so the rows written say which days the new orders touched.
-  const [dailyNew, categoryNew] = salesSql('new');
+  const [dailyNew, categoryNew, productNew] = salesSql('new');
   const newDays = await q.query<{ day: string }>(dailyNew!, [state.orders_through, marks!.orders, days]);
   await q.query(categoryNew!, [state.orders_through, marks!.orders, days]);
+  // products of the new orders on every day, the rebuilt ones too (their product rows were not rebuilt)
+  await q.query(productNew!, [state.orders_through, marks!.orders, []]);
   const touchedDays = new Set([...days, ...newDays.rows.map((r) => r.day)]).size;
   // Cohort cells: merged customers' old contributions leave before customer_months changes and come back after it;
   // everyone else's follow from the customer_months delta (server/db/cohortCells.ts).

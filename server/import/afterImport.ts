@@ -32,7 +32,7 @@ export async function afterImport(db: Db, touchedCustomers: Iterable<number> | '
   // Feedback rows still without a vector (seeded demo rows; an endpoint that failed during the import) get one now.
   const embeddings = await embedNewFeedback(db, config);
   await db.exec('ANALYZE customers, customer_identities, orders, order_lines, events, feedback, customer_summary, customer_tags, ' +
-    'sales_daily, sales_daily_category, customer_months, customer_dim_months, customer_weeks, customer_rfm, events_daily, cohort_cells, ' +
+    'sales_daily, sales_daily_category, sales_daily_product, customer_months, customer_dim_months, customer_weeks, customer_rfm, events_daily, cohort_cells, ' +
     'customer_cohorts');
   return { summaryRows, rollups, tags, embeddings };
 }

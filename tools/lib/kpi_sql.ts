@@ -8,7 +8,8 @@ import { monthsAnswer, monthsGroupSql, monthsOnce, monthsSql } from './kpi_month
  * statement over [previous.from, window.to] (the previous window ends the day before the window starts).
  *
  * Three sources, picked by `aggregateKpi` (each exact, tested against each other in kpi_trend.int.test.ts):
- *  - rollups: additive metrics (revenue, orders, returns, aov) from sales_daily / sales_daily_category, ~40k rows a
+ *  - rollups: additive metrics (revenue, orders, returns, aov) from sales_daily / sales_daily_category /
+ *    sales_daily_product (by product without dimension filters), ~40k rows a
  *    year instead of 330k orders / 800k lines;
  *  - summary: new_customers without filters or groups, from customer_summary.first_order_at (index range), orders
  *    from sales_daily;
@@ -74,8 +75,9 @@ export function rawDimensionFilters(s: KpiScope, p: Params, where: string[]): { 
 export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
   if (!fresh) return 'orders';
   if (hasGroupFilter(s)) return monthsAnswer(s) ? 'months' : 'orders';
-  // the rollups stop at categories: products come from the order lines
-  if (ADDITIVE.has(s.metric) && s.groupBy !== 'product') return 'rollups';
+  // products by day (sales_daily_product) have no country, channel or category: with those filters, the order lines
+  const productDims = s.groupBy === 'product' && (s.filters.country !== undefined || s.filters.channel !== undefined || s.filters.category !== undefined);
+  if (ADDITIVE.has(s.metric) && !productDims) return 'rollups';
   const plain = !s.groupBy && s.filters.country === undefined && s.filters.channel === undefined && s.filters.category === undefined;
   if (s.metric === 'new_customers' && plain) return 'summary';
   return PER_CUSTOMER.has(s.metric) && plain && s.grain === 'week' && wholeWeeks(s) ? 'weeks' : 'orders';
@@ -102,11 +104,12 @@ const kindCondition = (s: KpiScope, col: string, p: Params): string =>
 export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
   const p = new Params();
   const byCategory = s.filters.category !== undefined || s.groupBy === 'category';
+  const byProduct = s.groupBy === 'product'; // kpiSource: then no country, channel or category filter
   // The least detailed level that has every column the question filters or groups by (migration 0005).
   const uses = (d: 'country' | 'channel') => s.filters[d] !== undefined || s.groupBy === d;
   const dims = (uses('country') ? 1 : 0) + (uses('channel') ? 2 : 0);
   const where = [
-    `dims = ${dims}`, kindCondition(s, 'kind', p),
+    ...(byProduct ? [] : [`dims = ${dims}`]), kindCondition(s, 'kind', p),
     `day >= ${p.add(s.prev.from)}::date`, `day <= ${p.add(s.window.to)}::date`,
   ];
   if (s.filters.country !== undefined) where.push(`country = ${p.add(s.filters.country)}`);
@@ -119,7 +122,7 @@ export function rollupSql(s: KpiScope): { sql: string; params: unknown[] } {
   const sums = `${ordersOnly('revenue')} AS revenue, ${ordersOnly('orders')} AS orders, ${NO_CUSTOMERS}${rate ? `, coalesce(sum(orders) FILTER (WHERE kind = 'return'), 0) AS returns` : ''}`;
   const sql = `
     WITH r AS (
-      SELECT day, kind, ${grp} AS grp, orders, revenue FROM ${byCategory ? 'sales_daily_category' : 'sales_daily'} WHERE ${where.join(' AND ')}
+      SELECT day, kind, ${grp} AS grp, orders, revenue FROM ${byProduct ? 'sales_daily_product' : byCategory ? 'sales_daily_category' : 'sales_daily'} WHERE ${where.join(' AND ')}
     )
     SELECT 'p' AS part, grp, date_trunc('${TRUNC[s.grain]}', day::timestamp)::date AS bucket, ${sums}
       FROM r WHERE day >= ${from}::date GROUP BY grp, bucket
