@@ -166,6 +166,15 @@ describeEachDriver('kpi_trend', (use) => {
     // returns: r1 (January) has a P2 line, r2 (March) a P1 line
     const returns = await run({ metric: 'returns', ...Q1, groupBy: 'product' });
     expect(returns.groups.map((g: any) => [g.group, values(g)])).toEqual([['P1', [0, 0, 1]], ['P2', [1, 0, 0]]]);
+    // lost customers by product with a channel filter (whole months: not from the customer months by channel, which
+    // have no products): web buyers of P1 in Feb (Bob? no: o4 was in store; the guest o5 is no customer) — none, so
+    // March loses nobody of P1 there; of P2 in Feb nobody bought on the web either
+    const lost = await run({ metric: 'lost_customers', from: '2024-03-01', to: '2024-03-31', groupBy: 'product', filters: { channel: 'web' } });
+    expect(lost.overall.total).toBe(0);
+    // by product without filters: January buyers Ann (P1, P2), February buyer Bob (P1); in February Ann ordered nothing
+    // → P1 lost Ann, P2 lost Ann
+    const lostFeb = await run({ metric: 'lost_customers', from: '2024-02-01', to: '2024-02-29', groupBy: 'product' });
+    expect(lostFeb.groups.map((g: any) => [g.group, g.total])).toEqual([['P1', 1], ['P2', 1]]);
     // with a channel filter from the order lines: web orders o1 (P1 10), o2 (P2 5), o5 (P1 3), o6 (P1 20, P2 6, P3 0), o8 (P1 15)
     const web = await run({ metric: 'revenue', ...Q1, groupBy: 'product', filters: { channel: 'web' } });
     expect(web.groups.map((g: any) => [g.group, g.total])).toEqual([['P1', 48], ['P2', 11], ['P3', 0]]);

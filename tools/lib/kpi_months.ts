@@ -26,12 +26,12 @@ export function monthsCover(s: KpiScope, windows: readonly { from: string; to: s
 /**
  * Which level of customer_dim_months (migration 0018: customer months by country or by channel) holds what `s` reads
  * over `windows` — 1 country, 2 channel — or null: whole months, a grain of a month or coarser, a country or a channel
- * filter or split but not both, and no category (the table has none).
+ * filter or split but not both, and no category or product (the table has neither).
  */
 export function dimMonthsLevel(s: KpiScope, windows: readonly { from: string; to: string }[]): 1 | 2 | null {
   const uses = (d: 'country' | 'channel') => s.filters[d] !== undefined || s.groupBy === d;
   const level = uses('country') === uses('channel') ? null : uses('country') ? 1 : 2;
-  const category = s.filters.category !== undefined || s.groupBy === 'category';
+  const category = s.filters.category !== undefined || s.groupBy === 'category' || s.groupBy === 'product';
   return level !== null && !category && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths) ? level : null;
 }
 

@@ -9,7 +9,7 @@ import { answerRfm } from './answers/rfm.ts';
 import { answerDescribe, answerJourney } from './answers/data.ts';
 import { answerSearch, answerThemes } from './answers/feedback.ts';
 import { answerKpi } from './answers/kpi.ts';
-import { answerOverview } from './answers/overview.ts';
+import { answerOverview, overviewPeriod } from './answers/overview.ts';
 import { ToolCaller } from './calls.ts';
 import { clarifyQuestion } from './clarify.ts';
 import { isFollowUp, mergeFollowUp, previousState, type PlannerState } from './followup.ts';
@@ -95,7 +95,8 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   const performance = analysis ? null : performanceMetric(parsed, slots);
   if (performance) [analysis, slots] = ['kpi', { ...slots, metric: performance }];
   // "how are we doing?", "最近怎么样？": a snapshot of the whole business (a breakdown or a named group still asks which measure)
-  if (!analysis && parsed.overview && wholeBusiness(slots)) analysis = 'overview';
+  // (its default period kept in the state, so "and the month before?" has a period to step back from)
+  if (!analysis && parsed.overview && wholeBusiness(slots)) [analysis, slots] = ['overview', { ...slots, time: overviewPeriod(slots.time, lang, ctx.tools.clock.today()) }];
 
   // a KPI for a period that has not happened: no tool forecasts it (CLV and churn risk are predictions, and answered)
   if (parsed.future && (analysis === 'kpi' || analysis === 'overview')) {

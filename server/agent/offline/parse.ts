@@ -9,7 +9,7 @@ import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 import {
-  COMPARE_WORDS, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, OVERVIEW, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
+  asksOverview, COMPARE_WORDS, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
 } from './parseWords.ts';
 import type { GroupBy, Parsed, Slots } from './slots.ts';
@@ -99,6 +99,8 @@ const SPAN = /\b(?:from|between)\b|到|至/;
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
 const PRODUCT = DIMENSION_BY_ID.get('product')!;
+/** Products ranked or split ("which products", "top 5 items", "by product", "best sellers", "各商品", "爆款"). */
+const PRODUCT_BREAKDOWN = /\b(?:by|per|each|every|which|what|top(?: \d+| \w+)?|best[- ]?selling|worst[- ]?selling|most popular|least popular|popular)\s+(?:\w+\s+)?(?:products?|items?|skus?)\b|\bbest ?sellers?\b|(?:各|每个|每种|每款|哪些|哪个|哪款|哪种|按)(?:商品|产品|单品|货品)|爆款|(?:商品|产品|单品)(?:排名|排行|榜)/;
 /** "items per order": a basket size, not a breakdown by product. */
 const ITEMS_PER_ORDER = /\bitems? (?:per|in each|in an?|in every) (?:order|basket|purchase)\b|每单.{0,4}件/;
 /** A churn rate ("what is our churn rate?", 流失率): lost customers as a share of the period before's (kpi_trend). */
@@ -225,6 +227,13 @@ export function parseQuestion(question: string, today: string, values: DataValue
   slots.top = detectTop(scan);
   if (hasAny(rest, MAX_WORDS)) slots.superlative = 'max';
   if (hasAny(rest, MIN_WORDS)) slots.superlative = 'min';
+  // "which products sell best?", "top 5 products", "退货最多的商品": a KPI by product, when a ranking or breakdown of the
+  // products is asked ("how much did toy products make?" is the category's total; "items per order" a basket size).
+  // No other analysis reads products ("product views" are a funnel step); "returned" names returns there.
+  if (!analysis && !slots.groupBy && !slots.versus && (slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text)) && hasAny(text, [...PRODUCT.words.en, ...PRODUCT.words.zh]) && !ITEMS_PER_ORDER.test(text)) {
+    slots.groupBy = 'product';
+    if (!slots.metric && hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) slots.metric = RETURNED_ORDERS.metric;
+  }
   // "where do we sell the most?", "哪里卖得最好": a place ranked by a measure is a ranking of countries
   if (slots.superlative && metricHit && !slots.groupBy && !analysis && !slots.filter.country && /\bwhere\b|哪里|哪儿|哪些地方|什么地方/.test(scan)) slots.groupBy = 'country';
   if (yearAgo) slots.yearAgo = true;
@@ -271,12 +280,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'describe' && IDENTITY_ASKED.test(text)) slots.identities = true;
   if (analysis === 'clv' && !slots.filter.rfm_tier && TIER_WORDS.test(rest)) slots.byTier = true;
   analysis = feedbackSlots(question, text, rest, analysis, slots);
-  // "which products sell best?", "退货最多的商品": a KPI by product (no other analysis reads products: "product views"
-  // are a funnel step, "complaints about the product" feedback); "returned" names returns there
-  if (!analysis && !slots.groupBy && !slots.versus && hasAny(scan, [...PRODUCT.words.en, ...PRODUCT.words.zh]) && !ITEMS_PER_ORDER.test(text)) {
-    slots.groupBy = 'product';
-    if (!slots.metric && hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) slots.metric = RETURNED_ORDERS.metric;
-  }
+  // (a product breakdown is a KPI's: not of an analysis the feedback words chose)
+  if (analysis && slots.groupBy === 'product') [slots.groupBy, slots.mode] = [undefined, undefined];
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   if (analysis === 'funnel') {
@@ -288,7 +293,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const followUpCue = FOLLOW_UP.test(text.replace(FILLER, '').replace(/[?？!！。.,，]+$/, (p) => (p.includes('?') || p.includes('？') ? p : '')));
   const vagueShape = VAGUE_SHAPES.some((re) => re.test(scan));
   const vague = !analysis && !metricHit && (hasAny(scan, VAGUE) || vagueShape);
-  const overview = vague && (vagueShape || hasAny(scan, OVERVIEW));
+  // a second period, a year-ago comparison or a grain ("weekly summary") asks for more than one period's snapshot
+  const overview = vague && !other && !yearAgo && !grainHit && asksOverview(scan);
   return { lang, text, analysis, slots, followUpCue, vague, overview, future: FUTURE.test(text), dimensionWords, ambiguous };
 }
 

@@ -38,12 +38,35 @@ export const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'h
 /**
  * The vague questions that ask how the business stands as a whole ("how are we doing?", "give me a quick recap",
  * "最近怎么样？"): answered with an overview of the main KPIs, churn and feedback (answers/overview.ts) instead of a
- * question back. The rest of VAGUE ("compare", "trend", "chart", "对比") still asks which measure is meant.
+ * question back. Only when nothing else is named: once the period is blanked out, every word must be one of
+ * OVERVIEW_WORDS (Chinese: the text must be made of OVERVIEW_ZH phrases), so "how is our support team performing?",
+ * "what is a KPI?", "员工表现怎么样" or "双十一的业绩怎么样" still get a question back (or a refusal).
  */
-export const OVERVIEW = ['how are we doing', 'how is business', 'how did we do', 'how did it go', 'how is it going', 'performance', 'how are things', 'kpis', 'kpi',
-  'dashboard', 'overview', 'business', 'status update', 'quick update', 'an update', 'recap', 'snapshot', 'summary', 'summarize', 'summarise', 'highlights',
-  'health check', 'key figures', 'headline', 'performing', 'how are we looking', 'how is it looking', 'on track', 'what is new', "what's new", 'what changed',
-  '业绩', '表现', '经营情况', '经营状况', '概况', '数据概览', '生意', '汇报', '概览', '近况', '现状', '总结', '整体情况', '有啥变化', '有什么变化', '情况如何'];
+export const OVERVIEW_WORDS = new Set(['how', 's', 're', 'is', 'are', 'was', 'were', 'did', 'do', 'does', 'have', 'we', 'our', 'us', 'it', 'things',
+  'everything', 'the', 'business', 'company', 'shop', 'store', 'doing', 'going', 'looking', 'performing', 'tracking', 'overall', 'lately', 'recently', 'so', 'far',
+  'give', 'me', 'a', 'an', 'quick', 'brief', 'short', 'high', 'level', 'high-level', 'of', 'on', 'in', 'for', 'can', 'you', 'please', 'could', 'update', 'summary',
+  'summarize', 'summarise', 'recap', 'overview', 'snapshot', 'status', 'highlights', 'health', 'check', 'kpis', 'key', 'figures', 'headline', 'performance',
+  'go', 'went', 'show', 'and', 'all', 'now', 'this', 'period', 'with', 'hey', 'hi', 'ok', 'okay', 'tell', 'about']);
+/** At least one of these: the question asks for the state of things, not just any vague word. */
+export const OVERVIEW_CUES = new Set(['doing', 'do', 'going', 'looking', 'performing', 'tracking', 'business', 'update', 'summary', 'summarize', 'summarise', 'recap',
+  'overview', 'snapshot', 'status', 'highlights', 'health', 'kpis', 'figures', 'headline', 'performance', 'go', 'went', 'things']);
+export const OVERVIEW_ZH = ['数据概览', '有啥变化', '有什么变化', '经营情况', '经营状况', '整体情况', '整体表现', '总体情况', '最近', '我们', '咱们', '公司', '整体', '总体', '整个',
+  '怎么样', '怎样', '如何', '咋样', '好不好', '给我', '一下', '看看', '说说', '讲讲', '来个', '生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状',
+  '总结', '汇报', '的', '了', '呢', '吗', '啊', '呀', '个'];
+const ZH_CUES = ['生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状', '总结', '汇报', '怎么样', '咋样', '如何', '怎样'];
+
+/** Whether `scan` (the question with its period blanked) asks only how the business is doing. */
+export function asksOverview(scan: string): boolean {
+  const text = scan.toLowerCase().replace(/[?？!！。.,，、:：;；'"“”]/g, ' ');
+  if (/[\u4e00-\u9fff]/.test(text)) {
+    let rest = text.replace(/\s+/g, '');
+    if (!ZH_CUES.some((w) => rest.includes(w))) return false;
+    for (const w of [...OVERVIEW_ZH].sort((a, b) => b.length - a.length)) rest = rest.split(w).join('');
+    return rest === '';
+  }
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length > 0 && words.every((w) => OVERVIEW_WORDS.has(w)) && words.some((w) => OVERVIEW_CUES.has(w));
+}
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
 export const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
 export const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;

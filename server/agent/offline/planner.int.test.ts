@@ -184,7 +184,7 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
 
   it('clarifies instead of guessing, in both languages', async () => {
     // vague, but not about the business as a whole ("how are we doing?" gets an overview, below)
-    for (const q of ['Show me the trend', 'Which country is best?', '那德国呢？', '对比一下']) {
+    for (const q of ['Show me the trend', 'Which country is best?', '那德国呢？', '对比一下', 'How is our support team performing?', '双十一的业绩怎么样', 'How did we do in February compared to the same month last year?']) {
       const p = await ask(q);
       expect(p.kind, q).toBe('clarify');
       expect(tools(p), q).toEqual(['describe_data']);
@@ -220,6 +220,20 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(p.table?.rows.map((r) => r.slice(1))).toEqual([[10, 35, -0.7143], [2, 3, -0.3333], [1, 1, 0], [1, 1, 0]]);
     expect(p.window).toEqual({ from: '2024-02-01', to: '2024-02-29' });
     expect(p.definitions).toHaveProperty('churn_rate');
+    // follow-ups: the month before (the default period is kept), and a channel (each sentence says so; churn risk and
+    // feedback are about everyone and left out). Web, February: the guest's o5 (3) against Ann's o1 + o2 (15) in
+    // January → −80%; orders 1 vs 2; Ann ordered on the web in January and not in February: 1 of 1 lost.
+    const before = await ask('and the month before?', [{ question: p.question, payload: p }]);
+    expect(call(before, 'kpi_trend').args).toMatchObject({ metric: 'revenue', from: '2024-01-01', to: '2024-01-31' });
+    const web = await ask('and on the web?', [{ question: p.question, payload: p }]);
+    expect(web.toolCalls.map((c) => c.tool)).not.toContain('churn_risk');
+    expect(web.answer).toMatch(/^February 2024 \(2024-02-01 to 2024-02-29\) \(channel web\), against January 2024 .*: revenue 3\.00 USD \(-80%\), orders 1 \(-50%\)/);
+    expect(web.answer).toContain('Churn rate (channel web) 100%: 1 of the 1 customers who ordered in January 2024 did not order in February 2024.');
+    // a group without orders in the period: said so
+    expect((await ask('and in the UK?', [{ question: p.question, payload: p }])).answer).toMatch(/^No orders match February 2024 .*\(country United Kingdom\), so there is nothing to summarise\.$/);
+    // before the data: no overview of zeros
+    const empty = await ask('How did we do in January 2023?');
+    expect(empty.answer).toBe('No orders match January 2023 (2023-01-01 to 2023-01-31), so there is nothing to summarise. The loaded orders run from 2024-01-01 to 2024-02-02.');
     // a named period, in Chinese; the vague words that are not about the whole business still ask (above)
     const zh = await ask('一月份整体表现怎么样？');
     expect(call(zh, 'kpi_trend').args).toMatchObject({ metric: 'revenue', from: '2024-01-01', to: '2024-01-31' });

@@ -55,7 +55,7 @@ function periodLabel(p: string, grain: Grain, lang: Language): string {
  * When an empty window lies outside the loaded orders (e.g. "last month" on data that ended earlier), where the data
  * is: from the question's describe_data call. '' when the window overlaps the data (filters emptied it).
  */
-function outsideLoadedOrders(input: HandlerInput, window: { from: string; to: string }): string {
+export function outsideLoadedOrders(input: HandlerInput, window: { from: string; to: string }): string {
   const described = input.caller.calls.find((c) => c.tool === 'describe_data' && c.result)?.result as { ranges?: { orders?: { from: string | null; to: string | null } } } | undefined;
   const orders = described?.ranges?.orders;
   if (!orders?.from || !orders.to || (window.to >= orders.from && window.from <= orders.to)) return '';

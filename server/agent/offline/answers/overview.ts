@@ -1,7 +1,8 @@
-import { formatMonth, formatNumber as n, formatRange } from '../../format.ts';
+import { formatNumber as n, formatRange } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
 import { describeWindow, parseTimeRange, previousRange, type TimeRange } from '../time.ts';
-import { chooseGrain } from './kpi.ts';
+import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
+import { addDays, daysBetween } from '../../../../tools/lib/clock.ts';
 import { isMissingTool } from '../calls.ts';
 import { asOfFrom, describeFilters, failure, money, plural, t, type Draft, type HandlerInput } from './common.ts';
 
@@ -18,7 +19,7 @@ interface Series {
   previous: { from: string; to: string; value: number; changePct: number | null };
   churn?: { rate: number; previousCustomers: number } | null;
 }
-interface KpiResult { window: { from: string; to: string }; partialPeriods: string[]; overall: Series }
+interface KpiResult { window: { from: string; to: string }; partialPeriods: string[]; overall: Series; note: string | null }
 interface ChurnResult { asOf: string; counts: { customers: number; atRisk: number }; revenueAtStake: { atRisk: number } }
 interface Theme { name: string; size: number; trend?: { direction?: string; periods?: { period: string; count: number }[] } }
 
@@ -27,13 +28,13 @@ const KPIS: MetricId[] = ['revenue', 'orders', 'customers', 'new_customers'];
 type Called<T> = { result: T | null; error?: { code: string; message: string } };
 
 /** The asked period, or the last complete month before today (named as "last month" would be). */
-export function overviewPeriod(input: HandlerInput): TimeRange {
-  return input.slots.time ?? parseTimeRange(t(input.lang, 'last month', '上个月'), input.today)!;
+export function overviewPeriod(time: TimeRange | undefined, lang: HandlerInput['lang'], today: string): TimeRange {
+  return time ?? parseTimeRange(t(lang, 'last month', '上个月'), today)!;
 }
 
 export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
-  const time = overviewPeriod(input);
+  const time = overviewPeriod(slots.time, lang, input.today);
   const grain = chooseGrain({ ...input, slots: { ...slots, time } });
   const kpi = (metric: MetricId) => {
     const filled: Record<string, unknown> = { metric: METRIC_BY_ID.get(metric)!.toolMetric, grain, 'time.from': time.from, 'time.to': time.to };
@@ -41,12 +42,15 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
     return caller.call<KpiResult>('kpi_trend', buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled));
   };
   // one after another: the calls share the question's connection, and the receipt lists them in the order told
-  const kpis: Called<KpiResult>[] = [];
-  for (const metric of KPIS) kpis.push(await kpi(metric));
-  const lost = await kpi('lost_customers');
-  const first = kpis[0]!;
+  const first = await kpi(KPIS[0]!);
   if (!first.result) return failure(lang, 'kpi_trend', first.error);
   const window = first.result.window;
+  // no orders at all in the period (before the data starts, say): said so, not an overview of zeros
+  if (first.result.note) return nothingToSay(input, window, time);
+  const kpis: Called<KpiResult>[] = [first];
+  for (const metric of KPIS.slice(1)) kpis.push(await kpi(metric));
+  // a churn rate of days against the days before says little: from a week up
+  const lost = daysBetween(window.from, window.to) >= 6 ? await kpi('lost_customers') : null;
   const filtered = describeFilters(slots.filter, lang) !== '';
   // churn risk and feedback themes are about all customers: asked only when the overview is
   const risk = filtered ? null : await caller.call<ChurnResult>('churn_risk', { ...withAsOf(input, time), limit: 1 });
@@ -60,14 +64,21 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const kpiText = KPIS.map((metric, i) => kpiLine(input, metric, kpis[i]!)).filter(Boolean).join(lang === 'zh' ? '，' : ', ');
   const sentences = [
     kpiText ? t(lang, `${capitalise(periodName)}${scopeText(input)}, against ${beforeName}: ${kpiText}.`, `${periodName}${scopeText(input)}对比${beforeName}：${kpiText}。`) : '',
-    churnSentence(input, lost, names),
+    lost ? churnSentence(input, lost, names) : '',
     risk ? riskSentence(input, risk) : '',
     themes ? feedbackSentence(input, themes, window, names.period) : '',
   ];
   const partial = first.result.partialPeriods.length ? t(lang, `${capitalise(names.period)} is not over yet, so it is compared with the same number of days before it.`, `${names.period}尚未结束，因此与之前相同天数的时段比较。`) : '';
   // a tool this server does not have (feedback themes) is no failure: that part is simply not part of the overview
-  const failed = [...kpis, lost, ...(risk ? [risk] : []), ...(themes && !isMissingTool(themes.error, 'feedback_themes') ? [themes] : [])].filter((c) => !c.result).length;
-  const missing = failed ? t(lang, `${n(failed, 'count')} of the parts could not be computed and are left out.`, `有 ${n(failed, 'count')} 项未能计算，已略去。`) : '';
+  const parts: [Called<unknown> | null, string, string][] = [
+    ...KPIS.map((metric, i): [Called<unknown>, string, string] => [kpis[i]!, METRIC_BY_ID.get(metric)!.names.en, METRIC_BY_ID.get(metric)!.names.zh]),
+    [lost, 'churn rate', '流失率'], [risk, 'churn risk', '流失风险'],
+    [themes && !isMissingTool(themes.error, 'feedback_themes') ? themes : null, 'feedback themes', '反馈主题'],
+  ];
+  const failed = parts.filter(([call]) => call && !call.result);
+  const missing = failed.length
+    ? t(lang, `Left out because its tool reported an error: ${failed.map(([, en]) => en).join(', ')}.`, `以下部分因工具报错而略去：${failed.map(([, , zh]) => zh).join('、')}。`)
+    : '';
   const definitions = Object.assign({}, ...caller.calls.map((c) => (c.result as { meta?: { definitions?: Record<string, string> } } | null)?.meta?.definitions ?? {}));
   return {
     kind: 'answer',
@@ -78,6 +89,18 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
     followUps: filtered
       ? [t(lang, `Revenue by month this year${scopeText(input)}`, `今年每月的收入${scopeText(input)}`), t(lang, 'Which customers are we about to lose?', '哪些客户快要流失了？')]
       : [t(lang, 'Revenue by country last month', '上个月各国家的收入'), t(lang, 'Which customers are we about to lose?', '哪些客户快要流失了？'), t(lang, 'What are customers complaining about?', '客户都在抱怨什么？')],
+  };
+}
+
+/** No orders in the period: where the loaded orders are, instead of a row of zeros. */
+function nothingToSay(input: HandlerInput, window: { from: string; to: string }, time: TimeRange): Draft {
+  const name = describeWindow(window, time, input.lang);
+  return {
+    kind: 'answer',
+    answer: t(input.lang, `No orders match ${name}${scopeText(input)}, so there is nothing to summarise.${outsideLoadedOrders(input, window)}`,
+      `${name}${scopeText(input)}没有符合条件的订单，无可概括。${outsideLoadedOrders(input, window)}`),
+    window,
+    followUps: [t(input.lang, 'What data do you have?', '有哪些数据？')],
   };
 }
 
@@ -121,8 +144,8 @@ function churnSentence(input: HandlerInput, call: Called<KpiResult>, names: Name
   if (!call.result || !churn) return '';
   const lost = n(call.result.overall.total, 'count');
   return t(input.lang,
-    `Churn rate ${n(churn.rate, 'percent')}: ${lost} of the ${n(churn.previousCustomers, 'count')} customers who ordered in ${names.before} did not order in ${names.period}.`,
-    `流失率 ${n(churn.rate, 'percent')}：${names.before}下过单的 ${n(churn.previousCustomers, 'count')} 位客户中，有 ${lost} 位在${names.period}没有下单。`);
+    `Churn rate${scopeText(input)} ${n(churn.rate, 'percent')}: ${lost} of the ${n(churn.previousCustomers, 'count')} customers who ordered in ${names.before} did not order in ${names.period}.`,
+    `流失率${scopeText(input)} ${n(churn.rate, 'percent')}：${names.before}下过单的 ${n(churn.previousCustomers, 'count')} 位客户中，有 ${lost} 位在${names.period}没有下单。`);
 }
 
 function riskSentence(input: HandlerInput, call: Called<ChurnResult>): string {
@@ -143,15 +166,21 @@ function feedbackSentence(input: HandlerInput, call: Called<{ themes?: Theme[]; 
   const themes = call.result?.themes ?? [];
   if (!call.result || themes.length === 0) return '';
   const [fromMonth, toMonth] = [`${window.from.slice(0, 7)}-01`, `${window.to.slice(0, 7)}-01`];
+  // the themes' monthly counts cover whole months before today (the tool's trend window): a period is counted from
+  // them only when it is whole months inside that window, and rising (recent months against the ones before) is said
+  // only of a period that ends with the window's last month
+  const months = (themes[0]!.trend?.periods ?? []).map((p) => p.period);
+  const whole = window.from === fromMonth && addDays(window.to, 1).endsWith('-01') && months.includes(fromMonth) && months.includes(toMonth);
+  const rising = toMonth === months.at(-1) ? (call.result.rising ?? []).slice(0, 2).map((r) => r.name) : [];
+  const risingText = rising.length ? t(lang, ` Rising themes in recent months: ${rising.join('; ')}.`, `近几个月上升的主题：${rising.join('；')}。`) : '';
+  if (!whole) return risingText.trim();
   const inPeriod = (th: Theme) => (th.trend?.periods ?? []).filter((p) => p.period >= fromMonth && p.period <= toMonth).reduce((sum, p) => sum + p.count, 0);
   const top = themes.map((th) => ({ th, count: inPeriod(th) })).filter((x) => x.count > 0).sort((a, b) => b.count - a.count || a.th.name.localeCompare(b.th.name))[0];
   const oneMonth = fromMonth === toMonth;
-  const months = oneMonth ? formatMonth(fromMonth, lang) : period;
-  const lead = !top ? t(lang, `No feedback themes have feedback from ${months}.`, `${months}没有归入主题的反馈。`)
-    : oneMonth ? t(lang, `Most talked-about feedback theme in ${months}: ${top.th.name} (${n(top.count, 'count')} ${plural(top.count, 'item', 'items')}).`, `${months}反馈最多的主题：${top.th.name}（${n(top.count, 'count')} 条）。`)
-    : t(lang, `Most talked-about feedback theme in ${months}: ${top.th.name}.`, `${months}反馈最多的主题：${top.th.name}。`);
-  const rising = (call.result.rising ?? []).slice(0, 2).map((r) => r.name);
-  return lead + (rising.length ? t(lang, ` Rising themes: ${rising.join('; ')}.`, `上升的主题：${rising.join('；')}。`) : '');
+  const lead = !top ? t(lang, `No feedback themes have feedback from ${period}.`, `${period}没有归入主题的反馈。`)
+    : oneMonth ? t(lang, `Most talked-about feedback theme in ${period}: ${top.th.name} (${n(top.count, 'count')} ${plural(top.count, 'item', 'items')}).`, `${period}反馈最多的主题：${top.th.name}（${n(top.count, 'count')} 条）。`)
+    : t(lang, `Most talked-about feedback theme in ${period}: ${top.th.name}.`, `${period}反馈最多的主题：${top.th.name}。`);
+  return lead + risingText;
 }
 
 /** The four KPIs side by side with the period before (table), and their changes as bars. */
