@@ -34,7 +34,8 @@ function fits(p: Parsed, analysis: AnalysisId): boolean {
   const def = ANALYSIS_BY_ID.get(analysis)!;
   const slots = new Set(Object.values(def.args));
   const s = p.slots;
-  if (s.metric && analysis !== 'kpi') return false;
+  // a metric after an overview ("what about orders?") is that KPI over the overview's period and filters
+  if (s.metric && analysis !== 'kpi' && analysis !== 'overview') return false;
   // periods, top-N and comparisons only change a KPI question
   if (analysis !== 'kpi' && ((s.mode && s.mode !== 'breakdown') || s.grain || s.top || s.yearAgo)) return false;
   if ((s.time || s.shiftBack) && ![...slots].some((x) => x.startsWith('time.'))) return false;
@@ -84,7 +85,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     tag: s.tag ?? (s.metric ? undefined : base.tag),
     ...keptSlots(s, base),
   };
-  return { analysis: prev.analysis, slots };
+  return { analysis: prev.analysis === 'overview' && s.metric ? 'kpi' : prev.analysis, slots };
 }
 
 /**

@@ -154,13 +154,22 @@ describe('analyses and vague questions', () => {
     expect(parse('conversion from product view to purchase').slots.groupBy).toBeUndefined();
     expect(parse('How many items per order?').slots.groupBy).toBeUndefined();
     expect(parse('complaints about the product').analysis).toBe('feedback_search');
+    // rankings without a measure: sellers → revenue, popular / 销量 → orders; a ratio per item is no breakdown
+    expect(parse('What are our top sellers?').slots).toMatchObject({ metric: 'revenue', groupBy: 'product' });
+    expect(parse('Rank products by revenue').slots).toMatchObject({ metric: 'revenue', groupBy: 'product' });
+    expect(parse('产品收入排行').slots).toMatchObject({ metric: 'revenue', groupBy: 'product' });
+    expect(parse('销量前五的产品').slots).toMatchObject({ metric: 'orders', groupBy: 'product', top: 5 });
+    expect(parse("What's the average revenue per item?").slots.groupBy).toBeUndefined();
   });
 
   it('tells the questions about the business as a whole (an overview) from the ones that only lack a measure', () => {
-    for (const q of ['How are we doing?', "how's business lately?", 'give me a quick recap of last quarter', 'How did we do last month?', '最近怎么样？', '上个月整体表现怎么样', '生意咋样']) {
+    for (const q of ['How are we doing?', "how's business lately?", 'give me a quick recap of last quarter', 'How did we do last month?', 'How have we been doing?', 'Executive summary please', '最近怎么样？', '上个月整体表现怎么样', '生意咋样', '给我一个概览']) {
       expect(parse(q).overview, q).toBe(true);
     }
-    for (const q of ['compare the two', 'show me the trend', 'which is better?', 'what is driving this?', '给我来点统计', '对比一下', "how's revenue looking?"]) {
+    for (const q of ['compare the two', 'show me the trend', 'which is better?', 'what is driving this?', '给我来点统计', '对比一下', "how's revenue looking?",
+      // another subject, a definition, a how-to, small talk, two periods or a grain
+      'How is our support team performing?', 'What is a KPI?', 'How do we check the status?', 'How is it going for you?', '员工表现怎么样', '双十一的业绩怎么样',
+      'how did we do in Q3 vs Q1?', 'give me a weekly summary']) {
       expect(parse(q).overview, q).toBe(false);
     }
   });

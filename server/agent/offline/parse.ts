@@ -100,7 +100,9 @@ const SPAN = /\b(?:from|between)\b|到|至/;
 const MOST = /\bmost\b|最多/;
 const PRODUCT = DIMENSION_BY_ID.get('product')!;
 /** Products ranked or split ("which products", "top 5 items", "by product", "best sellers", "各商品", "爆款"). */
-const PRODUCT_BREAKDOWN = /\b(?:by|per|each|every|which|what|top(?: \d+| \w+)?|best[- ]?selling|worst[- ]?selling|most popular|least popular|popular)\s+(?:\w+\s+)?(?:products?|items?|skus?)\b|\bbest ?sellers?\b|(?:各|每个|每种|每款|哪些|哪个|哪款|哪种|按)(?:商品|产品|单品|货品)|爆款|(?:商品|产品|单品)(?:排名|排行|榜)/;
+const PRODUCT_BREAKDOWN = /\b(?:by|each|every|which|top(?: \d+| \w+)?|best[- ]?selling|worst[- ]?selling|most popular|least popular|popular)\s+(?:\w+\s+)?(?:products?|items?|skus?)\b|\bper (?:product|sku)\b|\b(?:best|top) ?sellers?\b|\brank(?:s|ed|ing)?\b|(?:各|每个|每种|每款|哪些|哪个|哪款|哪种|按)(?:商品|产品|单品|货品)|爆款|畅销|排名|排行|榜/;
+/** Products ranked by how often they are bought (orders with them); units sold are not a metric. */
+const POPULAR = /\bpopular\b|\bmost ordered\b|\bordered most\b|受欢迎|销量|人气/;
 /** "items per order": a basket size, not a breakdown by product. */
 const ITEMS_PER_ORDER = /\bitems? (?:per|in each|in an?|in every) (?:order|basket|purchase)\b|每单.{0,4}件/;
 /** A churn rate ("what is our churn rate?", 流失率): lost customers as a share of the period before's (kpi_trend). */
@@ -232,7 +234,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // No other analysis reads products ("product views" are a funnel step); "returned" names returns there.
   if (!analysis && !slots.groupBy && !slots.versus && (slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text)) && hasAny(text, [...PRODUCT.words.en, ...PRODUCT.words.zh]) && !ITEMS_PER_ORDER.test(text)) {
     slots.groupBy = 'product';
-    if (!slots.metric && hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh])) slots.metric = RETURNED_ORDERS.metric;
+    // a ranking with no measure named: returned → returns, popular / most ordered / 销量 → orders, else (sellers, 畅销) revenue
+    if (!slots.metric) slots.metric = hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh]) ? RETURNED_ORDERS.metric : POPULAR.test(text) ? 'orders' : 'revenue';
   }
   // "where do we sell the most?", "哪里卖得最好": a place ranked by a measure is a ranking of countries
   if (slots.superlative && metricHit && !slots.groupBy && !analysis && !slots.filter.country && /\bwhere\b|哪里|哪儿|哪些地方|什么地方/.test(scan)) slots.groupBy = 'country';

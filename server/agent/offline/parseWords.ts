@@ -42,17 +42,21 @@ export const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'h
  * OVERVIEW_WORDS (Chinese: the text must be made of OVERVIEW_ZH phrases), so "how is our support team performing?",
  * "what is a KPI?", "员工表现怎么样" or "双十一的业绩怎么样" still get a question back (or a refusal).
  */
-export const OVERVIEW_WORDS = new Set(['how', 's', 're', 'is', 'are', 'was', 'were', 'did', 'do', 'does', 'have', 'we', 'our', 'us', 'it', 'things',
+export const OVERVIEW_WORDS = new Set(['how', 's', 're', 've', 'is', 'are', 'was', 'were', 'did', 'do', 'does', 'have', 'has', 'been', 'done', 'we', 'our', 'us', 'it', 'things',
   'everything', 'the', 'business', 'company', 'shop', 'store', 'doing', 'going', 'looking', 'performing', 'tracking', 'overall', 'lately', 'recently', 'so', 'far',
   'give', 'me', 'a', 'an', 'quick', 'brief', 'short', 'high', 'level', 'high-level', 'of', 'on', 'in', 'for', 'can', 'you', 'please', 'could', 'update', 'summary',
   'summarize', 'summarise', 'recap', 'overview', 'snapshot', 'status', 'highlights', 'health', 'check', 'kpis', 'key', 'figures', 'headline', 'performance',
-  'go', 'went', 'show', 'and', 'all', 'now', 'this', 'period', 'with', 'hey', 'hi', 'ok', 'okay', 'tell', 'about']);
+  'go', 'went', 'gone', 'show', 'and', 'all', 'now', 'this', 'period', 'with', 'hey', 'hi', 'ok', 'okay', 'tell', 'executive', 'any', 'i', 'want', 'see', 'like', 'would']);
 /** At least one of these: the question asks for the state of things, not just any vague word. */
-export const OVERVIEW_CUES = new Set(['doing', 'do', 'going', 'looking', 'performing', 'tracking', 'business', 'update', 'summary', 'summarize', 'summarise', 'recap',
-  'overview', 'snapshot', 'status', 'highlights', 'health', 'kpis', 'figures', 'headline', 'performance', 'go', 'went', 'things']);
+export const OVERVIEW_CUES = new Set(['doing', 'going', 'looking', 'performing', 'tracking', 'business', 'update', 'summary', 'summarize', 'summarise', 'recap',
+  'overview', 'snapshot', 'highlights', 'health', 'kpis', 'figures', 'headline', 'performance', 'things', 'done', 'went', 'gone']);
+/** "how did we do", "how did it go": a cue only in that shape ("how do we check the status?" is a how-to). */
+const DID_WE_DO = /\bhow (?:did|have) (?:we|it|things|you) (?:do|go|done|gone)\b/;
+/** Small talk or a how-to, not the state of the business. */
+const NOT_OVERVIEW = /\bfor you\b|\bhow (?:do|does|can|should) (?:i|we|you)\b/;
 export const OVERVIEW_ZH = ['数据概览', '有啥变化', '有什么变化', '经营情况', '经营状况', '整体情况', '整体表现', '总体情况', '最近', '我们', '咱们', '公司', '整体', '总体', '整个',
   '怎么样', '怎样', '如何', '咋样', '好不好', '给我', '一下', '看看', '说说', '讲讲', '来个', '生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状',
-  '总结', '汇报', '的', '了', '呢', '吗', '啊', '呀', '个'];
+  '总结', '汇报', '的', '了', '呢', '吗', '啊', '呀', '一个', '个', '一'];
 const ZH_CUES = ['生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状', '总结', '汇报', '怎么样', '咋样', '如何', '怎样'];
 
 /** Whether `scan` (the question with its period blanked) asks only how the business is doing. */
@@ -65,7 +69,8 @@ export function asksOverview(scan: string): boolean {
     return rest === '';
   }
   const words = text.split(/\s+/).filter(Boolean);
-  return words.length > 0 && words.every((w) => OVERVIEW_WORDS.has(w)) && words.some((w) => OVERVIEW_CUES.has(w));
+  if (words.length === 0 || NOT_OVERVIEW.test(text) || !words.every((w) => OVERVIEW_WORDS.has(w))) return false;
+  return words.some((w) => OVERVIEW_CUES.has(w)) || DID_WE_DO.test(text.replace(/\s+/g, ' '));
 }
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
 export const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];

@@ -229,6 +229,9 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(web.toolCalls.map((c) => c.tool)).not.toContain('churn_risk');
     expect(web.answer).toMatch(/^February 2024 \(2024-02-01 to 2024-02-29\) \(channel web\), against January 2024 .*: revenue 3\.00 USD \(-80%\), orders 1 \(-50%\)/);
     expect(web.answer).toContain('Churn rate (channel web) 100%: 1 of the 1 customers who ordered in January 2024 did not order in February 2024.');
+    // a measure after the overview is that KPI over the overview's period: orders in February 2024 = 2
+    const orders = await ask('what about orders?', [{ question: p.question, payload: p }]);
+    expect(call(orders, 'kpi_trend').args).toMatchObject({ metric: 'orders', from: '2024-02-01', to: '2024-02-29' });
     // a group without orders in the period: said so
     expect((await ask('and in the UK?', [{ question: p.question, payload: p }])).answer).toMatch(/^No orders match February 2024 .*\(country United Kingdom\), so there is nothing to summarise\.$/);
     // before the data: no overview of zeros

@@ -125,7 +125,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
     // parser reads these words only for KPI questions (a "product view" is a funnel step)
     id: 'product',
     names: { en: 'product', zh: '商品', enPlural: 'products' },
-    words: { en: ['product', 'products', 'item', 'items', 'sku', 'skus', 'bestseller', 'bestsellers', 'best sellers'], zh: ['商品', '产品', '单品', '货品', '爆款'] },
+    words: { en: ['product', 'products', 'item', 'items', 'sku', 'skus', 'bestseller', 'bestsellers', 'best sellers', 'top sellers', 'top seller'], zh: ['商品', '产品', '单品', '货品', '爆款'] },
     describeKey: null,
     aliases: [],
   },

@@ -14,12 +14,13 @@ CREATE TABLE sales_daily_product (
 );
 CREATE UNIQUE INDEX sales_daily_product_key ON sales_daily_product (day, kind, product) NULLS NOT DISTINCT;
 
--- A database that already holds orders gets its rows now (the same sums refreshRollups' full build writes), so
--- rollups that are fresh stay exact for products too.
+-- A database that already holds orders gets its rows now, up to the rollups' high-water mark (the same sums
+-- refreshRollups' full build writes for those orders), so the rollups stay exact for products too.
 INSERT INTO sales_daily_product (day, kind, product, orders, lines, revenue)
 SELECT day, kind, product, count(*), sum(lines), sum(revenue)
   FROM (SELECT (o.ordered_at AT TIME ZONE 'UTC')::date AS day, o.kind, coalesce(l.product_name, l.product_code) AS product,
                count(*) AS lines, coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0) AS revenue
           FROM orders o JOIN order_lines l ON l.order_id = o.id
+          JOIN rollup_state s ON o.id <= s.orders_through -- orders above the mark: the next refresh adds them
          GROUP BY o.id, coalesce(l.product_name, l.product_code)) u
  GROUP BY day, kind, product;

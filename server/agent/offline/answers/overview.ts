@@ -68,7 +68,8 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
     risk ? riskSentence(input, risk) : '',
     themes ? feedbackSentence(input, themes, window, names.period) : '',
   ];
-  const partial = first.result.partialPeriods.length ? t(lang, `${capitalise(names.period)} is not over yet, so it is compared with the same number of days before it.`, `${names.period}尚未结束，因此与之前相同天数的时段比较。`) : '';
+  // a period to date ("this month", "Q4 2026 to date"); not a rolling window whose edges cut the grain's periods
+  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date') ? t(lang, `${capitalise(names.period)} is not over yet, so it is compared with the same number of days before it.`, `${names.period}尚未结束，因此与之前相同天数的时段比较。`) : '';
   // a tool this server does not have (feedback themes) is no failure: that part is simply not part of the overview
   const parts: [Called<unknown> | null, string, string][] = [
     ...KPIS.map((metric, i): [Called<unknown>, string, string] => [kpis[i]!, METRIC_BY_ID.get(metric)!.names.en, METRIC_BY_ID.get(metric)!.names.zh]),
