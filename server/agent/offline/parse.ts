@@ -9,7 +9,7 @@ import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 import {
-  asksOverview, COMPARE_WORDS, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
+  asksOverview, COMPARE_WORDS, ITEMS_PER_ORDER, POPULAR, PRODUCT_BREAKDOWN, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
 } from './parseWords.ts';
 import type { GroupBy, Parsed, Slots } from './slots.ts';
@@ -98,13 +98,7 @@ const SPAN = /\b(?:from|between)\b|到|至/;
 
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
-const PRODUCT = DIMENSION_BY_ID.get('product')!;
-/** Products ranked or split ("which products", "top 5 items", "by product", "best sellers", "各商品", "爆款"). */
-const PRODUCT_BREAKDOWN = /\b(?:by|each|every|which|top(?: \d+| \w+)?|best[- ]?selling|worst[- ]?selling|most popular|least popular|popular)\s+(?:\w+\s+)?(?:products?|items?|skus?)\b|\bper (?:product|sku)\b|\b(?:best|top) ?sellers?\b|\brank(?:s|ed|ing)?\b|(?:各|每个|每种|每款|哪些|哪个|哪款|哪种|按)(?:商品|产品|单品|货品)|爆款|畅销|排名|排行|榜/;
-/** Products ranked by how often they are bought (orders with them); units sold are not a metric. */
-const POPULAR = /\bpopular\b|\bmost ordered\b|\bordered most\b|受欢迎|销量|人气/;
-/** "items per order": a basket size, not a breakdown by product. */
-const ITEMS_PER_ORDER = /\bitems? (?:per|in each|in an?|in every) (?:order|basket|purchase)\b|每单.{0,4}件/;
+const PRODUCT_WORDS = [...DIMENSION_BY_ID.get('product')!.words.en, ...DIMENSION_BY_ID.get('product')!.words.zh];
 /** A churn rate ("what is our churn rate?", 流失率): lost customers as a share of the period before's (kpi_trend). */
 const CHURN_RATE = /\bchurn rates?\b|\battrition\b|流失率/;
 /** Words of a risk to come (churn_risk), not of customers already lost. */
@@ -232,7 +226,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "which products sell best?", "top 5 products", "退货最多的商品": a KPI by product, when a ranking or breakdown of the
   // products is asked ("how much did toy products make?" is the category's total; "items per order" a basket size).
   // No other analysis reads products ("product views" are a funnel step); "returned" names returns there.
-  if (!analysis && !slots.groupBy && !slots.versus && (slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text)) && hasAny(text, [...PRODUCT.words.en, ...PRODUCT.words.zh]) && !ITEMS_PER_ORDER.test(text)) {
+  if (!analysis && !slots.groupBy && !slots.versus && (slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text)) && hasAny(text, PRODUCT_WORDS) && !ITEMS_PER_ORDER.test(text)) {
     slots.groupBy = 'product';
     // a ranking with no measure named: returned → returns, popular / most ordered / 销量 → orders, else (sellers, 畅销) revenue
     if (!slots.metric) slots.metric = hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh]) ? RETURNED_ORDERS.metric : POPULAR.test(text) ? 'orders' : 'revenue';

@@ -86,3 +86,10 @@ export const ZH_COMPARE = /(?:跟|和|与|同)[^，。？?]{1,10}比(?!例|率)/
 export function expandAbbreviations(text: string): string {
   return ABBREVIATIONS.reduce((t, [re, word]) => t.replace(re, word), text);
 }
+
+/** Products ranked or split ("which products", "top 5 items", "by product", "best sellers", "各商品", "爆款"). */
+export const PRODUCT_BREAKDOWN = /\b(?:by|each|every|which|top(?: \d+| \w+)?|best[- ]?selling|worst[- ]?selling|most popular|least popular|popular)\s+(?:\w+\s+)?(?:products?|items?|skus?)\b|\bper (?:product|sku)\b|\b(?:best|top) ?sellers?\b|\brank(?:s|ed|ing)?\b|(?:各|每个|每种|每款|哪些|哪个|哪款|哪种|按)(?:商品|产品|单品|货品)|爆款|畅销|排名|排行|榜/;
+/** Products ranked by how often they are bought (orders with them); units sold are not a metric. */
+export const POPULAR = /\bpopular\b|\bmost ordered\b|\bordered most\b|受欢迎|销量|人气/;
+/** "items per order": a basket size, not a breakdown by product. */
+export const ITEMS_PER_ORDER = /\bitems? (?:per|in each|in an?|in every) (?:order|basket|purchase)\b|每单.{0,4}件/;
