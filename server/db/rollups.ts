@@ -32,6 +32,8 @@ export interface RollupRefresh {
 }
 
 const UTC_DAY = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
+/** An order line's product as sales_daily_product keys it (and kpi_trend groups the lines): its name, else its code. */
+export const PRODUCT_OF_LINE = 'coalesce(l.product_name, l.product_code)';
 /** Orders of the days in $1 (date[]): one index range scan on orders.ordered_at per day. */
 const DAYS_JOIN = `JOIN unnest($1::date[]) d(day)
   ON o.ordered_at >= d.day::timestamp AT TIME ZONE 'UTC' AND o.ordered_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'`;
@@ -51,7 +53,7 @@ const DIMS = (cols: Record<string, number>) =>
  * primary key and hashed all customers for a week of orders (EXPLAIN ANALYZE: 11 s of an incremental refresh on the
  * bench shop).
  */
-function salesSql(scope: 'all' | 'days' | 'new'): string[] {
+function salesSql(scope: 'all' | 'days' | 'new'): { daily: string; category: string; product: string } {
   const full = scope === 'all';
   const from = {
     all: 'orders o LEFT JOIN customers c ON c.id = o.customer_id',
@@ -61,30 +63,23 @@ function salesSql(scope: 'all' | 'days' | 'new'): string[] {
   const where = scope === 'new' ? `WHERE o.id > $1::int8 AND o.id <= $2::int8 AND ${UTC_DAY('o.ordered_at')} <> ALL($3::date[])` : '';
   const country = full ? 'coalesce(o.country, c.country)' : 'coalesce(o.country, (SELECT c.country FROM customers c WHERE c.id = o.customer_id))';
   const LINE_REVENUE = 'coalesce(sum(l.amount) FILTER (WHERE l.quantity > 0 AND l.unit_price > 0), 0)';
-  // One row per (order, category): lines and revenue of that order's lines in the category.
-  const perCategory = full
-    ? `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, l.category,
-              count(*) AS lines, ${LINE_REVENUE} AS revenue
-         FROM ${from} JOIN order_lines l ON l.order_id = o.id
-        GROUP BY o.id, l.category, c.country`
-    : `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, l.category, l.lines, l.revenue
-         FROM ${from}
-         CROSS JOIN LATERAL (SELECT l.category, count(*) AS lines, ${LINE_REVENUE} AS revenue
-                               FROM order_lines l WHERE l.order_id = o.id GROUP BY l.category OFFSET 0) l ${where}`;
-  // One row per (order, product): lines and revenue of that order's lines of the product (no customer or country).
-  const product = 'coalesce(l.product_name, l.product_code)';
-  const perProduct = full
-    ? `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${product} AS product, count(*) AS lines, ${LINE_REVENUE} AS revenue
-         FROM orders o JOIN order_lines l ON l.order_id = o.id
-        GROUP BY o.id, ${product}`
-    : `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, l.product, l.lines, l.revenue
-         FROM ${from}
-         CROSS JOIN LATERAL (SELECT ${product} AS product, count(*) AS lines, ${LINE_REVENUE} AS revenue
-                               FROM order_lines l WHERE l.order_id = o.id GROUP BY 1 OFFSET 0) l ${where}`;
+  // One row per order and line key (its category, its product): lines and revenue of that order's lines with the key,
+  // and the order's place (country, channel) when the table keeps it.
+  const perLine = (key: string, name: string, place: boolean) => {
+    const placeCols = place ? `${country} AS country, o.channel, ` : '';
+    return full
+      ? `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${placeCols}${key} AS ${name}, count(*) AS lines, ${LINE_REVENUE} AS revenue
+           FROM ${place ? from : 'orders o'} JOIN order_lines l ON l.order_id = o.id
+          GROUP BY o.id, ${key}${place ? ', c.country' : ''}`
+      : `SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${placeCols}l.${name}, l.lines, l.revenue
+           FROM ${from}
+           CROSS JOIN LATERAL (SELECT ${key} AS ${name}, count(*) AS lines, ${LINE_REVENUE} AS revenue
+                                 FROM order_lines l WHERE l.order_id = o.id GROUP BY 1 OFFSET 0) l ${where}`;
+  };
   const add = (key: string, sums: string[]) =>
     scope === 'new' ? `ON CONFLICT (${key}) DO UPDATE SET ${sums.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}` : '';
-  return [
-    `INSERT INTO sales_daily AS t (dims, day, kind, country, channel, currency, orders, guest_orders, revenue)
+  return {
+    daily: `INSERT INTO sales_daily AS t (dims, day, kind, country, channel, currency, orders, guest_orders, revenue)
      SELECT ${DIMS({ country: 1, channel: 2, currency: 4 })}, day, kind, country, channel, currency,
             count(*), count(*) FILTER (WHERE guest), sum(revenue)
        FROM (SELECT ${UTC_DAY('o.ordered_at')} AS day, o.kind, ${country} AS country, o.channel, o.currency,
@@ -93,16 +88,16 @@ function salesSql(scope: 'all' | 'days' | 'new'): string[] {
       GROUP BY day, kind, GROUPING SETS ((), (country), (channel), (country, channel), (currency))
      ${add('dims, day, kind, country, channel, currency', ['orders', 'guest_orders', 'revenue'])}
      ${scope === 'new' ? 'RETURNING day::text' : ''}`,
-    // Per (order, category) first, so `orders` counts each order once per category it has lines in.
-    `INSERT INTO sales_daily_category AS t (dims, day, kind, country, channel, category, orders, lines, revenue)
+    // Per (order, category) first, so `orders` counts each order once per category it has lines in; products alike.
+    category: `INSERT INTO sales_daily_category AS t (dims, day, kind, country, channel, category, orders, lines, revenue)
      SELECT ${DIMS({ country: 1, channel: 2 })}, day, kind, country, channel, category, count(*), sum(lines), sum(revenue)
-       FROM (${perCategory}) u
+       FROM (${perLine('l.category', 'category', true)}) u
       GROUP BY day, kind, category, GROUPING SETS ((), (country), (channel), (country, channel))
      ${add('dims, day, kind, country, channel, category', ['orders', 'lines', 'revenue'])}`,
-    `INSERT INTO sales_daily_product AS t (day, kind, product, orders, lines, revenue)
-     SELECT day, kind, product, count(*), sum(lines), sum(revenue) FROM (${perProduct}) u GROUP BY day, kind, product
+    product: `INSERT INTO sales_daily_product AS t (day, kind, product, orders, lines, revenue)
+     SELECT day, kind, product, count(*), sum(lines), sum(revenue) FROM (${perLine(PRODUCT_OF_LINE, 'product', false)}) u GROUP BY day, kind, product
      ${add('day, kind, product', ['orders', 'lines', 'revenue'])}`,
-  ];
+  };
 }
 
 async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: number): Promise<RollupRefresh> {
@@ -110,7 +105,7 @@ async function fullBuild(q: Queryable, ordersThrough: number, eventsThrough: num
     'DELETE FROM sales_daily; DELETE FROM sales_daily_category; DELETE FROM sales_daily_product; DELETE FROM customer_months; DELETE FROM customer_dim_months; DELETE FROM customer_weeks; ' +
       'DELETE FROM events_daily; DELETE FROM customer_country_changes',
   );
-  for (const sql of salesSql('all')) await q.query(sql);
+  for (const sql of Object.values(salesSql('all'))) await q.query(sql);
   const months = await q.query(
     `INSERT INTO customer_months (customer_id, month, orders, revenue, last_order_at, prev_month)
      SELECT customer_id, month, orders, revenue, last_order_at, lag(month) OVER w
@@ -185,14 +180,15 @@ export async function refreshRollups(q: Queryable, scope: RollupScope): Promise<
     await q.query(`DELETE FROM sales_daily WHERE day = ANY($1::date[])`, [days]);
     await q.query(`DELETE FROM sales_daily_category WHERE day = ANY($1::date[])`, [days]);
     // (products: a merge or a country change moves no product's sales, so their rows stay)
-    for (const sql of salesSql('days').slice(0, 2)) await q.query(sql, [days]);
+    const rebuild = salesSql('days');
+    for (const sql of [rebuild.daily, rebuild.category]) await q.query(sql, [days]);
   }
   // Every new order has a sales_daily row on its day, so the rows written say which days the new orders touched.
-  const [dailyNew, categoryNew, productNew] = salesSql('new');
-  const newDays = await q.query<{ day: string }>(dailyNew!, [state.orders_through, marks!.orders, days]);
-  await q.query(categoryNew!, [state.orders_through, marks!.orders, days]);
+  const added = salesSql('new');
+  const newDays = await q.query<{ day: string }>(added.daily, [state.orders_through, marks!.orders, days]);
+  await q.query(added.category, [state.orders_through, marks!.orders, days]);
   // products of the new orders on every day, the rebuilt ones too (their product rows were not rebuilt)
-  await q.query(productNew!, [state.orders_through, marks!.orders, []]);
+  await q.query(added.product, [state.orders_through, marks!.orders, []]);
   const touchedDays = new Set([...days, ...newDays.rows.map((r) => r.day)]).size;
   // Cohort cells: merged customers' old contributions leave before customer_months changes and come back after it;
   // everyone else's follow from the customer_months delta (server/db/cohortCells.ts).

@@ -89,4 +89,7 @@ export function groupConditions(s: KpiScope, w: { from: string; to: string }, by
 }
 
 /** A filter to customers only (guest orders drop out): a tag, an RFM tier, new or returning customers. */
+/** A country, channel or category filter (order dimensions, as opposed to the customer-group filters below). */
+export const hasDimensionFilter = (s: KpiScope) => s.filters.country !== undefined || s.filters.channel !== undefined || s.filters.category !== undefined;
+
 export const hasGroupFilter = (s: KpiScope) => s.filters.tag !== undefined || s.filters.rfmTier !== undefined || s.filters.customerType !== undefined;

@@ -1,4 +1,4 @@
-import { ADDITIVE, groupConditions, hasGroupFilter, needsSummary, nextDay, NO_CUSTOMERS, Params, periodStart, TRUNC } from './kpi_common.ts';
+import { ADDITIVE, groupConditions, hasDimensionFilter, hasGroupFilter, needsSummary, nextDay, NO_CUSTOMERS, Params, periodStart, TRUNC } from './kpi_common.ts';
 import type { KpiMetric, KpiScope } from './kpi_sql.ts';
 
 /**
@@ -19,7 +19,7 @@ const wholeMonths = (w: { from: string; to: string }) => firstOfMonth(w.from) &&
  * dimension filter or split (it has no country, channel or category).
  */
 export function monthsCover(s: KpiScope, windows: readonly { from: string; to: string }[]): boolean {
-  const dimensions = s.groupBy !== undefined || s.filters.country !== undefined || s.filters.channel !== undefined || s.filters.category !== undefined;
+  const dimensions = s.groupBy !== undefined || hasDimensionFilter(s);
   return !dimensions && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths);
 }
 
@@ -31,8 +31,8 @@ export function monthsCover(s: KpiScope, windows: readonly { from: string; to: s
 export function dimMonthsLevel(s: KpiScope, windows: readonly { from: string; to: string }[]): 1 | 2 | null {
   const uses = (d: 'country' | 'channel') => s.filters[d] !== undefined || s.groupBy === d;
   const level = uses('country') === uses('channel') ? null : uses('country') ? 1 : 2;
-  const category = s.filters.category !== undefined || s.groupBy === 'category' || s.groupBy === 'product';
-  return level !== null && !category && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths) ? level : null;
+  const byLines = s.filters.category !== undefined || s.groupBy === 'category' || s.groupBy === 'product';
+  return level !== null && !byLines && ['month', 'quarter', 'year'].includes(s.grain) && windows.every(wholeMonths) ? level : null;
 }
 
 /** Whether customer_months answers `s` exactly (the rollups must also be fresh: kpiSource). */

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../server/db/index.ts';
-import { ADDITIVE, groupConditions, NO_CUSTOMERS, hasGroupFilter, needsSummary, nextDay, Params, TRUNC, UTC } from './kpi_common.ts';
+import { PRODUCT_OF_LINE } from '../../server/db/rollups.ts';
+import { ADDITIVE, groupConditions, NO_CUSTOMERS, hasDimensionFilter, hasGroupFilter, needsSummary, nextDay, Params, TRUNC, UTC } from './kpi_common.ts';
 import { monthsAnswer, monthsGroupSql, monthsOnce, monthsSql } from './kpi_months.ts';
 
 /**
@@ -52,9 +53,9 @@ const isMonday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1
 /** Both windows are whole ISO weeks (the previous one ends the day before the window starts). */
 const wholeWeeks = (s: KpiScope) => isMonday(s.window.from) && isMonday(s.prev.from) && isMonday(nextDay(s.window.to));
 /** Order country, else the customer's country (guest orders only have the former). */
-/** A product by its name, else its code (sources without names: the code is all there is). */
+/** A product as the rollups key it (PRODUCT_OF_LINE: its name, else its code). */
 const RAW_DIMENSION: Record<KpiDimension, string> = {
-  country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category', product: 'coalesce(l.product_name, l.product_code)',
+  country: 'coalesce(o.country, c.country)', channel: 'o.channel', category: 'l.category', product: PRODUCT_OF_LINE,
 };
 
 /** The groupBy value of an order row (orders `o`, customers `c`, order lines `l`); '' without groupBy. */
@@ -76,9 +77,8 @@ export function kpiSource(s: KpiScope, fresh: boolean): KpiSource {
   if (!fresh) return 'orders';
   if (hasGroupFilter(s)) return monthsAnswer(s) ? 'months' : 'orders';
   // products by day (sales_daily_product) have no country, channel or category: with those filters, the order lines
-  const productDims = s.groupBy === 'product' && (s.filters.country !== undefined || s.filters.channel !== undefined || s.filters.category !== undefined);
-  if (ADDITIVE.has(s.metric) && !productDims) return 'rollups';
-  const plain = !s.groupBy && s.filters.country === undefined && s.filters.channel === undefined && s.filters.category === undefined;
+  if (ADDITIVE.has(s.metric) && !(s.groupBy === 'product' && hasDimensionFilter(s))) return 'rollups';
+  const plain = !s.groupBy && !hasDimensionFilter(s);
   if (s.metric === 'new_customers' && plain) return 'summary';
   return PER_CUSTOMER.has(s.metric) && plain && s.grain === 'week' && wholeWeeks(s) ? 'weeks' : 'orders';
 }

@@ -245,16 +245,25 @@ export function describeRange(r: Pick<TimeRange, 'from' | 'to' | 'label'>, lang:
   return lang === 'zh' ? `${r.label.zh}（${inner}）` : `${r.label.en} (${inner})`;
 }
 
+/** The asked period's name ("October 2026") when a tool's window is exactly that period, else null. */
+export function askedLabel(w: { from: string; to: string }, asked: TimeRange | undefined): TimeRange['label'] {
+  return asked && asked.from === w.from && asked.to === w.to ? asked.label : null;
+}
+
 /** A tool's window in words, with the asked period's name ("October 2026") only when the tool used exactly that period. */
 export function describeWindow(w: { from: string; to: string }, asked: TimeRange | undefined, lang: 'en' | 'zh'): string {
-  return describeRange({ ...w, label: asked && asked.from === w.from && asked.to === w.to ? asked.label : null }, lang);
+  return describeRange({ ...w, label: askedLabel(w, asked) }, lang);
+}
+
+/** Whether a window is whole calendar months (from a 1st to a month's last day). */
+export function wholeMonths(w: { from: string; to: string }): boolean {
+  return w.from.endsWith('-01') && addDays(w.to, 1).endsWith('-01');
 }
 
 /** The period just before a window: the previous month/quarter/half/year for calendar periods, else the same number of days. */
 export function previousRange(r: TimeRange): TimeRange {
   const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];
-  const whole = r.from.endsWith('-01') && addDays(r.to, 1).endsWith('-01');
-  if (whole) {
+  if (wholeMonths(r)) {
     const months = (Number(r.to.slice(0, 4)) - y) * 12 + Number(r.to.slice(5, 7)) - m + 1;
     const from = ymd(y, m - months, 1);
     const to = addDays(r.from, -1);

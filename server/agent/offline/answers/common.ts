@@ -1,5 +1,5 @@
 import type { Role } from '../../../../tools/types.ts';
-import { formatNumber } from '../../format.ts';
+import { formatNumber, type NumberKind } from '../../format.ts';
 import { DIMENSION_BY_ID, type DimensionId } from '../../semantic/index.ts';
 import type { AnswerKind, ChartSpec, Language, TableSpec } from '../../types.ts';
 import type { ToolCaller } from '../calls.ts';
@@ -73,3 +73,6 @@ export function plural(n: number, one: string, many: string): string {
 
 /** A money amount with the shop's currency (from describe_data) when it has one. */
 export const money = (input: HandlerInput, v: number, plus = false) => formatNumber(v, 'money', { plus }) + (input.values.currency ? ` ${input.values.currency}` : '');
+
+/** A metric's value in its format; money with the shop's currency. */
+export const metricValue = (input: HandlerInput, format: NumberKind, v: number, plus = false) => (format === 'money' ? money(input, v, plus) : formatNumber(v, format, { plus }));

@@ -3,7 +3,7 @@ import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDe
 import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, describeWindow, type Grain } from '../time.ts';
-import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { describeFilters, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
 
 /** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
@@ -77,7 +77,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const { result, error } = await caller.call<KpiResult>('kpi_trend', args);
   if (!result) return failure(lang, 'kpi_trend', error);
 
-  const fmt = (v: number, plus = false) => formatNumber(v, metric.format, { plus }) + (metric.format === 'money' && input.values.currency ? ` ${input.values.currency}` : '');
+  const fmt = (v: number, plus = false) => metricValue(input, metric.format, v, plus);
   // a change of a rate is in percentage points, so it is not mistaken for a relative change
   const fmtChange = (v: number) => (metric.format === 'percent' ? `${formatNumber(v, 'percent', { plus: true }).replace('%', '')} pp` : fmt(v, true));
   const window = describeWindow(result.window, slots.time, lang);

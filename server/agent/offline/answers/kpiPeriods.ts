@@ -2,7 +2,7 @@ import { formatNumber } from '../../format.ts';
 import type { DimensionDef } from '../../semantic/dimensions.ts';
 import type { MetricDef } from '../../semantic/metrics.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
-import { describeWindow, type TimeRange } from '../time.ts';
+import { askedLabel, describeWindow, type TimeRange } from '../time.ts';
 import { failure, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
@@ -27,7 +27,7 @@ export async function breakdownOverPeriods(
   const laterName = describeWindow(later.window, slots.time, lang);
   const earlierName = describeWindow(earlier.window, earlierTime, lang);
   // in each item the earlier period by its short name ("Q2 2026"), the dates once in the lead
-  const short = earlierTime.label && earlierTime.from === earlier.window.from && earlierTime.to === earlier.window.to ? earlierTime.label[lang] : `${earlier.window.from} – ${earlier.window.to}`;
+  const short = askedLabel(earlier.window, earlierTime)?.[lang] ?? `${earlier.window.from} – ${earlier.window.to}`;
   const before = new Map((earlier.groups ?? []).map((g) => [g.group, g.total]));
   const shown = (later.groups ?? []).slice(0, slots.top ?? 10);
   const name = metric.names[lang];

@@ -1,10 +1,10 @@
 import { formatNumber as n, formatRange } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
-import { describeWindow, parseTimeRange, previousRange, type TimeRange } from '../time.ts';
+import { askedLabel, describeWindow, parseTimeRange, previousRange, wholeMonths, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
-import { addDays, daysBetween } from '../../../../tools/lib/clock.ts';
+import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { isMissingTool } from '../calls.ts';
-import { asOfFrom, describeFilters, failure, money, plural, t, type Draft, type HandlerInput } from './common.ts';
+import { asOfFrom, describeFilters, failure, metricValue, money, plural, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "How are we doing?", "最近怎么样？", "give me a summary of last quarter": the executive's first question, answered
@@ -80,7 +80,7 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const missing = failed.length
     ? t(lang, `Left out because its tool reported an error: ${failed.map(([, en]) => en).join(', ')}.`, `以下部分因工具报错而略去：${failed.map(([, , zh]) => zh).join('、')}。`)
     : '';
-  const definitions = Object.assign({}, ...caller.calls.map((c) => (c.result as { meta?: { definitions?: Record<string, string> } } | null)?.meta?.definitions ?? {}));
+  const definitions = Object.assign({}, ...caller.calls.map((c) => receipt(c.result).definitions));
   return {
     kind: 'answer',
     answer: [...sentences, partial, missing].filter(Boolean).join(lang === 'zh' ? '' : ' '),
@@ -115,7 +115,7 @@ const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
 
 /** A period by its name alone ("September 2026") when the window is exactly the named period, else its days. */
 function shortName(w: { from: string; to: string }, named: TimeRange, lang: HandlerInput['lang']): string {
-  return named.label && named.from === w.from && named.to === w.to ? named.label[lang] : formatRange(w, lang);
+  return askedLabel(w, named)?.[lang] ?? formatRange(w, lang);
 }
 
 /** " (country Germany)" for a follow-up that named a group ("and in Germany?"), '' for the whole business. */
@@ -124,16 +124,13 @@ function scopeText(input: HandlerInput): string {
   return filters ? t(input.lang, ` (${filters})`, `（${filters}）`) : '';
 }
 
-function valueText(input: HandlerInput, metric: MetricId, v: number): string {
-  return METRIC_BY_ID.get(metric)!.format === 'money' ? money(input, v) : n(v, METRIC_BY_ID.get(metric)!.format);
-}
-
 /** "revenue 123,456.78 USD (+5.2%)"; "none before" when the period before had none. */
 function kpiLine(input: HandlerInput, metric: MetricId, call: Called<KpiResult>): string {
   if (!call.result) return '';
   const s = call.result.overall;
   const change = s.previous.changePct === null ? t(input.lang, 'none before', '此前为零') : n(s.previous.changePct, 'percent', { plus: true });
-  const named = `${METRIC_BY_ID.get(metric)!.names[input.lang]} ${valueText(input, metric, s.total)}`;
+  const def = METRIC_BY_ID.get(metric)!;
+  const named = `${def.names[input.lang]} ${metricValue(input, def.format, s.total)}`;
   return t(input.lang, `${named} (${change})`, `${named}（${change}）`);
 }
 
@@ -171,7 +168,7 @@ function feedbackSentence(input: HandlerInput, call: Called<{ themes?: Theme[]; 
   // them only when it is whole months inside that window, and rising (recent months against the ones before) is said
   // only of a period that ends with the window's last month
   const months = (themes[0]!.trend?.periods ?? []).map((p) => p.period);
-  const whole = window.from === fromMonth && addDays(window.to, 1).endsWith('-01') && months.includes(fromMonth) && months.includes(toMonth);
+  const whole = wholeMonths(window) && months.includes(fromMonth) && months.includes(toMonth);
   const rising = toMonth === months.at(-1) ? (call.result.rising ?? []).slice(0, 2).map((r) => r.name) : [];
   const risingText = rising.length ? t(lang, ` Rising themes in recent months: ${rising.join('; ')}.`, `近几个月上升的主题：${rising.join('；')}。`) : '';
   if (!whole) return risingText.trim();
