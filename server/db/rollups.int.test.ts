@@ -273,4 +273,26 @@ describeEachDriver('rollups', (use) => {
     await refreshRollups(use(), 'incremental');
     await expectRollupsMatchRawData(use());
   });
+
+  it('stay equal after a corrected re-import that only adds a line to a stored order or changes a stored header', async () => {
+    const CORRECTED = [
+      HEADER,
+      'A2,C2,order,2024-03-01 23:30:00Z,app,EUR,,P1,Home,1,5.50', // unchanged line 1
+      'A2,C2,order,2024-03-01 23:30:00Z,app,EUR,,P2,Toys,2,3', // a line 2 that was not there
+      'A4,C1,order,2024-04-03 12:00:00Z,app,USD,Spain,P2,Toys,3,3', // same line, the header moved a day and to the app
+    ].join('\n');
+    const s = await runImport(use(), { entity: 'orders', file: fixtureFile('r3.csv', CORRECTED), source: 'shop' });
+    expect(s).toMatchObject({ inserted: 1, updated: 0, unchanged: 2 });
+    await expectRollupsMatchRawData(use());
+    const day = async (d: string) => (await use().query<{ orders: number; revenue: number }>(
+      `SELECT orders, revenue FROM sales_daily WHERE dims = 0 AND day = $1 AND kind = 'order'`, [d])).rows[0];
+    // 2024-03-01: 44.5 before, + A2's new line 2 × 3 = 50.5, still 4 orders; A4 (9) left 2024-04-02 (B4 18 remains).
+    expect(await day('2024-03-01')).toEqual({ orders: 4, revenue: 50.5 });
+    expect(await day('2024-04-02')).toEqual({ orders: 1, revenue: 18 });
+    expect(await day('2024-04-03')).toEqual({ orders: 1, revenue: 9 });
+    // C2's summary: A2 5.5 + 6 and B1 3.
+    const { rows: [c2] } = await use().query<{ revenue: number; orders: number }>(
+      `SELECT s.revenue::float8 AS revenue, s.orders FROM customer_summary s JOIN orders o ON o.customer_id = s.customer_id WHERE o.external_id = 'A2'`);
+    expect(c2).toEqual({ revenue: 14.5, orders: 2 });
+  }, IMPORTS_TIMEOUT);
 });

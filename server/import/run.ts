@@ -144,14 +144,17 @@ async function createRun(
 
 /**
  * Keep the per-customer summary, rule tags and planner statistics in step with the data. Incremental: only the
- * customers whose orders this run inserted, plus survivors of merges it made; a run that updated existing rows (rare:
- * a corrected re-import) refreshes every customer, since an update can move an order between customers.
+ * customers whose orders this run inserted, plus survivors of merges it made. A run that changed orders already
+ * stored (rare: a corrected re-import that updates a line, adds a line or changes an order's header) refreshes
+ * everything: such a change can move an order between customers or days, and the incremental refresh only sees
+ * orders newer than its mark.
  */
 async function refreshDerived(db: Db, runId: number, totals: BatchCounts, clock: Clock, config: Config) {
   const merged = totals.details.customers_merged ?? 0;
-  if (totals.inserted + totals.updated + merged === 0) return;
+  const changedExisting = totals.updated + (totals.details.orders_updated ?? 0) + (totals.details.lines_added_to_existing_orders ?? 0);
+  if (totals.inserted + changedExisting + merged === 0) return;
   let touched: number[] | 'all' = 'all';
-  if (totals.updated === 0) {
+  if (changedExisting === 0) {
     const { rows } = await db.query<{ id: number }>(
       `SELECT DISTINCT customer_id AS id FROM orders WHERE import_run_id = $1 AND customer_id IS NOT NULL
        UNION SELECT survivor_id FROM customer_merges WHERE import_run_id = $1`,

@@ -134,6 +134,7 @@ export const ordersImporter: EntityImporter<OrderLineRow, OrdersState, OrdersBat
       details: {
         orders_created: fresh.length,
         orders_updated: upserted.ordersUpdated,
+        lines_added_to_existing_orders: upserted.inserted,
         return_lines: batch.returnLines,
         guest_lines: batch.guestLines,
         customers_created: refs.created,
