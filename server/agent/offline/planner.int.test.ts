@@ -200,6 +200,15 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(p.answer).toMatch(/^P2 had the highest revenue: 25\.00 USD\. Revenue by product, January 2024 .*: P2 25\.00 USD; P1 10\.00 USD\./);
   });
 
+  it('names every leader of a tie instead of crowning one', async () => {
+    // February 2024 orders by channel: store o4, web o5 (the guest's) → 1 each; in Chinese too
+    const p = await ask('Which channel had the most orders in February 2024?');
+    expect(call(p, 'kpi_trend').args).toMatchObject({ metric: 'orders', groupBy: 'channel', from: '2024-02-01', to: '2024-02-29' });
+    expect(p.answer).toMatch(/^(store and web|web and store) tied for the highest orders: 1 each\. /);
+    const zh = await ask('2024年2月哪个渠道的订单最多？');
+    expect(zh.answer).toMatch(/^订单数?最高的渠道并列：(store、web|web、store)，各为 1。/);
+  });
+
   it('answers "how are we doing?" with an overview of last month against the month before', async () => {
     // today 2024-03-15 → February 2024 against January 2024. By hand: revenue Feb 7 + 3 = 10, Jan 35 → −71.4%;
     // orders 2 vs 3 → −33.3%; customers who ordered Bob vs Ann, 1 vs 1 (the guest is no customer) → 0%; new customers

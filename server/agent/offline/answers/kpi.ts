@@ -116,7 +116,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
       : versus && lead
         ? t(lang, `${lead.group} had the highest ${name} of those named: ${fmt(lead.total)}. `, `所列${dim.names.zh}中${name}最高的是 ${lead.group}：${fmt(lead.total)}。`)
       : slots.superlative && lead
-        ? t(lang, `${lead.group} had the ${slots.superlative === 'min' ? 'lowest' : 'highest'} ${name}: ${fmt(lead.total)}. `, `${name}${slots.superlative === 'min' ? '最低' : '最高'}的${dim.names.zh}是 ${lead.group}：${fmt(lead.total)}。`)
+        ? superlativeSentence(lang, groups, slots.superlative, name, dim.names.zh, fmt)
         : '';
     const missing = versus ? versus.filter((v) => !shown.some((g) => g.group === v)) : [];
     const others = missing.length
@@ -257,4 +257,22 @@ function rankByChange(
     chart: { type: 'bar', title: t(lang, `Change in ${name} by ${dim.names.en}`, `各${dim.names.zh}${name}变化`), data: { categories: shown.map((g) => g.group ?? ''), series: [{ name: t(lang, 'change', '变化'), values: shown.map((g) => g.previous.change) }] } },
     table: { columns: [dim.names[lang], t(lang, 'previous period', '上一周期'), name, t(lang, 'change', '变化'), t(lang, 'change %', '变化率')], rows: shown.map((g) => [g.group, g.previous.value, g.total, g.previous.change, g.previous.changePct]) },
   };
+}
+
+/**
+ * "Which product sold most?": the leader, or every group that shares the leader's value (a tie is not a winner).
+ * `ranked` is sorted so that its first group holds the extreme value.
+ */
+function superlativeSentence(
+  lang: Language, ranked: readonly { group: string | null; total: number }[], extreme: 'max' | 'min',
+  name: string, dimZh: string, fmt: (v: number) => string,
+): string {
+  const lead = ranked[0]!;
+  const tied = ranked.filter((g) => g.total === lead.total).map((g) => g.group ?? '');
+  const word = t(lang, extreme === 'min' ? 'lowest' : 'highest', extreme === 'min' ? '最低' : '最高');
+  if (tied.length > 1) {
+    const names = lang === 'en' ? `${tied.slice(0, -1).join(', ')} and ${tied.at(-1)}` : tied.join('、');
+    return t(lang, `${names} tied for the ${word} ${name}: ${fmt(lead.total)} each. `, `${name}${word}的${dimZh}并列：${names}，各为 ${fmt(lead.total)}。`);
+  }
+  return t(lang, `${lead.group} had the ${word} ${name}: ${fmt(lead.total)}. `, `${name}${word}的${dimZh}是 ${lead.group}：${fmt(lead.total)}。`);
 }
