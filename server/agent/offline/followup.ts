@@ -1,7 +1,7 @@
 import { ANALYSIS_BY_ID, type AnalysisId } from '../semantic/index.ts';
 import type { Turn } from '../types.ts';
 import type { Parsed, Slots } from './parse.ts';
-import { previousRange } from './time.ts';
+import { previousRange, yearBefore } from './time.ts';
 
 /**
  * Follow-ups: a question that only changes one thing ("and in Germany?", "那法国呢？", "what about last year?",
@@ -69,7 +69,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
   const baseline = s.mode === 'compare' && s.time && base.time && s.time.to < base.time.from;
   const slots: Slots = {
     metric: s.metric ?? base.metric,
-    time: baseline ? base.time : s.time ?? (s.shiftBack && base.time ? previousRange(base.time) : base.time),
+    time: baseline ? base.time : s.time ?? (s.shiftBack && base.time ? (s.shiftBack === 'year' ? yearBefore : previousRange)(base.time) : base.time),
     filter,
     groupBy,
     grain: s.grain ?? (s.time && !baseline ? undefined : base.grain),

@@ -160,16 +160,34 @@ describe('analyses and vague questions', () => {
     expect(parse('产品收入排行').slots).toMatchObject({ metric: 'revenue', groupBy: 'product' });
     expect(parse('销量前五的产品').slots).toMatchObject({ metric: 'orders', groupBy: 'product', top: 5 });
     expect(parse("What's the average revenue per item?").slots.groupBy).toBeUndefined();
+    // what a tier's or a country's customers buy: orders by product (products named) or category, the group a filter
+    for (const [q, groupBy, filter] of [
+      ['Which products did Champions buy most?', 'product', { rfm_tier: 'Champions' }], ['冠军客户最常买哪些产品', 'product', { rfm_tier: 'Champions' }],
+      ['which products do customers in Germany buy most?', 'product', { country: 'Germany' }],
+      ['what did customers in Germany buy most?', 'category', { country: 'Germany' }],
+    ] as const) {
+      const p = parse(q);
+      expect(p.analysis, q).toBeNull();
+      expect(p.slots, q).toMatchObject({ metric: 'orders', groupBy, filter });
+    }
+    expect(parse('Top products among Champions').slots).toMatchObject({ metric: 'revenue', groupBy: 'product', filter: { rfm_tier: 'Champions' } });
+    // no products named: the tier's profile (its persona lists what they buy); the tier itself asked: still RFM
+    expect(parse('What do our best customers buy?').analysis).toBe('segment');
+    expect(parse('How many Champions are there?').analysis).toBe('rfm');
+    expect(parse('Which RFM tier buys the most products?').analysis).toBe('rfm');
   });
 
   it('tells the questions about the business as a whole (an overview) from the ones that only lack a measure', () => {
-    for (const q of ['How are we doing?', "how's business lately?", 'give me a quick recap of last quarter', 'How did we do last month?', 'How have we been doing?', 'Executive summary please', '最近怎么样？', '上个月整体表现怎么样', '生意咋样', '给我一个概览']) {
+    for (const q of ['How are we doing?', "how's business lately?", 'give me a quick recap of last quarter', 'How did we do last month?', 'How have we been doing?', 'Executive summary please', '最近怎么样？', '上个月整体表现怎么样', '生意咋样', '给我一个概览',
+      "What's the state of the business?", 'Where do we stand?', 'Where are we at?', "What's the status?", '本月到目前为止整体情况怎么样', '目前的情况怎么样']) {
       expect(parse(q).overview, q).toBe(true);
     }
     for (const q of ['compare the two', 'show me the trend', 'which is better?', 'what is driving this?', '给我来点统计', '对比一下', "how's revenue looking?",
       // another subject, a definition, a how-to, small talk, two periods or a grain
       'How is our support team performing?', 'What is a KPI?', 'How do we check the status?', 'How is it going for you?', '员工表现怎么样', '双十一的业绩怎么样',
-      'how did we do in Q3 vs Q1?', 'give me a weekly summary']) {
+      'how did we do in Q3 vs Q1?', 'give me a weekly summary',
+      // a subject named after the state words
+      "What's the status of my order?", 'Where are we at with refunds?', 'What is the state of churn?', 'What is it?']) {
       expect(parse(q).overview, q).toBe(false);
     }
   });

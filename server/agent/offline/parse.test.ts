@@ -335,6 +335,15 @@ describe('follow-ups', () => {
     }
     const quarter = previousState(turn('Revenue in Q3 2011'))!;
     expect(mergeFollowUp(parse('and the quarter before?'), quarter).slots.time).toMatchObject({ from: '2011-04-01', to: '2011-06-30' });
+    // "the year before": the same window a year earlier (November 2011 → November 2010, Q3 2011 → Q3 2010), a year → the year before
+    for (const q of ['and the year before?', '再往前一年呢？']) {
+      expect(mergeFollowUp(parse(q), prev).slots.time, q).toMatchObject({ from: '2010-11-01', to: '2010-11-30', label: { en: 'November 2010' } });
+      expect(mergeFollowUp(parse(q), quarter).slots.time, q).toMatchObject({ from: '2010-07-01', to: '2010-09-30', label: { en: 'Q3 2010' } });
+    }
+    const year = previousState(turn('Revenue in 2010'))!;
+    expect(mergeFollowUp(parse('and the year before?'), year).slots.time).toMatchObject({ from: '2009-01-01', to: '2009-12-31' });
+    const days = previousState(turn('Revenue from 2012-02-10 to 2012-03-05'))!;
+    expect(mergeFollowUp(parse('and the year before?'), days).slots.time).toMatchObject({ from: '2011-02-10', to: '2011-03-05' });
   });
 
   it('a new full question or a slot the previous tool cannot take starts afresh', () => {

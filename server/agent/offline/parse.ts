@@ -156,7 +156,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const metricHit = groupMetric || named;
   // "what do our loyal customers buy?", "how many loyal customers do we have?": the group itself, profiled
   if (!analysis && namesGroup && !groupMetric) analysis = 'segment';
-  const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: true } : {}) };
+  const slots: Slots = { filter: {}, time, ...(before && !time ? { shiftBack: /year|年/.test(before[0]) ? 'year' : true } : {}) };
   if (churnRate) slots.churnRate = true;
   if (tagged) {
     slots.tag = tagged.tag;
@@ -211,9 +211,17 @@ export function parseQuestion(question: string, today: string, values: DataValue
     .map((d) => d.id);
   const breakdownDim = dimensionWords.find((d) => slots.filter[d] === undefined);
   if (breakdownDim && !slots.versus) slots.groupBy = breakdownDim as GroupBy;
-  // "what did customers in Canada buy most?", "法国客户最常买哪个品类": orders by category (what is bought), not a count of buyers
-  if (!analysis && BUY_WHAT.test(text) && (!slots.metric || slots.metric === 'customers') && !slots.filter.category && (!slots.groupBy || slots.groupBy === 'category')) {
-    slots.groupBy = 'category';
+  const buysWhat = BUY_WHAT.test(text);
+  const namesProducts = hasAny(text, PRODUCT_WORDS) && !ITEMS_PER_ORDER.test(text);
+  // "which products did Champions buy most?", "top products among Champions": the products a tier's customers buy
+  // (kpi_trend's tier filter), not the tier's size; naming RFM or tiers keeps the RFM analysis, and "what do our loyal
+  // customers buy?" (no products named) stays the tier's profile, whose persona lists their categories
+  if ((analysis === 'rfm' || analysis === 'segment') && slots.filter.rfm_tier && !TIER_WORDS.test(rest) && !slots.groupBy &&
+    namesProducts && (buysWhat || slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text))) analysis = null;
+  // "what did customers in Canada buy most?", "法国客户最常买哪个品类": orders by category (or product, when products are
+  // named: "which products do Champions buy?"), what is bought, not a count of buyers
+  if (!analysis && buysWhat && (!slots.metric || slots.metric === 'customers') && !slots.filter.category && (!slots.groupBy || slots.groupBy === 'category')) {
+    slots.groupBy = namesProducts && !slots.groupBy ? 'product' : 'category';
     slots.metric = 'orders';
   }
 
@@ -226,7 +234,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "which products sell best?", "top 5 products", "退货最多的商品": a KPI by product, when a ranking or breakdown of the
   // products is asked ("how much did toy products make?" is the category's total; "items per order" a basket size).
   // No other analysis reads products ("product views" are a funnel step); "returned" names returns there.
-  if (!analysis && !slots.groupBy && !slots.versus && (slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text)) && hasAny(text, PRODUCT_WORDS) && !ITEMS_PER_ORDER.test(text)) {
+  if (!analysis && !slots.groupBy && !slots.versus && (slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text)) && namesProducts) {
     slots.groupBy = 'product';
     // a ranking with no measure named: returned → returns, popular / most ordered / 销量 → orders, else (sellers, 畅销) revenue
     if (!slots.metric) slots.metric = hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh]) ? RETURNED_ORDERS.metric : POPULAR.test(text) ? 'orders' : 'revenue';
@@ -295,9 +303,18 @@ export function parseQuestion(question: string, today: string, values: DataValue
   return { lang, text, analysis, slots, followUpCue, vague, overview, future: FUTURE.test(text), dimensionWords, ambiguous };
 }
 
-/** The metric a "how did <named value> do" question is read as (PERFORMANCE_QUESTION), or null. */
+/**
+ * The metric a question that names none is read as, or null: "how did <named value> do" (PERFORMANCE_QUESTION), the
+ * growth of a breakdown, or the best / busiest period.
+ */
 export function performanceMetric(parsed: Parsed, slots: Slots): MetricId | null {
   if (slots.metric || parsed.analysis) return null;
+  // "which country grew fastest?", "which categories are declining?": a breakdown's growth with no measure named is sales growth
+  if (slots.groupBy && slots.groupBy !== 'month' && slots.change) return 'revenue';
+  // "what was our best month this year?", "busiest week": the period ranked by sales (busiest, quietest: by orders)
+  if (slots.superlative && slots.grain && !slots.groupBy && Object.keys(slots.filter).length === 0) {
+    return /\b(?:busiest|quietest|slowest)\b|最忙|最冷清|最淡/.test(parsed.text) ? 'orders' : 'revenue';
+  }
   if (!slots.filter.country && !slots.filter.channel && !slots.filter.category) return null;
   return hasAny(parsed.text, [...PERFORMANCE_QUESTION.en, ...PERFORMANCE_QUESTION.zh]) ? PERFORMANCE_QUESTION.metric : null;
 }

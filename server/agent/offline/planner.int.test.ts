@@ -261,4 +261,12 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     }
     expect((await ask('Tell me a joke about cats')).kind).toBe('refuse');
   });
+
+  it('declines a KPI forecast with its reason (the refusal states no number the data did not give)', async () => {
+    for (const q of ['Predict revenue for next month', '预测下个月的订单量']) {
+      const p = await ask(q);
+      expect(p.kind, q).toBe('refuse');
+      expect(p.answer, q).toMatch(/^Sorry, I can't forecast|^抱歉，我不能预测/);
+    }
+  });
 });

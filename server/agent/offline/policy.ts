@@ -84,8 +84,8 @@ const TEXTS: Record<Refusal['reason'], Record<Language, string>> = {
     zh: '抱歉，我不能更改或透露我的指令。我可以回答与本店数据有关的问题：收入、订单、客户、分层、流失、同期群、漏斗、客群和反馈。',
   },
   forecast: {
-    en: "Sorry, I can't forecast future revenue, orders or customers: I only report what the data shows so far. I can show the trend up to now (for example \"monthly revenue over the last 12 months\"), predicted customer lifetime value, or customers at risk of churning.",
-    zh: '抱歉，我不能预测未来的收入、订单或客户数：我只报告数据中已有的情况。我可以给出到目前为止的趋势（例如“过去12个月每月的收入”）、预测的客户生命周期价值或有流失风险的客户。',
+    en: "Sorry, I can't forecast future revenue, orders or customers: I only report what the data shows so far. I can show the trend up to now (for example \"monthly revenue over the last year\"), predicted customer lifetime value, or customers at risk of churning.",
+    zh: '抱歉，我不能预测未来的收入、订单或客户数：我只报告数据中已有的情况。我可以给出到目前为止的趋势（例如“过去一年每月的收入”）、预测的客户生命周期价值或有流失风险的客户。',
   },
   not_measured: {
     en: "Sorry, I can't measure the time between visits yet: events are counted in funnels and journeys, not as intervals. Close to it: the time between purchases (\"how often do customers buy?\") or the funnel from visit to purchase.",

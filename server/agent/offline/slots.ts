@@ -18,8 +18,11 @@ export interface Slots {
   /** Compare with the same window a year earlier (同比, year over year). */
   yearAgo?: boolean;
   superlative?: 'max' | 'min';
-  /** "the month before that" / "再往前一个月": the previous turn's window, one period earlier (follow-ups only). */
-  shiftBack?: boolean;
+  /**
+   * "the month before that" / "再往前一个月": the previous turn's window, one period earlier (follow-ups only); 'year'
+   * ("and the year before?", "再往前一年"): the same window a year earlier.
+   */
+  shiftBack?: true | 'year';
   /** Customer-level ranges for segments: "spent more than 1,000", "10 orders or more", "下单10次及以上". */
   ranges?: { revenue?: { min?: number; max?: number }; orders?: { min?: number; max?: number }; recencyDays?: { min?: number; max?: number } };
   /** Direction asked for in a ranking by change ("grew the most" / "declined the most"). */

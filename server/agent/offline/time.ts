@@ -275,3 +275,22 @@ export function previousRange(r: TimeRange): TimeRange {
   const days = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
   return rolling(addDays(r.from, -days), addDays(r.from, -1), r.grain, '');
 }
+
+/** A date one year earlier (29 February → 28 February). */
+export const shiftYear = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`.replace(/-02-29$/, '-02-28');
+
+/**
+ * The same period one year earlier ("and the year before?" after "revenue last month" is that month a year ago, not
+ * the month before it); a window of a year or more steps back by its own length, as previousRange does.
+ */
+export function yearBefore(r: TimeRange): TimeRange {
+  const days = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
+  if (days >= 365) return previousRange(r);
+  const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];
+  if (wholeMonths(r)) {
+    const months = (Number(r.to.slice(0, 4)) - y) * 12 + Number(r.to.slice(5, 7)) - m + 1;
+    if (months === 1) return monthRange(y - 1, m, '');
+    if (months === 3 && (m - 1) % 3 === 0) return quarterRange(y - 1, (m + 2) / 3, '');
+  }
+  return rolling(shiftYear(r.from), shiftYear(r.to), r.grain, '');
+}

@@ -52,7 +52,7 @@ export const ANALYSES: readonly AnalysisDef[] = [
     tool: 'rfm_analysis',
     names: { en: 'RFM tiers', zh: 'RFM 客户分层' },
     triggers: {
-      en: ['rfm', 'rfm segment', 'rfm group', 'rfm tier', 'rfm bucket', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'champions', 'champs', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention', 'at risk tier', 'at risk group', 'at risk segment', "'at risk'", '"at risk"', 'are lost', 'lost tier', 'are hibernating'],
+      en: ['rfm', 'rfm segment', 'rfm group', 'rfm tier', 'rfm bucket', 'tier sizes', 'customer tiers', 'size of each tier', 'tiers', 'which tier', 'each tier', 'champions', 'champs', 'hibernating', "can't lose", 'cant lose', 'potential loyalist', 'about to sleep', 'need attention', 'at risk tier', 'at risk group', 'at risk segment', "'at risk'", '"at risk"', 'are lost', 'lost tier', 'are hibernating'],
       zh: ['rfm', '客户分层', '分层', '层级', '冠军客户', '休眠客户', '忠诚客户', '潜力客户'],
     },
     args: { asOf: 'time.to' },

@@ -2,7 +2,7 @@ import { formatNumber, formatMonth } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDef } from '../../semantic/index.ts';
 import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
-import { describeRange, describeWindow, type Grain } from '../time.ts';
+import { describeRange, describeWindow, shiftYear, type Grain } from '../time.ts';
 import { describeFilters, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
 
@@ -182,7 +182,6 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
 /** Metrics whose window value is the sum of its periods. */
 const SUMS: ReadonlySet<string> = new Set(['revenue', 'orders', 'returns', 'new_customers']);
 const GRAIN_ZH: Record<Grain, string> = { day: '天', week: '周', month: '月', quarter: '季度', year: '年' };
-const shiftYear = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`.replace(/-02-29$/, '-02-28');
 
 /** Same window a year earlier: a second kpi_trend call. Both values are tool output; the difference is not computed. */
 async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string, now: number): Promise<string> {
