@@ -137,6 +137,20 @@ describeEachDriver('kpi_trend', (use) => {
     expect(customers.groups.map((g: any) => [g.group, g.total])).toEqual([['web', 3], ['app', 1], ['store', 1]]);
   });
 
+  it('ranks a breakdown by the size of its change, counting values active only in the previous window', async () => {
+    // February 2024 against January by channel: app 20 → 0 (o3, none in February), web 15 → 3 (o1 o2 → o5),
+    // store 0 → 7 (o4). By value February lists store and web only; by change: app −20, web −12, store +7.
+    const byValue = await run({ metric: 'revenue', from: '2024-02-01', to: '2024-02-29', groupBy: 'channel' });
+    expect(byValue.groups.map((g: any) => g.group)).toEqual(['store', 'web']);
+    const byChange = await run({ metric: 'revenue', from: '2024-02-01', to: '2024-02-29', groupBy: 'channel', rankGroupsBy: 'change', top: 2 });
+    expect(byChange.groups.map((g: any) => [g.group, g.total, g.previous.value, g.previous.change, g.previous.changePct])).toEqual([
+      ['app', 0, 20, -20, -1],
+      ['web', 3, 15, -12, -0.8],
+    ]);
+    expect(byChange.otherGroups).toBe(1);
+    expect(byChange.meta.args.rankGroupsBy).toBe('change');
+  });
+
   it('a category filter keeps orders with a line in it and counts only its lines', async () => {
     // Toys: o2 5, o3 20 (Jan); o6 6 (+ free line), o7 4, o9 10 (Mar). Cy's first order o6 has Toys → new; Ann's o1 had none.
     const revenue = await run({ metric: 'revenue', ...Q1, filters: { category: 'Toys' } });

@@ -68,6 +68,10 @@ const input = z
       .describe('restrict to matching orders; valid values: describe_data'),
     groupBy: z.enum(DIMENSIONS).optional().describe('one series per value of this dimension (top values by window total); product = the order lines\' product name (else code): revenue counts that product\'s lines, an order counts once for each product in it'),
     top: z.number().int().min(1).max(20).default(10).describe('with groupBy: how many values get a series (at most 20)'),
+    rankGroupsBy: z
+      .enum(['value', 'change'])
+      .default('value')
+      .describe('with groupBy: which values get a series — the largest window totals (value), or the largest changes against the previous window, rises and falls alike (change; values with activity only in the previous window count too) — for "why did revenue drop?"'),
   })
   .strict()
   .refine((a) => !a.from || !a.to || a.from <= a.to, { path: ['from'], message: 'from must be on or before to' })
@@ -163,6 +167,18 @@ function valueOf(metric: Metric, a: Agg | undefined): { value: number; base: num
   return { value: ROUND[metric](value), base };
 }
 
+/**
+ * A breakdown's values in ranking order: by window total (ratios by their base), or by the size of the change against
+ * the previous window, over the values active in either window (a value that stopped is a change too).
+ */
+function rankGroups(metric: Metric, g: AggParts, by: 'value' | 'change'): string[] {
+  const key = (a: Agg | undefined) => (RATIOS.has(metric) ? valueOf(metric, a).base : valueOf(metric, a).value);
+  if (by === 'value') return [...g.total].sort((a, b) => key(b) - key(a) || a.grp.localeCompare(b.grp)).map((a) => a.grp);
+  const [now, before] = [new Map(g.total.map((a) => [a.grp, a])), new Map(g.prev.map((a) => [a.grp, a]))];
+  const change = (grp: string) => Math.abs(valueOf(metric, now.get(grp)).value - valueOf(metric, before.get(grp)).value);
+  return [...new Set([...now.keys(), ...before.keys()])].sort((a, b) => change(b) - change(a) || a.localeCompare(b));
+}
+
 function buildSeries(
   metric: Metric, group: string | null, periods: string[], rows: Agg[], total: Agg | undefined, prev: Agg | undefined,
   prevWindow: { from: string; to: string },
@@ -247,11 +263,10 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         let otherGroups = 0;
         if (args.groupBy) {
           const g = await run3(args.groupBy);
-          const key = (a: Agg) => (RATIOS.has(args.metric) ? valueOf(args.metric, a).base : valueOf(args.metric, a).value);
-          const ranked = [...g.total].sort((a, b) => key(b) - key(a) || a.grp.localeCompare(b.grp));
+          const ranked = rankGroups(args.metric, g, args.rankGroupsBy);
           otherGroups = Math.max(0, ranked.length - args.top);
-          groups = ranked.slice(0, args.top).map((t) =>
-            buildSeries(args.metric, t.grp, periods, g.byPeriod.filter((r) => r.grp === t.grp), t, g.prev.find((r) => r.grp === t.grp), prevWindow),
+          groups = ranked.slice(0, args.top).map((grp) =>
+            buildSeries(args.metric, grp, periods, g.byPeriod.filter((r) => r.grp === grp), g.total.find((r) => r.grp === grp), g.prev.find((r) => r.grp === grp), prevWindow),
           );
         }
         // a group of customers' part of everyone's value in the same window (the other filters kept)
