@@ -30,6 +30,7 @@ export const KINDS = [
   'clusters', // behaviour clusters (customer_segments mode cluster)
   'describe',
   'overview', // "how are we doing?": several KPIs of a period against the one before, churn risk, top feedback theme
+  'drivers', // "why did revenue drop?": a sum's change split by dimension, largest moves first
   'followup',
   'clarify', // ambiguous: expected a clarifying question
   'refuse', // out of scope: expected a polite refusal

@@ -34,8 +34,9 @@ function fits(p: Parsed, analysis: AnalysisId): boolean {
   const def = ANALYSIS_BY_ID.get(analysis)!;
   const slots = new Set(Object.values(def.args));
   const s = p.slots;
-  // a metric after an overview ("what about orders?") is that KPI over the overview's period and filters
-  if (s.metric && analysis !== 'kpi' && analysis !== 'overview') return false;
+  // a metric after an overview ("what about orders?") is that KPI over the overview's period and filters; after drivers,
+  // that metric's drivers
+  if (s.metric && analysis !== 'kpi' && analysis !== 'overview' && analysis !== 'drivers') return false;
   // periods, top-N and comparisons only change a KPI question
   if (analysis !== 'kpi' && ((s.mode && s.mode !== 'breakdown') || s.grain || s.top || s.yearAgo)) return false;
   if ((s.time || s.shiftBack) && ![...slots].some((x) => x.startsWith('time.'))) return false;

@@ -10,6 +10,7 @@ import { answerDescribe, answerJourney } from './answers/data.ts';
 import { answerSearch, answerThemes } from './answers/feedback.ts';
 import { answerKpi } from './answers/kpi.ts';
 import { answerOverview, overviewPeriod } from './answers/overview.ts';
+import { answerDrivers, canExplain, driversPeriod } from './answers/drivers.ts';
 import { ToolCaller } from './calls.ts';
 import { clarifyQuestion } from './clarify.ts';
 import { isFollowUp, mergeFollowUp, previousState, type PlannerState } from './followup.ts';
@@ -39,6 +40,7 @@ const HANDLERS: Record<AnalysisId, (input: HandlerInput) => Promise<Draft>> = {
   journey: answerJourney,
   describe: answerDescribe,
   overview: answerOverview,
+  drivers: answerDrivers,
 };
 
 export function createOfflinePlanner(): Planner {
@@ -97,9 +99,13 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   // "how are we doing?", "最近怎么样？": a snapshot of the whole business (a breakdown or a named group still asks which measure)
   // (its default period kept in the state, so "and the month before?" has a period to step back from)
   if (!analysis && parsed.overview && wholeBusiness(slots)) [analysis, slots] = ['overview', { ...slots, time: overviewPeriod(slots.time, lang, ctx.tools.clock.today()) }];
+  // "why did revenue drop in September?": where a sum's change came from, over the asked period or the last complete month
+  if (analysis === 'kpi' && slots.explain && canExplain(slots)) [analysis, slots] = ['drivers', { ...slots, time: driversPeriod(slots.time, lang, ctx.tools.clock.today()) }];
+  // a follow-up that asks drivers of a ratio ("what about the average order value?"): that KPI, which no split explains
+  if (analysis === 'drivers' && !canExplain(slots)) analysis = 'kpi';
 
   // a KPI for a period that has not happened: no tool forecasts it (CLV and churn risk are predictions, and answered)
-  if (parsed.future && (analysis === 'kpi' || analysis === 'overview')) {
+  if (parsed.future && (analysis === 'kpi' || analysis === 'overview' || analysis === 'drivers')) {
     ctx.onEvent?.({ type: 'plan', planner: 'offline', steps: ['refuse: forecast'] });
     return finish({ kind: 'refuse', answer: forecastRefusal(lang).text, followUps: examples(lang) });
   }

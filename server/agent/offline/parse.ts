@@ -9,7 +9,7 @@ import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
 import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 import {
-  asksOverview, COMPARE_WORDS, ITEMS_PER_ORDER, POPULAR, PRODUCT_BREAKDOWN, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
+  asksOverview, COMPARE_WORDS, EXPLAIN, ITEMS_PER_ORDER, POPULAR, PRODUCT_BREAKDOWN, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
 } from './parseWords.ts';
 import type { GroupBy, Parsed, Slots } from './slots.ts';
@@ -242,6 +242,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "where do we sell the most?", "哪里卖得最好": a place ranked by a measure is a ranking of countries
   if (slots.superlative && metricHit && !slots.groupBy && !analysis && !slots.filter.country && /\bwhere\b|哪里|哪儿|哪些地方|什么地方/.test(scan)) slots.groupBy = 'country';
   if (yearAgo) slots.yearAgo = true;
+  if (EXPLAIN.test(text)) slots.explain = true;
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
   // "which channel brings the most valuable customers?", "哪个渠道的客户最有价值": customer value per group is CLV by group
@@ -289,6 +290,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis && slots.groupBy === 'product') [slots.groupBy, slots.mode] = [undefined, undefined];
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
+  // "why are sales down?", "revenue is up": a direction said with up / down after a verb
+  const upDown = scan.match(/\b(?:is|are|was|were|been|went|gone|go|going)(?:\s+[a-z']+){0,3}\s+(down|up)\b(?!\s+to\b)/);
+  if (!slots.change && upDown) slots.change = upDown[1] === 'down' ? 'down' : 'up';
   if (analysis === 'funnel') {
     const steps = EVENT_STEPS.filter((s) => hasAny(text, [...s.en, ...s.zh])).map((s) => s.type);
     // naming the first and last default steps ("visit to purchase") is the default funnel itself

@@ -55,6 +55,8 @@ export const OVERVIEW_CUES = new Set(['doing', 'going', 'looking', 'performing',
   'overview', 'snapshot', 'highlights', 'health', 'kpis', 'figures', 'headline', 'performance', 'things', 'done', 'went', 'gone', 'state', 'stand', 'status']);
 /** "how did we do", "how did it go", "where are we at": a cue only in that shape ("how do we check the status?" is a how-to). */
 const DID_WE_DO = /\bhow (?:did|have) (?:we|it|things|you) (?:do|go|done|gone)\b|\bwhere are we at\b/;
+/** Asking for the cause of a change ("why did revenue drop?", "what is driving orders?", "收入为什么下降"). */
+export const EXPLAIN = /\bwhy\b|\bwhat (?:caused|causes|drove|drives|is driving|was driving|explains|is behind|was behind)\b|\b(?:drivers?|reasons?|causes?) (?:of|for|behind)\b|\bexplain\b|\bbreak down the (?:change|drop|fall|decline|rise|increase|growth)\b|为什么|为何|原因|怎么回事|什么导致|是什么导致|驱动因素|拉动因素/;
 /** Small talk or a how-to, not the state of the business. */
 const NOT_OVERVIEW = /\bfor you\b|\bhow (?:do|does|can|should) (?:i|we|you)\b/;
 export const OVERVIEW_ZH = ['数据概览', '有啥变化', '有什么变化', '经营情况', '经营状况', '整体情况', '整体表现', '总体情况', '最近', '我们', '咱们', '公司', '整体', '总体', '整个',

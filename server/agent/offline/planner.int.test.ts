@@ -200,6 +200,39 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(p.answer).toMatch(/^P2 had the highest revenue: 25\.00 USD\. Revenue by product, January 2024 .*: P2 25\.00 USD; P1 10\.00 USD\./);
   });
 
+  it('explains a change: the same KPI split by country, channel, category, product and new vs returning customers', async () => {
+    // February 2024 against January, revenue 10 vs 35 → -25 (-71.4%). By hand: country UK (Ann) 35 → 0, Germany (Bob)
+    // 0 → 7, the guest's o5 without a country 0 → 3; channel app 20 → 0, web 15 → 3, store 0 → 7; category Toys 25 → 0,
+    // Home 10 → 10 (no change, not told); product P2 25 → 0, P1 10 → 10; new customers Ann 35 → Bob 7 = -28 (-80%),
+    // returning 0 → 0 (not told). The largest single move: the UK, -35.
+    const p = await ask('Why did revenue drop in February 2024?');
+    expect(p.kind).toBe('answer');
+    const kpi = p.toolCalls.filter((c) => c.tool === 'kpi_trend');
+    expect(kpi.map((c) => c.args.groupBy ?? (c.args.filters as { customerType?: string }).customerType)).toEqual(['country', 'channel', 'category', 'product', 'new', 'returning']);
+    for (const c of kpi) expect(c.args).toMatchObject({ metric: 'revenue', from: '2024-02-01', to: '2024-02-29' });
+    expect(p.answer).toContain('Revenue, February 2024 (2024-02-01 to 2024-02-29): 10.00 USD, down from 35.00 USD in January 2024 (2024-01-01 to 2024-01-31): -25.00 USD (-71.4%).');
+    expect(p.answer).toContain('The largest single move: country United Kingdom, -35.00 USD.');
+    expect(p.answer).toMatch(/By country: United Kingdom -35\.00 USD \(-100%\), Germany \+7\.00 USD, \(none\) \+3\.00 USD\./); // (none): the tool's name for no value
+    expect(p.answer).toContain('By channel: app -20.00 USD (-100%), web -12.00 USD (-80%), store +7.00 USD.');
+    expect(p.answer).toContain('By category: Toys -25.00 USD (-100%).');
+    expect(p.answer).toContain('By product: P2 -25.00 USD (-100%).');
+    expect(p.answer).toContain('New customers -28.00 USD (-80%).');
+    expect(p.answer).not.toMatch(/Home|P1 |returning/);
+    // follow-ups keep the period: a country (its split left out: UK 35 → 0, so -35, -100%), another sum
+    const uk = await ask('and in the UK?', [{ question: p.question, payload: p }]);
+    expect(uk.answer).toMatch(/^Revenue for country United Kingdom, February 2024 .*: 0\.00 USD, down from 35\.00 USD .*: -35\.00 USD \(-100%\)\./);
+    expect(uk.answer).not.toContain('By country');
+    const orders = await ask('what about orders?', [{ question: p.question, payload: p }]);
+    // orders 2 (o4 o5) vs 3 (o1 o2 o3): -1 (-33.3%); no category or product split for a count of orders
+    expect(orders.answer).toMatch(/^Orders, February 2024 .*: 2, down from 3 .*: -1 \(-33\.3%\)\./);
+    expect(orders.answer).not.toMatch(/By category|By product/);
+    // asked "drop" of a rise: said so first (January 2024 against December 2023: 35 against nothing)
+    const rise = await ask('为什么2024年1月的收入下降了？');
+    expect(rise.answer).toMatch(/^收入并非下降，而是增长。2024年1月/);
+    // a ratio has no split that adds up: its KPI answer
+    expect((await ask('Why did the average order value drop in February 2024?')).toolCalls.filter((c) => c.tool === 'kpi_trend')).toHaveLength(1);
+  });
+
   it('names every leader of a tie instead of crowning one', async () => {
     // February 2024 orders by channel: store o4, web o5 (the guest's) → 1 each; in Chinese too
     const p = await ask('Which channel had the most orders in February 2024?');

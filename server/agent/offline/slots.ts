@@ -17,6 +17,8 @@ export interface Slots {
   mode?: Mode;
   /** Compare with the same window a year earlier (同比, year over year). */
   yearAgo?: boolean;
+  /** "why did revenue drop?", "上个月收入为什么下降": where the change came from (answers/drivers.ts), for metrics that add up. */
+  explain?: boolean;
   superlative?: 'max' | 'min';
   /**
    * "the month before that" / "再往前一个月": the previous turn's window, one period earlier (follow-ups only); 'year'

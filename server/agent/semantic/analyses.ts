@@ -17,7 +17,8 @@ export type AnalysisId =
   | 'clv'
   | 'journey'
   | 'describe'
-  | 'overview';
+  | 'overview'
+  | 'drivers';
 
 export interface AnalysisDef {
   id: AnalysisId;
@@ -201,6 +202,17 @@ export const ANALYSES: readonly AnalysisDef[] = [
     args: { from: 'time.from', to: 'time.to', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel', 'filters.category': 'filter.category' },
     // its first call; orders, customers, new and lost customers follow with the same window and filters
     fixed: { metric: 'revenue' },
+    definitions: [],
+  },
+  {
+    // "why did revenue drop in September?": kpi_trend split by country, channel, category, product and new/returning
+    // customers, values ranked by their change (answers/drivers.ts); chosen by the parser's EXPLAIN words on a KPI question
+    id: 'drivers',
+    tool: 'kpi_trend',
+    names: { en: 'drivers of a change (a sum\'s change against the period before, split by country, channel, category, product and new vs returning customers, largest moves first)', zh: '变化的驱动因素（指标对比上一周期的变化，按国家、渠道、品类、商品和新老客户拆分，变化最大的在前）' },
+    triggers: { en: [], zh: [] },
+    args: { metric: 'metric', from: 'time.from', to: 'time.to', 'filters.country': 'filter.country', 'filters.channel': 'filter.channel', 'filters.category': 'filter.category' },
+    fixed: { rankGroupsBy: 'change' },
     definitions: [],
   },
 ];

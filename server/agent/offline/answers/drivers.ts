@@ -1,0 +1,124 @@
+import { formatNumber } from '../../format.ts';
+import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type DimensionId, type MetricId } from '../../semantic/index.ts';
+import type { Slots } from '../slots.ts';
+import { askedLabel, describeWindow, previousRange } from '../time.ts';
+import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
+import { overviewPeriod } from './overview.ts';
+import { describeFilters, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
+
+/**
+ * "Why did revenue drop in September?", "what is driving the fall in orders?", "上个月收入为什么下降": where a KPI's
+ * change against the period before came from. For the asked period (default: the last complete month) the KPI's
+ * change (kpi_trend), then the same change split by country, channel and category (and product, for revenue), each
+ * split ranked by the size of its values' changes (kpi_trend rankGroupsBy 'change', so a country that stopped
+ * buying counts), and between new and returning customers. A split explains a sum: only metrics that add up over
+ * groups are explained (EXPLAINABLE); the answer states the tool's numbers only, the largest moves first.
+ */
+
+/** Metrics whose groups' changes add up to the total change (an order's categories overlap: categories split revenue only). */
+export const EXPLAINABLE: ReadonlySet<MetricId> = new Set(['revenue', 'orders', 'returns', 'new_customers']);
+/** How many of each split's values are told (the table lists up to SPLIT_TOP). */
+const TOLD = 3;
+const SPLIT_TOP = 10;
+
+interface Series { group: string | null; total: number; previous: { from: string; to: string; value: number; change: number; changePct: number | null } }
+interface KpiResult { window: { from: string; to: string }; overall: Series; groups: Series[] | null; note: string | null }
+/** One split of the change; `bare`: its values name themselves in a sentence ("new customers +39"). */
+type Split = { label: { en: string; zh: string }; groups: Series[]; bare?: boolean };
+
+/** Whether a KPI question can be answered with drivers: a sum, over one period, not already broken down. */
+export function canExplain(slots: Slots): boolean {
+  return Boolean(slots.metric && EXPLAINABLE.has(slots.metric) && (!slots.groupBy || slots.groupBy === 'month') && !slots.versus && !slots.otherTime && !slots.yearAgo);
+}
+
+/** The period a drivers answer explains: the asked one, or the last complete month. */
+export const driversPeriod = overviewPeriod;
+
+export async function answerDrivers(input: HandlerInput): Promise<Draft> {
+  const { lang, caller, slots } = input;
+  const metric = METRIC_BY_ID.get(slots.metric!)!;
+  const time = driversPeriod(slots.time, lang, input.today);
+  const grain = chooseGrain({ ...input, slots: { ...slots, time } });
+  const call = (extra: Record<string, unknown>, more: Record<string, unknown> = {}) => {
+    const filled: Record<string, unknown> = { metric: metric.toolMetric, grain, 'time.from': time.from, 'time.to': time.to, customerType: slots.customerType, tag: slots.tag, ...extra };
+    for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
+    return caller.call<KpiResult>('kpi_trend', { ...buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled), ...more });
+  };
+  const dims = splitDimensions(slots);
+  const first = await call({ groupBy: dims[0] }, { rankGroupsBy: 'change', top: SPLIT_TOP });
+  if (!first.result) return failure(lang, 'kpi_trend', first.error);
+  const { window, overall, note } = first.result;
+  const scope = describeFilters(slots.filter, lang);
+  const scopeText = scope ? t(lang, ` for ${scope}`, `（${scope}）`) : '';
+  const name = metric.names[lang];
+  const fmt = (v: number, plus = false) => metricValue(input, metric.format, v, plus);
+  // no orders in the period and none before: nothing moved (a period that fell to nothing is explained like any other)
+  if (note && overall.previous.value === 0) {
+    return { kind: 'answer', answer: t(lang, `No orders match ${describeWindow(window, time, lang)}${scopeText}, so there is no change in ${name} to explain.${outsideLoadedOrders(input, window)}`, `${describeWindow(window, time, lang)}${scopeText}没有符合条件的订单，没有可解释的${name}变化。${outsideLoadedOrders(input, window)}`), window, followUps: [] };
+  }
+  const splits: Split[] = [];
+  const failed: string[] = [];
+  for (const [i, dim] of dims.entries()) {
+    const called = i === 0 ? first : await call({ groupBy: dim }, { rankGroupsBy: 'change', top: SPLIT_TOP });
+    if (called.result?.groups) splits.push({ label: DIMENSION_BY_ID.get(dim)!.names, groups: called.result.groups });
+    else failed.push(DIMENSION_BY_ID.get(dim)!.names[lang]);
+  }
+  // new and returning customers (guest orders are neither); skipped when the question already picked one of them
+  if (!slots.customerType && metric.id !== 'new_customers') {
+    const parts: Series[] = [];
+    for (const type of ['new', 'returning'] as const) {
+      const called = await call({ customerType: type });
+      if (called.result) parts.push({ ...called.result.overall, group: t(lang, `${type} customers`, type === 'new' ? '新客户' : '老客户') });
+    }
+    if (parts.length === 2) splits.push({ label: { en: 'customer type', zh: '客户类型' }, bare: true, groups: parts.sort((a, b) => Math.abs(b.previous.change) - Math.abs(a.previous.change)) });
+  }
+
+  const period = describeWindow(window, time, lang);
+  const beforeTime = previousRange(time);
+  const before = describeWindow(overall.previous, beforeTime, lang);
+  const [periodShort, beforeShort] = [askedLabel(window, time)?.[lang] ?? period, askedLabel(overall.previous, beforeTime)?.[lang] ?? before];
+  const change = overall.previous.change;
+  const pct = (s: Series) => (s.previous.changePct === null ? '' : ` (${formatNumber(s.previous.changePct, 'percent', { plus: true })})`);
+  const direction = change > 0 ? t(lang, 'up', '增长') : change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
+  // the question assumed the other direction ("why are sales down?" when they rose): said first
+  const asked = slots.change && ((slots.change === 'down' && change > 0) || (slots.change === 'up' && change < 0))
+    ? t(lang, `${cap(name)}${scopeText} ${change > 0 ? 'rose' : 'fell'} rather than ${change > 0 ? 'fell' : 'rose'}. `, `${name}${scopeText}并非${change > 0 ? '下降，而是增长' : '增长，而是下降'}。`) : '';
+  const head = t(lang,
+    `${asked}${cap(name)}${scopeText}, ${period}: ${fmt(overall.total)}, ${direction} from ${fmt(overall.previous.value)} in ${before}: ${fmt(change, true)}${pct(overall)}.`,
+    `${asked}${period}的${name}${scopeText}为 ${fmt(overall.total)}，${before}为 ${fmt(overall.previous.value)}，${direction}，变化 ${fmt(change, true)}${pct(overall)}。`);
+  const moved = (s: Series) => s.previous.change !== 0;
+  const lines = splits.filter((s) => s.groups.some(moved)).map((s) => {
+    const told = s.groups.filter(moved).slice(0, TOLD).map((g) => `${g.group ?? t(lang, '(unknown)', '（未知）')} ${fmt(g.previous.change, true)}${pct(g)}`);
+    return !s.bare ? t(lang, `By ${s.label.en}: ${told.join(', ')}.`, `按${s.label.zh}：${told.join('，')}。`) : t(lang, `${cap(told.join(', '))}.`, `${told.join('，')}。`);
+  });
+  const biggest = splits.flatMap((s) => s.groups.slice(0, 1).map((g) => ({ s, g }))).sort((a, b) => Math.abs(b.g.previous.change) - Math.abs(a.g.previous.change))[0];
+  const lead = change !== 0 && biggest && moved(biggest.g)
+    ? t(lang, `The largest single move: ${biggest.s.bare ? '' : `${biggest.s.label.en} `}${biggest.g.group}, ${fmt(biggest.g.previous.change, true)}.`, `变化最大的单项：${biggest.s.bare ? '' : `${biggest.s.label.zh} `}${biggest.g.group}，${fmt(biggest.g.previous.change, true)}。`)
+    : '';
+  const left = failed.length ? t(lang, `Not split by ${failed.join(', ')}: its tool call reported an error.`, `未按${failed.join('、')}拆分：工具报错。`) : '';
+  const how = t(lang, `Each value's change is its ${name} in ${periodShort} minus in ${beforeShort}; the largest changes, rises and falls alike, are listed first.`, `每项的变化＝其${periodShort}的${name}减去${beforeShort}的${name}；按变化幅度（升降皆计）从大到小列出。`);
+  const shown = biggest?.s ?? splits[0];
+  return {
+    kind: 'answer',
+    answer: [head, lead, ...lines, left, how].filter(Boolean).join(lang === 'zh' ? '' : ' '),
+    ...(shown ? { chart: { type: 'bar' as const, title: t(lang, `Change in ${name} by ${shown.label.en}`, `各${shown.label.zh}${name}变化`), data: { categories: shown.groups.map((g) => g.group ?? ''), series: [{ name: t(lang, 'change', '变化'), values: shown.groups.map((g) => g.previous.change) }] } } } : {}),
+    table: {
+      columns: [t(lang, 'split', '拆分'), t(lang, 'value', '值'), before, period, t(lang, 'change', '变化'), t(lang, 'change %', '变化率')],
+      rows: splits.flatMap((s) => s.groups.map((g) => [s.label[lang], g.group, g.previous.value, g.total, g.previous.change, g.previous.changePct])),
+    },
+    window,
+    definitions: receipt(first.result as unknown as Record<string, unknown>).definitions,
+    followUps: [t(lang, `${cap(metric.names.en)} by month this year`, `今年每月的${metric.names.zh}`), t(lang, 'And the month before?', '再往前一个月呢？')],
+  };
+}
+
+/** The dimensions a change is split by: country, channel, category (revenue only) and product (revenue, no filter), less those filtered on. */
+function splitDimensions(slots: Slots): DimensionId[] {
+  const dims: DimensionId[] = ['country', 'channel'];
+  if (slots.metric === 'revenue') dims.push('category');
+  // the product split reads the order lines when anything is filtered (seconds on a large shop): only unfiltered
+  if (slots.metric === 'revenue' && Object.values(slots.filter).every((v) => v === undefined) && !slots.tag && !slots.customerType) dims.push('product');
+  return dims.filter((d) => slots.filter[d as keyof Slots['filter']] === undefined);
+}
+
+const cap = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
