@@ -140,7 +140,25 @@ export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:ou
  * for: a topic counted or followed ("how many complaints about delivery?"), or no topic with counts, a trend or the
  * newest rows ("how many 1-star reviews last month?", "are complaints rising?", "show negative reviews from last week").
  */
+const FEEDBACK_LANGUAGE = /\b(?:in|written in) (?:chinese|mandarin|english)\b|\b(?:chinese|mandarin|english)[- ](?:language )?(?:feedback|reviews?|comments?|complaints?|tickets?)\b|(?:中文|汉语|华语|英文|英语)(?:的)?(?:反馈|评价|评论|差评|好评|投诉|留言)|用(?:中文|英文|英语)/;
+
+/** Revenue named beside themes, with a ranking ("which complaints cost us the most revenue?", "哪些投诉影响的收入最多"). */
+const THEMES_BY_VALUE = /\brevenue\b|\bmoney\b|\bsales\b|\bat stake\b|收入|营收|销售额|金额/;
+const THEME_NOUNS = /\b(?:themes?|complaints?|feedback|needs|issues|problems|topics)\b|投诉|反馈|主题|问题|需求/;
+const VALUE_RANKING = /\bmost\b|\bby revenue\b|\branked\b|\brank\b|\bbiggest\b|\blargest\b|\bmatter\b|最多|最大|最高|排/;
+const HURTS = /\bhurts?\b|\bcost(?:s|ing)?\b|\blos(?:e|es|ing)\b|影响|损失/;
+
 export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
+  // "which complaints cost us the most revenue?", "which customer needs matter most by revenue?": themes ranked by the
+  // revenue of the customers behind them (a complaint's cost: complaint themes only)
+  const themeQuestion = analysis === 'feedback_themes' || analysis === 'feedback_search' || (THEME_NOUNS.test(text) && (analysis === null || analysis === 'churn'));
+  if (themeQuestion && THEMES_BY_VALUE.test(text) && VALUE_RANKING.test(text) && !slots.filter.rfm_tier) {
+    slots.themesByValue = true;
+    slots.tone = feedbackTone(text, 'feedback_themes') ?? (HURTS.test(text) ? 'negative' : undefined);
+    delete slots.metric;
+    delete slots.superlative;
+    return 'feedback_themes';
+  }
   // "which country's customers are unhappiest?": ratings by the writers' country (feedback counts per country)
   if ((UNHAPPY.test(text) || HAPPY.test(text)) && slots.groupBy === 'country') {
     slots.satisfaction = UNHAPPY.test(text) ? 'unhappy' : 'happy';
@@ -159,6 +177,9 @@ export function feedbackSlots(question: string, text: string, rest: string, anal
   const feedback = analysis === 'feedback_search' || analysis === 'feedback_themes';
   if (feedback) {
     slots.query = extractQuery(question, rest);
+    // "any feedback in Chinese about delivery?", "英文的差评": the language the feedback is written in
+    const language = text.match(FEEDBACK_LANGUAGE);
+    if (language) slots.feedbackLanguage = /chinese|mandarin|中文|汉语|华语/.test(language[0]) ? 'zh' : 'en';
     // a country filters feedback only as the customers' ("customers in Germany", "德国客户", "feedback from Germany");
     // "shipping to Canada" is a topic
     const country = slots.filter.country;

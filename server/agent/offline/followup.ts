@@ -96,7 +96,7 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
  */
 const KEPT = [
   'query', 'steps', 'ranges', 'topShare', 'stars', 'browse', 'intervals', 'mentions', 'atRisk', 'k',
-  'journey', 'winBack', 'byTier', 'risingThemes', 'identities', 'tone', 'satisfaction',
+  'journey', 'winBack', 'byTier', 'risingThemes', 'themesByValue', 'feedbackLanguage', 'identities', 'tone', 'satisfaction',
 ] as const satisfies readonly (keyof Slots)[];
 function keptSlots(s: Slots, base: Slots): Pick<Slots, (typeof KEPT)[number]> {
   return Object.fromEntries(KEPT.map((k) => [k, s[k] ?? base[k]])) as Pick<Slots, (typeof KEPT)[number]>;

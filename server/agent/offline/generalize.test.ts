@@ -144,6 +144,33 @@ describe('analyses and vague questions', () => {
     expect(parse("how's revenue looking?").vague).toBe(false);
   });
 
+  it('reads themes ranked by revenue ("which complaints cost us the most revenue?") apart from revenue questions', () => {
+    for (const [q, tone] of [['Which feedback themes hurt revenue the most?', 'negative'], ['Which complaints cost us the most revenue?', 'negative'],
+      ['Which customer needs matter most by revenue?', undefined], ['哪些投诉影响的收入最多', 'negative'], ['Which feedback themes have the most revenue at stake?', undefined]] as const) {
+      const p = parse(q);
+      expect(p.analysis, q).toBe('feedback_themes');
+      expect(p.slots.themesByValue, q).toBe(true);
+      expect(p.slots.tone, q).toBe(tone);
+      expect(p.slots.metric, q).toBeUndefined();
+    }
+    // a tier's complaints, revenue at stake of churners, revenue itself: not this
+    expect(parse('Which complaints come from our most valuable customers?').slots.themesByValue).toBeUndefined();
+    expect(parse('How much revenue is at stake from customers at risk?').analysis).toBe('churn');
+    expect(parse('Which country brings the most revenue?').slots.themesByValue).toBeUndefined();
+  });
+
+  it('reads two tiers compared, one-order customers, N customers asked and the feedback language', () => {
+    expect(parse('Compare Champions and At Risk customers')).toMatchObject({ analysis: 'rfm', slots: { versus: ['Champions', 'At Risk'], filter: {} } });
+    expect(parse('冠军客户和休眠客户对比').slots.versus).toEqual(['Champions', 'Hibernating']);
+    for (const q of ["How many customers haven't come back after their first order?", '首单后没有再下单的客户有多少']) {
+      expect(parse(q), q).toMatchObject({ analysis: 'segment', slots: { ranges: { orders: { max: 1 } } } });
+    }
+    for (const q of ['Show me the 10 customers most at risk of churning', '给我看看流失风险最高的十个客户']) expect(parse(q).slots.top, q).toBe(10);
+    expect(parse('Any feedback in Chinese about delivery?').slots).toMatchObject({ query: 'delivery', feedbackLanguage: 'zh' });
+    expect(parse('英文的差评').slots).toMatchObject({ feedbackLanguage: 'en', tone: 'negative' });
+    expect(parse('feedback about the chinese version of the app').slots.feedbackLanguage).toBeUndefined();
+  });
+
   it('reads products as a KPI breakdown, and only in KPI questions', () => {
     expect(parse('Which products sell best?').slots).toMatchObject({ metric: 'revenue', groupBy: 'product', superlative: 'max' });
     expect(parse('Which products are returned most often?').slots).toMatchObject({ metric: 'returns', groupBy: 'product' });

@@ -6,7 +6,7 @@ import { blank, detectLanguage, findPhrase, hasAny, longestMatch, normalize } fr
 import { parseTimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, detectTag, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
-import { detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
+import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 import {
   asksOverview, COMPARE_WORDS, EXPLAIN, ITEMS_PER_ORDER, POPULAR, PRODUCT_BREAKDOWN, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
@@ -199,6 +199,11 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // tier filter), not the tier sizes; naming RFM or tiers keeps the RFM analysis
   if (analysis === 'rfm' && slots.filter.rfm_tier && metricHit && metricHit.metric !== 'customers' && !TIER_WORDS.test(rest)) analysis = null;
   // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
+  // "compare Champions and At Risk", "冠军客户和流失客户对比": the tiers side by side (rfm_analysis has every tier)
+  if (second?.dim === 'rfm_tier' && (analysis === 'rfm' || analysis === 'segment') && VERSUS.test(text)) {
+    [slots.versus, analysis] = [[slots.filter.rfm_tier!, ...second.values], 'rfm'];
+    delete slots.filter.rfm_tier;
+  }
   if (second && (!analysis || analysis === 'cohort') && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
     slots.versus = [slots.filter[second.dim]!, ...second.values];
     delete slots.filter[second.dim];
@@ -270,6 +275,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   else if (time && other && other.from > time.from && SPAN.test(text)) {
     slots.time = { from: time.from, to: other.to, grain: time.grain, label: null, matched: time.matched };
   }
+  // "how many customers never came back after their first order?": the one-order segment, not churn risk or cohorts
+  if ((analysis === 'churn' || analysis === 'cohort') && asksOneOrder(text)) analysis = 'segment';
   if (analysis === 'segment') slots.ranges = parseRanges(text);
   // "which customer segment is growing fastest?", "哪个客群增长最快": no group named, so the RFM tiers' movement
   // against a year earlier (the segments every customer is in)

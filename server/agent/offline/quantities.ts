@@ -53,15 +53,19 @@ export function detectTop(text: string): number | undefined {
     text.match(new RegExp(`\\btop\\s*-?\\s*${words}\\b`)) ??
     text.match(new RegExp(`\\b${words}\\s+(?:best|biggest|largest|highest|top|leading|most)\\b`)) ??
     text.match(new RegExp(`\\b(?:best|biggest|largest|highest|leading|strongest)\\s+${words}\\b`)) ??
-    text.match(new RegExp(`\\b(?:which|the|our)\\s+${words}\\s+(?:countries|channels|categories|markets|product categories)\\b`)) ??
+    text.match(new RegExp(`\\b(?:which|the|our)\\s+${words}\\s+(?:countries|channels|categories|markets|product categories|customers)\\b`)) ??
     text.match(/(?<![之以往从提向])前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/) ??
-    text.match(/(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:国家|渠道|品类|类目|市场)/);
+    text.match(/(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:国家|渠道|品类|类目|市场)/) ??
+    text.match(/(\d+|[一二两三四五六七八九十]+)\s*[个位名]\s*(?:客户|顾客)/);
   if (!m) return undefined;
   const n = /^[\da-z]+$/.test(m[1]!) ? englishNumber(m[1]!) : parseNumber(m[1]!);
   return Number.isFinite(n) && n >= 1 && n <= 20 ? n : undefined;
 }
 
-const ONCE = /\b(?:only (?:bought|ordered|purchased|shopped|bought from us|ordered from us) once|(?:bought|ordered|purchased) (?:from us )?only once|(?:one-time|one time|one-off|single-purchase|single purchase) (?:buyers|customers|shoppers|purchasers|clients))\b|只买过一次|只买了一次|只下过一次单|只下过一单|只下了一单|只购买过一次|一次性客户|一次性买家/;
+const ONCE = /\b(?:only (?:bought|ordered|purchased|shopped|bought from us|ordered from us) once|(?:bought|ordered|purchased) (?:from us )?only once|(?:one-time|one time|one-off|single-purchase|single purchase) (?:buyers|customers|shoppers|purchasers|clients)|(?:haven'?t|have not|hasn'?t|has not|never|didn'?t|did not) (?:come back|came back|returned|ordered again|bought again|been back) (?:after|since) (?:their|the|a|his|her) first (?:order|purchase))\b|首单后(?:就)?(?:再也)?(?:没有?|未)(?:再)?(?:下单|购买|回来|复购|回购)|只买过一次|只买了一次|只下过一次单|只下过一单|只下了一单|只购买过一次|一次性客户|一次性买家/;
+
+/** "customers who never came back after their first order", "只买过一次的客户": one-order customers (a segment). */
+export const asksOneOrder = (text: string) => ONCE.test(text);
 
 const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365, 天: 1, 周: 7, 星期: 7, 个星期: 7, 个月: 30, 年: 365 };
 const SILENT_EN = /\b(?:haven'?t|have not|hasn'?t|has not|didn'?t|did not|not)\s+(?:ordered|bought|purchased|shopped|placed an order)(?:\s+anything)?(?:\s+from us)?\s+(?:in|for|within)\s+(?:the\s+(?:last|past)\s+)?(\d+|a|one|two|three|four|six|nine|twelve)\s+(day|week|month|year)s?\b|\bno (?:orders?|purchases?) (?:in|for) (?:the (?:last|past) )?(\d+|a|one|two|three|four|six|nine|twelve) (day|week|month|year)s?\b/;

@@ -62,6 +62,10 @@ export interface Slots {
   byTier?: boolean;
   /** Only the themes flagged rising asked for ("which complaints are increasing?", "哪些投诉越来越多"). */
   risingThemes?: boolean;
+  /** "which complaints cost us the most revenue?": themes ranked by the revenue of the customers behind them. */
+  themesByValue?: boolean;
+  /** "feedback in Chinese about delivery": only feedback written in this language. */
+  feedbackLanguage?: 'en' | 'zh';
   /** How customer records were unified across sources asked for ("how many duplicate customers were merged?"). */
   identities?: boolean;
   /** A breakdown's second period ("by channel this quarter vs last quarter"): the earlier one, shown beside `time`. */

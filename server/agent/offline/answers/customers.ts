@@ -20,7 +20,7 @@ interface ChurnResult {
 export async function answerChurn(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
   const asOf = asOfFrom(slots, input.today);
-  const { result, error } = await caller.call<ChurnResult>('churn_risk', { ...(asOf ? { asOf } : {}), limit: 10 });
+  const { result, error } = await caller.call<ChurnResult>('churn_risk', { ...(asOf ? { asOf } : {}), limit: Math.max(10, slots.top ?? 0) });
   if (!result) return failure(lang, 'churn_risk', error);
   const th = result.thresholds;
   const single = th.singleOrderDays === null ? '' : t(lang, `, one-order customers after ${n(th.singleOrderDays, 'count')} days without an order`, `，只下过一单的客户超过 ${n(th.singleOrderDays, 'count')} 天未下单`);
@@ -28,8 +28,9 @@ export async function answerChurn(input: HandlerInput): Promise<Draft> {
     `At risk = days since the last order at least ${n(th.ratioThreshold, 'decimal')} times the customer's own average gap between order days${single}, or BG/NBD probability of being active below ${n(th.pAliveThreshold, 'decimal')}. Revenue at stake = each at-risk customer's average yearly revenue so far.`,
     `流失风险＝距上次下单天数至少为其平均下单间隔（按下单日计）的 ${n(th.ratioThreshold, 'decimal')} 倍${single}，或 BG/NBD 存活概率低于 ${n(th.pAliveThreshold, 'decimal')}。风险收入＝每位风险客户迄今的年均收入。`);
   const c = result.counts;
-  // "which customers are we about to lose?": the ones with the most revenue at stake, by name (masked by role)
-  const top = result.customers.slice(0, 3).map((r) => `${r.name ?? '?'}${r.country ? ` (${r.country})` : ''} ${money(input, r.revenueAtStake)}`);
+  // "which customers are we about to lose?": the ones with the most revenue at stake, by name (masked by role); as
+  // many as asked ("the 10 customers most at risk")
+  const top = result.customers.slice(0, slots.top ?? 3).map((r) => `${r.name ?? '?'}${r.country ? ` (${r.country})` : ''} ${money(input, r.revenueAtStake)}`);
   const named = top.length ? t(lang, ` Most revenue at stake: ${top.join('; ')}.`, `风险收入最高的客户：${top.join('；')}。`) : '';
   const winBack = slots.winBack ? winBackSentence(lang, result, th.ratioThreshold) : '';
   return {

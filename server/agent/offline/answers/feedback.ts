@@ -1,3 +1,4 @@
+import { themesByValue } from './feedbackValue.ts';
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { isMissingTool } from '../calls.ts';
@@ -56,6 +57,7 @@ interface Theme {
   trend?: { direction?: string; recentShare?: number; baselineShare?: number; periods?: { period: string; count: number; share: number }[] };
   quotes?: { text: string }[];
   breakdown?: Record<string, { value: string; count: number; share: number }[]>;
+  customers?: { count: number; revenue: number; yearlyRevenue: number };
 }
 
 /** The theme breakdown (feedback_themes) that counts a group of customers, and the group in words. */
@@ -107,6 +109,7 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   const overAll = group ? t(lang, ` The rising flags are over all feedback, not only that of customers in ${group.scope}.`, `上升标记基于全部反馈，而非仅${group.scope}客户的反馈。`) : '';
   if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule: `${rule}${overAll}`, what });
   if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule, what });
+  if (slots.themesByValue) return themesByValue(input, themes, { ...meta, followUps, rule, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
   // "which product category gets the most complaints?": feedback has no order or product, so no such split exists
   const split = slots.groupBy === 'category'
@@ -176,12 +179,14 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
   const window = slots.mentions === 'trend' && !slots.time ? trendWindow(input.today) : undefined;
   const period = window ? { 'time.from': window.from, 'time.to': window.to } : windowArgs(input);
   const counting = slots.mentions ? { mentions: true } : {};
-  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...period }), ...tone, ...customers.args, ...counting, limit: 8 });
+  const language = slots.feedbackLanguage ? { language: slots.feedbackLanguage } : {};
+  const { result, error } = await caller.call('search_feedback', { ...buildArgs(tool, { query: slots.query, ...period }), ...tone, ...customers.args, ...language, ...counting, limit: 8 });
   if (isMissingTool(error, 'search_feedback')) return unavailable(lang, 'search_feedback', { en: 'Feedback search', zh: '反馈搜索' });
   if (!result) return failure(lang, 'search_feedback', error);
   const hits = list(result, 'results', 'hits', 'items', 'feedback');
   const meta = receipt(result);
-  const from = customers.scope ? t(lang, ` from customers in ${customers.scope}`, `来自${customers.scope}客户的`) : '';
+  const written = slots.feedbackLanguage ? t(lang, ` written in ${slots.feedbackLanguage === 'zh' ? 'Chinese' : 'English'}`, `${slots.feedbackLanguage === 'zh' ? '中文' : '英文'}`) : '';
+  const from = (customers.scope ? t(lang, ` from customers in ${customers.scope}`, `来自${customers.scope}客户的`) : '') + written;
   const counted = (result.mentions ?? null) as MentionsResult | null;
   if (topicless) return { ...meta, kind: 'answer', ...topiclessAnswer(input, hits, counted, from), followUps: [t(lang, 'What are customers complaining about this month?', '本月客户主要在抱怨什么？')] };
   if (hits.length === 0 && !counted) return { ...meta, kind: 'answer', answer: t(lang, `No feedback${from} matches "${slots.query}".`, `没有与“${slots.query}”匹配的${from}反馈。`), followUps: [] };

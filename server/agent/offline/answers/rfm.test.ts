@@ -24,3 +24,26 @@ describe('tier movement: the earlier day compared with', () => {
     expect(await earlierDay({ mode: 'compare', yearAgo: true })).toBe('2025-11-01');
   });
 });
+
+describe('two tiers side by side', () => {
+  const tier = (name: string, customers: number, revenue: number, avg: [number, number, number] | null) => ({
+    tier: name, customers, customerShare: customers / 100, revenue, revenueShare: revenue / 10_000,
+    avgRecencyDays: avg?.[0] ?? null, avgFrequency: avg?.[1] ?? null, avgMonetary: avg?.[2] ?? null,
+  });
+  const RESULT = { asOf: '2026-11-01', customers: 100, revenue: 10_000, meta: {}, tiers: [
+    tier('Champions', 10, 5_000, [5, 12, 500]), tier('Loyal', 30, 3_000, [40, 6, 100]), tier('At Risk', 20, 1_500, [200, 4, 75]), tier('New', 0, 0, null),
+  ] };
+  async function compare(versus: string[]) {
+    const calls: string[] = [];
+    const caller = { calls: [], call: async (tool: string) => (calls.push(tool), { result: RESULT }) } as unknown as ToolCaller;
+    const draft = await answerRfm({ lang: 'en', slots: { filter: {}, versus, mode: 'compare' }, caller, values: { country: [], channel: [], category: [], segment: [], currency: 'USD' }, today: '2026-11-01', role: 'analyst' });
+    return { draft, calls };
+  }
+  it('reads both named tiers from one scoring (no tier movement), in the order asked, an empty tier said so', async () => {
+    const { draft, calls } = await compare(['At Risk', 'Champions', 'New']);
+    expect(calls).toEqual(['rfm_analysis']);
+    expect(draft.answer).toMatch(/^RFM tiers as of 2026-11-01 \(shares of 100 scored customers and their revenue\): At Risk: 20 customers \(20%\), revenue 1,500\.00 USD \(15%\); on average 200 days since the last order, 4 orders and 75\.00 USD each; Champions: 10 customers \(10%\), revenue 5,000\.00 USD \(50%\); on average 5 days since the last order, 12 orders and 500\.00 USD each; New: no customers\./);
+    expect(draft.table?.rows.map((r) => r[0])).toEqual(['At Risk', 'Champions', 'New']);
+    expect(draft.answer).not.toContain('Loyal');
+  });
+});

@@ -3,7 +3,7 @@ import { asOfFrom, failure, money, receipt, t, type Draft, type HandlerInput } f
 
 /** RFM tier sizes as of a day, one tier's, and how the tiers moved between two days. */
 
-interface Tier { tier: string; customers: number; customerShare: number; revenue: number; revenueShare: number }
+interface Tier { tier: string; customers: number; customerShare: number; revenue: number; revenueShare: number; avgRecencyDays: number | null; avgFrequency: number | null; avgMonetary: number | null }
 interface RfmResult { asOf: string; customers: number; revenue: number; tiers: Tier[] }
 
 const METHOD: [string, string] = [
@@ -22,7 +22,7 @@ const SAME_SHARE = 0.001;
 export async function answerRfm(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
   // "growing", "shrinking", "compared with last quarter", "和三个月前相比": the tiers today against an earlier day
-  if (slots.mode === 'compare' || slots.change !== undefined) return tierMovement(input);
+  if ((slots.mode === 'compare' || slots.change !== undefined) && !slots.versus) return tierMovement(input);
   const asOf = asOfFrom(slots, input.today);
   const { result, error } = await caller.call<RfmResult>('rfm_analysis', asOf ? { asOf } : {});
   if (!result) return failure(lang, 'rfm_analysis', error);
@@ -37,6 +37,25 @@ export async function answerRfm(input: HandlerInput): Promise<Draft> {
     },
     chart: { type: 'pie' as const, title: t(lang, 'Customers per RFM tier', '各 RFM 层级客户数'), data: { categories: result.tiers.map((r) => r.tier), series: [{ name: t(lang, 'customers', '客户数'), values: result.tiers.map((r) => r.customers) }] } },
   };
+  // "compare Champions and At Risk": the named tiers side by side, each with its averages
+  const named = (slots.versus ?? []).map((v) => result.tiers.find((r) => r.tier === v)).filter((r): r is Tier => Boolean(r));
+  if (named.length >= 2) {
+    const row = (r: Tier) => r.customers === 0 ? t(lang, `${r.tier}: no customers`, `${r.tier}：没有客户`) : t(lang,
+      `${r.tier}: ${n(r.customers, 'count')} customers (${n(r.customerShare, 'percent')}), revenue ${money(input, r.revenue)} (${n(r.revenueShare, 'percent')}); on average ${n(r.avgRecencyDays!, 'decimal')} days since the last order, ${n(r.avgFrequency!, 'decimal')} orders and ${money(input, r.avgMonetary!)} each`,
+      `${r.tier}：${n(r.customers, 'count')} 位客户（${n(r.customerShare, 'percent')}），收入 ${money(input, r.revenue)}（${n(r.revenueShare, 'percent')}）；平均距上次下单 ${n(r.avgRecencyDays!, 'decimal')} 天，人均 ${n(r.avgFrequency!, 'decimal')} 单、${money(input, r.avgMonetary!)}`);
+    return {
+      ...base,
+      answer: t(lang, `RFM tiers as of ${result.asOf} (shares of ${n(result.customers, 'count')} scored customers and their revenue): ${named.map(row).join('; ')}. ${method}`,
+        `截至 ${result.asOf} 的 RFM 层级对比（占 ${n(result.customers, 'count')} 位已评分客户及其收入的比例）：${named.map(row).join('；')}。${method}`),
+      table: {
+        columns: [t(lang, 'tier', '层级'), t(lang, 'customers', '客户数'), t(lang, 'share of customers', '客户占比'), t(lang, 'revenue', '收入'), t(lang, 'share of revenue', '收入占比'), t(lang, 'days since last order', '距上次下单天数'), t(lang, 'orders', '订单数'), t(lang, 'revenue per customer', '人均收入')],
+        rows: named.map((r) => [r.tier, r.customers, r.customerShare, r.revenue, r.revenueShare, r.avgRecencyDays, r.avgFrequency, r.avgMonetary]),
+      },
+      chart: { type: 'bar' as const, title: t(lang, 'Share of customers and of revenue', '客户占比与收入占比'), data: { categories: named.map((r) => r.tier), series: [
+        { name: t(lang, 'share of customers', '客户占比'), values: named.map((r) => r.customerShare) }, { name: t(lang, 'share of revenue', '收入占比'), values: named.map((r) => r.revenueShare) },
+      ] } },
+    };
+  }
   const asked = slots.filter.rfm_tier ? result.tiers.find((r) => r.tier === slots.filter.rfm_tier) : undefined;
   if (asked) {
     return {
