@@ -39,6 +39,8 @@ describe('typos in period words and to-date shorthands', () => {
     expect(parse('revnue by contry last qurter').slots).toMatchObject({ metric: 'revenue', groupBy: 'country', time: { from: '2026-07-01', to: '2026-09-30' } });
     expect(parse('orders yesterdy').slots.time).toMatchObject({ from: '2026-10-31', to: '2026-10-31' });
     expect(parse('QTD orders').slots.time).toMatchObject({ from: '2026-10-01', to: '2026-10-31' });
+    // a real word near a vocabulary word is left alone ("translation" is not "transaction")
+    expect(parse('feedback about the english translation').slots.query).toBe('the english translation');
   });
 });
 

@@ -18,7 +18,7 @@ const COMMON = new Set(
     'matter member mostly number numbers office online orders others people period periods person placed please ' +
     'points pretty rather really reason recent record region report result return returns review reviews second ' +
     'season series should shown simple single someone something spend spent split status stores strong system ' +
-    'things through toward trends twelve unique usually versus weekly whether within without worked yearly')
+    'things through toward translation translations trends twelve unique usually versus weekly whether within without worked yearly')
     .split(' '),
 );
 
