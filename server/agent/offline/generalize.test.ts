@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeFollowUp, previousState } from './followup.ts';
-import { parseQuestion } from './parse.ts';
+import { parseQuestion, performanceMetric } from './parse.ts';
 import { refusalFor } from './policy.ts';
 import { detectLanguage, findPhrase, normalize } from './text.ts';
 import type { DataValues } from './values.ts';
@@ -39,6 +39,14 @@ describe('typos in period words and to-date shorthands', () => {
     expect(parse('revnue by contry last qurter').slots).toMatchObject({ metric: 'revenue', groupBy: 'country', time: { from: '2026-07-01', to: '2026-09-30' } });
     expect(parse('orders yesterdy').slots.time).toMatchObject({ from: '2026-10-31', to: '2026-10-31' });
     expect(parse('QTD orders').slots.time).toMatchObject({ from: '2026-10-01', to: '2026-10-31' });
+    // the best / busiest period with no measure: revenue / orders by that grain; "which channel is busiest?" by orders
+    expect(parse('What was our best month this year?').slots).toMatchObject({ grain: 'month', superlative: 'max' });
+    expect(parse('What was our busiest week last quarter?').slots).toMatchObject({ grain: 'week', superlative: 'max' });
+    expect(parse('slowest month this year').slots).toMatchObject({ grain: 'month', superlative: 'min' });
+    const parsed = (q: string) => { const p = parse(q); return performanceMetric(p, p.slots); };
+    expect([parsed('What was our best month this year?'), parsed('What was our busiest week last quarter?'), parsed('Which channel is busiest?'), parsed('Which country is best?')])
+      .toEqual(['revenue', 'orders', 'orders', null]);
+    expect([parsed('Which country grew fastest last quarter?'), parsed('Which categories are declining?')]).toEqual(['revenue', 'revenue']);
     // a real word near a vocabulary word is left alone ("translation" is not "transaction")
     expect(parse('feedback about the english translation').slots.query).toBe('the english translation');
   });

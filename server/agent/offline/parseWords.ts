@@ -3,11 +3,11 @@ import type { Grain } from './time.ts';
 /** The word lists the question parser (parse.ts) reads: grains, comparisons, growth, superlatives, follow-ups, vague questions. */
 
 export const GRAIN_WORDS: [Grain, string[]][] = [
-  ['day', ['daily', 'by day', 'per day', 'each day', 'day by day', 'which day', 'what day', '每天', '每日', '按天', '按日', '逐日', '哪一天', '哪天']],
-  ['week', ['weekly', 'by week', 'per week', 'each week', 'week by week', 'week-by-week', 'which week', '每周', '哪一周', '哪周', '每个星期', '每星期', '按周', '逐周']],
+  ['day', ['daily', 'by day', 'per day', 'each day', 'day by day', 'which day', 'what day', 'best day', 'worst day', 'busiest day', 'quietest day', 'slowest day', '每天', '每日', '按天', '按日', '逐日', '哪一天', '哪天']],
+  ['week', ['weekly', 'by week', 'per week', 'each week', 'week by week', 'week-by-week', 'which week', 'best week', 'worst week', 'busiest week', 'quietest week', 'slowest week', '每周', '哪一周', '哪周', '每个星期', '每星期', '按周', '逐周']],
   // "which month had the most …": the series by month, whose answer names the highest and lowest month
-  ['month', ['monthly', 'by month', 'per month', 'each month', 'month by month', 'month-by-month', 'which month', 'what month', 'best month', 'worst month', 'strongest month', 'weakest month', 'biggest month', 'top month', 'best months', '每月', '哪个月', '哪一个月', '哪月', '每一个月', '分月', '按月', '逐月', '月度', '每个月']],
-  ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', 'quarter by quarter', 'quarter-by-quarter', 'which quarter', 'best quarter', 'worst quarter', 'strongest quarter', 'weakest quarter', '每季度', '哪个季度', '每个季度', '每一季度', '分季度', '按季度', '季度趋势']],
+  ['month', ['monthly', 'by month', 'per month', 'each month', 'month by month', 'month-by-month', 'which month', 'what month', 'best month', 'worst month', 'strongest month', 'weakest month', 'biggest month', 'top month', 'best months', 'busiest month', 'quietest month', 'slowest month', '每月', '哪个月', '哪一个月', '哪月', '每一个月', '分月', '按月', '逐月', '月度', '每个月']],
+  ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', 'quarter by quarter', 'quarter-by-quarter', 'which quarter', 'best quarter', 'worst quarter', 'strongest quarter', 'weakest quarter', 'busiest quarter', '每季度', '哪个季度', '每个季度', '每一季度', '分季度', '按季度', '季度趋势']],
   ['year', ['yearly', 'annually', 'by year', 'per year', 'each year', '每年', '按年', '年度趋势']],
 ];
 export const TREND_WORDS = ['trend', 'over time', 'trending', 'time series', 'evolution', 'evolve', 'develop', '趋势', '走势', '变化趋势'];
@@ -22,8 +22,8 @@ export const DECLINE_WORDS = ['declined', 'decline', 'declining', 'dropped', 'dr
 export const YEAR_AGO_WORDS = ['year over year', 'year-over-year', 'year on year', 'year-on-year', 'yoy', 'same period last year', 'same month last year', 'same quarter last year',
   'same week last year', 'same time last year', 'same period a year ago', 'same quarter a year ago', 'same month a year ago', 'a year earlier', 'a year ago',
   'than last year', 'to last year', 'vs last year', 'versus last year', 'with last year', '同比', '去年同期', '去年同一季度', '去年同季度', '去年同月', '比去年', '和去年', '与去年', '跟去年'];
-export const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', '最多', '最常', '最高', '最大', '最好', '第一', '领先', '排名', '最有价值'];
-export const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', '最少', '最低', '最小', '最差'];
+export const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', 'busiest', '最多', '最常', '最高', '最大', '最好', '第一', '领先', '排名', '最有价值'];
+export const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', 'quietest', 'slowest', '最少', '最低', '最小', '最差'];
 export const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
 export const FUTURE = /\b(?:next|coming|upcoming|following) (?:week|month|quarter|year|few months)\b|\b(?:forecast|forecasts|forecasting|predict|prediction|projected|projection|expect to|going to (?:be|sell|make|get))\b|\bwill (?:we|our|the|it|revenue|sales|orders|customers)\b|下个?月|下一?个?季度|下周|明年|来年|预测|预计|将会|会有多少/;
 /** Chat openers before the real question ("ok, and in October?", "好的，那德国呢？"): skipped when looking for a follow-up cue. */

@@ -233,6 +233,13 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect((await ask('Why did the average order value drop in February 2024?')).toolCalls.filter((c) => c.tool === 'kpi_trend')).toHaveLength(1);
   });
 
+  it('names the busiest week by its first day', async () => {
+    // January 2024 by ISO week: the week of 2024-01-01 has o1 and o2, the week of 2024-01-08 o3
+    const p = await ask('What was our busiest week in January 2024?');
+    expect(call(p, 'kpi_trend').args).toMatchObject({ metric: 'orders', grain: 'week' });
+    expect(p.answer).toContain('Highest: the week of 2024-01-01 (2)');
+  });
+
   it('names every leader of a tie instead of crowning one', async () => {
     // February 2024 orders by channel: store o4, web o5 (the guest's) → 1 each; in Chinese too
     const p = await ask('Which channel had the most orders in February 2024?');

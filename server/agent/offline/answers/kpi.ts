@@ -48,6 +48,7 @@ function periodLabel(p: string, grain: Grain, lang: Language): string {
     const q = (Number(p.slice(5, 7)) + 2) / 3;
     return lang === 'zh' ? `${p.slice(0, 4)}年第${q}季度` : `Q${q} ${p.slice(0, 4)}`;
   }
+  if (grain === 'week') return lang === 'zh' ? `${p} 起的一周` : `the week of ${p}`;
   return grain === 'year' ? (lang === 'zh' ? `${p.slice(0, 4)}年` : `year ${p.slice(0, 4)}`) : p;
 }
 
