@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeFollowUp, previousState } from './followup.ts';
-import { parseQuestion, performanceMetric } from './parse.ts';
+import { parseQuestion } from './parse.ts';
+import { performanceMetric } from './defaultMetric.ts';
 import { refusalFor } from './policy.ts';
 import { detectLanguage, findPhrase, normalize } from './text.ts';
 import type { DataValues } from './values.ts';
@@ -216,7 +217,9 @@ describe('analyses and vague questions', () => {
 
   it('tells the questions about the business as a whole (an overview) from the ones that only lack a measure', () => {
     for (const q of ['How are we doing?', "how's business lately?", 'give me a quick recap of last quarter', 'How did we do last month?', 'How have we been doing?', 'Executive summary please', '最近怎么样？', '上个月整体表现怎么样', '生意咋样', '给我一个概览',
-      "What's the state of the business?", 'Where do we stand?', 'Where are we at?', "What's the status?", '本月到目前为止整体情况怎么样', '目前的情况怎么样']) {
+      "What's the state of the business?", 'Where do we stand?', 'Where are we at?', "What's the status?", '本月到目前为止整体情况怎么样', '目前的情况怎么样',
+      // against a year earlier: the overview adds the same days a year before
+      'How is Q4 shaping up compared to last year?', 'How did we do last month compared to the same month last year?', '上个月整体表现和去年同期比怎么样']) {
       expect(parse(q).overview, q).toBe(true);
     }
     for (const q of ['compare the two', 'show me the trend', 'which is better?', 'what is driving this?', '给我来点统计', '对比一下', "how's revenue looking?",

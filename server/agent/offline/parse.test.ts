@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { previousState, isFollowUp, mergeFollowUp } from './followup.ts';
-import { parseQuestion, performanceMetric } from './parse.ts';
+import { parseQuestion } from './parse.ts';
+import { performanceMetric } from './defaultMetric.ts';
 import { refusalFor } from './policy.ts';
 import { detectLanguage } from './text.ts';
 import type { DataValues } from './values.ts';

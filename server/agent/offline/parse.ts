@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSION_BY_ID, DIMENSIONS, EVENT_STEPS, PERFORMANCE_QUESTION, RETURNED_ORDERS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { CUSTOMERS_SAY, feedbackSlots } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';
@@ -6,10 +6,11 @@ import { blank, detectLanguage, findPhrase, hasAny, longestMatch, normalize } fr
 import { parseTimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, detectTag, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
+import { purchaseSlots } from './purchases.ts';
 import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 import {
-  asksOverview, COMPARE_WORDS, EXPLAIN, ITEMS_PER_ORDER, POPULAR, PRODUCT_BREAKDOWN, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
+  asksOverview, COMPARE_WORDS, EXPLAIN, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
 } from './parseWords.ts';
 import type { GroupBy, Parsed, Slots } from './slots.ts';
@@ -84,9 +85,6 @@ const WHICH_PERIOD = /^(?:which|what|best|worst|strongest|weakest|biggest|top) |
 /** Words that put two named values side by side. */
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
 
-/** What customers buy ("what did customers in Canada buy most?", "法国客户最常买哪个品类"). */
-const BUY_WHAT = /\bwhat (?:do|did|does) .{0,40}\b(?:buy|purchase|order)\b|\bwhich (?:categor(?:y|ies)|products?) (?:do|did|does) .{0,40}\b(?:buy|purchase|order)\b|买(?:什么|哪些|了什么)|最常买|买得最多|最爱买/;
-
 /** A segment that grows the most ("which customer segment is growing fastest?", "哪个客群增长最快"). */
 const FASTEST_SEGMENT = /\b(?:segments?|groups?|tiers?)\b.{0,30}\b(?:fastest|the most|most)\b|(?:客群|分群|群体|层级).{0,10}(?:增长|增加)最(?:快|多)/;
 
@@ -98,7 +96,6 @@ const SPAN = /\b(?:from|between)\b|到|至/;
 
 /** "Which channel lost the most customers": a ranking of lost customers over a period (the default one when none is named). */
 const MOST = /\bmost\b|最多/;
-const PRODUCT_WORDS = [...DIMENSION_BY_ID.get('product')!.words.en, ...DIMENSION_BY_ID.get('product')!.words.zh];
 /** A churn rate ("what is our churn rate?", 流失率): lost customers as a share of the period before's (kpi_trend). */
 const CHURN_RATE = /\bchurn rates?\b|\battrition\b|流失率/;
 /** Words of a risk to come (churn_risk), not of customers already lost. */
@@ -216,19 +213,6 @@ export function parseQuestion(question: string, today: string, values: DataValue
     .map((d) => d.id);
   const breakdownDim = dimensionWords.find((d) => slots.filter[d] === undefined);
   if (breakdownDim && !slots.versus) slots.groupBy = breakdownDim as GroupBy;
-  const buysWhat = BUY_WHAT.test(text);
-  const namesProducts = hasAny(text, PRODUCT_WORDS) && !ITEMS_PER_ORDER.test(text);
-  // "which products did Champions buy most?", "top products among Champions": the products a tier's customers buy
-  // (kpi_trend's tier filter), not the tier's size; naming RFM or tiers keeps the RFM analysis, and "what do our loyal
-  // customers buy?" (no products named) stays the tier's profile, whose persona lists their categories
-  if ((analysis === 'rfm' || analysis === 'segment') && slots.filter.rfm_tier && !TIER_WORDS.test(rest) && !slots.groupBy &&
-    namesProducts && (buysWhat || slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text))) analysis = null;
-  // "what did customers in Canada buy most?", "法国客户最常买哪个品类": orders by category (or product, when products are
-  // named: "which products do Champions buy?"), what is bought, not a count of buyers
-  if (!analysis && buysWhat && (!slots.metric || slots.metric === 'customers') && !slots.filter.category && (!slots.groupBy || slots.groupBy === 'category')) {
-    slots.groupBy = namesProducts && !slots.groupBy ? 'product' : 'category';
-    slots.metric = 'orders';
-  }
 
   // "which month had more revenue, September or October?" compares the two months named, not the series
   const grainHit = GRAIN_WORDS.find(([, words]) => hasAny(scan, other ? words.filter((w) => !WHICH_PERIOD.test(w)) : words));
@@ -236,14 +220,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   slots.top = detectTop(scan);
   if (hasAny(rest, MAX_WORDS)) slots.superlative = 'max';
   if (hasAny(rest, MIN_WORDS)) slots.superlative = 'min';
-  // "which products sell best?", "top 5 products", "退货最多的商品": a KPI by product, when a ranking or breakdown of the
-  // products is asked ("how much did toy products make?" is the category's total; "items per order" a basket size).
-  // No other analysis reads products ("product views" are a funnel step); "returned" names returns there.
-  if (!analysis && !slots.groupBy && !slots.versus && (slots.superlative || slots.top || PRODUCT_BREAKDOWN.test(text)) && namesProducts) {
-    slots.groupBy = 'product';
-    // a ranking with no measure named: returned → returns, popular / most ordered / 销量 → orders, else (sellers, 畅销) revenue
-    if (!slots.metric) slots.metric = hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh]) ? RETURNED_ORDERS.metric : POPULAR.test(text) ? 'orders' : 'revenue';
-  }
+  analysis = purchaseSlots(text, scan, rest, analysis, slots);
   // "where do we sell the most?", "哪里卖得最好": a place ranked by a measure is a ranking of countries
   if (slots.superlative && metricHit && !slots.groupBy && !analysis && !slots.filter.country && /\bwhere\b|哪里|哪儿|哪些地方|什么地方/.test(scan)) slots.groupBy = 'country';
   if (yearAgo) slots.yearAgo = true;
@@ -309,24 +286,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const followUpCue = FOLLOW_UP.test(text.replace(FILLER, '').replace(/[?？!！。.,，]+$/, (p) => (p.includes('?') || p.includes('？') ? p : '')));
   const vagueShape = VAGUE_SHAPES.some((re) => re.test(scan));
   const vague = !analysis && !metricHit && (hasAny(scan, VAGUE) || vagueShape);
-  // a second period, a year-ago comparison or a grain ("weekly summary") asks for more than one period's snapshot
-  const overview = vague && !other && !yearAgo && !grainHit && asksOverview(scan);
+  // a second period or a grain ("weekly summary") asks for more than one period's snapshot (a year ago: the overview says it)
+  const overview = vague && !other && !grainHit && asksOverview(scan);
   return { lang, text, analysis, slots, followUpCue, vague, overview, future: FUTURE.test(text), dimensionWords, ambiguous };
-}
-
-/**
- * The metric a question that names none is read as, or null: "how did <named value> do" (PERFORMANCE_QUESTION), the
- * growth of a breakdown, or the best / busiest period.
- */
-export function performanceMetric(parsed: Parsed, slots: Slots): MetricId | null {
-  if (slots.metric || parsed.analysis) return null;
-  // "which country grew fastest?", "which categories are declining?": a breakdown's growth with no measure named is sales growth
-  if (slots.groupBy && slots.groupBy !== 'month' && slots.change) return 'revenue';
-  // "what was our best month this year?", "busiest week": the period ranked by sales (busiest, quietest: by orders)
-  const busy = /\b(?:busiest|quietest|slowest)\b|最忙|最冷清|最淡/.test(parsed.text);
-  if (slots.superlative && slots.grain && !slots.groupBy && Object.keys(slots.filter).length === 0) return busy ? 'orders' : 'revenue';
-  // "which channel is busiest?": by orders ("which country is best?" still asks which measure)
-  if (slots.superlative && slots.groupBy && busy) return 'orders';
-  if (!slots.filter.country && !slots.filter.channel && !slots.filter.category) return null;
-  return hasAny(parsed.text, [...PERFORMANCE_QUESTION.en, ...PERFORMANCE_QUESTION.zh]) ? PERFORMANCE_QUESTION.metric : null;
 }

@@ -34,7 +34,7 @@ export const VAGUE = ['how are we doing', 'how is business', 'how did we do', 'h
   'key figures', 'headline', 'insights', 'analyze', 'analyse', 'deep dive', 'which is better', 'which one is better', 'trend', 'trends', 'chart', 'graph',
   'break it down', 'breakdown', 'drill down', 'what is driving', 'drivers', 'data', 'better than', 'worse than', 'doing better', 'doing worse', 'improvement',
   'improved', 'improving', 'getting better', 'getting worse', 'any suggestions', 'any recommendations', 'what should i look at', 'how are we looking', 'how is it looking', 'what is new', 'what changed', 'good or bad', 'on track',
-  'where do we stand', 'where are we at', 'the status', 'current state', 'state of the business', 'state of things', 'state of play',
+  'where do we stand', 'where are we at', 'shaping up', 'the status', 'current state', 'state of the business', 'state of things', 'state of play',
   '业绩', '表现', '经营情况', '怎么样', '情况如何', '如何', '概况', '数据概览', '数据', '那个数', '对比', '比较', '比之前', '好吗',
   '咋样', '怎样', '生意', '统计', '数字', '指标', '报表', '汇报', '概览', '近况', '现状', '总结', '整体情况', '情况', '好不好', '行不行', '还行吗', '有啥变化', '有什么变化', '分析一下', '分析下', '趋势', '走势', '图表', '拆分一下', '细分一下', '比一比', '比比看', '比一下', '好转', '变好', '变差', '帮我看看', '随便看看', '有什么建议', '给点建议'];
 /**
@@ -49,10 +49,11 @@ export const OVERVIEW_WORDS = new Set(['how', 's', 're', 've', 'is', 'are', 'was
   'give', 'me', 'a', 'an', 'quick', 'brief', 'short', 'high', 'level', 'high-level', 'of', 'on', 'in', 'for', 'can', 'you', 'please', 'could', 'update', 'summary',
   'summarize', 'summarise', 'recap', 'overview', 'snapshot', 'status', 'highlights', 'health', 'check', 'kpis', 'key', 'figures', 'headline', 'performance',
   'go', 'went', 'gone', 'show', 'and', 'all', 'now', 'this', 'period', 'with', 'hey', 'hi', 'ok', 'okay', 'tell', 'executive', 'any', 'i', 'want', 'see', 'like', 'would',
-  'what', 'where', 'state', 'stand', 'play', 'current', 'currently', 'today', 'at']);
+  'what', 'where', 'state', 'stand', 'play', 'current', 'currently', 'today', 'at', 'shaping', 'up',
+  'compared', 'compare', 'to', 'versus', 'vs', 'against']);
 /** At least one of these: the question asks for the state of things, not just any vague word. */
 export const OVERVIEW_CUES = new Set(['doing', 'going', 'looking', 'performing', 'tracking', 'business', 'update', 'summary', 'summarize', 'summarise', 'recap',
-  'overview', 'snapshot', 'highlights', 'health', 'kpis', 'figures', 'headline', 'performance', 'things', 'done', 'went', 'gone', 'state', 'stand', 'status']);
+  'overview', 'snapshot', 'highlights', 'health', 'kpis', 'figures', 'headline', 'performance', 'things', 'done', 'went', 'gone', 'state', 'stand', 'status', 'shaping']);
 /** "how did we do", "how did it go", "where are we at": a cue only in that shape ("how do we check the status?" is a how-to). */
 const DID_WE_DO = /\bhow (?:did|have) (?:we|it|things|you) (?:do|go|done|gone)\b|\bwhere are we at\b/;
 /** Asking for the cause of a change ("why did revenue drop?", "what is driving orders?", "收入为什么下降"). */
@@ -61,7 +62,7 @@ export const EXPLAIN = /\bwhy\b|\bwhat (?:caused|causes|drove|drives|is driving|
 const NOT_OVERVIEW = /\bfor you\b|\bhow (?:do|does|can|should) (?:i|we|you)\b/;
 export const OVERVIEW_ZH = ['数据概览', '有啥变化', '有什么变化', '经营情况', '经营状况', '整体情况', '整体表现', '总体情况', '最近', '我们', '咱们', '公司', '整体', '总体', '整个',
   '怎么样', '怎样', '如何', '咋样', '好不好', '给我', '一下', '看看', '说说', '讲讲', '来个', '生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状',
-  '总结', '汇报', '到目前为止', '截至目前', '截止目前', '目前为止', '目前', '当前', '现在', '为止', '的', '了', '呢', '吗', '啊', '呀', '一个', '个', '一'];
+  '总结', '汇报', '相比', '对比', '比较', '和', '跟', '与', '比', '到目前为止', '截至目前', '截止目前', '目前为止', '目前', '当前', '现在', '为止', '的', '了', '呢', '吗', '啊', '呀', '一个', '个', '一'];
 const ZH_CUES = ['生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状', '总结', '汇报', '怎么样', '咋样', '如何', '怎样'];
 
 /** Whether `scan` (the question with its period blanked) asks only how the business is doing. */

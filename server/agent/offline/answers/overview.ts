@@ -1,6 +1,6 @@
 import { formatNumber as n, formatRange } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
-import { askedLabel, describeWindow, parseTimeRange, previousRange, wholeMonths, type TimeRange } from '../time.ts';
+import { askedLabel, describeWindow, parseTimeRange, previousRange, shiftYear, wholeMonths, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { isMissingTool } from '../calls.ts';
@@ -36,8 +36,8 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
   const time = overviewPeriod(slots.time, lang, input.today);
   const grain = chooseGrain({ ...input, slots: { ...slots, time } });
-  const kpi = (metric: MetricId) => {
-    const filled: Record<string, unknown> = { metric: METRIC_BY_ID.get(metric)!.toolMetric, grain, 'time.from': time.from, 'time.to': time.to };
+  const kpi = (metric: MetricId, w: { from: string; to: string } = time) => {
+    const filled: Record<string, unknown> = { metric: METRIC_BY_ID.get(metric)!.toolMetric, grain, 'time.from': w.from, 'time.to': w.to };
     for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
     return caller.call<KpiResult>('kpi_trend', buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled));
   };
@@ -49,6 +49,10 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   if (first.result.note) return nothingToSay(input, window, time);
   const kpis: Called<KpiResult>[] = [first];
   for (const metric of KPIS.slice(1)) kpis.push(await kpi(metric));
+  // "compared to last year": the same KPIs over the same days a year earlier (their values, not a computed change)
+  const yearAgo = slots.yearAgo ? { from: shiftYear(window.from), to: shiftYear(window.to) } : null;
+  const earlier: Called<KpiResult>[] = [];
+  if (yearAgo) for (const metric of KPIS) earlier.push(await kpi(metric, yearAgo));
   // a churn rate of days against the days before says little: from a week up
   const lost = daysBetween(window.from, window.to) >= 6 ? await kpi('lost_customers') : null;
   const filtered = describeFilters(slots.filter, lang) !== '';
@@ -64,6 +68,7 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const kpiText = KPIS.map((metric, i) => kpiLine(input, metric, kpis[i]!)).filter(Boolean).join(lang === 'zh' ? '，' : ', ');
   const sentences = [
     kpiText ? t(lang, `${capitalise(periodName)}${scopeText(input)}, against ${beforeName}: ${kpiText}.`, `${periodName}${scopeText(input)}对比${beforeName}：${kpiText}。`) : '',
+    yearAgo ? yearAgoSentence(input, kpis, earlier, yearAgo) : '',
     lost ? churnSentence(input, lost, names) : '',
     risk ? riskSentence(input, risk) : '',
     themes ? feedbackSentence(input, themes, window, names.period) : '',
@@ -73,6 +78,7 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   // a tool this server does not have (feedback themes) is no failure: that part is simply not part of the overview
   const parts: [Called<unknown> | null, string, string][] = [
     ...KPIS.map((metric, i): [Called<unknown>, string, string] => [kpis[i]!, METRIC_BY_ID.get(metric)!.names.en, METRIC_BY_ID.get(metric)!.names.zh]),
+    ...earlier.map((call, i): [Called<unknown>, string, string] => [call, `${METRIC_BY_ID.get(KPIS[i]!)!.names.en} a year earlier`, `去年同期${METRIC_BY_ID.get(KPIS[i]!)!.names.zh}`]),
     [lost, 'churn rate', '流失率'], [risk, 'churn risk', '流失风险'],
     [themes && !isMissingTool(themes.error, 'feedback_themes') ? themes : null, 'feedback themes', '反馈主题'],
   ];
@@ -179,6 +185,22 @@ function feedbackSentence(input: HandlerInput, call: Called<{ themes?: Theme[]; 
     : oneMonth ? t(lang, `Most talked-about feedback theme in ${period}: ${top.th.name} (${n(top.count, 'count')} ${plural(top.count, 'item', 'items')}).`, `${period}反馈最多的主题：${top.th.name}（${n(top.count, 'count')} 条）。`)
     : t(lang, `Most talked-about feedback theme in ${period}: ${top.th.name}.`, `${period}反馈最多的主题：${top.th.name}。`);
   return lead + risingText;
+}
+
+/** "A year earlier (2025-10-01 to 2025-10-31): revenue 500.00 USD, lower than now; …" — the year-ago call's values. */
+function yearAgoSentence(input: HandlerInput, kpis: Called<KpiResult>[], earlier: Called<KpiResult>[], w: { from: string; to: string }): string {
+  const { lang } = input;
+  const parts = KPIS.flatMap((metric, i) => {
+    const [now, then] = [kpis[i]!.result?.overall.total, earlier[i]?.result?.overall.total];
+    if (now === undefined || then === undefined) return [];
+    const def = METRIC_BY_ID.get(metric)!;
+    const word = now > then ? t(lang, 'now higher', '现在更高') : now < then ? t(lang, 'now lower', '现在更低') : t(lang, 'the same', '持平');
+    return [t(lang, `${def.names.en} ${metricValue(input, def.format, then)} (${word})`, `${def.names.zh} ${metricValue(input, def.format, then)}（${word}）`)];
+  });
+  if (parts.length === 0) return '';
+  const none = earlier.every((c) => c.result?.note);
+  return none ? t(lang, `The same days a year earlier (${w.from} to ${w.to}) had no orders.`, `去年同期（${w.from} 至 ${w.to}）没有订单。`)
+    : t(lang, `The same days a year earlier (${w.from} to ${w.to}): ${parts.join(', ')}.`, `去年同期（${w.from} 至 ${w.to}）：${parts.join('，')}。`);
 }
 
 /** The four KPIs side by side with the period before (table), and their changes as bars. */
