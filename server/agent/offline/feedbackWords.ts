@@ -142,19 +142,27 @@ export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:ou
  */
 const FEEDBACK_LANGUAGE = /\b(?:in|written in) (?:chinese|mandarin|english)\b|\b(?:chinese|mandarin|english)[- ](?:language )?(?:feedback|reviews?|comments?|complaints?|tickets?)\b|(?:中文|汉语|华语|英文|英语)(?:的)?(?:反馈|评价|评论|差评|好评|投诉|留言)|用(?:中文|英文|英语)/;
 
+/** "any feedback in Chinese about delivery?", "英文的差评": the language the feedback is written in. */
+function setLanguage(text: string, slots: Slots): void {
+  const language = text.match(FEEDBACK_LANGUAGE);
+  if (language) slots.feedbackLanguage = /chinese|mandarin|中文|汉语|华语/.test(language[0]) ? 'zh' : 'en';
+}
+
 /** Revenue named beside themes, with a ranking ("which complaints cost us the most revenue?", "哪些投诉影响的收入最多"). */
-const THEMES_BY_VALUE = /\brevenue\b|\bmoney\b|\bsales\b|\bat stake\b|收入|营收|销售额|金额/;
+const THEMES_BY_VALUE = /\brevenue\b|\bat stake\b|收入|营收|销售额/;
 const THEME_NOUNS = /\b(?:themes?|complaints?|feedback|needs|issues|problems|topics)\b|投诉|反馈|主题|问题|需求/;
-const VALUE_RANKING = /\bmost\b|\bby revenue\b|\branked\b|\brank\b|\bbiggest\b|\blargest\b|\bmatter\b|最多|最大|最高|排/;
+/** Revenue as the thing ranked: "the most revenue", "by revenue", "matter most", "影响的收入最多" (not "the most common complaints about revenue"). */
+const VALUE_RANKING = /\b(?:most|more|biggest|largest|highest) (?:revenue|money)\b|\b(?:by|in terms of) revenue\b|\brevenue at stake\b|\b(?:ranked|rank) by\b|\bmatter(?:s)? most\b|收入最多|收入最大|收入最高|按收入|影响.{0,4}收入/;
 const HURTS = /\bhurts?\b|\bcost(?:s|ing)?\b|\blos(?:e|es|ing)\b|影响|损失/;
 
 export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
   // "which complaints cost us the most revenue?", "which customer needs matter most by revenue?": themes ranked by the
   // revenue of the customers behind them (a complaint's cost: complaint themes only)
   const themeQuestion = analysis === 'feedback_themes' || analysis === 'feedback_search' || (THEME_NOUNS.test(text) && (analysis === null || analysis === 'churn'));
-  if (themeQuestion && THEMES_BY_VALUE.test(text) && VALUE_RANKING.test(text) && !slots.filter.rfm_tier) {
+  if (themeQuestion && THEMES_BY_VALUE.test(text) && (VALUE_RANKING.test(text) || (HURTS.test(text) && /\bmost\b|最/.test(text))) && !slots.filter.rfm_tier) {
     slots.themesByValue = true;
     slots.tone = feedbackTone(text, 'feedback_themes') ?? (HURTS.test(text) ? 'negative' : undefined);
+    setLanguage(text, slots);
     delete slots.metric;
     delete slots.superlative;
     return 'feedback_themes';
@@ -177,9 +185,7 @@ export function feedbackSlots(question: string, text: string, rest: string, anal
   const feedback = analysis === 'feedback_search' || analysis === 'feedback_themes';
   if (feedback) {
     slots.query = extractQuery(question, rest);
-    // "any feedback in Chinese about delivery?", "英文的差评": the language the feedback is written in
-    const language = text.match(FEEDBACK_LANGUAGE);
-    if (language) slots.feedbackLanguage = /chinese|mandarin|中文|汉语|华语/.test(language[0]) ? 'zh' : 'en';
+    setLanguage(text, slots);
     // a country filters feedback only as the customers' ("customers in Germany", "德国客户", "feedback from Germany");
     // "shipping to Canada" is a topic
     const country = slots.filter.country;

@@ -182,6 +182,30 @@ describe('analyses and vague questions', () => {
     expect(parse('feedback about the chinese version of the app').slots.feedbackLanguage).toBeUndefined();
   });
 
+  it('keeps definitions, phrasal verbs, counts and day-of-week questions out of the new readings (review cases)', () => {
+    // a cause of a change is asked only with a change named; "explain how … is calculated" is a definition
+    for (const q of ['Can you explain how revenue is calculated?', 'Why are guest orders included in revenue?', '收入是怎么计算的，为什么不含退货']) expect(parse(q).slots.explain, q).toBeUndefined();
+    for (const q of ['Why did revenue drop in September?', 'What is driving the fall in orders?', 'why are sales down?', '上个月收入为什么下降']) expect(parse(q).slots.explain, q).toBe(true);
+    // up / down after a verb of its own, or both named: no direction
+    for (const q of ['Which channel are most customers signing up through?', 'Which countries were orders picked up in most?', 'Is revenue up or down by channel?']) expect(parse(q).slots.change, q).toBeUndefined();
+    expect(parse('sales are down in Germany').slots.change).toBe('down');
+    // revenue must be what ranks the themes
+    for (const q of ['What are the most common complaints about sales staff?', 'Which sales channel gets the most complaints?', 'Which topics come up most about money back?']) {
+      expect(parse(q).slots.themesByValue, q).toBeUndefined();
+    }
+    expect(parse('Which themes in Chinese feedback cost the most revenue?').slots).toMatchObject({ themesByValue: true, feedbackLanguage: 'zh' });
+    // a day of the week is no period the tools have; plain counts of customers are no top N
+    const dow = parse('Which day of the week is busiest?');
+    expect(performanceMetric(dow, dow.slots)).toBeNull();
+    expect(parse('上个月有5个客户退货了吗').slots.top).toBeUndefined();
+    // tiers in the order asked; with a country the tier's profile stays (tiers are scored over everyone)
+    expect(parse('Compare Champions, Loyal and At Risk').slots.versus).toEqual(['Champions', 'Loyal', 'At Risk']);
+    expect(parse('How do Champions and Hibernating differ?').slots.versus).toEqual(['Champions', 'Hibernating']);
+    expect(parse('Compare Champions and At Risk customers in Germany').slots.versus).toBeUndefined();
+    // a tier's returns by product
+    expect(parse('Which products did Champions return most?').slots).toMatchObject({ metric: 'returns', groupBy: 'product', filter: { rfm_tier: 'Champions' } });
+  });
+
   it('reads products as a KPI breakdown, and only in KPI questions', () => {
     expect(parse('Which products sell best?').slots).toMatchObject({ metric: 'revenue', groupBy: 'product', superlative: 'max' });
     expect(parse('Which products are returned most often?').slots).toMatchObject({ metric: 'returns', groupBy: 'product' });

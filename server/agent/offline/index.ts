@@ -91,7 +91,9 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
 
   if (groupKpi(parsed, analysis, slots)) analysis = 'kpi';
   // "which high-value customers are at risk of churning?": the tier's members judged by the inactivity rule
-  if ((analysis === 'segment' || analysis === 'churn') && slots.filter.rfm_tier && longestMatch(parsed.text, CHURN_WORDS)) {
+  // (churn_risk takes no group: "the customers most at risk in Germany" are that country's overdue customers, too)
+  const group = slots.filter.rfm_tier || (analysis === 'churn' && (slots.filter.country || slots.filter.channel || slots.filter.category));
+  if ((analysis === 'segment' || analysis === 'churn') && group && longestMatch(parsed.text, CHURN_WORDS)) {
     [analysis, slots] = ['segment', { ...slots, atRisk: true }];
   }
 

@@ -10,7 +10,7 @@ import { purchaseSlots } from './purchases.ts';
 import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 import {
-  asksOverview, COMPARE_WORDS, EXPLAIN, DECLINE_WORDS, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
+  asksOverview, CHANGE_ASKED, COMPARE_WORDS, EXPLAIN, DECLINE_WORDS, PHRASAL_UP_DOWN, UP_DOWN, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
 } from './parseWords.ts';
 import type { GroupBy, Parsed, Slots } from './slots.ts';
@@ -177,12 +177,14 @@ export function parseQuestion(question: string, today: string, values: DataValue
   }
   let second: { dim: DimensionId; values: string[] } | undefined;
   let tierPhrase: string | undefined;
+  const tierAt = new Map<string, number>();
   for (let i = 0; i < matchers.length; i++) {
     const m = matchers[i]!;
     const hit = findPhrase(scan, m.phrase);
     if (!hit) continue;
     const rivals = matchers.filter((o) => o.phrase === m.phrase && o.dim !== m.dim && o.dim !== 'rfm_tier' && m.dim !== 'rfm_tier');
     if (rivals.length) ambiguous.push({ phrase: m.phrase, dims: [m.dim, ...rivals.map((r) => r.dim)] });
+    if (m.dim === 'rfm_tier' && !tierAt.has(m.value)) tierAt.set(m.value, hit.index);
     if (slots.filter[m.dim] === undefined) {
       slots.filter[m.dim] = m.value;
       if (m.dim === 'rfm_tier') tierPhrase = m.phrase;
@@ -197,8 +199,11 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'rfm' && slots.filter.rfm_tier && metricHit && metricHit.metric !== 'customers' && !TIER_WORDS.test(rest)) analysis = null;
   // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
   // "compare Champions and At Risk", "冠军客户和流失客户对比": the tiers side by side (rfm_analysis has every tier)
-  if (second?.dim === 'rfm_tier' && (analysis === 'rfm' || analysis === 'segment') && VERSUS.test(text)) {
-    [slots.versus, analysis] = [[slots.filter.rfm_tier!, ...second.values], 'rfm'];
+  // (tiers are scored over all customers: with a country, channel or category named the tier's profile stays)
+  if (second?.dim === 'rfm_tier' && (analysis === 'rfm' || analysis === 'segment') && VERSUS.test(text) && !slots.filter.country && !slots.filter.channel && !slots.filter.category) {
+    // in the order asked
+    const named = [slots.filter.rfm_tier!, ...second.values];
+    [slots.versus, analysis] = [named.sort((a, b) => tierAt.get(a)! - tierAt.get(b)!), 'rfm'];
     delete slots.filter.rfm_tier;
   }
   if (second && (!analysis || analysis === 'cohort') && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
@@ -224,7 +229,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "where do we sell the most?", "哪里卖得最好": a place ranked by a measure is a ranking of countries
   if (slots.superlative && metricHit && !slots.groupBy && !analysis && !slots.filter.country && /\bwhere\b|哪里|哪儿|哪些地方|什么地方/.test(scan)) slots.groupBy = 'country';
   if (yearAgo) slots.yearAgo = true;
-  if (EXPLAIN.test(text)) slots.explain = true;
+  // "why did revenue drop?": a cause of a change (a definition asked with "explain" / "why is X included" is not one)
+  if (EXPLAIN.test(text) && CHANGE_ASKED.test(text)) slots.explain = true;
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
   // "which channel brings the most valuable customers?", "哪个渠道的客户最有价值": customer value per group is CLV by group
@@ -275,8 +281,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (hasAny(scan, GROWTH_WORDS)) slots.change = 'up';
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   // "why are sales down?", "revenue is up": a direction said with up / down after a verb
-  const upDown = scan.match(/\b(?:is|are|was|were|been|went|gone|go|going)(?:\s+[a-z']+){0,3}\s+(down|up)\b(?!\s+to\b)/);
-  if (!slots.change && upDown) slots.change = upDown[1] === 'down' ? 'down' : 'up';
+  const upDown = scan.match(UP_DOWN);
+  if (!slots.change && upDown && !PHRASAL_UP_DOWN.test(upDown[1]!) && !/\bup or down\b|\bdown or up\b/.test(scan)) slots.change = upDown[2] === 'down' ? 'down' : 'up';
   if (analysis === 'funnel') {
     const steps = EVENT_STEPS.filter((s) => hasAny(text, [...s.en, ...s.zh])).map((s) => s.type);
     // naming the first and last default steps ("visit to purchase") is the default funnel itself

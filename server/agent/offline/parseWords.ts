@@ -58,6 +58,12 @@ export const OVERVIEW_CUES = new Set(['doing', 'going', 'looking', 'performing',
 const DID_WE_DO = /\bhow (?:did|have) (?:we|it|things|you) (?:do|go|done|gone)\b|\bwhere are we at\b/;
 /** Asking for the cause of a change ("why did revenue drop?", "what is driving orders?", "收入为什么下降"). */
 export const EXPLAIN = /\bwhy\b|\bwhat (?:caused|causes|drove|drives|is driving|was driving|explains|is behind|was behind)\b|\b(?:drivers?|reasons?|causes?) (?:of|for|behind)\b|\bexplain\b|\bbreak down the (?:change|drop|fall|decline|rise|increase|growth)\b|为什么|为何|原因|怎么回事|什么导致|是什么导致|驱动因素|拉动因素/;
+/** A change named beside EXPLAIN: a direction or a change noun ("why did revenue drop?", "收入为什么下降"). */
+export const CHANGE_ASKED = /\b(?:drop|dropped|dropping|drops|fall|fell|falling|falls|decline|declined|declining|decrease|decreased|dip|dipped|slump|slumped|rise|rose|rising|rises|increase|increased|increasing|grow|grew|growing|growth|jump|jumped|spike|spiked|change|changed|changes|up|down|lower|higher|worse|better|shrink|shrank|shrinking)\b|下降|下滑|减少|增长|上涨|上升|提升|变化|波动|涨|跌|降/;
+/** "revenue is down", "why are sales up?": a direction after a form of be / go (group 1: the words between, group 2: up or down). */
+export const UP_DOWN = /\b(?:is|are|was|were|been|went|gone|go|going)((?:\s+[a-z']+){0,3}?)\s+(down|up)\b(?!\s+to\b)/;
+/** Verbs whose "up" / "down" is no direction ("signing up", "picked up", "set up", "broken down"). */
+export const PHRASAL_UP_DOWN = /(?:^|\s)(?:sign|signs|signed|signing|pick|picks|picked|picking|set|sets|setting|show|shows|showed|showing|come|comes|came|coming|end|ends|ended|ending|look|looks|looked|looking|break|breaks|broke|broken|breaking|turn|turns|turned|turning|make|makes|made|take|takes|took|taken|give|gives|gave|given|get|gets|got|getting|open|opened|fill|filled|follow|followed|following|shut|slow|slowed|narrow|narrowed|sum|summed|add|added|adding|back|backed|pop|pops|popped|keep|kept|catch|caught|mix|mixed|line|lined|hold|held|cut|shut|write|written|wrote|track|tracked|scale|scaled|round|rounded|bring|brought|run|ran|build|built|grow|grown)$/;
 /** Small talk or a how-to, not the state of the business. */
 const NOT_OVERVIEW = /\bfor you\b|\bhow (?:do|does|can|should) (?:i|we|you)\b/;
 export const OVERVIEW_ZH = ['数据概览', '有啥变化', '有什么变化', '经营情况', '经营状况', '整体情况', '整体表现', '总体情况', '最近', '我们', '咱们', '公司', '整体', '总体', '整个',

@@ -6,6 +6,8 @@ import { hasAny } from './text.ts';
 
 /** What customers buy ("what did customers in Canada buy most?", "法国客户最常买哪个品类", "which products do … buy"). */
 const BUY_WHAT = /\bwhat (?:do|did|does) .{0,40}\b(?:buy|purchase|order)\b|\bwhich (?:categor(?:y|ies)|products?) (?:do|did|does) .{0,40}\b(?:buy|purchase|order)\b|买(?:什么|哪些|了什么)|最常买|买得最多|最爱买/;
+/** "which products did Champions return most?": returns ranked (RETURNED_ORDERS has the noun phrases). */
+const RETURN_VERB = /\breturn(?:s|ed|ing)? (?:the )?most\b|\bmost (?:often )?returned\b|\bdo (?:they|[a-z ]{0,30}) return\b|退(?:货|回)?(?:得)?最多/;
 const PRODUCT_WORDS = [...DIMENSION_BY_ID.get('product')!.words.en, ...DIMENSION_BY_ID.get('product')!.words.zh];
 
 /**
@@ -36,7 +38,7 @@ export function purchaseSlots(text: string, scan: string, rest: string, analysis
   if (!slots.groupBy && !slots.versus && ranked && namesProducts) {
     slots.groupBy = 'product';
     // a ranking with no measure named: returned → returns, popular / most ordered / 销量 → orders, else (sellers, 畅销) revenue
-    if (!slots.metric) slots.metric = hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh]) ? RETURNED_ORDERS.metric : POPULAR.test(text) ? 'orders' : 'revenue';
+    if (!slots.metric) slots.metric = hasAny(scan, [...RETURNED_ORDERS.en, ...RETURNED_ORDERS.zh]) || RETURN_VERB.test(text) ? RETURNED_ORDERS.metric : POPULAR.test(text) ? 'orders' : 'revenue';
   }
   return null;
 }

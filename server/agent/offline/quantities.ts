@@ -56,7 +56,7 @@ export function detectTop(text: string): number | undefined {
     text.match(new RegExp(`\\b(?:which|the|our)\\s+${words}\\s+(?:countries|channels|categories|markets|product categories|customers)\\b`)) ??
     text.match(/(?<![之以往从提向])前\s*(\d+|[一二两三四五六七八九十]+)\s*(?:名|个|大|位)?/) ??
     text.match(/(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:国家|渠道|品类|类目|市场)/) ??
-    text.match(/(\d+|[一二两三四五六七八九十]+)\s*[个位名]\s*(?:客户|顾客)/);
+    text.match(/最.{0,8}?(\d+|[一二两三四五六七八九十]+)\s*[个位名]\s*(?:客户|顾客)/);
   if (!m) return undefined;
   const n = /^[\da-z]+$/.test(m[1]!) ? englishNumber(m[1]!) : parseNumber(m[1]!);
   return Number.isFinite(n) && n >= 1 && n <= 20 ? n : undefined;

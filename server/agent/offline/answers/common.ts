@@ -37,6 +37,16 @@ export function describeFilters(filter: Slots['filter'], lang: Language): string
   return parts.join(lang === 'zh' ? '、' : ', ');
 }
 
+/** " for country Germany, new customers (first order ever in the window)" / "（国家 Germany、新客户…）": every filter of a KPI question; '' when none. */
+export function describeScope(slots: Slots, lang: Language): string {
+  const customerType = slots.customerType && t(lang,
+    slots.customerType === 'new' ? 'new customers (first order ever in the window)' : 'returning customers (first order before the window)',
+    slots.customerType === 'new' ? '新客户（首单在该时间段内）' : '老客户（首单早于该时间段）');
+  const tagged = slots.tag && t(lang, `customers tagged ${slots.tag}`, `带“${slots.tag}”标签的客户`);
+  const filters = [describeFilters(slots.filter, lang), customerType, tagged].filter(Boolean).join(t(lang, ', ', '、'));
+  return filters ? t(lang, ` for ${filters}`, `（${filters}）`) : '';
+}
+
 const RANGE_WORDS: Record<string, [string, string]> = { revenue: ['revenue', '消费'], orders: ['orders', '订单数'], recencyDays: ['days since the last order', '距上次下单天数'] };
 
 /** "revenue ≥ 5,000", "days since the last order ≥ 90" for the customer-level bounds of a segment question. */

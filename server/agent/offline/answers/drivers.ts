@@ -4,7 +4,7 @@ import type { Slots } from '../slots.ts';
 import { askedLabel, describeWindow, previousRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { overviewPeriod } from './overview.ts';
-import { describeFilters, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "Why did revenue drop in September?", "what is driving the fall in orders?", "上个月收入为什么下降": where a KPI's
@@ -22,7 +22,7 @@ const TOLD = 3;
 const SPLIT_TOP = 10;
 
 interface Series { group: string | null; total: number; previous: { from: string; to: string; value: number; change: number; changePct: number | null } }
-interface KpiResult { window: { from: string; to: string }; overall: Series; groups: Series[] | null; note: string | null }
+interface KpiResult { window: { from: string; to: string }; overall: Series; groups: Series[] | null; note: string | null; partialPeriods: string[] }
 /** One split of the change; `bare`: its values name themselves in a sentence ("new customers +39"). */
 type Split = { label: { en: string; zh: string }; groups: Series[]; bare?: boolean };
 
@@ -48,12 +48,12 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
   const first = await call({ groupBy: dims[0] }, { rankGroupsBy: 'change', top: SPLIT_TOP });
   if (!first.result) return failure(lang, 'kpi_trend', first.error);
   const { window, overall, note } = first.result;
-  const scope = describeFilters(slots.filter, lang);
-  const scopeText = scope ? t(lang, ` for ${scope}`, `（${scope}）`) : '';
+  const scopeText = describeScope(slots, lang);
   const name = metric.names[lang];
   const fmt = (v: number, plus = false) => metricValue(input, metric.format, v, plus);
-  // no orders in the period and none before: nothing moved (a period that fell to nothing is explained like any other)
-  if (note && overall.previous.value === 0) {
+  // no orders in the period and none before, or a period past the loaded orders: nothing to explain (a period inside
+  // the data that fell to nothing is explained like any other)
+  if (note && (overall.previous.value === 0 || outsideLoadedOrders(input, window))) {
     return { kind: 'answer', answer: t(lang, `No orders match ${describeWindow(window, time, lang)}${scopeText}, so there is no change in ${name} to explain.${outsideLoadedOrders(input, window)}`, `${describeWindow(window, time, lang)}${scopeText}没有符合条件的订单，没有可解释的${name}变化。${outsideLoadedOrders(input, window)}`), window, followUps: [] };
   }
   const splits: Split[] = [];
@@ -82,7 +82,7 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
   const direction = change > 0 ? t(lang, 'up', '增长') : change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
   // the question assumed the other direction ("why are sales down?" when they rose): said first
   const asked = slots.change && ((slots.change === 'down' && change > 0) || (slots.change === 'up' && change < 0))
-    ? t(lang, `${cap(name)}${scopeText} ${change > 0 ? 'rose' : 'fell'} rather than ${change > 0 ? 'fell' : 'rose'}. `, `${name}${scopeText}并非${change > 0 ? '下降，而是增长' : '增长，而是下降'}。`) : '';
+    ? t(lang, `${cap(name)} ${change > 0 ? 'rose' : 'fell'} rather than ${change > 0 ? 'fell' : 'rose'}. `, `${name}并非${change > 0 ? '下降，而是增长' : '增长，而是下降'}。`) : '';
   const head = t(lang,
     `${asked}${cap(name)}${scopeText}, ${period}: ${fmt(overall.total)}, ${direction} from ${fmt(overall.previous.value)} in ${before}: ${fmt(change, true)}${pct(overall)}.`,
     `${asked}${period}的${name}${scopeText}为 ${fmt(overall.total)}，${before}为 ${fmt(overall.previous.value)}，${direction}，变化 ${fmt(change, true)}${pct(overall)}。`);
@@ -97,10 +97,14 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
     : '';
   const left = failed.length ? t(lang, `Not split by ${failed.join(', ')}: its tool call reported an error.`, `未按${failed.join('、')}拆分：工具报错。`) : '';
   const how = t(lang, `Each value's change is its ${name} in ${periodShort} minus in ${beforeShort}; the largest changes, rises and falls alike, are listed first.`, `每项的变化＝其${periodShort}的${name}减去${beforeShort}的${name}；按变化幅度（升降皆计）从大到小列出。`);
+  // a period to date is compared with the same number of days before it
+  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date')
+    ? t(lang, `${cap(periodShort)} is not over yet, so it is compared with the same number of days before it.`, `${periodShort}尚未结束，因此与之前相同天数的时段比较。`) : '';
+  const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.`, `口径：${name}＝${metric.definition.zh}。`);
   const shown = biggest?.s ?? splits[0];
   return {
     kind: 'answer',
-    answer: [head, lead, ...lines, left, how].filter(Boolean).join(lang === 'zh' ? '' : ' '),
+    answer: [head, lead, ...lines, left, partial, how, definition].filter(Boolean).join(lang === 'zh' ? '' : ' '),
     ...(shown ? { chart: { type: 'bar' as const, title: t(lang, `Change in ${name} by ${shown.label.en}`, `各${shown.label.zh}${name}变化`), data: { categories: shown.groups.map((g) => g.group ?? ''), series: [{ name: t(lang, 'change', '变化'), values: shown.groups.map((g) => g.previous.change) }] } } } : {}),
     table: {
       columns: [t(lang, 'split', '拆分'), t(lang, 'value', '值'), before, period, t(lang, 'change', '变化'), t(lang, 'change %', '变化率')],

@@ -98,9 +98,11 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   // "what are customers complaining about": the themes whose rated feedback is mostly 1–2 stars
   const complaints = slots.tone === 'negative' ? all.filter(isComplaint) : [];
   const themes = complaints.length ? complaints : all;
-  const rule = slots.tone !== 'negative' ? ''
+  // themes cluster feedback in every language: a language asked narrows searches and counts, not themes (said)
+  const languages = slots.feedbackLanguage ? t(lang, ' Themes cover feedback in every language; a language narrows searches and counts only.', '主题涵盖所有语言的反馈；语言只用于搜索和计数。') : '';
+  const rule = (slots.tone !== 'negative' ? ''
     : complaints.length ? t(lang, ' Complaint themes = at least half of their rated feedback has one of the two lowest ratings.', '投诉主题＝其有评分的反馈中至少一半为最低的两档评分。')
-    : t(lang, ' No theme is mostly rated at the bottom of the scale, so all themes are listed.', '没有以最低两档评分为主的主题，因此列出全部主题。');
+    : t(lang, ' No theme is mostly rated at the bottom of the scale, so all themes are listed.', '没有以最低两档评分为主的主题，因此列出全部主题。')) + languages;
   const what = complaints.length ? t(lang, 'complaint themes', '投诉主题') : t(lang, 'feedback themes', '反馈主题');
   const meta = receipt(result);
   const followUps = [t(lang, 'Show feedback about late delivery', '搜索关于物流延迟的反馈'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')];
@@ -108,8 +110,13 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   // (a group's rising themes are not measured: the trend is over all feedback, said so below)
   const overAll = group ? t(lang, ` The rising flags are over all feedback, not only that of customers in ${group.scope}.`, `上升标记基于全部反馈，而非仅${group.scope}客户的反馈。`) : '';
   if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule: `${rule}${overAll}`, what });
+  // themes by their writers' revenue: all feedback and all writers (a period or a group named is said, not applied)
+  if (slots.themesByValue) {
+    const scope = [slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : ''), group?.scope ?? ''].filter(Boolean).join(t(lang, ', ', '、'));
+    const unapplied = scope ? t(lang, ` The ranking is over all feedback and all its writers, not only ${scope}.`, `排序基于全部反馈及其全部客户，而不仅是${scope}。`) : '';
+    return themesByValue(input, themes, { ...meta, followUps, rule: rule + unapplied, what });
+  }
   if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule, what });
-  if (slots.themesByValue) return themesByValue(input, themes, { ...meta, followUps, rule, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
   // "which product category gets the most complaints?": feedback has no order or product, so no such split exists
   const split = slots.groupBy === 'category'
@@ -161,7 +168,7 @@ export async function answerSearch(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
   const customers = feedbackCustomers(input);
   // no topic: counts, a trend or the newest rows of the feedback under the filters ("how many 1-star reviews last month?")
-  const topicless = !slots.query && Boolean(slots.mentions || slots.browse);
+  const topicless = !slots.query && Boolean(slots.mentions || slots.browse || slots.feedbackLanguage);
   // "差评最多的国家是哪个", "average rating by country": counts per country of the writers
   if (!slots.query && !slots.browse && slots.groupBy === 'country') return feedbackByCountry(input);
   // "德国客户的差评": no topic, a group of customers → what that group's feedback is about

@@ -3,7 +3,7 @@ import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDe
 import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, describeWindow, shiftYear, type Grain } from '../time.ts';
-import { describeFilters, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { describeFilters, describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
 
 /** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
@@ -82,12 +82,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   // a change of a rate is in percentage points, so it is not mistaken for a relative change
   const fmtChange = (v: number) => (metric.format === 'percent' ? `${formatNumber(v, 'percent', { plus: true }).replace('%', '')} pp` : fmt(v, true));
   const window = describeWindow(result.window, slots.time, lang);
-  const customerType = slots.customerType && t(lang,
-    slots.customerType === 'new' ? 'new customers (first order ever in the window)' : 'returning customers (first order before the window)',
-    slots.customerType === 'new' ? '新客户（首单在该时间段内）' : '老客户（首单早于该时间段）');
-  const tagged = slots.tag && t(lang, `customers tagged ${slots.tag}`, `带“${slots.tag}”标签的客户`);
-  const filters = [describeFilters(slots.filter, lang), customerType, tagged].filter(Boolean).join(t(lang, ', ', '、'));
-  const scope = filters ? t(lang, ` for ${filters}`, `（${filters}）`) : '';
+  const scope = describeScope(slots, lang);
   const name = metric.names[lang];
   const Name = lang === 'en' ? name[0]!.toUpperCase() + name.slice(1) : name;
   const tier = slots.filter.rfm_tier;
@@ -120,9 +115,11 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
         ? superlativeSentence(lang, groups, slots.superlative, name, dim.names.zh, fmt)
         : '';
     const missing = versus ? versus.filter((v) => !shown.some((g) => g.group === v)) : [];
+    // beyond the tool's top values, and the ones it returned that the answer does not list (a superlative asks for 20)
+    const notShown = result.otherGroups + groups.length - shown.length;
     const others = missing.length
       ? t(lang, ` (${missing.join(', ')}: no ${name} in the window, or not among the largest values listed)`, `（${missing.join('、')}：该时间段内没有数据，或不在所列的最大值之中）`)
-      : !versus && result.otherGroups > 0 ? t(lang, ` (${formatNumber(result.otherGroups, 'count')} more not shown)`, `（另有 ${formatNumber(result.otherGroups, 'count')} 个未列出）`) : '';
+      : !versus && notShown > 0 ? t(lang, ` (${formatNumber(notShown, 'count')} more not shown)`, `（另有 ${formatNumber(notShown, 'count')} 个未列出）`) : '';
     const caveat = slots.superlative === 'min' && result.otherGroups > 0 ? t(lang, ' Only the largest values were compared.', '仅比较了数值最大的若干项。') : '';
     return {
       ...base,
