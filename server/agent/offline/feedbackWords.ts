@@ -146,6 +146,8 @@ const FEEDBACK_LANGUAGE = /\b(?:in|written in) (?:chinese|mandarin|english)\b|\b
 function setLanguage(text: string, slots: Slots): void {
   const language = text.match(FEEDBACK_LANGUAGE);
   if (language) slots.feedbackLanguage = /chinese|mandarin|中文|汉语|华语/.test(language[0]) ? 'zh' : 'en';
+  // ("用中文写的投诉": the language phrase is no topic)
+  if (language && slots.query && FEEDBACK_LANGUAGE.test(slots.query)) delete slots.query;
 }
 
 /** Revenue named beside themes, with a ranking ("which complaints cost us the most revenue?", "哪些投诉影响的收入最多"). */

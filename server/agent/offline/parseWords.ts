@@ -59,7 +59,7 @@ const DID_WE_DO = /\bhow (?:did|have) (?:we|it|things|you) (?:do|go|done|gone)\b
 /** Asking for the cause of a change ("why did revenue drop?", "what is driving orders?", "收入为什么下降"). */
 export const EXPLAIN = /\bwhy\b|\bwhat (?:caused|causes|drove|drives|is driving|was driving|explains|is behind|was behind)\b|\b(?:drivers?|reasons?|causes?) (?:of|for|behind)\b|\bexplain\b|\bbreak down the (?:change|drop|fall|decline|rise|increase|growth)\b|为什么|为何|原因|怎么回事|什么导致|是什么导致|驱动因素|拉动因素/;
 /** A change named beside EXPLAIN: a direction or a change noun ("why did revenue drop?", "收入为什么下降"). */
-export const CHANGE_ASKED = /\b(?:drop|dropped|dropping|drops|fall|fell|falling|falls|decline|declined|declining|decrease|decreased|dip|dipped|slump|slumped|rise|rose|rising|rises|increase|increased|increasing|grow|grew|growing|growth|jump|jumped|spike|spiked|change|changed|changes|up|down|lower|higher|worse|better|shrink|shrank|shrinking)\b|下降|下滑|减少|增长|上涨|上升|提升|变化|波动|涨|跌|降/;
+export const CHANGE_ASKED = /\b(?:drop|dropped|dropping|drops|fall|fell|falling|falls|decline|declined|declining|decrease|decreased|dip|dipped|slump|slumped|rise|rose|rising|rises|increase|increased|increasing|grow|grew|growing|growth|jump|jumped|spike|spiked|change|changed|changes|up|down|lower|higher|worse|better|shrink|shrank|shrinking)\b|下降|下滑|减少|增长|上涨|上升|提升|变化|波动|变少|变多|变差|变好|涨|跌|降/;
 /** "revenue is down", "why are sales up?": a direction after a form of be / go (group 1: the words between, group 2: up or down). */
 export const UP_DOWN = /\b(?:is|are|was|were|been|went|gone|go|going)((?:\s+[a-z']+){0,3}?)\s+(down|up)\b(?!\s+to\b)/;
 /** Verbs whose "up" / "down" is no direction ("signing up", "picked up", "set up", "broken down"). */
