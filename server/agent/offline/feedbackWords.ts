@@ -151,11 +151,11 @@ function setLanguage(text: string, slots: Slots): void {
 }
 
 /** Revenue named beside themes, with a ranking ("which complaints cost us the most revenue?", "哪些投诉影响的收入最多"). */
-const THEMES_BY_VALUE = /\brevenue\b|\bat stake\b|收入|营收|销售额/;
+const THEMES_BY_VALUE = /\brevenue\b|\bmoney\b|\bsales\b|\bat stake\b|收入|营收|销售额|金额/;
 const THEME_NOUNS = /\b(?:themes?|complaints?|feedback|needs|issues|problems|topics)\b|投诉|反馈|主题|问题|需求/;
 /** Revenue as the thing ranked: "the most revenue", "by revenue", "matter most", "影响的收入最多" (not "the most common complaints about revenue"). */
-const VALUE_RANKING = /\b(?:most|more|biggest|largest|highest) (?:revenue|money)\b|\b(?:by|in terms of) revenue\b|\brevenue at stake\b|\b(?:ranked|rank) by\b|\bmatter(?:s)? most\b|收入最多|收入最大|收入最高|按收入|影响.{0,4}收入/;
-const HURTS = /\bhurts?\b|\bcost(?:s|ing)?\b|\blos(?:e|es|ing)\b|影响|损失/;
+const VALUE_RANKING = /\b(?:most|more|biggest|largest|highest) (?:revenue|money|sales)\b|\b(?:by|in terms of) (?:revenue|sales)\b|\brevenue at stake\b|\b(?:ranked|rank) by\b|\bmatter(?:s)? most\b|(?:收入|营收|销售额|金额)(?:最多|最大|最高)|按(?:收入|营收|销售额|金额)|影响.{0,4}(?:收入|营收|销售额)/;
+const HURTS = /\bhurts?\b|\bhurting\b|\bcost(?:s|ing)?\b|\blos(?:e|es|ing)\b|\baffect(?:s|ing)?\b|影响|损失/;
 
 export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
   // "which complaints cost us the most revenue?", "which customer needs matter most by revenue?": themes ranked by the

@@ -48,6 +48,17 @@ describe('typos in period words and to-date shorthands', () => {
     expect([parsed('What was our best month this year?'), parsed('What was our busiest week last quarter?'), parsed('Which channel is busiest?'), parsed('Which country is best?')])
       .toEqual(['revenue', 'orders', 'orders', null]);
     expect([parsed('Which country grew fastest last quarter?'), parsed('Which categories are declining?')]).toEqual(['revenue', 'revenue']);
+    // second review: a why-question by its change words, drivers wording, or a comparative with a period; not a
+    // comparison of groups or a definition
+    for (const q of ['Why has revenue fallen?', 'Why are orders decreasing?', 'Why did revenue tank in September?', 'What drove revenue last month?', '为什么收入掉了', '为什么新客户增加了', 'Why is revenue lower this month?']) {
+      expect(parse(q).slots.explain, q).toBe(true);
+    }
+    for (const q of ['Why is revenue lower in Germany than in France?', 'Explain how revenue is calculated', '收入的口径是什么，为什么这样算']) expect(parse(q).slots.explain, q).toBeUndefined();
+    for (const q of ['How is revenue by country shaping up?', "What's up with our Champions?"]) expect(parse(q).slots.change, q).toBeUndefined();
+    expect(parse('Why did revenue go back up?').slots.change).toBe('up');
+    // comparison words make an overview only beside a year ago
+    for (const q of ['How are we tracking against last year?', 'How are we doing vs. last year?']) expect(parse(q), q).toMatchObject({ overview: true, slots: { yearAgo: true } });
+    for (const q of ['How is business compared to last quarter?', '跟上个月比情况如何']) expect(parse(q).overview, q).toBe(false);
     // a real word near a vocabulary word is left alone ("translation" is not "transaction")
     expect(parse('feedback about the english translation').slots.query).toBe('the english translation');
   });
@@ -193,15 +204,18 @@ describe('analyses and vague questions', () => {
     for (const q of ['What are the most common complaints about sales staff?', 'Which sales channel gets the most complaints?', 'Which topics come up most about money back?']) {
       expect(parse(q).slots.themesByValue, q).toBeUndefined();
     }
+    for (const q of ['Which complaints are costing us the most money?', 'What complaints affect revenue the most?', 'Which issues cost us the most sales?', '哪些投诉涉及的金额最大', '销售额最高的投诉主题']) {
+      expect(parse(q).slots.themesByValue, q).toBe(true);
+    }
     expect(parse('Which themes in Chinese feedback cost the most revenue?').slots).toMatchObject({ themesByValue: true, feedbackLanguage: 'zh' });
     // a day of the week is no period the tools have; plain counts of customers are no top N
     const dow = parse('Which day of the week is busiest?');
     expect(performanceMetric(dow, dow.slots)).toBeNull();
     expect(parse('上个月有5个客户退货了吗').slots.top).toBeUndefined();
-    // tiers in the order asked; with a country the tier's profile stays (tiers are scored over everyone)
+    // tiers in the order asked; a country beside them is kept (the answer says it is not applied: tiers are scored over everyone)
     expect(parse('Compare Champions, Loyal and At Risk').slots.versus).toEqual(['Champions', 'Loyal', 'At Risk']);
     expect(parse('How do Champions and Hibernating differ?').slots.versus).toEqual(['Champions', 'Hibernating']);
-    expect(parse('Compare Champions and At Risk customers in Germany').slots.versus).toBeUndefined();
+    expect(parse('Compare Champions and At Risk customers in Germany').slots).toMatchObject({ versus: ['Champions', 'At Risk'], filter: { country: 'Germany' } });
     // a tier's returns by product
     expect(parse('Which products did Champions return most?').slots).toMatchObject({ metric: 'returns', groupBy: 'product', filter: { rfm_tier: 'Champions' } });
   });

@@ -87,7 +87,8 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   if (isFollowUp(parsed, prev)) ({ analysis, slots } = mergeFollowUp(parsed, prev));
   // rfm_analysis has no filters or breakdowns: a tier within (or across) countries, channels, categories is a segment
   // question, whose profile lists them
-  if (analysis === 'rfm' && (slots.filter.country || slots.filter.channel || slots.filter.category || (slots.groupBy && slots.groupBy !== 'month'))) analysis = 'segment';
+  // (two tiers side by side stay RFM: the group named beside them is said not to apply)
+  if (analysis === 'rfm' && !slots.versus && (slots.filter.country || slots.filter.channel || slots.filter.category || (slots.groupBy && slots.groupBy !== 'month'))) analysis = 'segment';
 
   if (groupKpi(parsed, analysis, slots)) analysis = 'kpi';
   // "which high-value customers are at risk of churning?": the tier's members judged by the inactivity rule

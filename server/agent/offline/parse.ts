@@ -10,7 +10,7 @@ import { purchaseSlots } from './purchases.ts';
 import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
 import {
-  asksOverview, CHANGE_ASKED, COMPARE_WORDS, EXPLAIN, DECLINE_WORDS, PHRASAL_UP_DOWN, UP_DOWN, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
+  asksOverview, CHANGE_ASKED, COMPARE_WORDS, DEFINITION_ASKED, DRIVERS_ASKED, EXPLAIN, DECLINE_WORDS, PHRASAL_UP_DOWN, UP_DOWN, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
 } from './parseWords.ts';
 import type { GroupBy, Parsed, Slots } from './slots.ts';
@@ -199,8 +199,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'rfm' && slots.filter.rfm_tier && metricHit && metricHit.metric !== 'customers' && !TIER_WORDS.test(rest)) analysis = null;
   // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
   // "compare Champions and At Risk", "冠军客户和流失客户对比": the tiers side by side (rfm_analysis has every tier)
-  // (tiers are scored over all customers: with a country, channel or category named the tier's profile stays)
-  if (second?.dim === 'rfm_tier' && (analysis === 'rfm' || analysis === 'segment') && VERSUS.test(text) && !slots.filter.country && !slots.filter.channel && !slots.filter.category) {
+  // (tiers are scored over all customers: a country, channel or category named beside them is said, not applied)
+  if (second?.dim === 'rfm_tier' && (analysis === 'rfm' || analysis === 'segment') && VERSUS.test(text)) {
     // in the order asked
     const named = [slots.filter.rfm_tier!, ...second.values];
     [slots.versus, analysis] = [named.sort((a, b) => tierAt.get(a)! - tierAt.get(b)!), 'rfm'];
@@ -230,7 +230,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (slots.superlative && metricHit && !slots.groupBy && !analysis && !slots.filter.country && /\bwhere\b|哪里|哪儿|哪些地方|什么地方/.test(scan)) slots.groupBy = 'country';
   if (yearAgo) slots.yearAgo = true;
   // "why did revenue drop?": a cause of a change (a definition asked with "explain" / "why is X included" is not one)
-  if (EXPLAIN.test(text) && CHANGE_ASKED.test(text)) slots.explain = true;
+  // (a comparative of groups, "why is revenue higher on mobile than on the web?", is no change over time)
+  const comparative = /\b(?:higher|lower|better|worse)\b|更高|更低|更好|更差/.test(text) && slots.time !== undefined && !/\bthan\b/.test(text);
+  if (EXPLAIN.test(text) && !DEFINITION_ASKED.test(text) && (CHANGE_ASKED.test(text) || DRIVERS_ASKED.test(text) || comparative)) slots.explain = true;
   if (analysis === 'funnel' && grainHit?.[0] === 'month' && !slots.groupBy) slots.groupBy = 'month';
 
   // "which channel brings the most valuable customers?", "哪个渠道的客户最有价值": customer value per group is CLV by group
@@ -282,7 +284,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (hasAny(scan, DECLINE_WORDS)) slots.change = 'down';
   // "why are sales down?", "revenue is up": a direction said with up / down after a verb
   const upDown = scan.match(UP_DOWN);
-  if (!slots.change && upDown && !PHRASAL_UP_DOWN.test(upDown[1]!) && !/\bup or down\b|\bdown or up\b/.test(scan)) slots.change = upDown[2] === 'down' ? 'down' : 'up';
+  if (!slots.change && upDown && !PHRASAL_UP_DOWN.test(upDown[1]!) && !/\bup or down\b|\bdown or up\b|\bwhat is up\b/.test(scan)) slots.change = upDown[2] === 'down' ? 'down' : 'up';
   if (analysis === 'funnel') {
     const steps = EVENT_STEPS.filter((s) => hasAny(text, [...s.en, ...s.zh])).map((s) => s.type);
     // naming the first and last default steps ("visit to purchase") is the default funnel itself
@@ -293,6 +295,6 @@ export function parseQuestion(question: string, today: string, values: DataValue
   const vagueShape = VAGUE_SHAPES.some((re) => re.test(scan));
   const vague = !analysis && !metricHit && (hasAny(scan, VAGUE) || vagueShape);
   // a second period or a grain ("weekly summary") asks for more than one period's snapshot (a year ago: the overview says it)
-  const overview = vague && !other && !grainHit && asksOverview(scan);
+  const overview = vague && !other && !grainHit && asksOverview(scan, Boolean(yearAgo));
   return { lang, text, analysis, slots, followUpCue, vague, overview, future: FUTURE.test(text), dimensionWords, ambiguous };
 }

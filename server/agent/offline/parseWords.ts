@@ -16,12 +16,12 @@ export const COMPARE_WORDS = [
   'decline', 'declined', 'drop', 'dropped', 'up or down', 'previous period', 'prior period', 'period over period', 'month over month', 'mom', 'qoq',
   'quarter over quarter', 'than the month before', 'than the previous', '环比', '变化', '增长', '下降', '增加', '减少', '对比', '相比', '比较', '涨', '跌',
 ];
-export const GROWTH_WORDS = ['grew', 'grow', 'growing', 'growth', 'increased', 'increase', 'rose', 'improved', '增长', '增幅', '涨幅', '上涨', '提升'];
-export const DECLINE_WORDS = ['declined', 'decline', 'declining', 'dropped', 'drop', 'dropping', 'decreased', 'decrease', 'decreasing', 'fell', 'falling', 'shrank', 'shrink', 'shrinking', 'worsened',
+export const GROWTH_WORDS = ['grew', 'grow', 'growing', 'growth', 'grown', 'increased', 'increase', 'rose', 'risen', 'surged', 'soared', 'improved', '增长', '增幅', '涨幅', '上涨', '提升'];
+export const DECLINE_WORDS = ['declined', 'decline', 'declining', 'dropped', 'drop', 'dropping', 'decreased', 'decrease', 'decreasing', 'fell', 'fallen', 'falling', 'tanked', 'plunged', 'crashed', 'shrank', 'shrink', 'shrinking', 'worsened',
   '下降', '下滑', '减少', '降幅', '跌', '缩小', '萎缩', '变少'];
 export const YEAR_AGO_WORDS = ['year over year', 'year-over-year', 'year on year', 'year-on-year', 'yoy', 'same period last year', 'same month last year', 'same quarter last year',
   'same week last year', 'same time last year', 'same period a year ago', 'same quarter a year ago', 'same month a year ago', 'a year earlier', 'a year ago',
-  'than last year', 'to last year', 'vs last year', 'versus last year', 'with last year', '同比', '去年同期', '去年同一季度', '去年同季度', '去年同月', '比去年', '和去年', '与去年', '跟去年'];
+  'than last year', 'to last year', 'vs last year', 'vs. last year', 'versus last year', 'with last year', 'against last year', 'against the same period last year', '同比', '去年同期', '去年同一季度', '去年同季度', '去年同月', '比去年', '和去年', '与去年', '跟去年'];
 export const MAX_WORDS = ['most', 'highest', 'best', 'largest', 'biggest', 'top', 'leading', 'strongest', 'busiest', '最多', '最常', '最高', '最大', '最好', '第一', '领先', '排名', '最有价值'];
 export const MIN_WORDS = ['least', 'lowest', 'worst', 'smallest', 'fewest', 'weakest', 'quietest', 'slowest', '最少', '最低', '最小', '最差'];
 export const FOLLOW_UP = /^(and|what about|how about|same for|same but|now|also|then|ok and|what if|how 'bout)\b|^(那|那么|还有|换成|改成|再看|那如果)|呢[?？]?$/;
@@ -49,8 +49,10 @@ export const OVERVIEW_WORDS = new Set(['how', 's', 're', 've', 'is', 'are', 'was
   'give', 'me', 'a', 'an', 'quick', 'brief', 'short', 'high', 'level', 'high-level', 'of', 'on', 'in', 'for', 'can', 'you', 'please', 'could', 'update', 'summary',
   'summarize', 'summarise', 'recap', 'overview', 'snapshot', 'status', 'highlights', 'health', 'check', 'kpis', 'key', 'figures', 'headline', 'performance',
   'go', 'went', 'gone', 'show', 'and', 'all', 'now', 'this', 'period', 'with', 'hey', 'hi', 'ok', 'okay', 'tell', 'executive', 'any', 'i', 'want', 'see', 'like', 'would',
-  'what', 'where', 'state', 'stand', 'play', 'current', 'currently', 'today', 'at', 'shaping', 'up',
-  'compared', 'compare', 'to', 'versus', 'vs', 'against']);
+  'what', 'where', 'state', 'stand', 'play', 'current', 'currently', 'today', 'at', 'shaping', 'up']);
+/** Comparison words: part of an overview question only beside a year-ago phrase ("how are we doing vs last year?"). */
+const OVERVIEW_COMPARE = new Set(['compared', 'compare', 'to', 'versus', 'vs', 'against']);
+const OVERVIEW_COMPARE_ZH = ['相比', '对比', '比较', '和', '跟', '与', '比'];
 /** At least one of these: the question asks for the state of things, not just any vague word. */
 export const OVERVIEW_CUES = new Set(['doing', 'going', 'looking', 'performing', 'tracking', 'business', 'update', 'summary', 'summarize', 'summarise', 'recap',
   'overview', 'snapshot', 'highlights', 'health', 'kpis', 'figures', 'headline', 'performance', 'things', 'done', 'went', 'gone', 'state', 'stand', 'status', 'shaping']);
@@ -59,29 +61,34 @@ const DID_WE_DO = /\bhow (?:did|have) (?:we|it|things|you) (?:do|go|done|gone)\b
 /** Asking for the cause of a change ("why did revenue drop?", "what is driving orders?", "收入为什么下降"). */
 export const EXPLAIN = /\bwhy\b|\bwhat (?:caused|causes|drove|drives|is driving|was driving|explains|is behind|was behind)\b|\b(?:drivers?|reasons?|causes?) (?:of|for|behind)\b|\bexplain\b|\bbreak down the (?:change|drop|fall|decline|rise|increase|growth)\b|为什么|为何|原因|怎么回事|什么导致|是什么导致|驱动因素|拉动因素/;
 /** A change named beside EXPLAIN: a direction or a change noun ("why did revenue drop?", "收入为什么下降"). */
-export const CHANGE_ASKED = /\b(?:drop|dropped|dropping|drops|fall|fell|falling|falls|decline|declined|declining|decrease|decreased|dip|dipped|slump|slumped|rise|rose|rising|rises|increase|increased|increasing|grow|grew|growing|growth|jump|jumped|spike|spiked|change|changed|changes|up|down|lower|higher|worse|better|shrink|shrank|shrinking)\b|下降|下滑|减少|增长|上涨|上升|提升|变化|波动|变少|变多|变差|变好|涨|跌|降/;
+export const CHANGE_ASKED = /\b(?:drop|dropped|dropping|drops|fall|fell|fallen|falling|falls|decline|declined|declining|decrease|decreased|decreasing|dip|dipped|slump|slumped|tank|tanked|plunge|plunged|crash|crashed|rise|rose|risen|rising|rises|increase|increased|increasing|grow|grew|grown|growing|growth|jump|jumped|spike|spiked|surge|surged|soar|soared|improve|improved|improving|worsen|worsened|change|changed|changes|up|down|shrink|shrank|shrinking|so low|so high|so bad|so weak|so slow)\b|下降|下滑|减少|增长|增加|上涨|上升|提升|提高|降低|变化|波动|变少|变多|变差|变好|少了|多了|掉|这么低|这么差|这么少|涨|跌|降/;
+/** "what drove revenue last month?", "what is driving revenue in Germany?": drivers asked without a change word. */
+export const DRIVERS_ASKED = /\bwhat (?:drove|drives|is driving|was driving|has driven)\b|驱动因素|拉动因素|是什么驱动/;
+/** A definition, not a cause ("explain how revenue is calculated", "why are guest orders included", "收入的口径"). */
+export const DEFINITION_ASKED = /\bhow (?:is|are|do you|does it) [a-z ]{0,30}\b(?:calculated|computed|defined|measured|counted)\b|\bwhat counts\b|\bincluded\b|\bexcluded\b|口径|怎么计算|如何计算|怎么算|定义|包含|不含/;
 /** "revenue is down", "why are sales up?": a direction after a form of be / go (group 1: the words between, group 2: up or down). */
 export const UP_DOWN = /\b(?:is|are|was|were|been|went|gone|go|going)((?:\s+[a-z']+){0,3}?)\s+(down|up)\b(?!\s+to\b)/;
 /** Verbs whose "up" / "down" is no direction ("signing up", "picked up", "set up", "broken down"). */
-export const PHRASAL_UP_DOWN = /(?:^|\s)(?:sign|signs|signed|signing|pick|picks|picked|picking|set|sets|setting|show|shows|showed|showing|come|comes|came|coming|end|ends|ended|ending|look|looks|looked|looking|break|breaks|broke|broken|breaking|turn|turns|turned|turning|make|makes|made|take|takes|took|taken|give|gives|gave|given|get|gets|got|getting|open|opened|fill|filled|follow|followed|following|shut|slow|slowed|narrow|narrowed|sum|summed|add|added|adding|back|backed|pop|pops|popped|keep|kept|catch|caught|mix|mixed|line|lined|hold|held|cut|shut|write|written|wrote|track|tracked|scale|scaled|round|rounded|bring|brought|run|ran|build|built|grow|grown)$/;
+export const PHRASAL_UP_DOWN = /(?:^|\s)(?:sign|signs|signed|signing|pick|picks|picked|picking|set|sets|setting|show|shows|showed|showing|come|comes|came|coming|end|ends|ended|ending|look|looks|looked|looking|break|breaks|broke|broken|breaking|turn|turns|turned|turning|make|makes|made|take|takes|took|taken|give|gives|gave|given|get|gets|got|getting|open|opened|fill|filled|follow|followed|following|shut|slow|slowed|narrow|narrowed|sum|summed|add|added|adding|shape|shapes|shaped|shaping|pop|pops|popped|keep|kept|catch|caught|mix|mixed|line|lined|hold|held|cut|shut|write|written|wrote|track|tracked|scale|scaled|round|rounded|bring|brought|run|ran|build|built|grow|grown)$/;
 /** Small talk or a how-to, not the state of the business. */
 const NOT_OVERVIEW = /\bfor you\b|\bhow (?:do|does|can|should) (?:i|we|you)\b/;
 export const OVERVIEW_ZH = ['数据概览', '有啥变化', '有什么变化', '经营情况', '经营状况', '整体情况', '整体表现', '总体情况', '最近', '我们', '咱们', '公司', '整体', '总体', '整个',
   '怎么样', '怎样', '如何', '咋样', '好不好', '给我', '一下', '看看', '说说', '讲讲', '来个', '生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状',
-  '总结', '汇报', '相比', '对比', '比较', '和', '跟', '与', '比', '到目前为止', '截至目前', '截止目前', '目前为止', '目前', '当前', '现在', '为止', '的', '了', '呢', '吗', '啊', '呀', '一个', '个', '一'];
+  '总结', '汇报', '到目前为止', '截至目前', '截止目前', '目前为止', '目前', '当前', '现在', '为止', '的', '了', '呢', '吗', '啊', '呀', '一个', '个', '一'];
 const ZH_CUES = ['生意', '业绩', '表现', '情况', '经营', '状况', '概况', '概览', '近况', '现状', '总结', '汇报', '怎么样', '咋样', '如何', '怎样'];
 
 /** Whether `scan` (the question with its period blanked) asks only how the business is doing. */
-export function asksOverview(scan: string): boolean {
+export function asksOverview(scan: string, yearAgo = false): boolean {
   const text = scan.toLowerCase().replace(/[?？!！。.,，、:：;；'"“”]/g, ' ');
   if (/[\u4e00-\u9fff]/.test(text)) {
     let rest = text.replace(/\s+/g, '');
     if (!ZH_CUES.some((w) => rest.includes(w))) return false;
-    for (const w of [...OVERVIEW_ZH].sort((a, b) => b.length - a.length)) rest = rest.split(w).join('');
+    for (const w of [...OVERVIEW_ZH, ...(yearAgo ? OVERVIEW_COMPARE_ZH : [])].sort((a, b) => b.length - a.length)) rest = rest.split(w).join('');
     return rest === '';
   }
   const words = text.split(/\s+/).filter(Boolean);
-  if (words.length === 0 || NOT_OVERVIEW.test(text) || !words.every((w) => OVERVIEW_WORDS.has(w))) return false;
+  const known = (w: string) => OVERVIEW_WORDS.has(w) || (yearAgo && OVERVIEW_COMPARE.has(w));
+  if (words.length === 0 || NOT_OVERVIEW.test(text) || !words.every(known)) return false;
   return words.some((w) => OVERVIEW_CUES.has(w)) || DID_WE_DO.test(text.replace(/\s+/g, ' '));
 }
 /** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */

@@ -226,9 +226,12 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     // orders 2 (o4 o5) vs 3 (o1 o2 o3): -1 (-33.3%); no category or product split for a count of orders
     expect(orders.answer).toMatch(/^Orders, February 2024 .*: 2, down from 3 .*: -1 \(-33\.3%\)\./);
     expect(orders.answer).not.toMatch(/By category|By product/);
-    // asked "drop" of a rise: said so first (January 2024 against December 2023: 35 against nothing)
-    const rise = await ask('为什么2024年1月的收入下降了？');
-    expect(rise.answer).toMatch(/^收入并非下降，而是增长。2024年1月/);
+    // asked "rise" of a fall: said so first
+    const fall = await ask('为什么2024年2月的收入增长了？');
+    expect(fall.answer).toMatch(/^收入并非增长，而是下降。2024年2月/);
+    // January 2024 against December 2023, before the loaded orders: nothing to explain, where the data is said
+    const first = await ask('Why did revenue drop in January 2024?');
+    expect(first.answer).toMatch(/^Revenue, January 2024 \(2024-01-01 to 2024-01-31\): 35\.00 USD\. There are no orders in the period before, December 2023 .*, so there is no change to explain\. The loaded orders run from 2024-01-01/);
     // a ratio has no split that adds up: its KPI answer
     expect((await ask('Why did the average order value drop in February 2024?')).toolCalls.filter((c) => c.tool === 'kpi_trend')).toHaveLength(1);
   });

@@ -56,6 +56,12 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
   if (note && (overall.previous.value === 0 || outsideLoadedOrders(input, window))) {
     return { kind: 'answer', answer: t(lang, `No orders match ${describeWindow(window, time, lang)}${scopeText}, so there is no change in ${name} to explain.${outsideLoadedOrders(input, window)}`, `${describeWindow(window, time, lang)}${scopeText}没有符合条件的订单，没有可解释的${name}变化。${outsideLoadedOrders(input, window)}`), window, followUps: [] };
   }
+  // the period before lies before the loaded orders: a rise from nothing that the data cannot explain
+  const unloaded = overall.previous.value === 0 ? outsideLoadedOrders(input, overall.previous) : '';
+  if (unloaded) {
+    const before = describeWindow(overall.previous, previousRange(time), lang);
+    return { kind: 'answer', answer: t(lang, `${cap(name)}${scopeText}, ${describeWindow(window, time, lang)}: ${fmt(overall.total)}. There are no orders in the period before, ${before}, so there is no change to explain.${unloaded}`, `${describeWindow(window, time, lang)}的${name}${scopeText}为 ${fmt(overall.total)}。上一周期${before}没有订单，没有可解释的变化。${unloaded}`), window, followUps: [] };
+  }
   const splits: Split[] = [];
   const failed: string[] = [];
   for (const [i, dim] of dims.entries()) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolCaller } from '../calls.ts';
 import type { Slots } from '../parse.ts';
+import { checkGrounding } from '../../grounding.ts';
 import { answerKpi } from './kpi.ts';
 
 /** kpi_trend for a scripted caller: `n` products with orders n, n−1, …, and `others` beyond the tool's top values. */
@@ -21,11 +22,13 @@ async function ask(slots: Partial<Slots>, tool: ReturnType<typeof result>) {
 }
 
 describe('a ranked breakdown', () => {
-  it('counts as not shown both the values beyond the tool\'s top and the ones it returned that are not listed', async () => {
-    // a superlative asks the tool for 20 values and lists 10: 12 returned + 3 beyond → 5 not shown
+  it('says how many values are not shown only when that count is the tool\'s', async () => {
+    // a superlative asks the tool for 20 values and lists 10: 12 returned + 3 beyond; 5 is no tool number (grounding)
     const { draft, args } = await ask({ superlative: 'max' }, result(12, 3));
     expect(args.top).toBe(20);
-    expect(draft.answer).toMatch(/^P1 had the highest orders: 12\. .*P10 3 \(5 more not shown\)\./);
+    expect(draft.answer).toMatch(/^P1 had the highest orders: 12\. .*P10 3 \(more not shown\)\./);
+    const grounded = checkGrounding(draft.answer, [{ tool: 'kpi_trend', args, result: result(12, 3), ms: 1 }] as never, { question: 'x', language: 'en' });
+    expect(grounded.ungrounded).toEqual([]);
     // a top N asked: the tool returns N, the rest are beyond it
     const top = await ask({ top: 3 }, result(3, 9));
     expect(top.args.top).toBe(3);

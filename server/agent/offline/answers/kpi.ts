@@ -115,11 +115,13 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
         ? superlativeSentence(lang, groups, slots.superlative, name, dim.names.zh, fmt)
         : '';
     const missing = versus ? versus.filter((v) => !shown.some((g) => g.group === v)) : [];
-    // beyond the tool's top values, and the ones it returned that the answer does not list (a superlative asks for 20)
+    // beyond the tool's top values; when the answer lists fewer than the tool returned (a superlative asks for 20), the
+    // count is no tool number, so no count is said
     const notShown = result.otherGroups + groups.length - shown.length;
+    const countable = groups.length === shown.length;
     const others = missing.length
       ? t(lang, ` (${missing.join(', ')}: no ${name} in the window, or not among the largest values listed)`, `（${missing.join('、')}：该时间段内没有数据，或不在所列的最大值之中）`)
-      : !versus && notShown > 0 ? t(lang, ` (${formatNumber(notShown, 'count')} more not shown)`, `（另有 ${formatNumber(notShown, 'count')} 个未列出）`) : '';
+      : !versus && notShown > 0 ? (countable ? t(lang, ` (${formatNumber(notShown, 'count')} more not shown)`, `（另有 ${formatNumber(notShown, 'count')} 个未列出）`) : t(lang, ' (more not shown)', '（另有更多未列出）')) : '';
     const caveat = slots.superlative === 'min' && result.otherGroups > 0 ? t(lang, ' Only the largest values were compared.', '仅比较了数值最大的若干项。') : '';
     return {
       ...base,

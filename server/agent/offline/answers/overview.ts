@@ -199,7 +199,8 @@ function yearAgoSentence(input: HandlerInput, kpis: Called<KpiResult>[], earlier
   });
   if (parts.length === 0) return '';
   const none = earlier.every((c) => c.result?.note);
-  return none ? t(lang, `The same days a year earlier (${w.from} to ${w.to}) had no orders.`, `去年同期（${w.from} 至 ${w.to}）没有订单。`)
+  // (a year earlier than the loaded orders: said so, not "no orders")
+  return none ? t(lang, `The same days a year earlier (${w.from} to ${w.to}) had no orders.`, `去年同期（${w.from} 至 ${w.to}）没有订单。`) + outsideLoadedOrders(input, w)
     : t(lang, `The same days a year earlier (${w.from} to ${w.to}): ${parts.join(', ')}.`, `去年同期（${w.from} 至 ${w.to}）：${parts.join('，')}。`);
 }
 

@@ -45,5 +45,9 @@ describe('two tiers side by side', () => {
     expect(draft.answer).toMatch(/^RFM tiers as of 2026-11-01 \(shares of 100 scored customers and their revenue\): At Risk: 20 customers \(20%\), revenue 1,500\.00 USD \(15%\); on average 200 days since the last order, 4 orders and 75\.00 USD each; Champions: 10 customers \(10%\), revenue 5,000\.00 USD \(50%\); on average 5 days since the last order, 12 orders and 500\.00 USD each; New: no customers\./);
     expect(draft.table?.rows.map((r) => r[0])).toEqual(['At Risk', 'Champions', 'New']);
     expect(draft.answer).not.toContain('Loyal');
+    // a country beside the tiers is said not to apply (rfm_analysis scores everyone)
+    const caller = { calls: [], call: async () => ({ result: RESULT }) } as unknown as ToolCaller;
+    const inGermany = await answerRfm({ lang: 'en', slots: { filter: { country: 'Germany' }, versus: ['Champions', 'At Risk'], mode: 'compare' }, caller, values: { country: [], channel: [], category: [], segment: [], currency: 'USD' }, today: '2026-11-01', role: 'analyst' });
+    expect(inGermany.answer).toContain('Tiers are scored over all customers: country Germany is not applied.');
   });
 });

@@ -1,5 +1,5 @@
 import { formatNumber as n } from '../../format.ts';
-import { asOfFrom, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { asOfFrom, describeFilters, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /** RFM tier sizes as of a day, one tier's, and how the tiers moved between two days. */
 
@@ -43,10 +43,12 @@ export async function answerRfm(input: HandlerInput): Promise<Draft> {
     const row = (r: Tier) => r.customers === 0 ? t(lang, `${r.tier}: no customers`, `${r.tier}：没有客户`) : t(lang,
       `${r.tier}: ${n(r.customers, 'count')} customers (${n(r.customerShare, 'percent')}), revenue ${money(input, r.revenue)} (${n(r.revenueShare, 'percent')}); on average ${n(r.avgRecencyDays!, 'decimal')} days since the last order, ${n(r.avgFrequency!, 'decimal')} orders and ${money(input, r.avgMonetary!)} each`,
       `${r.tier}：${n(r.customers, 'count')} 位客户（${n(r.customerShare, 'percent')}），收入 ${money(input, r.revenue)}（${n(r.revenueShare, 'percent')}）；平均距上次下单 ${n(r.avgRecencyDays!, 'decimal')} 天，人均 ${n(r.avgFrequency!, 'decimal')} 单、${money(input, r.avgMonetary!)}`);
+    const others = describeFilters(slots.filter, lang);
+    const unapplied = others ? t(lang, ` Tiers are scored over all customers: ${others} is not applied.`, `层级基于全部客户评分：未按${others}筛选。`) : '';
     return {
       ...base,
-      answer: t(lang, `RFM tiers as of ${result.asOf} (shares of ${n(result.customers, 'count')} scored customers and their revenue): ${named.map(row).join('; ')}. ${method}`,
-        `截至 ${result.asOf} 的 RFM 层级对比（占 ${n(result.customers, 'count')} 位已评分客户及其收入的比例）：${named.map(row).join('；')}。${method}`),
+      answer: t(lang, `RFM tiers as of ${result.asOf} (shares of ${n(result.customers, 'count')} scored customers and their revenue): ${named.map(row).join('; ')}.${unapplied} ${method}`,
+        `截至 ${result.asOf} 的 RFM 层级对比（占 ${n(result.customers, 'count')} 位已评分客户及其收入的比例）：${named.map(row).join('；')}。${unapplied}${method}`),
       table: {
         columns: [t(lang, 'tier', '层级'), t(lang, 'customers', '客户数'), t(lang, 'share of customers', '客户占比'), t(lang, 'revenue', '收入'), t(lang, 'share of revenue', '收入占比'), t(lang, 'days since last order', '距上次下单天数'), t(lang, 'orders', '订单数'), t(lang, 'revenue per customer', '人均收入')],
         rows: named.map((r) => [r.tier, r.customers, r.customerShare, r.revenue, r.revenueShare, r.avgRecencyDays, r.avgFrequency, r.avgMonetary]),
