@@ -1,7 +1,7 @@
 import { formatNumber } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type DimensionId, type MetricId } from '../../semantic/index.ts';
 import type { Slots } from '../slots.ts';
-import { askedLabel, describeWindow, previousRange } from '../time.ts';
+import { askedLabel, describeWindow, previousRange, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { overviewPeriod } from './overview.ts';
 import { describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
@@ -34,51 +34,80 @@ export function canExplain(slots: Slots): boolean {
 /** The period a drivers answer explains: the asked one, or the last complete month. */
 export const driversPeriod = overviewPeriod;
 
+type Call = (extra: Record<string, unknown>, more?: Record<string, unknown>) => ReturnType<HandlerInput['caller']['call']>;
+/** The words every sentence needs: the metric's name, its number format and the question's scope. */
+interface Words { name: string; scopeText: string; fmt: (v: number, plus?: boolean) => string }
+
 export async function answerDrivers(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
   const metric = METRIC_BY_ID.get(slots.metric!)!;
   const time = driversPeriod(slots.time, lang, input.today);
   const grain = chooseGrain({ ...input, slots: { ...slots, time } });
-  const call = (extra: Record<string, unknown>, more: Record<string, unknown> = {}) => {
+  const call: Call = (extra, more = {}) => {
     const filled: Record<string, unknown> = { metric: metric.toolMetric, grain, 'time.from': time.from, 'time.to': time.to, customerType: slots.customerType, tag: slots.tag, ...extra };
     for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
     return caller.call<KpiResult>('kpi_trend', { ...buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled), ...more });
   };
   const dims = splitDimensions(slots);
   const first = await call({ groupBy: dims[0] }, { rankGroupsBy: 'change', top: SPLIT_TOP });
-  if (!first.result) return failure(lang, 'kpi_trend', first.error);
-  const { window, overall, note } = first.result;
-  const scopeText = describeScope(slots, lang);
-  const name = metric.names[lang];
-  const fmt = (v: number, plus = false) => metricValue(input, metric.format, v, plus);
-  // no orders in the period and none before, or a period past the loaded orders: nothing to explain (a period inside
-  // the data that fell to nothing is explained like any other)
+  const result = first.result as KpiResult | null;
+  if (!result) return failure(lang, 'kpi_trend', first.error);
+  const words: Words = { name: metric.names[lang], scopeText: describeScope(slots, lang), fmt: (v, plus = false) => metricValue(input, metric.format, v, plus) };
+  const early = nothingToExplain(input, result, time, words);
+  if (early) return early;
+  const { splits, failed } = await collectSplits(input, call, dims, result);
+  const draft = compose(input, result, splits, failed, time, words);
+  return {
+    ...draft,
+    definitions: receipt(result as unknown as Record<string, unknown>).definitions,
+    followUps: [t(lang, `${cap(metric.names.en)} by month this year`, `今年每月的${metric.names.zh}`), t(lang, 'And the month before?', '再往前一个月呢？')],
+  };
+}
+
+/**
+ * No change the data can explain: no orders in the period and none before, a period past the loaded orders, or a
+ * period before which nothing is loaded (a period inside the data that fell to nothing is explained like any other).
+ */
+function nothingToExplain(input: HandlerInput, result: KpiResult, time: TimeRange, { name, scopeText, fmt }: Words): Draft | null {
+  const { lang } = input;
+  const { window, overall, note } = result;
+  const period = describeWindow(window, time, lang);
   if (note && (overall.previous.value === 0 || outsideLoadedOrders(input, window))) {
-    return { kind: 'answer', answer: t(lang, `No orders match ${describeWindow(window, time, lang)}${scopeText}, so there is no change in ${name} to explain.${outsideLoadedOrders(input, window)}`, `${describeWindow(window, time, lang)}${scopeText}没有符合条件的订单，没有可解释的${name}变化。${outsideLoadedOrders(input, window)}`), window, followUps: [] };
+    const outside = outsideLoadedOrders(input, window);
+    return { kind: 'answer', answer: t(lang, `No orders match ${period}${scopeText}, so there is no change in ${name} to explain.${outside}`, `${period}${scopeText}没有符合条件的订单，没有可解释的${name}变化。${outside}`), window, followUps: [] };
   }
-  // the period before lies before the loaded orders: a rise from nothing that the data cannot explain
   const unloaded = overall.previous.value === 0 ? outsideLoadedOrders(input, overall.previous) : '';
-  if (unloaded) {
-    const before = describeWindow(overall.previous, previousRange(time), lang);
-    return { kind: 'answer', answer: t(lang, `${cap(name)}${scopeText}, ${describeWindow(window, time, lang)}: ${fmt(overall.total)}. There are no orders in the period before, ${before}, so there is no change to explain.${unloaded}`, `${describeWindow(window, time, lang)}的${name}${scopeText}为 ${fmt(overall.total)}。上一周期${before}没有订单，没有可解释的变化。${unloaded}`), window, followUps: [] };
-  }
+  if (!unloaded) return null;
+  const before = describeWindow(overall.previous, previousRange(time), lang);
+  return { kind: 'answer', answer: t(lang, `${cap(name)}${scopeText}, ${period}: ${fmt(overall.total)}. There are no orders in the period before, ${before}, so there is no change to explain.${unloaded}`, `${period}的${name}${scopeText}为 ${fmt(overall.total)}。上一周期${before}没有订单，没有可解释的变化。${unloaded}`), window, followUps: [] };
+}
+
+/** One kpi_trend call per dimension (ranked by change), then new and returning customers; the dimensions that failed. */
+async function collectSplits(input: HandlerInput, call: Call, dims: DimensionId[], first: KpiResult): Promise<{ splits: Split[]; failed: string[] }> {
+  const { lang, slots } = input;
   const splits: Split[] = [];
   const failed: string[] = [];
   for (const [i, dim] of dims.entries()) {
-    const called = i === 0 ? first : await call({ groupBy: dim }, { rankGroupsBy: 'change', top: SPLIT_TOP });
-    if (called.result?.groups) splits.push({ label: DIMENSION_BY_ID.get(dim)!.names, groups: called.result.groups });
+    const result = i === 0 ? first : (await call({ groupBy: dim }, { rankGroupsBy: 'change', top: SPLIT_TOP })).result as KpiResult | null;
+    if (result?.groups) splits.push({ label: DIMENSION_BY_ID.get(dim)!.names, groups: result.groups });
     else failed.push(DIMENSION_BY_ID.get(dim)!.names[lang]);
   }
   // new and returning customers (guest orders are neither); skipped when the question already picked one of them
-  if (!slots.customerType && metric.id !== 'new_customers') {
+  if (!slots.customerType && slots.metric !== 'new_customers') {
     const parts: Series[] = [];
     for (const type of ['new', 'returning'] as const) {
-      const called = await call({ customerType: type });
-      if (called.result) parts.push({ ...called.result.overall, group: t(lang, `${type} customers`, type === 'new' ? '新客户' : '老客户') });
+      const result = (await call({ customerType: type })).result as KpiResult | null;
+      if (result) parts.push({ ...result.overall, group: t(lang, `${type} customers`, type === 'new' ? '新客户' : '老客户') });
     }
     if (parts.length === 2) splits.push({ label: { en: 'customer type', zh: '客户类型' }, bare: true, groups: parts.sort((a, b) => Math.abs(b.previous.change) - Math.abs(a.previous.change)) });
   }
+  return { splits, failed };
+}
 
+/** The answer: the total change, the largest single move, each split's largest moves, caveats; chart and table. */
+function compose(input: HandlerInput, result: KpiResult, splits: Split[], failed: string[], time: TimeRange, { name, scopeText, fmt }: Words): Omit<Draft, 'followUps'> {
+  const { lang, slots } = input;
+  const { window, overall } = result;
   const period = describeWindow(window, time, lang);
   const beforeTime = previousRange(time);
   const before = describeWindow(overall.previous, beforeTime, lang);
@@ -102,10 +131,11 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
     ? t(lang, `The largest single move: ${biggest.s.bare ? '' : `${biggest.s.label.en} `}${biggest.g.group}, ${fmt(biggest.g.previous.change, true)}.`, `变化最大的单项：${biggest.s.bare ? '' : `${biggest.s.label.zh} `}${biggest.g.group}，${fmt(biggest.g.previous.change, true)}。`)
     : '';
   const left = failed.length ? t(lang, `Not split by ${failed.join(', ')}: its tool call reported an error.`, `未按${failed.join('、')}拆分：工具报错。`) : '';
-  const how = t(lang, `Each value's change is its ${name} in ${periodShort} minus in ${beforeShort}; the largest changes, rises and falls alike, are listed first.`, `每项的变化＝其${periodShort}的${name}减去${beforeShort}的${name}；按变化幅度（升降皆计）从大到小列出。`);
   // a period to date is compared with the same number of days before it
-  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date')
+  const partial = result.partialPeriods.length && time.label?.en.endsWith('to date')
     ? t(lang, `${cap(periodShort)} is not over yet, so it is compared with the same number of days before it.`, `${periodShort}尚未结束，因此与之前相同天数的时段比较。`) : '';
+  const how = t(lang, `Each value's change is its ${name} in ${periodShort} minus in ${beforeShort}; the largest changes, rises and falls alike, are listed first.`, `每项的变化＝其${periodShort}的${name}减去${beforeShort}的${name}；按变化幅度（升降皆计）从大到小列出。`);
+  const metric = METRIC_BY_ID.get(slots.metric!)!;
   const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.`, `口径：${name}＝${metric.definition.zh}。`);
   const shown = biggest?.s ?? splits[0];
   return {
@@ -117,8 +147,6 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
       rows: splits.flatMap((s) => s.groups.map((g) => [s.label[lang], g.group, g.previous.value, g.total, g.previous.change, g.previous.changePct])),
     },
     window,
-    definitions: receipt(first.result as unknown as Record<string, unknown>).definitions,
-    followUps: [t(lang, `${cap(metric.names.en)} by month this year`, `今年每月的${metric.names.zh}`), t(lang, 'And the month before?', '再往前一个月呢？')],
   };
 }
 
