@@ -135,18 +135,14 @@ export const HAPPY = /\b(?:happiest|most (?:satisfied|happy)|highest ratings?|be
 /** "What did customers in the UK say?", "英国客户说了什么": what customers said is their feedback. */
 export const CUSTOMERS_SAY = /\b(?:what|how) (?:do|did|does|are|were|have) (?:our |the )?(?:customers|clients|buyers|shoppers|people|users)\b.{0,40}\b(?:say|said|saying|tell|telling|told)\b|(?:客户|顾客|用户|买家).{0,10}(?:说了什么|怎么说|说了啥|都说了些什么)/;
 
-/**
- * The feedback slots of a question (topic, tone, stars, counts, trend, browse) and the feedback analysis they call
- * for: a topic counted or followed ("how many complaints about delivery?"), or no topic with counts, a trend or the
- * newest rows ("how many 1-star reviews last month?", "are complaints rising?", "show negative reviews from last week").
- */
+/** A language the feedback is written in ("in Chinese", "English reviews", "英文的差评", "用中文"). */
 const FEEDBACK_LANGUAGE = /\b(?:in|written in) (?:chinese|mandarin|english)\b|\b(?:chinese|mandarin|english)[- ](?:language )?(?:feedback|reviews?|comments?|complaints?|tickets?)\b|(?:中文|汉语|华语|英文|英语)(?:的)?(?:反馈|评价|评论|差评|好评|投诉|留言)|用(?:中文|英文|英语)/;
 
-/** "any feedback in Chinese about delivery?", "英文的差评": the language the feedback is written in. */
+/** The asked language into the slots ("any feedback in Chinese about delivery?"); the language phrase is no topic. */
 function setLanguage(text: string, slots: Slots): void {
   const language = text.match(FEEDBACK_LANGUAGE);
   if (language) slots.feedbackLanguage = /chinese|mandarin|中文|汉语|华语/.test(language[0]) ? 'zh' : 'en';
-  // ("用中文写的投诉": the language phrase is no topic)
+  // ("用中文写的投诉")
   if (language && slots.query && FEEDBACK_LANGUAGE.test(slots.query)) delete slots.query;
 }
 
@@ -157,6 +153,11 @@ const THEME_NOUNS = /\b(?:themes?|complaints?|feedback|needs|issues|problems|top
 const VALUE_RANKING = /\b(?:most|more|biggest|largest|highest) (?:revenue|money|sales)\b|\b(?:by|in terms of) (?:revenue|sales)\b|\brevenue at stake\b|\b(?:ranked|rank) by\b|\bmatter(?:s)? most\b|(?:收入|营收|销售额|金额)(?:最多|最大|最高)|按(?:收入|营收|销售额|金额)|影响.{0,4}(?:收入|营收|销售额)/;
 const HURTS = /\bhurts?\b|\bhurting\b|\bcost(?:s|ing)?\b|\blos(?:e|es|ing)\b|\baffect(?:s|ing)?\b|影响|损失/;
 
+/**
+ * The feedback slots of a question (topic, tone, stars, counts, trend, browse) and the feedback analysis they call
+ * for: a topic counted or followed ("how many complaints about delivery?"), or no topic with counts, a trend or the
+ * newest rows ("how many 1-star reviews last month?", "are complaints rising?", "show negative reviews from last week").
+ */
 export function feedbackSlots(question: string, text: string, rest: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
   // "which complaints cost us the most revenue?", "which customer needs matter most by revenue?": themes ranked by the
   // revenue of the customers behind them (a complaint's cost: complaint themes only)

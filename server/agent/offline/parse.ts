@@ -197,7 +197,6 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "what's the average order value of Champions?", "冠军客户上个月的收入": a KPI of the tier's customers (kpi_trend's
   // tier filter), not the tier sizes; naming RFM or tiers keeps the RFM analysis
   if (analysis === 'rfm' && slots.filter.rfm_tier && metricHit && metricHit.metric !== 'customers' && !TIER_WORDS.test(rest)) analysis = null;
-  // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
   // "compare Champions and At Risk", "冠军客户和流失客户对比": the tiers side by side (rfm_analysis has every tier)
   // (tiers are scored over all customers: a country, channel or category named beside them is said, not applied)
   if (second?.dim === 'rfm_tier' && (analysis === 'rfm' || analysis === 'segment') && VERSUS.test(text)) {
@@ -206,6 +205,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     [slots.versus, analysis] = [named.sort((a, b) => tierAt.get(a)! - tierAt.get(b)!), 'rfm'];
     delete slots.filter.rfm_tier;
   }
+  // "revenue per customer in Germany vs France", "德国和法国的收入对比": values of one dimension, side by side
   if (second && (!analysis || analysis === 'cohort') && (second.dim === 'country' || second.dim === 'channel' || second.dim === 'category') && VERSUS.test(text)) {
     slots.versus = [slots.filter[second.dim]!, ...second.values];
     delete slots.filter[second.dim];

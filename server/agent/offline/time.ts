@@ -1,4 +1,4 @@
-import { addDays } from '../../../tools/lib/clock.ts';
+import { addDays, daysBetween } from '../../../tools/lib/clock.ts';
 import { formatMonth } from '../format.ts';
 import { englishNumber } from './text.ts';
 
@@ -260,11 +260,16 @@ export function wholeMonths(w: { from: string; to: string }): boolean {
   return w.from.endsWith('-01') && addDays(w.to, 1).endsWith('-01');
 }
 
+/** Calendar months from a window's first month to its last, both counted. */
+const monthsSpanned = (w: { from: string; to: string }) => (Number(w.to.slice(0, 4)) - Number(w.from.slice(0, 4))) * 12 + Number(w.to.slice(5, 7)) - Number(w.from.slice(5, 7)) + 1;
+/** Days of a window, both ends counted. */
+const daysSpanned = (w: { from: string; to: string }) => daysBetween(w.from, w.to) + 1;
+
 /** The period just before a window: the previous month/quarter/half/year for calendar periods, else the same number of days. */
 export function previousRange(r: TimeRange): TimeRange {
   const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];
   if (wholeMonths(r)) {
-    const months = (Number(r.to.slice(0, 4)) - y) * 12 + Number(r.to.slice(5, 7)) - m + 1;
+    const months = monthsSpanned(r);
     const from = ymd(y, m - months, 1);
     const to = addDays(r.from, -1);
     if (months === 1) return monthRange(Number(from.slice(0, 4)), Number(from.slice(5, 7)), '');
@@ -272,7 +277,7 @@ export function previousRange(r: TimeRange): TimeRange {
     if (months === 12 && m === 1) return yearRange(y - 1, '');
     return rolling(from, to, r.grain, '');
   }
-  const days = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
+  const days = daysSpanned(r);
   return rolling(addDays(r.from, -days), addDays(r.from, -1), r.grain, '');
 }
 
@@ -284,11 +289,10 @@ export const shiftYear = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4
  * the month before it); a window of a year or more steps back by its own length, as previousRange does.
  */
 export function yearBefore(r: TimeRange): TimeRange {
-  const days = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
-  if (days >= 365) return previousRange(r);
+  if (daysSpanned(r) >= 365) return previousRange(r);
   const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];
   if (wholeMonths(r)) {
-    const months = (Number(r.to.slice(0, 4)) - y) * 12 + Number(r.to.slice(5, 7)) - m + 1;
+    const months = monthsSpanned(r);
     if (months === 1) return monthRange(y - 1, m, '');
     if (months === 3 && (m - 1) % 3 === 0) return quarterRange(y - 1, (m + 2) / 3, '');
   }

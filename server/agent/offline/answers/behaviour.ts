@@ -3,7 +3,7 @@ import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { describeWindow } from '../time.ts';
 import { compareCohorts } from './cohortCompare.ts';
 import { KEY_MONTHS, keyMonthColumns, keyMonthRates } from './cohortWords.ts';
-import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /** Answers about behaviour over time: cohort retention and the conversion funnel. */
 
@@ -102,7 +102,7 @@ export async function answerFunnel(input: HandlerInput): Promise<Draft> {
   const lead = slots.superlative && pick
     ? t(lang, ` ${pick.value} has the ${pick === ranked[0] ? 'lowest' : 'highest'} ${what}: ${n(rate(pick.steps)!, 'percent')}.`, ` ${what}${pick === ranked[0] ? '最低' : '最高'}的是 ${pick.value}：${n(rate(pick.steps)!, 'percent')}。`)
     : '';
-  const splitText = splits ? t(lang, ` ${what[0]!.toUpperCase()}${what.slice(1)} by ${slots.groupBy}: ${splits}.${lead}`, ` 按${slots.groupBy === 'channel' ? '渠道' : slots.groupBy === 'country' ? '国家' : '月份'}的${what}：${splits}。${lead}`) : '';
+  const splitText = splits ? t(lang, ` ${capitalise(what)} by ${slots.groupBy}: ${splits}.${lead}`, ` 按${slots.groupBy === 'channel' ? '渠道' : slots.groupBy === 'country' ? '国家' : '月份'}的${what}：${splits}。${lead}`) : '';
   return {
     ...base,
     answer: t(lang,

@@ -29,6 +29,9 @@ export interface Draft {
 /** Pick the sentence of the answer's language. */
 export const t = (lang: Language, en: string, zh: string) => (lang === 'zh' ? zh : en);
 
+/** A sentence's first letter upper-cased ("revenue …" → "Revenue …"; Chinese is unchanged). */
+export const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
+
 /** "country Germany, channel web" / "国家 Germany、渠道 web" for the filters in use (empty string when none). */
 export function describeFilters(filter: Slots['filter'], lang: Language): string {
   const parts = (Object.entries(filter) as [DimensionId, string][])

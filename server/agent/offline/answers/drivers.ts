@@ -1,10 +1,10 @@
 import { formatNumber } from '../../format.ts';
-import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type DimensionId, type MetricId } from '../../semantic/index.ts';
+import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type DimensionId, type MetricDef, type MetricId } from '../../semantic/index.ts';
 import type { Slots } from '../slots.ts';
 import { askedLabel, describeWindow, previousRange, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { overviewPeriod } from './overview.ts';
-import { describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "Why did revenue drop in September?", "what is driving the fall in orders?", "上个月收入为什么下降": where a KPI's
@@ -35,8 +35,8 @@ export function canExplain(slots: Slots): boolean {
 export const driversPeriod = overviewPeriod;
 
 type Call = (extra: Record<string, unknown>, more?: Record<string, unknown>) => ReturnType<HandlerInput['caller']['call']>;
-/** The words every sentence needs: the metric's name, its number format and the question's scope. */
-interface Words { name: string; scopeText: string; fmt: (v: number, plus?: boolean) => string }
+/** What every sentence needs: the metric, its name and number format, and the question's scope. */
+interface Words { metric: MetricDef; name: string; scopeText: string; fmt: (v: number, plus?: boolean) => string }
 
 export async function answerDrivers(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
@@ -52,7 +52,7 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
   const first = await call({ groupBy: dims[0] }, { rankGroupsBy: 'change', top: SPLIT_TOP });
   const result = first.result as KpiResult | null;
   if (!result) return failure(lang, 'kpi_trend', first.error);
-  const words: Words = { name: metric.names[lang], scopeText: describeScope(slots, lang), fmt: (v, plus = false) => metricValue(input, metric.format, v, plus) };
+  const words: Words = { metric, name: metric.names[lang], scopeText: describeScope(slots, lang), fmt: (v, plus = false) => metricValue(input, metric.format, v, plus) };
   const early = nothingToExplain(input, result, time, words);
   if (early) return early;
   const { splits, failed } = await collectSplits(input, call, dims, result);
@@ -60,7 +60,7 @@ export async function answerDrivers(input: HandlerInput): Promise<Draft> {
   return {
     ...draft,
     definitions: receipt(result as unknown as Record<string, unknown>).definitions,
-    followUps: [t(lang, `${cap(metric.names.en)} by month this year`, `今年每月的${metric.names.zh}`), t(lang, 'And the month before?', '再往前一个月呢？')],
+    followUps: [t(lang, `${capitalise(metric.names.en)} by month this year`, `今年每月的${metric.names.zh}`), t(lang, 'And the month before?', '再往前一个月呢？')],
   };
 }
 
@@ -79,7 +79,7 @@ function nothingToExplain(input: HandlerInput, result: KpiResult, time: TimeRang
   const unloaded = overall.previous.value === 0 ? outsideLoadedOrders(input, overall.previous) : '';
   if (!unloaded) return null;
   const before = describeWindow(overall.previous, previousRange(time), lang);
-  return { kind: 'answer', answer: t(lang, `${cap(name)}${scopeText}, ${period}: ${fmt(overall.total)}. There are no orders in the period before, ${before}, so there is no change to explain.${unloaded}`, `${period}的${name}${scopeText}为 ${fmt(overall.total)}。上一周期${before}没有订单，没有可解释的变化。${unloaded}`), window, followUps: [] };
+  return { kind: 'answer', answer: t(lang, `${capitalise(name)}${scopeText}, ${period}: ${fmt(overall.total)}. There are no orders in the period before, ${before}, so there is no change to explain.${unloaded}`, `${period}的${name}${scopeText}为 ${fmt(overall.total)}。上一周期${before}没有订单，没有可解释的变化。${unloaded}`), window, followUps: [] };
 }
 
 /** One kpi_trend call per dimension (ranked by change), then new and returning customers; the dimensions that failed. */
@@ -105,7 +105,7 @@ async function collectSplits(input: HandlerInput, call: Call, dims: DimensionId[
 }
 
 /** The answer: the total change, the largest single move, each split's largest moves, caveats; chart and table. */
-function compose(input: HandlerInput, result: KpiResult, splits: Split[], failed: string[], time: TimeRange, { name, scopeText, fmt }: Words): Omit<Draft, 'followUps'> {
+function compose(input: HandlerInput, result: KpiResult, splits: Split[], failed: string[], time: TimeRange, { metric, name, scopeText, fmt }: Words): Omit<Draft, 'followUps'> {
   const { lang, slots } = input;
   const { window, overall } = result;
   const period = describeWindow(window, time, lang);
@@ -117,14 +117,14 @@ function compose(input: HandlerInput, result: KpiResult, splits: Split[], failed
   const direction = change > 0 ? t(lang, 'up', '增长') : change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
   // the question assumed the other direction ("why are sales down?" when they rose): said first
   const asked = slots.change && ((slots.change === 'down' && change > 0) || (slots.change === 'up' && change < 0))
-    ? t(lang, `${cap(name)} ${change > 0 ? 'rose' : 'fell'} rather than ${change > 0 ? 'fell' : 'rose'}. `, `${name}并非${change > 0 ? '下降，而是增长' : '增长，而是下降'}。`) : '';
+    ? t(lang, `${capitalise(name)} ${change > 0 ? 'rose' : 'fell'} rather than ${change > 0 ? 'fell' : 'rose'}. `, `${name}并非${change > 0 ? '下降，而是增长' : '增长，而是下降'}。`) : '';
   const head = t(lang,
-    `${asked}${cap(name)}${scopeText}, ${period}: ${fmt(overall.total)}, ${direction} from ${fmt(overall.previous.value)} in ${before}: ${fmt(change, true)}${pct(overall)}.`,
+    `${asked}${capitalise(name)}${scopeText}, ${period}: ${fmt(overall.total)}, ${direction} from ${fmt(overall.previous.value)} in ${before}: ${fmt(change, true)}${pct(overall)}.`,
     `${asked}${period}的${name}${scopeText}为 ${fmt(overall.total)}，${before}为 ${fmt(overall.previous.value)}，${direction}，变化 ${fmt(change, true)}${pct(overall)}。`);
   const moved = (s: Series) => s.previous.change !== 0;
   const lines = splits.filter((s) => s.groups.some(moved)).map((s) => {
     const told = s.groups.filter(moved).slice(0, TOLD).map((g) => `${g.group ?? t(lang, '(unknown)', '（未知）')} ${fmt(g.previous.change, true)}${pct(g)}`);
-    return !s.bare ? t(lang, `By ${s.label.en}: ${told.join(', ')}.`, `按${s.label.zh}：${told.join('，')}。`) : t(lang, `${cap(told.join(', '))}.`, `${told.join('，')}。`);
+    return !s.bare ? t(lang, `By ${s.label.en}: ${told.join(', ')}.`, `按${s.label.zh}：${told.join('，')}。`) : t(lang, `${capitalise(told.join(', '))}.`, `${told.join('，')}。`);
   });
   const biggest = splits.flatMap((s) => s.groups.slice(0, 1).map((g) => ({ s, g }))).sort((a, b) => Math.abs(b.g.previous.change) - Math.abs(a.g.previous.change))[0];
   const lead = change !== 0 && biggest && moved(biggest.g)
@@ -133,9 +133,8 @@ function compose(input: HandlerInput, result: KpiResult, splits: Split[], failed
   const left = failed.length ? t(lang, `Not split by ${failed.join(', ')}: its tool call reported an error.`, `未按${failed.join('、')}拆分：工具报错。`) : '';
   // a period to date is compared with the same number of days before it
   const partial = result.partialPeriods.length && time.label?.en.endsWith('to date')
-    ? t(lang, `${cap(periodShort)} is not over yet, so it is compared with the same number of days before it.`, `${periodShort}尚未结束，因此与之前相同天数的时段比较。`) : '';
+    ? t(lang, `${capitalise(periodShort)} is not over yet, so it is compared with the same number of days before it.`, `${periodShort}尚未结束，因此与之前相同天数的时段比较。`) : '';
   const how = t(lang, `Each value's change is its ${name} in ${periodShort} minus in ${beforeShort}; the largest changes, rises and falls alike, are listed first.`, `每项的变化＝其${periodShort}的${name}减去${beforeShort}的${name}；按变化幅度（升降皆计）从大到小列出。`);
-  const metric = METRIC_BY_ID.get(slots.metric!)!;
   const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.`, `口径：${name}＝${metric.definition.zh}。`);
   const shown = biggest?.s ?? splits[0];
   return {
@@ -158,5 +157,3 @@ function splitDimensions(slots: Slots): DimensionId[] {
   if (slots.metric === 'revenue' && Object.values(slots.filter).every((v) => v === undefined) && !slots.tag && !slots.customerType) dims.push('product');
   return dims.filter((d) => slots.filter[d as keyof Slots['filter']] === undefined);
 }
-
-const cap = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;

@@ -1,5 +1,5 @@
 import { formatNumber as n } from '../../format.ts';
-import { t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, t, type Draft, type HandlerInput } from './common.ts';
 import { quote } from './feedback.ts';
 import { periodWords, type MentionsResult } from './feedbackMentions.ts';
 
@@ -109,7 +109,7 @@ function starsByMonth(input: HandlerInput, m: MentionsResult, from: string, span
   const months = m.byMonth;
   return {
     answer: t(lang,
-      `${what.en[0]!.toUpperCase()}${what.en.slice(1)}${from} by month, ${span}: ${months.map((r) => `${r.month} ${n(r.mentions, 'count')}`).join('; ')}. For their share of all feedback, ask whether complaints are rising.`,
+      `${capitalise(what.en)}${from} by month, ${span}: ${months.map((r) => `${r.month} ${n(r.mentions, 'count')}`).join('; ')}. For their share of all feedback, ask whether complaints are rising.`,
       `${span}每月${from}${what.zh}：${months.map((r) => `${r.month} ${n(r.mentions, 'count')} 条`).join('；')}。如需占全部反馈的比例，可以问“投诉是否在增加”。`),
     table: { columns: [t(lang, 'month', '月份'), what[lang]], rows: months.map((r) => [r.month, r.mentions]) },
     chart: { type: 'line', title: t(lang, `${what.en} by month`, `每月${what.zh}`), data: { categories: months.map((r) => r.month), series: [{ name: what[lang], values: months.map((r) => r.mentions) }] } },

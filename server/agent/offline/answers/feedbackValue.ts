@@ -1,5 +1,5 @@
 import { formatNumber as n } from '../../format.ts';
-import { money, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, money, t, type Draft, type HandlerInput } from './common.ts';
 
 /** What a theme carries about the customers behind it (feedback_themes `customers`). */
 export interface ValuedTheme {
@@ -34,10 +34,10 @@ export function themesByValue(input: HandlerInput, themes: ValuedTheme[], words:
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `${cap(what)} by the revenue of the customers behind them: ${rows.join('; ')}.${rule} Revenue a year = each writer's revenue to date ÷ their years as a customer (at least one); a customer who wrote in several themes counts in each.`,
+      `${capitalise(what)} by the revenue of the customers behind them: ${rows.join('; ')}.${rule} Revenue a year = each writer's revenue to date ÷ their years as a customer (at least one); a customer who wrote in several themes counts in each.`,
       `按背后客户的收入排序的${what}：${rows.join('；')}。${rule}每年收入＝每位反馈客户的累计收入 ÷ 其成为客户的年数（至少一年）；在多个主题中留言的客户在每个主题中都计入。`),
     chart: {
-      type: 'bar', title: t(lang, `${cap(what)} by customers' revenue a year`, `${what}背后客户的每年收入`),
+      type: 'bar', title: t(lang, `${capitalise(what)} by customers' revenue a year`, `${what}背后客户的每年收入`),
       data: { categories: shown.map((th) => th.name), series: [{ name: t(lang, 'revenue a year', '每年收入'), values: shown.map((th) => th.customers!.yearlyRevenue) }] },
     },
     table: {
@@ -46,5 +46,3 @@ export function themesByValue(input: HandlerInput, themes: ValuedTheme[], words:
     },
   };
 }
-
-const cap = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;

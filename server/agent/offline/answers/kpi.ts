@@ -3,7 +3,7 @@ import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDe
 import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, describeWindow, shiftYear, type Grain } from '../time.ts';
-import { describeFilters, describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, describeFilters, describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
 
 /** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
@@ -84,7 +84,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const window = describeWindow(result.window, slots.time, lang);
   const scope = describeScope(slots, lang);
   const name = metric.names[lang];
-  const Name = lang === 'en' ? name[0]!.toUpperCase() + name.slice(1) : name;
+  const Name = lang === 'en' ? capitalise(name) : name;
   const tier = slots.filter.rfm_tier;
   const tierNote = tier ? t(lang, ` RFM tier ${tier} = the customers in it today (scored on all their orders so far).`, `RFM 层级 ${tier}＝当前处于该层级的客户（按其迄今全部订单评分）。`) : '';
   const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.${tierNote}`, `口径：${name}＝${metric.definition.zh}。${tierNote}`);

@@ -3,7 +3,7 @@ import type { DimensionDef } from '../../semantic/dimensions.ts';
 import type { MetricDef } from '../../semantic/metrics.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { askedLabel, describeWindow, type TimeRange } from '../time.ts';
-import { failure, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, failure, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * A breakdown over two named periods ("revenue by channel this quarter vs last quarter", "各渠道Q2和Q3的订单数"):
@@ -42,7 +42,7 @@ export async function breakdownOverPeriods(
       `${g.group} ${fmt(g.total)}（${short}${then === undefined ? missing : ` ${fmt(then)}`}${direction(g.total, then)}）`);
   }).join(t(lang, '; ', '；'));
   // "this quarter vs last quarter" on the 1st of November: the later period has only begun, said so (no day counts)
-  const partial = later.partialPeriods.length ? t(lang, ` ${laterName[0]!.toUpperCase()}${laterName.slice(1)} is not over yet, so its values cover only part of it.`, `${laterName}尚未结束，其数值只覆盖其中一部分。`) : '';
+  const partial = later.partialPeriods.length ? t(lang, ` ${capitalise(laterName)} is not over yet, so its values cover only part of it.`, `${laterName}尚未结束，其数值只覆盖其中一部分。`) : '';
   // the chart shows the groups with a value in both periods (an absent one is not a zero)
   const charted = shown.filter((g) => before.has(g.group));
   const more = later.otherGroups > 0 ? t(lang, ` (${formatNumber(later.otherGroups, 'count')} more not shown)`, `（另有 ${formatNumber(later.otherGroups, 'count')} 个未列出）`) : '';
@@ -50,7 +50,7 @@ export async function breakdownOverPeriods(
     ...base,
     kind: 'answer',
     answer: t(lang,
-      `${name[0]!.toUpperCase()}${name.slice(1)} by ${dim.names.en}${scope}, ${laterName} against ${earlierName}: ${list}${more}.${partial} ${definition}`,
+      `${capitalise(name)} by ${dim.names.en}${scope}, ${laterName} against ${earlierName}: ${list}${more}.${partial} ${definition}`,
       `按${dim.names.zh}的${name}${scope}，${laterName}对比${earlierName}：${list}${more}。${partial}${definition}`),
     chart: {
       type: 'bar',

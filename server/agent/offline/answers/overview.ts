@@ -4,7 +4,7 @@ import { askedLabel, describeWindow, parseTimeRange, previousRange, shiftYear, w
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { isMissingTool } from '../calls.ts';
-import { asOfFrom, describeFilters, failure, metricValue, money, plural, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { asOfFrom, capitalise, describeFilters, failure, metricValue, money, plural, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "How are we doing?", "最近怎么样？", "give me a summary of last quarter": the executive's first question, answered
@@ -116,8 +116,6 @@ function withAsOf(input: HandlerInput, time: TimeRange): { asOf?: string } {
   const asOf = asOfFrom({ ...input.slots, time }, input.today);
   return asOf ? { asOf } : {};
 }
-
-const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
 
 /** A period by its name alone ("September 2026") when the window is exactly the named period, else its days. */
 function shortName(w: { from: string; to: string }, named: TimeRange, lang: HandlerInput['lang']): string {
