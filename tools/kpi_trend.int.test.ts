@@ -278,9 +278,23 @@ describeEachDriver('kpi_trend', (use) => {
     // the window total: active Sep–Dec 2023 (nobody) and not in Jan–Apr → 0; the same for the window before
     expect([monthly.overall.total, monthly.overall.previous.value]).toEqual([0, 0]);
     expect(monthly.meta.definitions.lost_customers).toBe(GLOSSARY.lost_customers);
+    // each month's churn rate, over the customers of the month before: Jan none before (Dec 2023 nobody) · Feb Ann of
+    // January's 1 · Mar nobody of February's 1 (Bob came back) · Apr all 3 of March's
+    expect(monthly.overall.points.map((pt: any) => pt.churn)).toEqual([
+      null, { rate: 1, previousCustomers: 1 }, { rate: 0, previousCustomers: 1 }, { rate: 1, previousCustomers: 3 }]);
+    // The orders start on 2024-01-01: January's period before (December) is not loaded, so its 0 is understated, as are
+    // the window total (its previous window Sep–Dec 2023) and the previous total. January is left out of the lowest
+    // month: the lowest is March (0), not January (0, first in order).
+    expect(monthly.lostCoverage).toEqual({ ordersFrom: '2024-01-01', window: true, previous: true, periods: ['2024-01-01'] });
+    expect([monthly.overall.best, monthly.overall.worst]).toEqual([
+      { period: '2024-04-01', value: 3, churn: { rate: 1, previousCustomers: 3 } }, { period: '2024-03-01', value: 0, churn: { rate: 0, previousCustomers: 1 } }]);
+    expect((await run({ ...janApr, metric: 'customers' })).lostCoverage).toBeNull();
+    expect((await run({ ...janApr, metric: 'customers' })).overall.points[0]).toEqual({ period: '2024-01-01', value: 1 });
     // Q2 2024 against Q1: all three customers ordered in Q1 and nobody in Q2; Q1 against Q4 2023: nobody to lose
     const q2 = await run({ metric: 'lost_customers', grain: 'quarter', from: '2024-04-01', to: '2024-06-30' });
     expect([q2.overall.total, q2.overall.previous.value]).toEqual([3, 0]);
+    // Q1 is loaded from its first day; Q4 2023, Q1's own period before, is not: only the previous total is understated
+    expect(q2.lostCoverage).toMatchObject({ window: false, previous: true, periods: [] });
     // April alone: lost 3 (March's Ann, Bob, Cy); March against February: Bob ordered again → 0
     const april = await run({ metric: 'lost_customers', from: '2024-04-01', to: '2024-04-30' });
     expect([april.overall.total, april.overall.previous.value]).toEqual([3, 0]);
@@ -303,6 +317,9 @@ describeEachDriver('kpi_trend', (use) => {
     const partial = await run({ metric: 'lost_customers', from: '2024-03-10', to: '2024-04-30' });
     expect(values(partial.overall)).toEqual([0, 2]);
     expect(partial.overall.total).toBe(1);
+    // March's base is February's Bob (the month before, whole), April's the window's March customers (Ann, Bob)
+    expect(partial.overall.points.map((pt: any) => pt.churn)).toEqual([{ rate: 0, previousCustomers: 1 }, { rate: 1, previousCustomers: 2 }]);
+    expect(partial.lostCoverage).toMatchObject({ window: false, previous: true, periods: [] }); // Nov 26 – Jan 17 before
     // churn rate: Cy is 1 of the 2 customers of Jan 18 – Mar 9; Q2 loses all 3 of Q1's; Jan–Apr had nobody before it
     expect(partial.overall.churn).toEqual({ rate: 0.5, previousCustomers: 2 });
     expect(q2.overall.churn).toEqual({ rate: 1, previousCustomers: 3 });

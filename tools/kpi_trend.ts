@@ -6,6 +6,7 @@ import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { lostAggregate, type Calendar } from './lib/kpi_lost.ts';
+import { churnByPeriod, churnSchema, lostCoverage, lostCoverageSchema, type LostCoverage } from './lib/kpi_churn.ts';
 import { isWhole, MONTHS, periodStart, previousDays, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
@@ -82,7 +83,11 @@ const PARTS = ['revenue', 'orders', 'returns', 'customers'] as const;
 /** Filters that pick a group of customers (the rest of the filters pick orders). */
 const GROUP_FILTERS = ['rfmTier', 'customerType', 'tag'] as const;
 
-const point = z.object({ period: z.string().describe('first day of the period'), value: z.number().describe('metric value') });
+const point = z.object({
+  period: z.string().describe('first day of the period'),
+  value: z.number().describe('metric value'),
+  churn: churnSchema.optional().describe('lost_customers only: the period’s churn rate, its lost customers ÷ the customers who ordered in the period before (null when nobody did)'),
+});
 const series = z.object({
   group: z.string().nullable().describe('value of the groupBy dimension ("(none)" = missing); null for all matching orders'),
   total: z.number().describe('metric over the whole window (ratios and distinct counts are not sums of the periods)'),
@@ -96,15 +101,9 @@ const series = z.object({
       changePct: z.number().nullable().describe('change ÷ previous value; null when the previous value is 0'),
     })
     .describe('the window just before, of equal length (same number of periods when the window is whole periods)'),
-  churn: z
-    .object({
-      rate: z.number().describe('churn_rate: lost customers ÷ previousCustomers (0..1)'),
-      previousCustomers: z.number().describe('customers with an order in the previous window'),
-    })
-    .nullable()
-    .describe('lost_customers only, for the window total: the churn rate; null otherwise, or when nobody ordered in the previous window'),
-  best: point.nullable().describe('period with the highest value (ratios: among periods with data)'),
-  worst: point.nullable().describe('period with the lowest value (ratios: among periods with data)'),
+  churn: churnSchema.describe('lost_customers only, for the window total: the churn rate; null otherwise, or when nobody ordered in the previous window'),
+  best: point.nullable().describe('period with the highest value (ratios: among periods with data; lost_customers: among periods not understated)'),
+  worst: point.nullable().describe('period with the lowest value (ratios: among periods with data; lost_customers: among periods not understated)'),
 });
 const output = z.object({
   metric: z.enum(METRICS).describe('metric'),
@@ -121,6 +120,7 @@ const output = z.object({
     })
     .nullable()
     .describe(`with a customer-group filter (rfmTier, customerType, tag) and a metric that adds up (${PARTS.join(', ')}): what the group is part of; null otherwise`),
+  lostCoverage: lostCoverageSchema,
   note: z.string().nullable().describe('hint when nothing matched'),
   meta: metaSchema,
 });
@@ -179,13 +179,18 @@ function rankGroups(metric: Metric, g: AggParts, by: 'value' | 'change'): string
   return [...new Set([...now.keys(), ...before.keys()])].sort((a, b) => change(b) - change(a) || a.localeCompare(b));
 }
 
+/** lost_customers' extras for a series: the period before the window (first churn base) and the understated periods. */
+interface LostExtras { prior: string; coverage: LostCoverage }
+
 function buildSeries(
   metric: Metric, group: string | null, periods: string[], rows: Agg[], total: Agg | undefined, prev: Agg | undefined,
-  prevWindow: { from: string; to: string },
+  prevWindow: { from: string; to: string }, lost?: LostExtras,
 ): Series {
   const byPeriod = new Map(rows.map((r) => [r.bucket, r]));
   const points = periods.map((period) => ({ period, ...valueOf(metric, byPeriod.get(period)) }));
-  const ranked = points.filter((pt) => !RATIOS.has(metric) || pt.base > 0);
+  const understated = new Set(lost?.coverage?.periods);
+  const ranked = points.filter((pt) => (!RATIOS.has(metric) || pt.base > 0) && !understated.has(pt.period));
+  const churn = lost ? churnByPeriod(periods, rows, lost.prior) : undefined;
   const pick = (better: (a: number, b: number) => boolean) =>
     ranked.reduce<(typeof points)[number] | null>((acc, pt) => (acc === null || better(pt.value, acc.value) ? pt : acc), null);
   const [best, worst] = [pick((a, b) => a > b), pick((a, b) => a < b)];
@@ -194,12 +199,12 @@ function buildSeries(
   return {
     group,
     total: now,
-    points: points.map(({ period, value }) => ({ period, value })),
+    points: points.map(({ period, value }, i) => ({ period, value, ...(churn ? { churn: churn[i] } : {}) })),
     previous: { ...prevWindow, value: before, change: ROUND[metric](now - before), changePct: before ? rate((now - before) / before) : null },
     // lost customers are some of the previous window's customers (kpi_lost.ts): their share of them is the churn rate
     churn: metric === 'lost_customers' && prev && prev.customers > 0 ? { rate: rate(now / prev.customers), previousCustomers: prev.customers } : null,
-    best: best && { period: best.period, value: best.value },
-    worst: worst && { period: worst.period, value: worst.value },
+    best: best && { period: best.period, value: best.value, ...(churn ? { churn: churn[points.indexOf(best)] } : {}) },
+    worst: worst && { period: worst.period, value: worst.value, ...(churn ? { churn: churn[points.indexOf(worst)] } : {}) },
   };
 }
 
@@ -258,7 +263,9 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           return calendar ? lostAggregate(q, scope, calendar, fresh) : aggregateKpi(q, scope, kpiSource(scope, fresh));
         };
         const all = await run3();
-        const overall = buildSeries(args.metric, null, periods, all.byPeriod, all.total[0], all.prev[0], prevWindow);
+        const coverage = calendar ? await lostCoverage(q, args.grain, periods, prevWindow, calendar) : null;
+        const lost = calendar ? { prior: calendar.prior, coverage } : undefined;
+        const overall = buildSeries(args.metric, null, periods, all.byPeriod, all.total[0], all.prev[0], prevWindow, lost);
         let groups: Series[] | null = null;
         let otherGroups = 0;
         if (args.groupBy) {
@@ -266,7 +273,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           const ranked = rankGroups(args.metric, g, args.rankGroupsBy);
           otherGroups = Math.max(0, ranked.length - args.top);
           groups = ranked.slice(0, args.top).map((grp) =>
-            buildSeries(args.metric, grp, periods, g.byPeriod.filter((r) => r.grp === grp), g.total.find((r) => r.grp === grp), g.prev.find((r) => r.grp === grp), prevWindow),
+            buildSeries(args.metric, grp, periods, g.byPeriod.filter((r) => r.grp === grp), g.total.find((r) => r.grp === grp), g.prev.find((r) => r.grp === grp), prevWindow, lost),
           );
         }
         // a group of customers' part of everyone's value in the same window (the other filters kept)
@@ -286,6 +293,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           groups,
           otherGroups,
           ofAll,
+          lostCoverage: coverage,
           note: nothing ? `no ${args.metric === 'returns' ? 'returns' : 'orders'} match the window and filters; valid filter values: describe_data` : null,
           meta: buildMeta('kpi_trend', args, {
             window,

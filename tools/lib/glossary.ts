@@ -8,7 +8,7 @@ export const GLOSSARY = {
   customers: 'Distinct identified customers with at least one order in the window (guests excluded).',
   new_customers: 'Customers whose first order ever falls in the window.',
   lost_customers: 'Customers with an order in the period before (the previous window of equal length; per period of a series, the calendar period before it) and none in the window (guests excluded).',
-  churn_rate: 'Lost customers ÷ customers with an order in the previous window (of equal length): the share of the previous window’s customers who did not order again in this one.',
+  churn_rate: 'Lost customers ÷ customers with an order in the period before (the previous window of equal length; per period of a series, the calendar period before it): the share of that period’s customers who did not order again in this one.',
   aov: 'Average order value = revenue ÷ orders in the window.',
   repeat_rate: 'Share of the window’s customers who placed two or more orders in the window.',
   revenue_per_customer: 'Revenue from identified customers ÷ customers in the window (guest revenue excluded).',

@@ -94,7 +94,7 @@ const totalRow = (grp: string, orders: number, customers: number, lost: number):
 /**
  * Lost customers per period of `w`, each period against the calendar period before it (`cal.prior` = its first day).
  * Activity before w.from in w's first period is left out (that period covers only the window's days; the period
- * before it is whole).
+ * before it is whole). The orders and customers of every period, `cal.prior`'s too (the first period's churn base).
  */
 function periodSql(s: KpiScope, w: Window, cal: Calendar): { sql: string; params: unknown[] } {
   const p = new Params();
@@ -117,7 +117,7 @@ function periodSql(s: KpiScope, w: Window, cal: Calendar): { sql: string; params
       FROM seq WHERE following <= ${p.add(w.to)}::date AND (next_bucket IS NULL OR next_bucket > following)
      GROUP BY 1, 2
     UNION ALL
-    SELECT grp, bucket, 0, sum(orders), count(*), 0, 0, 0, 0 FROM seq WHERE bucket >= ${first} GROUP BY 1, 2`;
+    SELECT grp, bucket, 0, sum(orders), count(*), 0, 0, 0, 0 FROM seq WHERE bucket >= ${p.add(cal.prior)}::date GROUP BY 1, 2`;
   return { sql, params: p.values };
 }
 
@@ -159,7 +159,8 @@ function rollupSql(s: KpiScope, cal: Calendar, source: Exclude<Source, { kind: '
 
 /**
  * byPeriod and totals from rollupSql's rows. Per group and segment: its orders and customers, and lost = the group's
- * customers of the segment before − those of them back (retained). Periods from the window's first (`cal.first`);
+ * customers of the segment before − those of them back (retained). Periods from the window's first (`cal.first`),
+ * and `cal.prior`'s orders and customers (no lost count: its own period before is not read);
  * the window's total and the previous window's (when the group has activity in them or in the one before).
  */
 function fromSegments(rows: readonly SegmentRow[], s: KpiScope, cal: Calendar): AggParts {
@@ -182,6 +183,9 @@ function fromSegments(rows: readonly SegmentRow[], s: KpiScope, cal: Calendar): 
   };
   const parts: AggParts = { byPeriod: [], total: [], prev: [] };
   for (const grp of [...new Set(rows.map((r) => r.grp))].sort((a, b) => a.localeCompare(b))) {
+    // the period before the window: its customers are the first period's churn base
+    const prior = cells.get(`${grp}|period`)?.get(cal.prior);
+    if (prior) parts.byPeriod.push({ ...totalRow(grp, prior.orders, prior.customers, 0), bucket: cal.prior });
     series(grp, 'period', periods).forEach((a, i) => a && parts.byPeriod.push({ ...a, bucket: periods[i + 1]! }));
     const [prev, now] = series(grp, 'window', windows);
     if (prev) parts.prev.push(prev);
