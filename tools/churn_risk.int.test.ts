@@ -71,6 +71,27 @@ describeEachDriver('churn_risk', (use) => {
     });
   });
 
+  it('judges only the customers of a filter, against the whole shop’s thresholds', async () => {
+    // UK: Ann (ratio 3.5) and Fay (one order day, 121 days quiet). Fay is judged against the shop's 2 × 30 = 60 days,
+    // not the UK's own rhythm (Ann's 10-day gap would make it 20): the UK's at-risk customers are the overall ones in the UK.
+    const uk = await run({ pAliveThreshold: 1e-12, filter: { country: 'United Kingdom' } });
+    expect(uk.thresholds).toMatchObject({ singleOrderDays: 60, medianRepeatGapDays: 30 });
+    expect(uk.counts).toEqual({ customers: 2, inactiveRepeat: 1, inactiveSingleOrder: 1, lowPAlive: 0, both: 0, atRisk: 2 });
+    expect(uk.customers.map((c: any) => [c.id, c.revenueAtStake])).toEqual([[1, 100], [6, 70]]);
+    expect(uk.revenueAtStake.atRisk).toBe(170);
+    // win-back within the filter: Fay (2 orders, last 03-01 ≤ 05-01); the definition keeps the country
+    expect(uk.winBack).toMatchObject({ definition: { country: 'United Kingdom', orders: { min: 2 }, lastOrderTo: '2024-05-01' }, size: 1 });
+    expect(uk.meta.args.filter).toEqual({ country: 'United Kingdom' });
+    // Germany: Bob (ratio 0.67) is fine
+    expect((await run({ pAliveThreshold: 1e-12, filter: { country: 'germany' } })).counts).toMatchObject({ customers: 1, atRisk: 0 });
+    // the filter's own bounds stay the tighter ones: 3+ orders leaves Ann (5 orders, last 05-26 after 05-01): size 0
+    const three = await run({ pAliveThreshold: 1e-12, filter: { country: 'United Kingdom', orders: { min: 3 } } });
+    expect(three.winBack).toMatchObject({ definition: { country: 'United Kingdom', orders: { min: 3 }, lastOrderTo: '2024-05-01' }, size: 0 });
+    expect(three.counts).toMatchObject({ customers: 1, atRisk: 1 });
+    await expect(run({ filter: { country: 'Spain' } })).rejects.toThrow(/filter: no customer in it ordered on or before 2024-06-30/);
+    await expect(run({ filter: { segment: 'nope' } })).rejects.toThrow(/unknown saved segment "nope"/);
+  });
+
   it('applies the thresholds given, and shows contact details to support staff', async () => {
     const out = await run({ ratioThreshold: 4, singleOrderDays: 29, pAliveThreshold: 1e-12, limit: 2 }, 'support');
     // Ann's 3.5 < 4; Eve (29 days) joins Cy and Fay; the list keeps the top 2 by stake.

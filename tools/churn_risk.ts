@@ -20,6 +20,8 @@ import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { fitPurchaseModel, lastOrderDay, loadCalibration } from './lib/clv/calibration.ts';
 import { round, sig } from './lib/clv/scoring.ts';
 import { dayArg } from './customer_lifetime_value.ts';
+import { segmentFilterSchema, type SegmentFilter } from './lib/segments/filter.ts';
+import { prepareSegment } from './lib/segments/resolve.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
 const REASONS = ['inactive_vs_own_gap', 'single_order_inactive', 'low_p_alive'] as const;
@@ -39,6 +41,9 @@ const input = z
     pAliveThreshold: z.number().gt(0).lt(1).default(0.5).describe('at risk when BG/NBD P(alive) is below this'),
     match: z.enum(['any', 'all']).default('any').describe('list customers flagged by any rule, or by every rule'),
     limit: z.number().int().min(1).max(MAX_ROWS).default(50).describe('how many at-risk customers to list (highest revenue at stake first)'),
+    filter: segmentFilterSchema
+      .optional()
+      .describe('judge only these customers (customer_segments filter: country, mainChannel, mainCategory, rfmTier, tags, a saved segment…); the one-order threshold and the BG/NBD fit stay the whole shop’s, so they are a subset of the unfiltered at-risk customers'),
   })
   .strict()
   .describe('customers at risk of churning');
@@ -94,7 +99,7 @@ const output = z.object({
     .describe('at-risk customers, highest revenue at stake first'),
   winBack: z
     .object({
-      definition: z.record(z.string(), z.unknown()).describe('segment filter (customer_segments syntax): orders ≥ orders.min and last order on or before lastOrderTo'),
+      definition: z.record(z.string(), z.unknown()).describe('segment filter (customer_segments syntax): orders ≥ orders.min and last order on or before lastOrderTo (and the filter given, if any)'),
       size: num('customers matching the definition now'),
       description: z.string().describe('what the segment is'),
     })
@@ -137,12 +142,14 @@ interface ChurnAnswer {
 async function judge(q: Queryable, args: Args, asOf: string, last: string, fits: FitCache) {
   const fromSummary = asOf >= last;
   const version = fromSummary ? await summaryDataVersion(q) : null;
-  const { ratioThreshold, singleOrderDays, pAliveThreshold, match, limit } = args;
-  const key = version === null ? null : scoreSetKey('churn_risk', version, { asOf, ratioThreshold, singleOrderDays, pAliveThreshold, match, limit });
+  const { ratioThreshold, singleOrderDays, pAliveThreshold, match, limit, filter } = args;
+  // a filter naming a saved segment or tags is resolved (and checked) before anything is looked up
+  const segment = filter ? await prepareSegment(q, filter, asOf) : undefined;
+  const key = version === null ? null : scoreSetKey('churn_risk', version, { asOf, ratioThreshold, singleOrderDays, pAliveThreshold, match, limit, segment: segment && { sql: segment.sql, params: segment.params } });
   const answer = key === null ? null : await findScoreSet<ChurnAnswer>(q, key);
   if (answer) return { model: { params: answer.result.params, fromCache: true }, stats: answer.result.stats, pending: [] };
   const { model, pending } = await churnModel(q, asOf, last, fits, version);
-  const stats = await judgeChurn(q, fromSummary, { ...args, asOf }, model.params);
+  const stats = await judgeChurn(q, fromSummary, { ...args, asOf }, model.params, segment);
   if (key !== null && stats.customers > 0) pending.push({ tool: 'churn_risk', key, result: { params: model.params, stats } satisfies ChurnAnswer, customers: stats.customers });
   return { model, stats, pending };
 }
@@ -174,7 +181,9 @@ export const churnRisk: ToolFactory = ({ db, clock, role }) =>
         const { model, stats, pending } = await judge(q, args, asOf, last, fits);
         pendingFits = fits.pending;
         pendingSets = pending;
-        if (stats.customers === 0) throw new AppError('invalid_argument', `asOf: no customer ordered on or before ${asOf}`);
+        if (stats.customers === 0) {
+          throw new AppError('invalid_argument', args.filter ? `filter: no customer in it ordered on or before ${asOf}` : `asOf: no customer ordered on or before ${asOf}`);
+        }
         const notes: string[] = [];
         if (stats.singleOrderDays === null) notes.push('no repeat customers: one-order customers are not judged (pass singleOrderDays)');
         if (!model.params) notes.push('no repeat purchases: BG/NBD cannot be fitted, P(alive) rule skipped');
@@ -206,7 +215,7 @@ export const churnRisk: ToolFactory = ({ db, clock, role }) =>
               revenueAtStake: round(f.stake, 2), reasons: reasonsOf(f),
             };
           }),
-          winBack: winBackSegment(stats, args.ratioThreshold),
+          winBack: winBackSegment(stats, args.ratioThreshold, args.filter),
           notes,
           meta: buildMeta('churn_risk', { ...args, asOf }, {
             window: null,
@@ -240,12 +249,18 @@ async function contactsOf(q: Queryable, ids: number[]) {
  * With k = ceil(ratioThreshold × median) days, "quiet ≥ k days as of asOf" means last order day ≤ asOf − k
  * (lastOrderTo and the size come from churnSql.ts).
  */
-function winBackSegment(stats: ChurnStats, ratioThreshold: number) {
+function winBackSegment(stats: ChurnStats, ratioThreshold: number, filter: SegmentFilter | undefined) {
   if (stats.median === null || stats.lastOrderTo === null) return null;
   const k = Math.ceil(ratioThreshold * stats.median);
   return {
-    definition: { orders: { min: 2 }, lastOrderTo: stats.lastOrderTo },
+    // within the filter's customers (its fields ANDed with the win-back rule, as the size counts them): the tighter
+    // of its own order count and last-order bounds and the rule's
+    definition: {
+      ...filter,
+      orders: { ...filter?.orders, min: Math.max(2, filter?.orders?.min ?? 0) },
+      lastOrderTo: filter?.lastOrderTo && filter.lastOrderTo < stats.lastOrderTo ? filter.lastOrderTo : stats.lastOrderTo,
+    },
     size: stats.winBackSize,
-    description: `customers with 2+ orders and no order after ${stats.lastOrderTo} (${k} days ≈ ${ratioThreshold} × the median repeat gap)`,
+    description: `customers${filter ? ' of the filter' : ''} with 2+ orders and no order after ${stats.lastOrderTo} (${k} days ≈ ${ratioThreshold} × the median repeat gap)`,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../db/index.ts';
 import { rfmSql } from '../../tools/lib/rfm.ts';
+import { inSegmentSql } from '../../tools/lib/segments/embed.ts';
 import { prepareSegment } from '../../tools/lib/segments/resolve.ts';
 import { assertModelName, vectorExpression, type StoredModel } from './store.ts';
 import { toVectorLiteral } from './vectors.ts';
@@ -78,12 +79,7 @@ async function customerConditions(
     where.push(`${column} IN (SELECT id FROM customers WHERE country = ANY($${params.length}::text[]))`);
   }
   if (filters.segment !== undefined) {
-    // The segment's SQL numbers its parameters from $1: renumber them after ours.
-    const seg = await prepareSegment(q, { segment: filters.segment }, asOf);
-    const offset = params.length;
-    params.push(...seg.params);
-    const sql = seg.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    where.push(`${column} IN (SELECT customer_id FROM (${sql}) AS seg)`);
+    where.push(inSegmentSql(await prepareSegment(q, { segment: filters.segment }, asOf), column, params));
   }
   if (filters.rfmTiers?.length) {
     const offset = params.length;

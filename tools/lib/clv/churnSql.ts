@@ -10,6 +10,8 @@
  */
 import type { Queryable } from '../../../server/db/index.ts';
 import type { BgNbdParams } from './bgnbd.ts';
+import type { CompiledSegment } from '../segments/compile.ts';
+import { inSegmentSql } from '../segments/embed.ts';
 
 /**
  * A customer's own average gap in days, the divisor of inactivity_ratio (docs/metrics.md), for churn_risk and for
@@ -56,7 +58,7 @@ const P_ALIVE = `CASE WHEN $5::float8 IS NULL THEN NULL WHEN "orderDays" = 1 THE
  * The median of the repeat customers' average gaps is the middle value, or the mean of the two middle values.
  * revenue_at_stake = revenue ÷ max(1, tenure in years of 365.25 days), in float8 as JavaScript computes it.
  */
-function statement(fromSummary: boolean): string {
+function statement(fromSummary: boolean, inSegment: string | null): string {
   // The summary is read twice (median, then the rules) rather than materialized; aggregated orders are computed once.
   return `WITH base AS ${fromSummary ? 'NOT MATERIALIZED' : 'MATERIALIZED'} (${churnBaseSql(fromSummary)}),
   -- Lower and upper middle values: percentile_disc(0.5) takes the ceil(n/2)-th value, ascending and descending.
@@ -65,7 +67,8 @@ function statement(fromSummary: boolean): string {
   th AS (SELECT median, coalesce($3::float8, 2 * median) AS single_days, ceil($2::float8 * median)::int AS win_back_days FROM med),
   -- OFFSET 0 keeps each step a subquery of its own: flattened, every use of a computed column would repeat its
   -- expression (P(alive)'s logarithms ran ~6 times per customer).
-  odds AS (SELECT b.*, ${LOG_ODDS} AS log_odds FROM base b OFFSET 0),
+  -- a segment restricts who is judged and listed; the shop's rhythm (the median above) and the model stay everyone's
+  odds AS (SELECT b.*, ${LOG_ODDS} AS log_odds FROM base b ${inSegment ? `WHERE ${inSegment}` : ''} OFFSET 0),
   scored AS (
     SELECT o.*, CASE WHEN "orderDays" >= 2 THEN "daysSince" / "avgGap" END AS ratio,
            ${P_ALIVE} AS "pAlive",
@@ -136,12 +139,19 @@ export interface ChurnQueryArgs {
   limit: number;
 }
 
-/** Counts, sums, thresholds and the listed at-risk customers (highest stake first, ties by id) in one statement. */
-export async function judgeChurn(q: Queryable, fromSummary: boolean, args: ChurnQueryArgs, model: BgNbdParams | null): Promise<ChurnStats> {
-  const { rows } = await q.query<ChurnStats>(statement(fromSummary), [
+/**
+ * Counts, sums, thresholds and the listed at-risk customers (highest stake first, ties by id) in one statement; with
+ * `segment` (a compiled customer_segments filter) only its members are judged.
+ */
+export async function judgeChurn(
+  q: Queryable, fromSummary: boolean, args: ChurnQueryArgs, model: BgNbdParams | null, segment?: Pick<CompiledSegment, 'sql' | 'params'>,
+): Promise<ChurnStats> {
+  const params: unknown[] = [
     args.asOf, args.ratioThreshold, args.singleOrderDays ?? null, args.pAliveThreshold,
     model?.r ?? null, model?.alpha ?? null, model?.a ?? null, model?.b ?? null, args.match, args.limit,
-  ]);
+  ];
+  const inSegment = segment ? inSegmentSql(segment, 'b.id', params) : null;
+  const { rows } = await q.query<ChurnStats>(statement(fromSummary, inSegment), params);
   const s = rows[0]!;
   return {
     ...s,

@@ -68,3 +68,4 @@ export async function prepareSegment(q: Queryable, filter: SegmentFilter, asOf: 
   const compiled = compileSegmentFilter(filters, asOf, source, storedRfm);
   return { ...compiled, filters };
 }
+
