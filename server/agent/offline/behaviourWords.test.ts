@@ -244,3 +244,40 @@ describe('what customers buy and how much they spend', () => {
     expect(parse('How many customers in the UK placed orders last month?').slots.metric).toBe('customers');
   });
 });
+
+describe('churn already happened, and how it moves', () => {
+  it('reads customers lost in the past as lost customers, even without a period', () => {
+    for (const q of ['How many customers have churned?', '德国有多少客户流失了', 'How many customers did we lose?']) {
+      expect([parse(q).analysis, parse(q).slots.metric], q).toEqual([null, 'lost_customers']);
+    }
+    expect(parse('德国有多少客户流失了').slots.filter).toEqual({ country: 'Germany' });
+    // a risk to come stays churn risk
+    for (const q of ['How many customers are at risk of churning?', '有多少客户可能流失', 'Which customers will churn?']) expect(parse(q).analysis, q).toBe('churn');
+  });
+
+  it('reads churn with a direction or a trend as the churn rate month by month', () => {
+    for (const q of ['Is churn going up?', 'Is churn getting worse in Germany?', 'How is churn trending?', 'churn trend', '客户流失在增加吗', '流失率在上升吗']) {
+      const p = parse(q);
+      expect([p.analysis, p.slots.metric, p.slots.churnRate, p.slots.mode, p.slots.change], q).toEqual([null, 'lost_customers', true, 'trend', undefined]);
+    }
+    expect(parse('Is churn getting worse in Germany?').slots.filter).toEqual({ country: 'Germany' });
+    // at-risk customers rising is about the risk list; a churn rate by country is a breakdown, not a trend
+    expect(parse('Is the number of at-risk customers rising?').analysis).toBe('churn');
+    expect(parse('What is the churn rate by country?').slots).toMatchObject({ groupBy: 'country', mode: 'breakdown' });
+  });
+});
+
+describe('value by group', () => {
+  it('reads "which segment is most valuable" as lifetime value by RFM tier', () => {
+    for (const q of ['Which segment has the highest CLV?', 'Which customer group is most valuable?', '哪个客群的客户终身价值最高', 'What is the CLV by RFM tier?']) {
+      expect([parse(q).analysis, parse(q).slots.byTier], q).toEqual(['clv', true]);
+    }
+    // a channel's customers' value is CLV by channel; a growing segment is tier movement; one tier's CLV is that tier's
+    expect(parse('Which channel brings the most valuable customers?').slots).toMatchObject({ groupBy: 'channel' });
+    expect(parse('Which channel brings the most valuable customers?').slots.byTier).toBeUndefined();
+    expect(parse('which customer segment is growing fastest?')).toMatchObject({ analysis: 'rfm', slots: { yearAgo: true } });
+    expect(parse('Which customer group is most valuable?').slots.yearAgo).toBeUndefined();
+    expect(parse('What is the average CLV of Champions?').slots).toMatchObject({ filter: { rfm_tier: 'Champions' } });
+    expect(parse('What is the average CLV of Champions?').slots.byTier).toBeUndefined();
+  });
+});

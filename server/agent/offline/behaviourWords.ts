@@ -1,3 +1,5 @@
+import type { AnalysisId } from '../semantic/index.ts';
+
 /**
  * Words that pick one reading of an analysis: what lapsed customers did last, acting on churn risk (win-back), value
  * of RFM tiers, and how customer records were unified (identity resolution).
@@ -24,6 +26,18 @@ export const WIN_BACK = /\bwin[- ]?back\b|\bre-?activat\w*|\bre-?engag\w*|\bsave
 export const CLV_WORDS = /\b(?:clv|ltv|lifetime value|customer value|future value|expected value|predicted value|worth)\b|生命周期价值|终身价值|客户价值|未来价值|预期价值|预测价值|值多少钱/;
 /** Tier words without a tier's name ("CLV by RFM tier", "各层级的客户价值"): lifetime value per tier. */
 export const TIER_WORDS = /\btiers?\b|\brfm\b|层级|分层/;
+/** Groups of customers without a group's name ("which segment", 客群): the RFM tiers are the groups every customer is in. */
+const WHICH_GROUP = /\b(?:segments?|customer groups?|groups? of customers|tiers?)\b|客群|人群|客户群|分群|层级/;
+const MOST_VALUABLE = /\bmost valuable\b|最有价值|价值最高/;
+
+/**
+ * "What is the CLV by RFM tier?", "Which segment has the highest CLV?", "Which customer group is most valuable?",
+ * "哪个客群的客户终身价值最高": predicted lifetime value per RFM tier (customer_lifetime_value by tier).
+ */
+export function valueByGroup(analysis: AnalysisId | null, rest: string): boolean {
+  if (analysis === 'clv') return TIER_WORDS.test(rest) || WHICH_GROUP.test(rest);
+  return (analysis === null || analysis === 'segment' || analysis === 'rfm') && WHICH_GROUP.test(rest) && (CLV_WORDS.test(rest) || MOST_VALUABLE.test(rest));
+}
 
 /**
  * How customer records from different systems were unified ("how many customers are in more than one source system?",

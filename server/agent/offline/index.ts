@@ -91,10 +91,9 @@ async function ask(question: string, conversation: readonly Turn[], ctx: Planner
   if (analysis === 'rfm' && !slots.versus && (slots.filter.country || slots.filter.channel || slots.filter.category || (slots.groupBy && slots.groupBy !== 'month'))) analysis = 'segment';
 
   if (groupKpi(parsed, analysis, slots)) analysis = 'kpi';
-  // "which high-value customers are at risk of churning?": the tier's members judged by the inactivity rule
-  // (churn_risk takes no group: "the customers most at risk in Germany" are that country's overdue customers, too)
-  const group = slots.filter.rfm_tier || (analysis === 'churn' && (slots.filter.country || slots.filter.channel || slots.filter.category));
-  if ((analysis === 'segment' || analysis === 'churn') && group && longestMatch(parsed.text, CHURN_WORDS)) {
+  // "which high-value customers are at risk of churning?": the tier's members judged by the inactivity rule, profiled
+  // ("the customers most at risk in Germany" stay churn_risk's, judged within the country: answerChurn's filter)
+  if ((analysis === 'segment' || analysis === 'churn') && slots.filter.rfm_tier && longestMatch(parsed.text, CHURN_WORDS)) {
     [analysis, slots] = ['segment', { ...slots, atRisk: true }];
   }
 

@@ -7,8 +7,9 @@ import { parseTimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, detectTag, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
 import { purchaseSlots } from './purchases.ts';
+import { AT_RISK, churnTrendSlots, LOST_ALREADY } from './churnWords.ts';
 import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
-import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, WIN_BACK } from './behaviourWords.ts';
+import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, valueByGroup, WIN_BACK } from './behaviourWords.ts';
 import {
   asksOverview, CHANGE_ASKED, COMPARE_WORDS, DEFINITION_ASKED, DRIVERS_ASKED, EXPLAIN, DECLINE_WORDS, PHRASAL_UP_DOWN, UP_DOWN, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
@@ -86,7 +87,7 @@ const WHICH_PERIOD = /^(?:which|what|best|worst|strongest|weakest|biggest|top) |
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
 
 /** A segment that grows the most ("which customer segment is growing fastest?", "哪个客群增长最快"). */
-const FASTEST_SEGMENT = /\b(?:segments?|groups?|tiers?)\b.{0,30}\b(?:fastest|the most|most)\b|(?:客群|分群|群体|层级).{0,10}(?:增长|增加)最(?:快|多)/;
+const FASTEST_SEGMENT = /\b(?:segments?|groups?|tiers?)\b.{0,30}\b(?:grow\w*|grew|gain\w*|expand\w*|increas\w*|ris\w+)\b.{0,15}\b(?:fastest|the most|most)\b|(?:客群|分群|群体|层级).{0,10}(?:增长|增加)最(?:快|多)/;
 
 /** Champions aliases that describe customers by value rather than name the tier ("top customers", "vip", 大客户). */
 const DESCRIPTIVE_TIER_WORDS = /best|top|vip|whales|spenders|value|valuable|最好|优质|核心|大客户/;
@@ -98,8 +99,6 @@ const SPAN = /\b(?:from|between)\b|到|至/;
 const MOST = /\bmost\b|最多/;
 /** A churn rate ("what is our churn rate?", 流失率): lost customers as a share of the period before's (kpi_trend). */
 const CHURN_RATE = /\bchurn rates?\b|\battrition\b|流失率/;
-/** Words of a risk to come (churn_risk), not of customers already lost. */
-const AT_RISK = /\b(?:at risk|at-risk|risk|about to|might|could|likely|going to|will)\b|风险|可能|将要|快要|会不会|即将/;
 
 export function parseQuestion(question: string, today: string, values: DataValues): Parsed {
   const lang = detectLanguage(question);
@@ -131,7 +130,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'clusters' && time && named && named.metric !== 'customers') analysis = null;
   // "上个季度流失了多少客户", "churned customers last month": customers already lost in a past period are a count of
   // that period (kpi_trend lost_customers); churn risk is about who may leave next
-  if (analysis === 'churn' && (time || MOST.test(rest) || CHURN_RATE.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
+  if (analysis === 'churn' && (time || MOST.test(rest) || CHURN_RATE.test(rest) || LOST_ALREADY.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
   const churnRate = !analysis && named?.metric === 'lost_customers' && CHURN_RATE.test(rest);
   // "customers who spent over 5000 but haven't ordered in 3 months", "90天没下单的客户": customers picked by how long
   // they have been silent are that segment; churn risk is the model's guess of who may leave next
@@ -276,7 +275,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'journey' && CHURN_PATH.test(text)) slots.journey = 'churn';
   if (analysis === 'churn' && WIN_BACK.test(text)) slots.winBack = true;
   if (analysis === 'describe' && IDENTITY_ASKED.test(text)) slots.identities = true;
-  if (analysis === 'clv' && !slots.filter.rfm_tier && TIER_WORDS.test(rest)) slots.byTier = true;
+  if (!slots.filter.rfm_tier && valueByGroup(analysis, rest)) [analysis, slots.byTier] = ['clv', true];
   analysis = feedbackSlots(question, text, rest, analysis, slots);
   // (a product breakdown is a KPI's: not of an analysis the feedback words chose)
   if (analysis && slots.groupBy === 'product') [slots.groupBy, slots.mode] = [undefined, undefined];
@@ -285,6 +284,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "why are sales down?", "revenue is up": a direction said with up / down after a verb
   const upDown = scan.match(UP_DOWN);
   if (!slots.change && upDown && !PHRASAL_UP_DOWN.test(upDown[1]!) && !/\bup or down\b|\bdown or up\b|\bwhat is up\b/.test(scan)) slots.change = upDown[2] === 'down' ? 'down' : 'up';
+  analysis = churnTrendSlots(text, analysis, slots);
   if (analysis === 'funnel') {
     const steps = EVENT_STEPS.filter((s) => hasAny(text, [...s.en, ...s.zh])).map((s) => s.type);
     // naming the first and last default steps ("visit to purchase") is the default funnel itself

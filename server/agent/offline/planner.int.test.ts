@@ -132,6 +132,10 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(churn.answer).toMatch(/2 位客户中有 2 位存在流失风险，风险收入 42\.00/);
     // "which customers": named by revenue at stake, names masked for the analyst (Ann 35, then Bob 7)
     expect((await ask('Which customers are we about to lose?')).answer).toMatch(/Most revenue at stake: Ann L\. \(United Kingdom\) 35\.00 USD; Bob S\. \(Germany\) 7\.00 USD\./);
+    // within a country: churn_risk judges Germany's customers only (Bob), against the whole shop's thresholds
+    const germany = await ask('Show me the 3 customers most at risk in Germany');
+    expect(call(germany, 'churn_risk').args).toMatchObject({ filter: { country: 'Germany' } });
+    expect(germany.answer).toMatch(/^As of 2024-03-15, 1 of 1 customers in Germany are at risk of churning, with 7\.00 USD of revenue at stake.*Most revenue at stake: Bob S\. \(Germany\) 7\.00 USD\./);
     const cohort = await ask('What is the retention of the January 2024 cohort?');
     expect(call(cohort, 'cohort_retention').args).toEqual({ from: '2024-01', to: '2024-01' });
     expect(cohort.answer).toMatch(/has 1 customers.*month 1: 0%/); // Ann did not order in February
@@ -262,6 +266,22 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(p.answer).toMatch(/^(store and web|web and store) tied for the highest orders: 1 each\. /);
     const zh = await ask('2024年2月哪个渠道的订单最多？');
     expect(zh.answer).toMatch(/^订单数?最高的渠道并列：(store、web|web、store)，各为 1。/);
+  });
+
+  it('churn over time: each month\'s churn rate, and no comparison with a period whose period before is not loaded', async () => {
+    // The orders start on 2024-01-01. Default window March 2023 – February 2024: only February has its month before
+    // loaded; Ann ordered in January and not in February: 1 of January's 1 customer → 100%.
+    const trend = await ask('Is churn going up?');
+    expect(call(trend, 'kpi_trend').args).toMatchObject({ metric: 'lost_customers', grain: 'month' });
+    expect(trend.answer).toMatch(/^In February 2024 the churn rate was 100% \(1 of the 1 customers of the month before\)\. March 2023 to January 2024: the month before is not loaded \(the orders start on 2024-01-01\), so not rated\./);
+    expect(trend.chart?.data.categories).toEqual(['2024-02-01']);
+    // last month: Ann lost (1). January against December 2023, before the first order: not compared (it was "0: up")
+    const lost = await ask('How many customers did we lose last month?');
+    expect(lost.answer).toContain('was 1. That is a churn rate of 100% of the 1 customers who ordered in the previous period.');
+    expect(lost.answer).toContain('No comparison with the previous period (2024-01-01 to 2024-01-31): the orders start on 2024-01-01, so the period before it, whose customers it would count as lost, is not loaded.');
+    expect(lost.answer).not.toMatch(/\bup\b/);
+    // said in the past with no period: lost customers (the default window), not churn risk
+    expect(tools(await ask('德国有多少客户流失了'))).toContain('kpi_trend');
   });
 
   it('answers "how are we doing?" with an overview of last month against the month before', async () => {

@@ -20,7 +20,8 @@ interface ChurnResult {
 export async function answerChurn(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller } = input;
   const asOf = asOfFrom(slots, input.today);
-  const { result, error } = await caller.call<ChurnResult>('churn_risk', { ...(asOf ? { asOf } : {}), limit: Math.max(10, slots.top ?? 0) });
+  const { filter, scope } = churnGroup(input);
+  const { result, error } = await caller.call<ChurnResult>('churn_risk', { ...(asOf ? { asOf } : {}), limit: Math.max(10, slots.top ?? 0), ...(filter ? { filter } : {}) });
   if (!result) return failure(lang, 'churn_risk', error);
   const th = result.thresholds;
   const single = th.singleOrderDays === null ? '' : t(lang, `, one-order customers after ${n(th.singleOrderDays, 'count')} days without an order`, `，只下过一单的客户超过 ${n(th.singleOrderDays, 'count')} 天未下单`);
@@ -32,27 +33,40 @@ export async function answerChurn(input: HandlerInput): Promise<Draft> {
   // many as asked ("the 10 customers most at risk")
   const top = result.customers.slice(0, slots.top ?? 3).map((r) => `${r.name ?? '?'}${r.country ? ` (${r.country})` : ''} ${money(input, r.revenueAtStake)}`);
   const named = top.length ? t(lang, ` Most revenue at stake: ${top.join('; ')}.`, `风险收入最高的客户：${top.join('；')}。`) : '';
-  const winBack = slots.winBack ? winBackSentence(lang, result, th.ratioThreshold) : '';
+  const winBack = slots.winBack ? winBackSentence(lang, result, th.ratioThreshold, scope) : '';
   return {
     ...receipt(result as unknown as Record<string, unknown>),
     kind: 'answer',
     answer: t(lang,
-      `As of ${result.asOf}, ${n(c.atRisk, 'count')} of ${n(c.customers, 'count')} customers are at risk of churning, with ${money(input, result.revenueAtStake.atRisk)} of revenue at stake (inactive repeat customers: ${n(c.inactiveRepeat, 'count')}; inactive one-order customers: ${n(c.inactiveSingleOrder, 'count')}; low probability of being active: ${n(c.lowPAlive, 'count')}).${named}${winBack} ${rule}`,
-      `截至 ${result.asOf}，${n(c.customers, 'count')} 位客户中有 ${n(c.atRisk, 'count')} 位存在流失风险，风险收入 ${money(input, result.revenueAtStake.atRisk)}（不活跃的复购客户 ${n(c.inactiveRepeat, 'count')} 位；不活跃的单次购买客户 ${n(c.inactiveSingleOrder, 'count')} 位；存活概率低 ${n(c.lowPAlive, 'count')} 位）。${named}${winBack}${rule}`),
+      `As of ${result.asOf}, ${n(c.atRisk, 'count')} of ${n(c.customers, 'count')} customers${scope.en} are at risk of churning, with ${money(input, result.revenueAtStake.atRisk)} of revenue at stake (inactive repeat customers: ${n(c.inactiveRepeat, 'count')}; inactive one-order customers: ${n(c.inactiveSingleOrder, 'count')}; low probability of being active: ${n(c.lowPAlive, 'count')}).${named}${winBack} ${rule}`,
+      `截至 ${result.asOf}，${scope.zh}${n(c.customers, 'count')} 位客户中有 ${n(c.atRisk, 'count')} 位存在流失风险，风险收入 ${money(input, result.revenueAtStake.atRisk)}（不活跃的复购客户 ${n(c.inactiveRepeat, 'count')} 位；不活跃的单次购买客户 ${n(c.inactiveSingleOrder, 'count')} 位；存活概率低 ${n(c.lowPAlive, 'count')} 位）。${named}${winBack}${rule}`),
     chart: { type: 'bar', title: t(lang, 'Customers flagged per rule', '各规则标记的客户数'), data: { categories: [t(lang, 'inactive repeat', '不活跃复购'), t(lang, 'inactive one-order', '不活跃单次'), t(lang, 'low P(alive)', '低存活概率'), t(lang, 'at risk', '风险客户')], series: [{ name: t(lang, 'customers', '客户数'), values: [c.inactiveRepeat, c.inactiveSingleOrder, c.lowPAlive, c.atRisk] }] } },
     table: { columns: [t(lang, 'customer', '客户'), t(lang, 'country', '国家'), t(lang, 'last order', '最近下单'), t(lang, 'revenue at stake', '风险收入')], rows: result.customers.map((r) => [r.name, r.country, r.lastOrder, r.revenueAtStake]) },
     followUps: [t(lang, 'What are the RFM tier sizes?', 'RFM 各层级有多少客户？'), t(lang, 'Profile the At Risk tier', 'At Risk 层级的客户画像'), t(lang, 'Cohort retention for the last 12 months', '最近12个月的同期群留存')],
   };
 }
 
+/**
+ * "the 5 customers most at risk in Germany": churn_risk judges only the group's customers (country; a channel or a
+ * category as the customers' main one), against the whole shop's thresholds.
+ */
+function churnGroup({ slots, lang }: HandlerInput): { filter: Record<string, string> | null; scope: { en: string; zh: string } } {
+  const { country, channel, category } = slots.filter;
+  const filter = { ...(country ? { country } : {}), ...(channel ? { mainChannel: channel } : {}), ...(category ? { mainCategory: category } : {}) };
+  if (!Object.keys(filter).length) return { filter: null, scope: { en: '', zh: '' } };
+  const en = [country && `in ${country}`, channel && `whose main channel is ${channel}`, category && `whose main category is ${category}`].filter(Boolean).join(' and ');
+  const zh = [country && `${country}`, channel && `主要渠道为 ${channel}`, category && `主要品类为 ${category}`].filter(Boolean).join('、');
+  return { filter, scope: { en: ` ${en}`, zh: lang === 'zh' ? `${zh}的` : '' } };
+}
+
 /** churn_risk's suggested win-back segment (repeat customers quiet for about ratio × the median repeat gap), when asked how to act. */
-function winBackSentence(lang: HandlerInput['lang'], result: ChurnResult, ratio: number): string {
+function winBackSentence(lang: HandlerInput['lang'], result: ChurnResult, ratio: number, scope: { en: string; zh: string }): string {
   const w = result.winBack;
   if (!w) return t(lang, ' No win-back segment can be suggested: there are no repeat customers to measure a usual gap on.', '无法建议召回客群：没有复购客户可用来衡量通常的下单间隔。');
   const min = w.definition.orders.min;
   return t(lang,
-    ` Suggested win-back segment: the ${n(w.size, 'count')} customers with ${n(min, 'count')}+ orders and no order after ${w.definition.lastOrderTo} (quiet for about ${n(ratio, 'decimal')} × the median gap between repeat customers' orders).`,
-    `建议的召回客群：下单 ${n(min, 'count')} 次及以上、${w.definition.lastOrderTo} 之后未再下单的 ${n(w.size, 'count')} 位客户（沉默时长约为复购客户下单间隔中位数的 ${n(ratio, 'decimal')} 倍）。`);
+    ` Suggested win-back segment: the ${n(w.size, 'count')} customers${scope.en} with ${n(min, 'count')}+ orders and no order after ${w.definition.lastOrderTo} (quiet for about ${n(ratio, 'decimal')} × the median gap between repeat customers' orders).`,
+    `建议的召回客群：${scope.zh}下单 ${n(min, 'count')} 次及以上、${w.definition.lastOrderTo} 之后未再下单的 ${n(w.size, 'count')} 位客户（沉默时长约为复购客户下单间隔中位数的 ${n(ratio, 'decimal')} 倍）。`);
 }
 
 interface Profile {

@@ -5,10 +5,11 @@ import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, describeWindow, shiftYear, type Grain } from '../time.ts';
 import { capitalise, describeFilters, describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
+import { churnTrend, lostCoverageSentences, type LostCoverage } from './churnTrend.ts';
 
 /** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
 
-interface Point { period: string; value: number }
+interface Point { period: string; value: number; churn?: { rate: number; previousCustomers: number } | null }
 interface Series {
   group: string | null;
   total: number;
@@ -27,6 +28,8 @@ interface KpiResult {
   otherGroups: number;
   /** With a customer-group filter and a metric that adds up: everyone's value and the group's share of it. */
   ofAll: { total: number; share: number } | null;
+  /** lost_customers: the first order day and the values that reach back before it (understated). */
+  lostCoverage?: LostCoverage | null;
   note: string | null;
 }
 
@@ -139,10 +142,13 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const prevWindow = describeRange({ ...o.previous, label: null }, lang);
   const pct = o.previous.changePct === null ? '' : ` (${formatNumber(o.previous.changePct, 'percent', { plus: true })})`;
   const direction = o.previous.change > 0 ? t(lang, 'up', '增长') : o.previous.change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
-  const comparison = t(lang, `The previous period (${prevWindow}) had ${fmt(o.previous.value)}: ${direction}, a change of ${fmtChange(o.previous.change)}${pct}.`, `上一周期（${prevWindow}）为 ${fmt(o.previous.value)}，${direction}，变化 ${fmtChange(o.previous.change)}${pct}。`);
+  const compared = t(lang, `The previous period (${prevWindow}) had ${fmt(o.previous.value)}: ${direction}, a change of ${fmtChange(o.previous.change)}${pct}.`, `上一周期（${prevWindow}）为 ${fmt(o.previous.value)}，${direction}，变化 ${fmtChange(o.previous.change)}${pct}。`);
+  // lost customers need the period before loaded: a count reaching back before the first order is understated
+  const { comparison, caveat: lostCaveat } = lostCoverageSentences(lang, result.lostCoverage, o.previous, compared);
 
   if (slots.mode === 'trend' || (slots.groupBy === 'month' && o.points.length > 1)) {
     const g = result.grain;
+    if (metric.toolMetric === 'lost_customers') return churnTrend(input, result, { window, scope, definition, label: (p) => periodLabel(p, g, lang) }, base);
     // Distinct customers and ratios over the window are not the sum of the periods: not called a total
     const total = SUMS.has(metric.toolMetric)
       ? { en: `total ${fmt(o.total)}`, zh: `合计 ${fmt(o.total)}` }
@@ -170,7 +176,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   return {
     ...base,
     kind: 'answer',
-    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}.${churn}${whole} ${comparison}${yearAgo} ${definition}`, `${window}的${name}${scope}为 ${fmt(o.total)}。${churn}${whole}${comparison}${yearAgo}${definition}`),
+    answer: t(lang, `${Name}${scope} in ${window} was ${fmt(o.total)}.${churn}${lostCaveat}${whole} ${comparison}${yearAgo} ${definition}`, `${window}的${name}${scope}为 ${fmt(o.total)}。${churn}${lostCaveat}${whole}${comparison}${yearAgo}${definition}`),
     chart: {
       type: 'bar',
       title: t(lang, `${Name}: this period vs the previous one`, `${name}：本期与上期`),
