@@ -100,6 +100,26 @@ describeEachDriver('kpi_trend', (use) => {
     expect(values(ragged.overall)).toEqual([20, 7]);
   });
 
+  it('compares a period to date with the same part of the period before (MTD, QTD, YTD), lost customers with the days before', async () => {
+    // February 1–10 against January 1–10: o1 10 + o2 5 = 15 (o3 on the 11th is out); the 10 days before (Jan 22–31)
+    // had nothing. February 1–10 itself: o4 7 + o5 3 = 10.
+    const feb = await run({ metric: 'revenue', from: '2024-02-01', to: '2024-02-10' });
+    expect(feb.overall.previous).toEqual({ from: '2024-01-01', to: '2024-01-10', value: 15, change: -5, changePct: -0.3333 });
+    // by channel: store 7 (o4) against none, web 3 (o5) against o1 + o2 on the web = 15
+    const byChannel = await run({ metric: 'revenue', from: '2024-02-01', to: '2024-02-10', groupBy: 'channel' });
+    expect(byChannel.groups.map((g: any) => [g.group, g.total, g.previous.value])).toEqual([['store', 7, 0], ['web', 3, 15]]);
+    // March 1–21 (o6 26 + o7 4 = 30) against February 1–21 (7 + 3 = 10), not Feb 9–29 (nothing)
+    expect((await run({ metric: 'revenue', from: '2024-03-01', to: '2024-03-21' })).overall.previous).toMatchObject({ from: '2024-02-01', to: '2024-02-21', value: 10 });
+    // March 1–30: February has 29 days, so its part ends on the 29th
+    expect((await run({ metric: 'orders', from: '2024-03-01', to: '2024-03-30' })).overall.previous).toMatchObject({ from: '2024-02-01', to: '2024-02-29', value: 2 });
+    // Q1 to February 10 against Q4 2023 to November 10 (nothing loaded)
+    expect((await run({ metric: 'revenue', grain: 'quarter', from: '2024-01-01', to: '2024-02-10' })).overall.previous).toMatchObject({ from: '2023-10-01', to: '2023-11-10', value: 0 });
+    // a span that is no period to date keeps the days just before (Feb 2–10 against Jan 24 – Feb 1: o4 7)
+    expect((await run({ metric: 'revenue', from: '2024-02-02', to: '2024-02-10' })).overall.previous).toMatchObject({ from: '2024-01-24', to: '2024-02-01', value: 7 });
+    // lost customers need the adjacent window: March 1–21 against the 21 days before (Feb 9–29: nobody ordered) → 0
+    expect((await run({ metric: 'lost_customers', from: '2024-03-01', to: '2024-03-21' })).overall.previous).toMatchObject({ from: '2024-02-09', to: '2024-02-29' });
+  });
+
   it('weeks start on Monday', async () => {
     // 2024-01-10 is a Wednesday: its week starts Monday 2024-01-08 and holds o3 (Thursday 01-11, 20).
     const out = await run({ metric: 'revenue', grain: 'week', from: '2024-01-10', to: '2024-01-21' });

@@ -7,7 +7,7 @@ import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { lostAggregate, type Calendar } from './lib/kpi_lost.ts';
 import { churnByPeriod, churnSchema, lostCoverage, lostCoverageSchema, type LostCoverage } from './lib/kpi_churn.ts';
-import { isWhole, MONTHS, periodStart, previousDays, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
+import { adjacentWindow, isWhole, MONTHS, periodStart, previousDays, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
@@ -100,7 +100,7 @@ const series = z.object({
       change: z.number().describe('total − previous value'),
       changePct: z.number().nullable().describe('change ÷ previous value; null when the previous value is 0'),
     })
-    .describe('the window just before, of equal length (same number of periods when the window is whole periods)'),
+    .describe('the window compared with: the same number of periods before (whole periods); for a period to date (this month, this year…) the same part of the period before (the same days of last month, last year to the same date); otherwise the same number of days just before. lost_customers: always the adjacent window of equal length'),
   churn: churnSchema.describe('lost_customers only, for the window total: the churn rate; null otherwise, or when nobody ordered in the previous window'),
   best: point.nullable().describe('period with the highest value (ratios: among periods with data; lost_customers: among periods not understated)'),
   worst: point.nullable().describe('period with the lowest value (ratios: among periods with data; lost_customers: among periods not understated)'),
@@ -142,7 +142,7 @@ function resolveWindow(args: Args, today: string): { from: string; to: string } 
  */
 function lostCalendar(window: { from: string; to: string }, prev: { from: string; to: string }, grain: Grain, periods: number): Calendar {
   const first = periodStart(window.from, grain);
-  const before = isWhole(window, grain) ? previousWindow(prev, grain, periods) : previousDays(prev);
+  const before = isWhole(window, grain) ? adjacentWindow(prev, grain, periods) : previousDays(prev);
   return { first, prior: shiftPeriods(first, grain, -1), before };
 }
 
@@ -251,21 +251,30 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           throw new AppError('invalid_argument', `invalid arguments for kpi_trend: grain: ${count} periods × ${seriesCount} ` +
             `series is over ${MAX_ROWS} points; use a coarser grain, a shorter window or a smaller top`);
         }
-        const prevWindow = previousWindow(window, args.grain, periods.length);
+        // The aggregates read the window and the adjacent one before it in one statement; a period to date is compared
+        // like for like (previousWindow), whose totals a second statement reads. Lost customers always compare adjacent
+        // windows (lost = in the one before, not in this one).
+        const prevWindow = adjacentWindow(window, args.grain, periods.length);
+        const compared = args.metric === 'lost_customers' ? prevWindow : previousWindow(window, args.grain, periods.length);
+        const likeForLike = compared.from !== prevWindow.from || compared.to !== prevWindow.to;
         const fresh = await rollupsFresh(q);
         // RFM tiers as of today, from where the segments take them: the stored scores when fresh, else ranked from the
         // summary, or from the orders up to today when the clock is before the last order.
         const rfm = args.filters.rfmTier ? await tierScope(q, clock.today()) : undefined;
         const calendar = args.metric === 'lost_customers' ? lostCalendar(window, prevWindow, args.grain, periods.length) : undefined;
         // Window periods, window total and previous window in one statement, from the cheapest exact source.
-        const run3 = (groupBy?: Dimension): Promise<AggParts> => {
+        const run3 = async (groupBy?: Dimension): Promise<AggParts> => {
           const scope = { metric: args.metric, grain: args.grain, filters: args.filters, groupBy, window, prev: prevWindow, rfm };
-          return calendar ? lostAggregate(q, scope, calendar, fresh) : aggregateKpi(q, scope, kpiSource(scope, fresh));
+          if (calendar) return lostAggregate(q, scope, calendar, fresh);
+          const parts = await aggregateKpi(q, scope, kpiSource(scope, fresh));
+          if (!likeForLike) return parts;
+          const then = { ...scope, window: compared, prev: adjacentWindow(compared, args.grain, periods.length) };
+          return { ...parts, prev: (await aggregateKpi(q, then, kpiSource(then, fresh))).total };
         };
         const all = await run3();
         const coverage = calendar ? await lostCoverage(q, args.grain, periods, prevWindow, calendar) : null;
         const lost = calendar ? { prior: calendar.prior, coverage } : undefined;
-        const overall = buildSeries(args.metric, null, periods, all.byPeriod, all.total[0], all.prev[0], prevWindow, lost);
+        const overall = buildSeries(args.metric, null, periods, all.byPeriod, all.total[0], all.prev[0], compared, lost);
         let groups: Series[] | null = null;
         let otherGroups = 0;
         if (args.groupBy) {
@@ -273,7 +282,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
           const ranked = rankGroups(args.metric, g, args.rankGroupsBy);
           otherGroups = Math.max(0, ranked.length - args.top);
           groups = ranked.slice(0, args.top).map((grp) =>
-            buildSeries(args.metric, grp, periods, g.byPeriod.filter((r) => r.grp === grp), g.total.find((r) => r.grp === grp), g.prev.find((r) => r.grp === grp), prevWindow, lost),
+            buildSeries(args.metric, grp, periods, g.byPeriod.filter((r) => r.grp === grp), g.total.find((r) => r.grp === grp), g.prev.find((r) => r.grp === grp), compared, lost),
           );
         }
         // a group of customers' part of everyone's value in the same window (the other filters kept)

@@ -37,9 +37,31 @@ export function isWhole(w: { from: string; to: string }, grain: KpiGrain): boole
 /** The same number of days just before `w`. */
 export const previousDays = (w: { from: string; to: string }) => ({ from: addDays(w.from, -(daysBetween(w.from, w.to) + 1)), to: addDays(w.from, -1) });
 
-/** Whole periods → the same number of calendar periods before; otherwise the same number of days before. */
-export function previousWindow(w: { from: string; to: string }, grain: KpiGrain, periods: number) {
+/**
+ * The window just before `w`, adjacent to it: whole periods → the same number of calendar periods before; otherwise
+ * the same number of days before (lost_customers needs adjacency: lost = in the window before and not in this one).
+ */
+export function adjacentWindow(w: { from: string; to: string }, grain: KpiGrain, periods: number) {
   return isWhole(w, grain) ? { from: shiftPeriods(w.from, grain, -periods), to: addDays(w.from, -1) } : previousDays(w);
+}
+
+/**
+ * The window `w` is compared with: adjacentWindow, except for a period to date — from a period's first day to a day
+ * inside it ("this month" on the 14th, "this year" in October) — which is compared with the same part of the period
+ * before (month-to-date with the previous month's first 14 days, year-to-date with last year's to the same date), as
+ * MTD / QTD / YTD comparisons are made: the days just before it would be the end of the previous period.
+ */
+export function previousWindow(w: { from: string; to: string }, grain: KpiGrain, periods: number) {
+  const toDate = grain !== 'day' && periodStart(w.from, grain) === w.from && w.to < addDays(shiftPeriods(w.from, grain, 1), -1);
+  return toDate ? { from: shiftPeriods(w.from, grain, -1), to: sameDayBefore(w.to, grain) } : adjacentWindow(w, grain, periods);
+}
+
+/** The same day one period earlier: the same weekday a week before, else the same day of the month, clamped to its end. */
+function sameDayBefore(day: string, grain: KpiGrain): string {
+  if (grain === 'week' || grain === 'day') return addDays(day, grain === 'week' ? -7 : -1);
+  const d = new Date(`${day}T00:00:00Z`);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - MONTHS[grain] + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - MONTHS[grain], Math.min(d.getUTCDate(), last))).toISOString().slice(0, 10);
 }
 
 

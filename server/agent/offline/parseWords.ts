@@ -91,8 +91,11 @@ export function asksOverview(scan: string, yearAgo = false): boolean {
   if (words.length === 0 || NOT_OVERVIEW.test(text) || !words.every(known)) return false;
   return words.some((w) => OVERVIEW_CUES.has(w)) || DID_WE_DO.test(text.replace(/\s+/g, ' '));
 }
-/** "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else is named). */
-export const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
+/**
+ * "how is it / are we / are things …", "…怎么样了？": asks how things stand without naming what (→ vague when nothing else
+ * is named); "how is going" is what "how is this month going?" leaves once its period is read.
+ */
+export const VAGUE_SHAPES = [/\bhow (?:is|are|was|were|did|do|does|have)\s+(?:we|it|things|everything|business|the business|the shop|the store|our shop|us|going)\b/, /(?:怎么样|咋样|如何|怎样|好不好|行不行)[了呢吗啊呀]*[?？]?$/];
 export const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|year|week|period) before(?: that)?(?! last)|the previous (?:month|quarter|year|period) (?:then|before that)|再往前一?个?(?:月|季度|年|周)|往前一?个?(?:月|季度)|再前一个?(?:月|季度)/;
 
 /** Shorthand people type in chat ("last yr", "orders last wk", "3 mths") → the words the time parser reads. */

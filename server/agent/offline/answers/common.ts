@@ -5,6 +5,7 @@ import type { AnswerKind, ChartSpec, Language, TableSpec } from '../../types.ts'
 import type { ToolCaller } from '../calls.ts';
 import type { Slots } from '../parse.ts';
 import type { DataValues } from '../values.ts';
+import type { Grain } from '../time.ts';
 
 /** What an answer handler gets and gives back; index.ts turns a Draft into the AnswerPayload. */
 export interface HandlerInput {
@@ -89,3 +90,14 @@ export const money = (input: HandlerInput, v: number, plus = false) => formatNum
 
 /** A metric's value in its format; money with the shop's currency. */
 export const metricValue = (input: HandlerInput, format: NumberKind, v: number, plus = false) => (format === 'money' ? money(input, v, plus) : formatNumber(v, format, { plus }));
+
+const GRAIN_WORDS: Record<Grain, [string, string]> = { day: ['day', '天'], week: ['week', '周'], month: ['month', '月'], quarter: ['quarter', '季度'], year: ['year', '年'] };
+
+/**
+ * "Q4 2026 to date is not over yet, so it is compared with the same days of the quarter before.": a period to date is
+ * compared like for like (kpi_trend's previous window: the same part of the period before).
+ */
+export function toDateSentence(lang: Language, period: string, grain: Grain): string {
+  const [en, zh] = GRAIN_WORDS[grain]!;
+  return t(lang, `${capitalise(period)} is not over yet, so it is compared with the same days of the ${en} before.`, `${period}尚未结束，因此与上一${zh}的同期比较。`);
+}

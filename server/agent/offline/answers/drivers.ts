@@ -1,10 +1,10 @@
 import { formatNumber } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type DimensionId, type MetricDef, type MetricId } from '../../semantic/index.ts';
 import type { Slots } from '../slots.ts';
-import { askedLabel, describeWindow, previousRange, type TimeRange } from '../time.ts';
+import { askedLabel, describeWindow, previousRange, type Grain, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { overviewPeriod } from './overview.ts';
-import { capitalise, describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, describeScope, failure, metricValue, receipt, t, toDateSentence, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "Why did revenue drop in September?", "what is driving the fall in orders?", "上个月收入为什么下降": where a KPI's
@@ -22,7 +22,7 @@ const TOLD = 3;
 const SPLIT_TOP = 10;
 
 interface Series { group: string | null; total: number; previous: { from: string; to: string; value: number; change: number; changePct: number | null } }
-interface KpiResult { window: { from: string; to: string }; overall: Series; groups: Series[] | null; note: string | null; partialPeriods: string[] }
+interface KpiResult { grain: Grain; window: { from: string; to: string }; overall: Series; groups: Series[] | null; note: string | null; partialPeriods: string[] }
 /** One split of the change; `bare`: its values name themselves in a sentence ("new customers +39"). */
 type Split = { label: { en: string; zh: string }; groups: Series[]; bare?: boolean };
 
@@ -131,9 +131,8 @@ function compose(input: HandlerInput, result: KpiResult, splits: Split[], failed
     ? t(lang, `The largest single move: ${biggest.s.bare ? '' : `${biggest.s.label.en} `}${biggest.g.group}, ${fmt(biggest.g.previous.change, true)}.`, `变化最大的单项：${biggest.s.bare ? '' : `${biggest.s.label.zh} `}${biggest.g.group}，${fmt(biggest.g.previous.change, true)}。`)
     : '';
   const left = failed.length ? t(lang, `Not split by ${failed.join(', ')}: its tool call reported an error.`, `未按${failed.join('、')}拆分：工具报错。`) : '';
-  // a period to date is compared with the same number of days before it
-  const partial = result.partialPeriods.length && time.label?.en.endsWith('to date')
-    ? t(lang, `${capitalise(periodShort)} is not over yet, so it is compared with the same number of days before it.`, `${periodShort}尚未结束，因此与之前相同天数的时段比较。`) : '';
+  // a period to date is compared with the same days of the period before
+  const partial = result.partialPeriods.length && time.label?.en.endsWith('to date') ? toDateSentence(lang, periodShort, result.grain) : '';
   const how = t(lang, `Each value's change is its ${name} in ${periodShort} minus in ${beforeShort}; the largest changes, rises and falls alike, are listed first.`, `每项的变化＝其${periodShort}的${name}减去${beforeShort}的${name}；按变化幅度（升降皆计）从大到小列出。`);
   const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.`, `口径：${name}＝${metric.definition.zh}。`);
   const shown = biggest?.s ?? splits[0];

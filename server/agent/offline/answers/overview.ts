@@ -1,10 +1,10 @@
 import { formatNumber as n, formatRange } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
-import { askedLabel, describeWindow, parseTimeRange, previousRange, shiftYear, wholeMonths, type TimeRange } from '../time.ts';
+import { askedLabel, describeRange, describeWindow, parseTimeRange, previousRange, shiftYear, wholeMonths, type Grain, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { isMissingTool } from '../calls.ts';
-import { asOfFrom, capitalise, describeFilters, failure, metricValue, money, plural, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { asOfFrom, capitalise, describeFilters, failure, metricValue, money, plural, receipt, t, toDateSentence, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * "How are we doing?", "最近怎么样？", "give me a summary of last quarter": the executive's first question, answered
@@ -19,7 +19,7 @@ interface Series {
   previous: { from: string; to: string; value: number; changePct: number | null };
   churn?: { rate: number; previousCustomers: number } | null;
 }
-interface KpiResult { window: { from: string; to: string }; partialPeriods: string[]; overall: Series; note: string | null }
+interface KpiResult { grain: Grain; window: { from: string; to: string }; partialPeriods: string[]; overall: Series; note: string | null }
 interface ChurnResult { asOf: string; counts: { customers: number; atRisk: number }; revenueAtStake: { atRisk: number } }
 interface Theme { name: string; size: number; trend?: { direction?: string; periods?: { period: string; count: number }[] } }
 
@@ -64,7 +64,7 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const before = first.result.overall.previous;
   const beforeTime = previousRange(time);
   const beforeName = describeWindow(before, beforeTime, lang);
-  const names: Names = { period: shortName(window, time, lang), before: shortName(before, beforeTime, lang) };
+  const names: Names = { period: shortName(window, time, lang), before: shortName(before, beforeTime, lang), beforeFrom: before.from };
   const kpiText = KPIS.map((metric, i) => kpiLine(input, metric, kpis[i]!)).filter(Boolean).join(lang === 'zh' ? '，' : ', ');
   const sentences = [
     kpiText ? t(lang, `${capitalise(periodName)}${scopeText(input)}, against ${beforeName}: ${kpiText}.`, `${periodName}${scopeText(input)}对比${beforeName}：${kpiText}。`) : '',
@@ -74,7 +74,7 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
     themes ? feedbackSentence(input, themes, window, names.period) : '',
   ];
   // a period to date ("this month", "Q4 2026 to date"); not a rolling window whose edges cut the grain's periods
-  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date') ? t(lang, `${capitalise(names.period)} is not over yet, so it is compared with the same number of days before it.`, `${names.period}尚未结束，因此与之前相同天数的时段比较。`) : '';
+  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date') ? toDateSentence(lang, names.period, first.result.grain) : '';
   // a tool this server does not have (feedback themes) is no failure: that part is simply not part of the overview
   const parts: [Called<unknown> | null, string, string][] = [
     ...KPIS.map((metric, i): [Called<unknown>, string, string] => [kpis[i]!, METRIC_BY_ID.get(metric)!.names.en, METRIC_BY_ID.get(metric)!.names.zh]),
@@ -138,16 +138,20 @@ function kpiLine(input: HandlerInput, metric: MetricId, call: Called<KpiResult>)
   return t(input.lang, `${named} (${change})`, `${named}（${change}）`);
 }
 
-type Names = { period: string; before: string };
+/** Short names of the period and the one before (beforeFrom: its first day, to tell it from another call's). */
+type Names = { period: string; before: string; beforeFrom: string };
 
 /** "Churn rate 30.1%: 588 of the 1,953 customers who ordered in Q2 2026 did not order in Q3 2026." */
 function churnSentence(input: HandlerInput, call: Called<KpiResult>, names: Names): string {
   const churn = call.result?.overall.churn;
   if (!call.result || !churn) return '';
   const lost = n(call.result.overall.total, 'count');
+  // lost customers compare adjacent windows: a period to date's differs from the other KPIs' same days before
+  const prev = call.result.overall.previous;
+  const before = prev.from === names.beforeFrom ? names.before : describeRange({ ...prev, label: null }, input.lang);
   return t(input.lang,
-    `Churn rate${scopeText(input)} ${n(churn.rate, 'percent')}: ${lost} of the ${n(churn.previousCustomers, 'count')} customers who ordered in ${names.before} did not order in ${names.period}.`,
-    `流失率${scopeText(input)} ${n(churn.rate, 'percent')}：${names.before}下过单的 ${n(churn.previousCustomers, 'count')} 位客户中，有 ${lost} 位在${names.period}没有下单。`);
+    `Churn rate${scopeText(input)} ${n(churn.rate, 'percent')}: ${lost} of the ${n(churn.previousCustomers, 'count')} customers who ordered in ${before} did not order in ${names.period}.`,
+    `流失率${scopeText(input)} ${n(churn.rate, 'percent')}：${before}下过单的 ${n(churn.previousCustomers, 'count')} 位客户中，有 ${lost} 位在${names.period}没有下单。`);
 }
 
 function riskSentence(input: HandlerInput, call: Called<ChurnResult>): string {
