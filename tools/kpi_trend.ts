@@ -5,13 +5,13 @@ import { addDays } from './lib/clock.ts';
 import type { MetricName } from './lib/glossary.ts';
 import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
-import { lostAggregate, type Calendar } from './lib/kpi_lost.ts';
+import { lostAggregate, lostCalendar } from './lib/kpi_lost.ts';
+import { checkTag, tierScope } from './lib/kpi_filters.ts';
 import { churnByPeriod, churnSchema, lostCoverage, lostCoverageSchema, type LostCoverage } from './lib/kpi_churn.ts';
-import { adjacentWindow, isWhole, MONTHS, periodStart, previousDays, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
+import { adjacentWindow, periodStart, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
-import { chooseSources } from './lib/segments/compile.ts';
 import { rfmTierList } from './lib/segments/filter.ts';
 import { defineTool, type ToolFactory } from './types.ts';
 
@@ -136,16 +136,6 @@ function resolveWindow(args: Args, today: string): { from: string; to: string } 
   return { from, to };
 }
 
-/**
- * lost_customers' periods (kpi_lost.ts): the window's first calendar period and the one before it, and the window
- * before the previous one, taken as the previous one was (whole periods, or the same number of days).
- */
-function lostCalendar(window: { from: string; to: string }, prev: { from: string; to: string }, grain: Grain, periods: number): Calendar {
-  const first = periodStart(window.from, grain);
-  const before = isWhole(window, grain) ? adjacentWindow(prev, grain, periods) : previousDays(prev);
-  return { first, prior: shiftPeriods(first, grain, -1), before };
-}
-
 const money = (x: number) => Math.round(x * 100) / 100;
 const rate = (x: number) => Math.round(x * 10_000) / 10_000;
 const ROUND: Record<Metric, (x: number) => number> = {
@@ -258,8 +248,6 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         const compared = args.metric === 'lost_customers' ? prevWindow : previousWindow(window, args.grain, periods.length);
         const likeForLike = compared.from !== prevWindow.from || compared.to !== prevWindow.to;
         const fresh = await rollupsFresh(q);
-        // RFM tiers as of today, from where the segments take them: the stored scores when fresh, else ranked from the
-        // summary, or from the orders up to today when the clock is before the last order.
         const rfm = args.filters.rfmTier ? await tierScope(q, clock.today()) : undefined;
         const calendar = args.metric === 'lost_customers' ? lostCalendar(window, prevWindow, args.grain, periods.length) : undefined;
         // Window periods, window total and previous window in one statement, from the cheapest exact source.
@@ -314,15 +302,3 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
       });
     },
   });
-
-async function tierScope(q: Queryable, asOf: string): Promise<{ source: 'stored' | 'summary' | 'orders'; asOf: string }> {
-  const { source, storedRfm } = await chooseSources(q, asOf);
-  return { source: storedRfm ? 'stored' : source, asOf };
-}
-
-async function checkTag(q: Queryable, tag: string): Promise<void> {
-  if ((await q.query(`SELECT 1 FROM tags WHERE name = $1`, [tag])).rows.length) return;
-  const { rows } = await q.query<{ name: string }>(`SELECT name FROM tags ORDER BY name LIMIT 20`);
-  const names = rows.map((r) => r.name).join(', ') || '(none)';
-  throw new AppError('invalid_argument', `invalid arguments for kpi_trend: filters.tag: unknown tag "${tag}"; tags: ${names}`);
-}

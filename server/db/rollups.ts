@@ -1,4 +1,4 @@
-import { addCohortCustomers, applyMonthDelta, buildCohortCells, subtractCohortCustomers, type MonthDelta } from './cohortCells.ts';
+import { addCohortCustomers, applyMonthDelta, buildCohortCells, subtractCohortCustomers } from './cohortCells.ts';
 import { buildCustomerDimMonths, refreshCustomerDimMonths } from './customerDimMonths.ts';
 import { refreshCustomerPeriods, UTC_MONTH, UTC_WEEK } from './customerPeriods.ts';
 import type { Queryable } from './types.ts';

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../server/db/index.ts';
 import { AppError } from '../../server/errors.ts';
-import { groupConditions, Params, shiftPeriods, STEP, TRUNC, UTC } from './kpi_common.ts';
+import { adjacentWindow, groupConditions, isWhole, Params, periodStart, previousDays, shiftPeriods, STEP, TRUNC, UTC } from './kpi_common.ts';
 import { dimMonthsLevel, monthsCover } from './kpi_months.ts';
-import { rawDimensionFilters, rawGroup, type Agg, type AggParts, type KpiScope } from './kpi_sql.ts';
+import { rawDimensionFilters, rawGroup, type Agg, type AggParts, type KpiGrain, type KpiScope } from './kpi_sql.ts';
 
 /**
  * kpi_trend's lost_customers: customers with an order in the period before and none in this one — the period-over-
@@ -210,6 +210,16 @@ export function lostSource(s: KpiScope, cal: Calendar, rollupsFresh: boolean): S
   if (monthsCover(s, windows)) return { kind: 'months' };
   const level = dimMonthsLevel(s, windows);
   return level ? { kind: 'dims', level } : { kind: 'orders' };
+}
+
+/**
+ * lost_customers' periods (kpi_lost.ts): the window's first calendar period and the one before it, and the window
+ * before the previous one, taken as the previous one was (whole periods, or the same number of days).
+ */
+export function lostCalendar(window: { from: string; to: string }, prev: { from: string; to: string }, grain: KpiGrain, periods: number): Calendar {
+  const first = periodStart(window.from, grain);
+  const before = isWhole(window, grain) ? adjacentWindow(prev, grain, periods) : previousDays(prev);
+  return { first, prior: shiftPeriods(first, grain, -1), before };
 }
 
 /** Periods (byPeriod, window total, previous window's total) of lost_customers. */

@@ -1,4 +1,4 @@
-import { ANALYSES, DIMENSIONS, EVENT_STEPS, type AnalysisId, type DimensionId, type MetricId } from '../semantic/index.ts';
+import { ANALYSES, DIMENSIONS, EVENT_STEPS, type AnalysisId, type DimensionId } from '../semantic/index.ts';
 import { CLUSTER_COUNT, CUSTOMER_KINDS_ZH, CUSTOMER_NOUN, FEEDBACK_TEXT, parseClusterCount } from './clusters.ts';
 import { CUSTOMERS_SAY, feedbackSlots } from './feedbackWords.ts';
 import { correctTypos } from './typos.ts';

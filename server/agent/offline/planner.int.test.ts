@@ -284,6 +284,21 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(tools(await ask('德国有多少客户流失了'))).toContain('kpi_trend');
   });
 
+  it('compares a period to date like for like, and not where new and returning customers cannot be told apart', async () => {
+    // new customers' revenue in February (Bob 7) against January, which starts with the first order: everyone there
+    // is new, so there is no comparison (it would be "down from 35")
+    const fresh = await ask('Revenue from new customers last month');
+    expect(fresh.answer).toContain('No comparison with the previous period (2024-01-01 to 2024-01-31): the orders start on 2024-01-01, so nobody can be told apart as new or returning in it.');
+    // this year to date against last year to the same date: one call, no second "a year earlier" sentence
+    const ytd = await ask('Revenue this year compared to last year');
+    expect(ytd.toolCalls.filter((c) => c.tool === 'kpi_trend')).toHaveLength(1);
+    expect(call(ytd, 'kpi_trend').result).toMatchObject({ overall: { previous: { from: '2023-01-01', to: '2023-03-14' } } });
+    // the top customers are listed in order without ordinals ("1. … 2. …" inside a sentence read as numbers no tool
+    // returned to the grounding check that ask() runs)
+    const top = await ask('Who are our top two customers?');
+    expect(top.answer).toMatch(/: Ann L\. \(United Kingdom\) 35\.00 USD; Bob S\. \(Germany\) 7\.00 USD\./);
+  });
+
   it('answers "how are we doing?" with an overview of last month against the month before', async () => {
     // today 2024-03-15 → February 2024 against January 2024. By hand: revenue Feb 7 + 3 = 10, Jan 35 → −71.4%;
     // orders 2 vs 3 → −33.3%; customers who ordered Bob vs Ann, 1 vs 1 (the guest is no customer) → 0%; new customers

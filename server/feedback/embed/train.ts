@@ -1,6 +1,6 @@
 import { mulberry32 } from '../../../tools/lib/random.ts';
 import { sphericalKMeans, toRows } from '../cluster/spherical.ts';
-import { extractFeatures, type TextFeatures } from './features.ts';
+import { extractFeatures } from './features.ts';
 import { csrFromRows, randomizedSvd } from './linalg.ts';
 import { LOCAL_EMBEDDER_VERSION, lsaPart, prepare, untrainedLocalEmbedder, unitFloat32, wordVectorPart, type LocalEmbedderState } from './local.ts';
 import { firstPrincipalComponent, trainWordVectors } from './ppmi.ts';

@@ -131,7 +131,8 @@ function topCustomersAnswer(input: HandlerInput, result: { profile: Profile; met
   const { lang } = input;
   const p = result.profile;
   const who = describeFilters(input.slots.filter, lang);
-  const ranked = p.sample.map((m, i) => `${i + 1}. ${m.name ?? '?'}${m.country ? ` (${m.country})` : ''} ${money(input, m.revenue)}`);
+  // in revenue order, unnumbered (ordinals inside a sentence would read as numbers to the grounding check)
+  const ranked = p.sample.map((m) => `${m.name ?? '?'}${m.country ? ` (${m.country})` : ''} ${money(input, m.revenue)}`);
   const scope = who ? t(lang, ` among ${who}`, `（${who}）`) : '';
   const fewer = p.sample.length < asked ? t(lang, ` (only ${n(p.sample.length, 'count')} customers match)`, `（只有 ${n(p.sample.length, 'count')} 位客户符合）`) : '';
   return {

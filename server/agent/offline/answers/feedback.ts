@@ -2,7 +2,6 @@ import { themesByValue } from './feedbackValue.ts';
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { isMissingTool } from '../calls.ts';
-import { describeRange } from '../time.ts';
 import { describeFilters, failure, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { feedbackByCountry } from './feedbackByCountry.ts';
 import { countAnswer, trendAnswer, trendWindow, type MentionsResult } from './feedbackMentions.ts';

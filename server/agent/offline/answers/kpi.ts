@@ -143,8 +143,10 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   const pct = o.previous.changePct === null ? '' : ` (${formatNumber(o.previous.changePct, 'percent', { plus: true })})`;
   const direction = o.previous.change > 0 ? t(lang, 'up', '增长') : o.previous.change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
   const compared = t(lang, `The previous period (${prevWindow}) had ${fmt(o.previous.value)}: ${direction}, a change of ${fmtChange(o.previous.change)}${pct}.`, `上一周期（${prevWindow}）为 ${fmt(o.previous.value)}，${direction}，变化 ${fmtChange(o.previous.change)}${pct}。`);
-  // lost customers need the period before loaded: a count reaching back before the first order is understated
-  const { comparison, caveat: lostCaveat } = lostCoverageSentences(lang, result.lostCoverage, o.previous, compared);
+  // lost customers need the period before loaded: a count reaching back before the first order is understated; new
+  // or returning customers need the orders before the previous period
+  const { comparison: lostComparison, caveat: lostCaveat } = lostCoverageSentences(lang, result.lostCoverage, o.previous, compared);
+  const comparison = customerTypeUnknown(input, o.previous) ?? lostComparison;
 
   if (slots.mode === 'trend' || (slots.groupBy === 'month' && o.points.length > 1)) {
     const g = result.grain;
@@ -166,7 +168,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
     };
   }
 
-  const yearAgo = slots.yearAgo ? await yearAgoSentence(input, args, fmt, o.total) : '';
+  // a year to date is compared with last year's already: no second call for the same window
+  const yearAgo = slots.yearAgo && o.previous.from !== shiftYear(result.window.from) ? await yearAgoSentence(input, args, fmt, o.total) : '';
   // a window still under way counts as lost everyone who has not ordered in it yet: said
   const underWay = result.partialPeriods.length ? t(lang, ' The period is still under way, so customers who have not ordered yet in it count as lost.', '该周期尚未结束，尚未在其中下单的客户也计为流失。') : '';
   const churn = o.churn ? t(lang,
@@ -183,6 +186,20 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
       data: { categories: [o.previous.from, result.window.from], series: [{ name, values: [o.previous.value, o.total] }] },
     },
   };
+}
+
+/**
+ * New or returning customers in a previous period that starts on or before the first loaded order: everyone in it
+ * looks new (no earlier orders are known), so it is not compared. null when the comparison holds.
+ */
+function customerTypeUnknown(input: HandlerInput, previous: { from: string; to: string }): string | null {
+  const described = input.caller.calls.find((c) => c.tool === 'describe_data' && c.result)?.result as { ranges?: { orders?: { from: string | null } } } | undefined;
+  const first = described?.ranges?.orders?.from;
+  if (!input.slots.customerType || !first || previous.from > first) return null;
+  const prev = describeRange({ ...previous, label: null }, input.lang);
+  return t(input.lang,
+    `No comparison with the previous period (${prev}): the orders start on ${first}, so nobody can be told apart as new or returning in it.`,
+    `无法与上一周期（${prev}）比较：订单从 ${first} 开始，无法区分其中的新老客户。`);
 }
 
 /** Metrics whose window value is the sum of its periods. */
