@@ -115,7 +115,10 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
     const unapplied = scope ? t(lang, ` The ranking is over all feedback and all its writers, not only ${scope}.`, `排序基于全部反馈及其全部客户，而不仅是${scope}。`) : '';
     return themesByValue(input, themes, { ...meta, followUps, rule: rule + unapplied, what });
   }
-  if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule, what });
+  // a group's counts come from each theme's breakdown, which is over all feedback: a period named is said, not applied
+  const period = slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : '');
+  const allTime = period ? t(lang, ` The counts are over all their feedback, not only ${period}.`, `条数基于其全部反馈，而不仅是${period}。`) : '';
+  if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule: rule + allTime, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped
   // "which product category gets the most complaints?": feedback has no order or product, so no such split exists
   const split = slots.groupBy === 'category'
