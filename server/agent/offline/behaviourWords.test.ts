@@ -229,6 +229,11 @@ describe('second review findings', () => {
     const p = parseQuestion("Which country's customers are unhappiest?", '2026-11-01', VALUES);
     const prev = previousState([{ question: 'q', payload: { kind: 'answer', state: { v: 1, analysis: p.analysis!, slots: p.slots } } as unknown as AnswerPayload }])!;
     expect(mergeFollowUp(parse('and last month?'), prev).slots).toMatchObject({ satisfaction: 'unhappy', tone: 'negative', groupBy: 'country' });
+    // a churn rate stays one for another period, not for another measure
+    const rates = parse('What is the churn rate by country?');
+    const ratePrev = previousState([{ question: 'q', payload: { kind: 'answer', state: { v: 1, analysis: 'kpi', slots: rates.slots } } as unknown as AnswerPayload }])!;
+    expect(mergeFollowUp(parse('and last quarter?'), ratePrev).slots).toMatchObject({ churnRate: true, metric: 'lost_customers', groupBy: 'country' });
+    expect(mergeFollowUp(parse('what about revenue?'), ratePrev).slots.churnRate).toBeUndefined();
   });
   it('reads only a segment that grows the most as tier movement', () => {
     expect(parse('tell me about customers whose spending increased').analysis).not.toBe('rfm');

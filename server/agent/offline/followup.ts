@@ -45,8 +45,13 @@ function fits(p: Parsed, analysis: AnalysisId): boolean {
   return true;
 }
 
+/** "which of them should we win back?", "其中哪些": the customers of the previous answer, named by a pronoun. */
+const REFERS_BACK = /\b(?:of them|of those|of these|among them|those customers|these customers|them)\b|其中|他们|这些客户|这些人/;
+
 /** Whether the question continues the previous one rather than starting afresh. */
 export function isFollowUp(p: Parsed, prev: PlannerState | null): prev is PlannerState {
+  // the same analysis about "them" keeps the previous question's customers even when it names nothing new
+  if (prev && p.analysis === prev.analysis && REFERS_BACK.test(p.text) && fits(p, prev.analysis)) return true;
   if (!prev || !namesSomething(p) || !fits(p, prev.analysis)) return false;
   if (p.analysis && p.analysis !== prev.analysis) return false;
   return p.followUpCue || (!p.analysis && !p.slots.metric) || (p.analysis === prev.analysis && !p.slots.metric && p.text.length < 40);
@@ -84,6 +89,8 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
     // a follow-up naming another metric on its own ("what about all customers?") drops the customer type and a tag
     customerType: s.customerType ?? (s.metric ? undefined : base.customerType),
     tag: s.tag ?? (s.metric ? undefined : base.tag),
+    // a churn rate stays one while the measure stays lost customers ("and last quarter?")
+    churnRate: s.churnRate ?? (s.metric && s.metric !== 'lost_customers' ? undefined : base.churnRate),
     ...keptSlots(s, base),
   };
   return { analysis: prev.analysis === 'overview' && s.metric ? 'kpi' : prev.analysis, slots };

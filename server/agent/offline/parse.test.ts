@@ -350,7 +350,15 @@ describe('follow-ups', () => {
   it('a new full question or a slot the previous tool cannot take starts afresh', () => {
     const prev = previousState(turn('How many customers are at risk of churning?'))!;
     expect(isFollowUp(parse('Revenue in Germany last year'), prev)).toBe(false);
-    expect(isFollowUp(parse('and in Germany?'), prev)).toBe(false); // churn_risk has no country argument
+    expect(isFollowUp(parse('and by channel?'), prev)).toBe(false); // churn_risk has no breakdown
+    // churn_risk judges a country's customers within it (its filter): "and in Germany?" continues
+    expect(isFollowUp(parse('and in Germany?'), prev)).toBe(true);
+    expect(mergeFollowUp(parse('and in Germany?'), prev)).toMatchObject({ analysis: 'churn', slots: { filter: { country: 'Germany' } } });
+    // "which of them …" names nothing new, yet means the previous answer's customers
+    const germany = previousState(turn('Which customers in Germany are at risk of churning?'))!;
+    expect(isFollowUp(parse('which of them should we win back?'), germany)).toBe(true);
+    expect(mergeFollowUp(parse('which of them should we win back?'), germany).slots).toMatchObject({ filter: { country: 'Germany' }, winBack: true });
+    expect(isFollowUp(parse('Which customers should we win back?'), germany)).toBe(false);
     expect(previousState([])).toBeNull();
   });
   it('a follow-up keeps new / returning customers unless it names another metric on its own', () => {

@@ -72,7 +72,8 @@ export const ANALYSES: readonly AnalysisDef[] = [
       zh: ['流失风险', '流失', '可能流失', '风险客户', '面临流失', '挽回', '召回', '风险收入', '不买了', '不再购买', '没再买', '很久没买',
         '好久没', '很久没', '一直没来', '没再来', '不来了', '不来买', '快要走', '要跑了', '跑掉', '沉默客户', '睡着了', '不活跃', '挽留', '唤醒'],
     },
-    args: { asOf: 'time.to' },
+    // a group is judged within itself ("most at risk in Germany"): the customers' country, main channel, main category
+    args: { asOf: 'time.to', 'filter.country': 'filter.country', 'filter.mainChannel': 'filter.channel', 'filter.mainCategory': 'filter.category' },
     definitions: ['inactivity_ratio', 'p_alive', 'revenue_at_stake'],
   },
   {
