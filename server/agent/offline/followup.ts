@@ -52,14 +52,22 @@ const REFERS_BACK = /\b(?:of them|of those|of these|among them|those customers|t
 export function isFollowUp(p: Parsed, prev: PlannerState | null): prev is PlannerState {
   // the same analysis about "them" keeps the previous question's customers even when it names nothing new
   if (prev && p.analysis === prev.analysis && REFERS_BACK.test(p.text) && fits(p, prev.analysis)) return true;
+  if (prev && addsTier(p, prev)) return true;
   if (!prev || !namesSomething(p) || !fits(p, prev.analysis)) return false;
   if (p.analysis && p.analysis !== prev.analysis) return false;
   return p.followUpCue || (!p.analysis && !p.slots.metric) || (p.analysis === prev.analysis && !p.slots.metric && p.text.length < 40);
 }
 
+/** "and Loyal?" after "compare Champions and At Risk": one more tier beside them (nothing else named). */
+function addsTier(p: Parsed, prev: PlannerState): boolean {
+  const named = Object.keys(p.slots.filter);
+  return prev.analysis === 'rfm' && Boolean(prev.slots.versus) && named.length === 1 && named[0] === 'rfm_tier' && !p.analysis && !p.slots.metric && !p.slots.time;
+}
+
 export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: AnalysisId; slots: Slots } {
   const s = p.slots;
   const base = prev.slots;
+  if (addsTier(p, prev)) return { analysis: 'rfm', slots: { ...base, versus: [...new Set([...base.versus!, s.filter.rfm_tier!])] } };
   const filter = { ...base.filter, ...s.filter };
   let groupBy = s.groupBy ?? (s.mode && s.mode !== 'breakdown' && s.mode !== 'compare' ? undefined : base.groupBy);
   // "and in Germany?" after "revenue by country": the value replaces the breakdown on that dimension

@@ -359,6 +359,10 @@ describe('follow-ups', () => {
     expect(isFollowUp(parse('which of them should we win back?'), germany)).toBe(true);
     expect(mergeFollowUp(parse('which of them should we win back?'), germany).slots).toMatchObject({ filter: { country: 'Germany' }, winBack: true });
     expect(isFollowUp(parse('Which customers should we win back?'), germany)).toBe(false);
+    // one more tier beside two compared ones
+    const tiers = previousState(turn('Compare Champions and At Risk customers'))!;
+    expect(isFollowUp(parse('and Loyal?'), tiers)).toBe(true);
+    expect(mergeFollowUp(parse('and Loyal?'), tiers)).toMatchObject({ analysis: 'rfm', slots: { versus: ['Champions', 'At Risk', 'Loyal'] } });
     expect(previousState([])).toBeNull();
   });
   it('a follow-up keeps new / returning customers unless it names another metric on its own', () => {

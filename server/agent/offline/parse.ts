@@ -165,9 +165,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  // feedback names a tier only by a name that is not also a topic word ("our Champions", 冠军客户; not "the new app")
+  // tiers: in feedback only names that are no topic word ("our Champions", 冠军客户; not "the new app"); alone in a short follow-up ("and Loyal?")
   const feedbackTier = (analysis === 'feedback_search' || analysis === 'feedback_themes') && longestMatch(rest, FEEDBACK_TIER_WORDS) !== null;
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'clv' || feedbackTier || namesGroup;
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'clv' || feedbackTier || namesGroup || (text.length < 30 && FOLLOW_UP.test(text));
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {
