@@ -266,6 +266,14 @@ describe('churn already happened, and how it moves', () => {
       expect([p.analysis, p.slots.metric, p.slots.churnRate, p.slots.mode, p.slots.change], q).toEqual([null, 'lost_customers', true, 'trend', undefined]);
     }
     expect(parse('Is churn getting worse in Germany?').slots.filter).toEqual({ country: 'Germany' });
+    // "最近半年" is the last 6 months (上半年 stays the calendar half)
+    expect(parse('最近半年流失率的变化趋势').slots.time).toMatchObject({ from: '2026-05-01', to: '2026-10-31' });
+    expect(parse('今年上半年的收入').slots.time).toMatchObject({ from: '2026-01-01', to: '2026-06-30' });
+    // the worst churn by a dimension is its highest churn rate
+    for (const q of ['Which channel has the worst churn?', '哪个渠道流失最严重']) {
+      expect(parse(q).slots, q).toMatchObject({ metric: 'lost_customers', churnRate: true, groupBy: 'channel', superlative: 'max' });
+    }
+    expect(parse('Which channel has the most churned customers?').slots.churnRate).toBeUndefined(); // a count
     // at-risk customers rising is about the risk list; a churn rate by country is a breakdown, not a trend
     expect(parse('Is the number of at-risk customers rising?').analysis).toBe('churn');
     expect(parse('What is the churn rate by country?').slots).toMatchObject({ groupBy: 'country', mode: 'breakdown' });

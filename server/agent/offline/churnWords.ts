@@ -10,17 +10,25 @@ export const AT_RISK = /\b(?:at risk|at-risk|risk|about to|might|could|likely|go
 export const LOST_ALREADY = /\b(?:churned|lost|did we lose)\b|流失了|丢了/;
 
 const CHURN = /\bchurn(?:ed|ing)?\b|\battrition\b|\blost customers\b|\bcustomers? (?:we )?lost\b|流失/;
+/** The worst churn is the highest rate. */
+const WORST = /\bworst\b|最严重|最差|最糟|最厉害/;
 /** How churn moves: a direction or a trend asked ("getting worse", "rising", 在上升, 趋势). */
 const MOVING = /\b(?:worse|worsening|better|improv\w*|ris(?:e|es|ing)|increas\w*|decreas\w*|grow\w*|fall\w*|trend\w*|going (?:up|down))\b|上升|增加|增多|加剧|恶化|好转|改善|下降|减少|趋势|走势|变化/;
 
 /**
  * "Is churn going up?", "Is churn getting worse in Germany?", "How is churn trending?", "流失率在上升吗": the churn rate
- * period by period (kpi_trend lost_customers; the answer compares the latest period with the one before), not the
+ * period by period; churn by a dimension ("which channel has the worst churn?") is the churn rate by it (kpi_trend lost_customers; the answer compares the latest period with the one before), not the
  * customers at risk now. Applies when churn is named with a direction or a trend, and no risk to come is asked.
  */
 export function churnTrendSlots(text: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
   if (analysis !== 'churn' && !(analysis === null && slots.metric === 'lost_customers')) return analysis;
-  if (!CHURN.test(text) || AT_RISK.test(text) || (slots.groupBy && slots.groupBy !== 'month')) return analysis;
+  if (!CHURN.test(text) || AT_RISK.test(text)) return analysis;
+  // "Which channel has the worst churn?", "哪个国家流失最严重": the churn rate by that dimension (worst = highest)
+  if (slots.groupBy && slots.groupBy !== 'month') {
+    if (analysis !== 'churn') return analysis;
+    Object.assign(slots, { metric: 'lost_customers', churnRate: true, mode: 'breakdown', ...(WORST.test(text) ? { superlative: 'max' } : {}) });
+    return null;
+  }
   if (!slots.change && slots.mode !== 'trend' && !MOVING.test(text)) return analysis;
   Object.assign(slots, { metric: 'lost_customers', churnRate: true, mode: 'trend' });
   delete slots.change;

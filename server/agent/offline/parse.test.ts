@@ -404,6 +404,13 @@ describe('refusals', () => {
     expect(refusalFor("What's the average time between orders?", 'en', 'analyst')).toBeNull();
     // between visits: not measured, said so
     expect(refusalFor("What's the average time between visits?", 'en', 'analyst')?.reason).toBe('not_measured');
+    expect(refusalFor('How often do customers visit?', 'en', 'analyst')?.text).toMatch(/time between visits/);
+    // how long customers stay: not measured either, with its own words (it was answered as revenue per customer)
+    for (const q of ['What is the average customer lifespan?', 'How long do customers stay with us?', '客户平均能留多久']) {
+      expect(refusalFor(q, q.includes('客户') ? 'zh' : 'en', 'analyst'), q).toMatchObject({ reason: 'not_measured', text: expect.stringMatching(/how long customers stay|客户能留多久/) });
+    }
+    // lifetime value and how often customers buy are measured
+    for (const q of ['What is the customer lifetime value?', 'How often do customers buy?', '客户生命周期价值是多少']) expect(refusalFor(q, 'en', 'analyst'), q).toBeNull();
   });
 
   it('does not refuse ordinary analysis questions that share words with refusals', () => {

@@ -101,7 +101,9 @@ export const SHIFT_BACK = /(?:and |what about |how about )?the (?:month|quarter|
 /** Shorthand people type in chat ("last yr", "orders last wk", "3 mths") → the words the time parser reads. */
 export const ABBREVIATIONS: [RegExp, string][] = [
   [/\byrs\b/g, 'years'], [/\byr\b/g, 'year'], [/\bwks\b/g, 'weeks'], [/\bwk\b/g, 'week'], [/\bmths\b|\bmos\b/g, 'months'], [/\bmth\b/g, 'month'],
-  [/\bqtr\b/g, 'quarter'], [/\bqtrs\b/g, 'quarters'], [/\bfortnight\b/g, '2 weeks'], [/\bprev\b/g, 'previous'], [/\bgimme\b/g, 'give me'], [/\bcust(?:s|omrs?)\b/g, 'customers'],
+  [/\bqtr\b/g, 'quarter'], [/\bqtrs\b/g, 'quarters'], [/\bfortnight\b/g, '2 weeks'],
+  // a rolling half year ("最近半年", "the past half year"); 上半年 / 下半年 stay halves of a calendar year
+  [/(最近|近|过去|这)半年/g, '$16个月'], [/\b(past|last) half(?: a)? year\b/g, '$1 6 months'], [/\bprev\b/g, 'previous'], [/\bgimme\b/g, 'give me'], [/\bcust(?:s|omrs?)\b/g, 'customers'],
 ];
 /** "9月跟8月比", "和上个月比": a Chinese comparison with 比 after the other period (比例 is a ratio, not a comparison). */
 export const ZH_COMPARE = /(?:跟|和|与|同)[^，。？?]{1,10}比(?!例|率)/;

@@ -16,7 +16,19 @@ export interface Refusal {
  * Shop questions no tool measures yet: said plainly, with what is close (they used to be answered with whatever metric
  * the words came nearest to). Time between purchases is measured (customer_segments intervals); between visits not.
  */
-const NOT_MEASURED = [/\b(?:time|days|weeks|gap|gaps|interval|intervals) between (?:visits|sessions)\b|\b(?:visit|session) (?:interval|frequency)s?\b|访问间隔|来访间隔|多久访问一次/];
+const NOT_MEASURED: { re: RegExp; en: string; zh: string }[] = [
+  {
+    re: /\b(?:time|days|weeks|gap|gaps|interval|intervals) between (?:visits|sessions)\b|\b(?:visit|session) (?:interval|frequency)s?\b|\bhow often (?:do |does )?(?:our )?(?:customers?|users?|people|visitors?) (?:visit|come back to the (?:site|app|store)|log in|open the app)\b|访问间隔|来访间隔|多久访问一次|多久来访问一次/,
+    en: "Sorry, I can't measure the time between visits yet: events are counted in funnels and journeys, not as intervals. Close to it: the time between purchases (\"how often do customers buy?\") or the funnel from visit to purchase.",
+    zh: '抱歉，目前还不能统计访问间隔：事件只用于漏斗和路径分析。相近的有：购买间隔（“客户多久买一次？”）或从访问到购买的转化漏斗。',
+  },
+  {
+    // how long a customer stays: its end (the customer stopped buying) is only ever a guess in non-contractual retail
+    re: /\b(?:customer )?(?:lifespan|life span|life-span|lifetime length|length of (?:a |the )?customer (?:relationship|lifetime))\b|\bhow long (?:do |does (?:a |the )?)?customers? (?:stay|last|remain)\b|客户寿命|生命周期(?:有)?多长|客户能留多久|客户平均能留/,
+    en: "Sorry, I can't measure how long customers stay yet: nobody cancels in a shop, so when a customer's life ended is only a guess. Close to it: customers' days since their first order in a segment profile (\"profile our customers\"), the time between purchases, customers at risk of churning, or predicted customer lifetime value.",
+    zh: '抱歉，目前还不能统计客户能留多久：零售客户不会“注销”，何时流失只能推测。相近的有：客群画像中的首单至今天数（“客户画像”）、购买间隔、流失风险客户或预测的客户生命周期价值。',
+  },
+];
 
 const OUT_OF_SCOPE = [
   /\b(weather|forecast for (?:tomorrow|today)|temperature outside|stock price|share price|exchange rate|bitcoin|crypto|lottery|horoscope|joke|poem|song|recipe|capital of|president of|who won|football|soccer|translate|movie|flight|flights|hotel|resignation letter|cover letter)\b/,
@@ -66,7 +78,7 @@ const NAMED_PERSON = /\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b[Cc]ustomer\s*(?:id\s*)?#?\d
 /** Capitalized word pairs that are not people. */
 const NOT_PEOPLE = /\b(United Kingdom|United States|Hong Kong|Saudi Arabia|South Africa|Channel Islands|Czech Republic|Online Retail|European Community|Potential Loyalist|Need Attention|About To|Can't Lose|At Risk)\b/g;
 
-const TEXTS: Record<Refusal['reason'], Record<Language, string>> = {
+const TEXTS: Record<Exclude<Refusal['reason'], 'not_measured'>, Record<Language, string>> = {
   out_of_scope: {
     en: "Sorry, that is outside what I can answer. I only answer questions about this shop's data: revenue, orders, customers, RFM tiers, churn risk, cohorts, the conversion funnel, customer segments and feedback.",
     zh: '抱歉，这超出了我能回答的范围。我只回答与本店数据有关的问题：收入、订单、客户、RFM 分层、流失风险、同期群留存、转化漏斗、客户群和客户反馈。',
@@ -87,10 +99,6 @@ const TEXTS: Record<Refusal['reason'], Record<Language, string>> = {
     en: "Sorry, I can't forecast future revenue, orders or customers: I only report what the data shows so far. I can show the trend up to now (for example \"monthly revenue over the last year\"), predicted customer lifetime value, or customers at risk of churning.",
     zh: '抱歉，我不能预测未来的收入、订单或客户数：我只报告数据中已有的情况。我可以给出到目前为止的趋势（例如“过去一年每月的收入”）、预测的客户生命周期价值或有流失风险的客户。',
   },
-  not_measured: {
-    en: "Sorry, I can't measure the time between visits yet: events are counted in funnels and journeys, not as intervals. Close to it: the time between purchases (\"how often do customers buy?\") or the funnel from visit to purchase.",
-    zh: '抱歉，目前还不能统计访问间隔：事件只用于漏斗和路径分析。相近的有：购买间隔（“客户多久买一次？”）或从访问到购买的转化漏斗。',
-  },
   personal_data: {
     en: "Sorry, I can't look up a named person's personal or contact details. I can describe groups of customers (segments, tiers, countries) instead.",
     zh: '抱歉，我不能查询具名个人的个人信息或联系方式。我可以介绍客户群体（客群、分层、国家）的情况。',
@@ -108,13 +116,13 @@ export function refusalFor(question: string, lang: Language, role: Role): Refusa
       ? 'write'
       : (PII_WORDS.test(text) && (NAMED_PERSON.test(question.replace(NOT_PEOPLE, '')) || BULK_EXPORT.test(text))) || CUSTOMER_LIST.test(text)
         ? 'personal_data'
-        : NOT_MEASURED.some((re) => re.test(text))
+        : NOT_MEASURED.some((m) => m.re.test(text))
           ? 'not_measured'
           : OUT_OF_SCOPE.some((re) => re.test(text))
             ? 'out_of_scope'
             : null;
   if (!reason) return null;
-  let message = TEXTS[reason][lang];
+  let message = reason === 'not_measured' ? NOT_MEASURED.find((m) => m.re.test(text))![lang] : TEXTS[reason][lang];
   if (reason === 'personal_data' && (role === 'admin' || role === 'support')) {
     message += lang === 'zh' ? '（即使是管理员，个人详情也请在客户页面查看。）' : ' (Even for your role, individual records are viewed in the customer screen, not through the assistant.)';
   }
