@@ -145,7 +145,9 @@ async function judge(q: Queryable, args: Args, asOf: string, last: string, fits:
   const { ratioThreshold, singleOrderDays, pAliveThreshold, match, limit, filter } = args;
   // a filter naming a saved segment or tags is resolved (and checked) before anything is looked up
   const segment = filter ? await prepareSegment(q, filter, asOf) : undefined;
-  const key = version === null ? null : scoreSetKey('churn_risk', version, { asOf, ratioThreshold, singleOrderDays, pAliveThreshold, match, limit, segment: segment && { sql: segment.sql, params: segment.params } });
+  // (a filtered answer is not kept: tags, which a filter may name, are recomputed after the summary's version moved on;
+  // the model, which the filter does not change, still is)
+  const key = version === null || filter ? null : scoreSetKey('churn_risk', version, { asOf, ratioThreshold, singleOrderDays, pAliveThreshold, match, limit });
   const answer = key === null ? null : await findScoreSet<ChurnAnswer>(q, key);
   if (answer) return { model: { params: answer.result.params, fromCache: true }, stats: answer.result.stats, pending: [] };
   const { model, pending } = await churnModel(q, asOf, last, fits, version);

@@ -224,7 +224,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
       'A KPI over time: revenue, orders, customers, new_customers, lost_customers (ordered in the period before, not in this one), aov, ' +
       'repeat_rate, revenue_per_customer, returns or return_rate (returns ÷ orders) ' +
       '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
-      'previous window of equal length, and the best and worst period. Optional filters (country, channel, category, ' +
+      'previous window (of equal length; a period to date such as this month or this year against the same part of the period before), and the best and worst period. Optional filters (country, channel, category, ' +
       'tag, RFM tier, new or returning customers) and groupBy (country, channel, category, product: one series per top value). A category filter keeps orders with ' +
       'a line in that category and counts only those lines as revenue.',
     input,

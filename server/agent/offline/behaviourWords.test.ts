@@ -256,8 +256,13 @@ describe('churn already happened, and how it moves', () => {
       expect([parse(q).analysis, parse(q).slots.metric], q).toEqual([null, 'lost_customers']);
     }
     expect(parse('德国有多少客户流失了').slots.filter).toEqual({ country: 'Germany' });
-    // a risk to come stays churn risk
-    for (const q of ['How many customers are at risk of churning?', '有多少客户可能流失', 'Which customers will churn?']) expect(parse(q).analysis, q).toBe('churn');
+    // a risk to come stays churn risk; so do lost customers asked for as a list or to win back
+    for (const q of ['How many customers are at risk of churning?', '有多少客户可能流失', 'Which customers will churn?', 'Which lost customers should we try to win back?', '哪些客户流失了？']) {
+      expect(parse(q).analysis, q).toBe('churn');
+    }
+    // a cause of a change in lost customers is the drivers answer's, not a trend
+    expect(parse('What drove the increase in lost customers last month?').slots).toMatchObject({ explain: true, metric: 'lost_customers' });
+    expect(parse('What drove the increase in lost customers last month?').slots.churnRate).toBeUndefined();
   });
 
   it('reads churn with a direction or a trend as the churn rate month by month', () => {
@@ -274,6 +279,9 @@ describe('churn already happened, and how it moves', () => {
       expect(parse(q).slots, q).toMatchObject({ metric: 'lost_customers', churnRate: true, groupBy: 'channel', superlative: 'max' });
     }
     expect(parse('Which channel has the most churned customers?').slots.churnRate).toBeUndefined(); // a count
+    // a quarter to date is read month by month (not day by day)
+    expect(parse('Is churn rising this quarter?').slots).toMatchObject({ metric: 'lost_customers', churnRate: true, grain: 'month' });
+    expect(parse('Did we lose customers in Germany this year?').slots).toMatchObject({ metric: 'lost_customers', filter: { country: 'Germany' } });
     // at-risk customers rising is about the risk list; a churn rate by country is a breakdown, not a trend
     expect(parse('Is the number of at-risk customers rising?').analysis).toBe('churn');
     expect(parse('What is the churn rate by country?').slots).toMatchObject({ groupBy: 'country', mode: 'breakdown' });
@@ -289,6 +297,13 @@ describe('value by group', () => {
     expect(parse('Which channel brings the most valuable customers?').slots).toMatchObject({ groupBy: 'channel' });
     expect(parse('Which channel brings the most valuable customers?').slots.byTier).toBeUndefined();
     expect(parse('which customer segment is growing fastest?')).toMatchObject({ analysis: 'rfm', slots: { yearAgo: true } });
+    // the largest segment by a measure is the tier table (no movement against a year earlier)
+    for (const q of ['Which segment has the most customers?', 'Which segment brings in the most revenue?']) {
+      expect(parse(q).analysis, q).toBe('rfm');
+      expect(parse(q).slots.yearAgo, q).toBeUndefined();
+    }
+    // a group named beside "most valuable" keeps the segment reading (CLV by tier has no country)
+    expect(parse('What is the most valuable segment in Germany?')).toMatchObject({ analysis: 'segment', slots: { filter: { country: 'Germany' } } });
     expect(parse('Which customer group is most valuable?').slots.yearAgo).toBeUndefined();
     expect(parse('What is the average CLV of Champions?').slots).toMatchObject({ filter: { rfm_tier: 'Champions' } });
     expect(parse('What is the average CLV of Champions?').slots.byTier).toBeUndefined();

@@ -34,10 +34,14 @@ const MOST_VALUABLE = /\bmost valuable\b|最有价值|价值最高/;
  * "What is the CLV by RFM tier?", "Which segment has the highest CLV?", "Which customer group is most valuable?",
  * "哪个客群的客户终身价值最高": predicted lifetime value per RFM tier (customer_lifetime_value by tier).
  */
-export function valueByGroup(analysis: AnalysisId | null, rest: string): boolean {
+export function valueByGroup(analysis: AnalysisId | null, rest: string, filter: object): boolean {
   if (analysis === 'clv') return TIER_WORDS.test(rest) || WHICH_GROUP.test(rest);
-  return (analysis === null || analysis === 'segment' || analysis === 'rfm') && WHICH_GROUP.test(rest) && (CLV_WORDS.test(rest) || MOST_VALUABLE.test(rest));
+  // (a group named beside it, "the most valuable segment in Germany", keeps the segment reading: CLV by tier has no filter)
+  return (analysis === null || analysis === 'segment' || analysis === 'rfm') && Object.keys(filter).length === 0 && WHICH_GROUP.test(rest) && (CLV_WORDS.test(rest) || MOST_VALUABLE.test(rest));
 }
+
+/** "Which segment is growing fastest?": the tiers' movement against a year earlier (not just the largest tier). */
+export const SEGMENT_GROWS = /\b(?:grow\w*|grew|gain\w*|expand\w*|increas\w*|ris(?:e|es|ing|en))\b|增长|增加/;
 
 /**
  * How customer records from different systems were unified ("how many customers are in more than one source system?",

@@ -9,6 +9,9 @@ export const AT_RISK = /\b(?:at risk|at-risk|risk|about to|might|could|likely|go
 /** "How many customers have churned?", "德国有多少客户流失了": customers already lost (a count of a period), said in the past. */
 export const LOST_ALREADY = /\b(?:churned|lost|did we lose)\b|流失了|丢了/;
 
+/** Customers asked for by name or as a list ("which customers churned?", 哪些客户流失了): members, not a count. */
+export const MEMBERS_ASKED = /\b(?:which|who|list|show me)\b|哪些|哪几|名单|列出/;
+
 const CHURN = /\bchurn(?:ed|ing)?\b|\battrition\b|\blost customers\b|\bcustomers? (?:we )?lost\b|流失/;
 /** The worst churn is the highest rate. */
 const WORST = /\bworst\b|最严重|最差|最糟|最厉害/;
@@ -22,7 +25,8 @@ const MOVING = /\b(?:worse|worsening|better|improv\w*|ris(?:e|es|ing)|increas\w*
  */
 export function churnTrendSlots(text: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
   if (analysis !== 'churn' && !(analysis === null && slots.metric === 'lost_customers')) return analysis;
-  if (!CHURN.test(text) || AT_RISK.test(text)) return analysis;
+  // (a cause asked is the drivers answer's; customers asked for are a list)
+  if (!CHURN.test(text) || AT_RISK.test(text) || slots.explain || (MEMBERS_ASKED.test(text) && !slots.groupBy)) return analysis;
   // "Which channel has the worst churn?", "哪个国家流失最严重": the churn rate by that dimension (worst = highest)
   if (slots.groupBy && slots.groupBy !== 'month') {
     if (analysis !== 'churn') return analysis;
@@ -30,7 +34,8 @@ export function churnTrendSlots(text: string, analysis: AnalysisId | null, slots
     return null;
   }
   if (!slots.change && slots.mode !== 'trend' && !MOVING.test(text)) return analysis;
-  Object.assign(slots, { metric: 'lost_customers', churnRate: true, mode: 'trend' });
+  // by month: a quarter to date would otherwise be read day by day (a day's churn against the day before says nothing)
+  Object.assign(slots, { metric: 'lost_customers', churnRate: true, mode: 'trend', grain: slots.grain && slots.grain !== 'day' ? slots.grain : 'month' });
   delete slots.change;
   return null;
 }

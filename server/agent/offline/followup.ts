@@ -1,7 +1,9 @@
 import { ANALYSIS_BY_ID, type AnalysisId } from '../semantic/index.ts';
 import type { Turn } from '../types.ts';
 import type { Parsed, Slots } from './parse.ts';
+import { findPhrase } from './text.ts';
 import { previousRange, yearBefore } from './time.ts';
+import { buildMatchers } from './values.ts';
 
 /**
  * Follow-ups: a question that only changes one thing ("and in Germany?", "那法国呢？", "what about last year?",
@@ -46,28 +48,35 @@ function fits(p: Parsed, analysis: AnalysisId): boolean {
 }
 
 /** "which of them should we win back?", "其中哪些": the customers of the previous answer, named by a pronoun. */
-const REFERS_BACK = /\b(?:of them|of those|of these|among them|those customers|these customers|them)\b|其中|他们|这些客户|这些人/;
+const REFERS_BACK = /\b(?:of them|of those|of these|among them|among those|those customers|these customers)\b|其中|这些客户|这些人/;
 
 /** Whether the question continues the previous one rather than starting afresh. */
 export function isFollowUp(p: Parsed, prev: PlannerState | null): prev is PlannerState {
   // the same analysis about "them" keeps the previous question's customers even when it names nothing new
   if (prev && p.analysis === prev.analysis && REFERS_BACK.test(p.text) && fits(p, prev.analysis)) return true;
-  if (prev && addsTier(p, prev)) return true;
+  if (prev && addedTier(p, prev)) return true;
   if (!prev || !namesSomething(p) || !fits(p, prev.analysis)) return false;
   if (p.analysis && p.analysis !== prev.analysis) return false;
   return p.followUpCue || (!p.analysis && !p.slots.metric) || (p.analysis === prev.analysis && !p.slots.metric && p.text.length < 40);
 }
 
-/** "and Loyal?" after "compare Champions and At Risk": one more tier beside them (nothing else named). */
-function addsTier(p: Parsed, prev: PlannerState): boolean {
-  const named = Object.keys(p.slots.filter);
-  return prev.analysis === 'rfm' && Boolean(prev.slots.versus) && named.length === 1 && named[0] === 'rfm_tier' && !p.analysis && !p.slots.metric && !p.slots.time;
+/** Tier names and aliases (the values of the rfm_tier dimension; no data values needed). */
+const TIER_MATCHERS = buildMatchers({ country: [], channel: [], category: [], segment: [], currency: null }, { tiers: true }).filter((m) => m.dim === 'rfm_tier');
+
+/**
+ * "and Loyal?", "那忠诚客户呢？" after "compare Champions and At Risk": the tier one more short follow-up names beside
+ * them (tier names are read here, after a comparison of tiers only: elsewhere "and new?" means new customers).
+ */
+function addedTier(p: Parsed, prev: PlannerState): string | null {
+  if (prev.analysis !== 'rfm' || !prev.slots.versus || !p.followUpCue || p.text.length > 30 || p.slots.metric || p.slots.time) return null;
+  return TIER_MATCHERS.find((m) => findPhrase(p.text, m.phrase))?.value ?? null;
 }
 
 export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: AnalysisId; slots: Slots } {
   const s = p.slots;
   const base = prev.slots;
-  if (addsTier(p, prev)) return { analysis: 'rfm', slots: { ...base, versus: [...new Set([...base.versus!, s.filter.rfm_tier!])] } };
+  const tier = addedTier(p, prev);
+  if (tier) return { analysis: 'rfm', slots: { ...base, versus: [...new Set([...base.versus!, tier])] } };
   const filter = { ...base.filter, ...s.filter };
   let groupBy = s.groupBy ?? (s.mode && s.mode !== 'breakdown' && s.mode !== 'compare' ? undefined : base.groupBy);
   // "and in Germany?" after "revenue by country": the value replaces the breakdown on that dimension

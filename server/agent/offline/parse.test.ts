@@ -359,10 +359,16 @@ describe('follow-ups', () => {
     expect(isFollowUp(parse('which of them should we win back?'), germany)).toBe(true);
     expect(mergeFollowUp(parse('which of them should we win back?'), germany).slots).toMatchObject({ filter: { country: 'Germany' }, winBack: true });
     expect(isFollowUp(parse('Which customers should we win back?'), germany)).toBe(false);
+    // a bare "them" is no reference to the previous customers ("… and how do we keep them?")
+    expect(isFollowUp(parse('Which customers are at risk and how do we keep them?'), germany)).toBe(false);
     // one more tier beside two compared ones
     const tiers = previousState(turn('Compare Champions and At Risk customers'))!;
     expect(isFollowUp(parse('and Loyal?'), tiers)).toBe(true);
     expect(mergeFollowUp(parse('and Loyal?'), tiers)).toMatchObject({ analysis: 'rfm', slots: { versus: ['Champions', 'At Risk', 'Loyal'] } });
+    expect(mergeFollowUp(parse('and Lost?'), tiers).slots.versus).toEqual(['Champions', 'At Risk', 'Lost']);
+    // a tier's name alone is read so only after tiers side by side: after a KPI "and new?" names no tier
+    const kpi = previousState(turn('Revenue last month'))!;
+    expect(isFollowUp(parse('and new?'), kpi) && mergeFollowUp(parse('and new?'), kpi).slots.filter.rfm_tier).toBeFalsy();
     expect(previousState([])).toBeNull();
   });
   it('a follow-up keeps new / returning customers unless it names another metric on its own', () => {

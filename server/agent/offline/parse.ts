@@ -7,9 +7,9 @@ import { parseTimeRange } from './time.ts';
 import { buildMatchers, customerTypeGroup, detectTag, withoutGroupNames, type DataValues } from './values.ts';
 import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
 import { purchaseSlots } from './purchases.ts';
-import { AT_RISK, churnTrendSlots, LOST_ALREADY } from './churnWords.ts';
+import { AT_RISK, churnTrendSlots, LOST_ALREADY, MEMBERS_ASKED } from './churnWords.ts';
 import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
-import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, TIER_WORDS, valueByGroup, WIN_BACK } from './behaviourWords.ts';
+import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, SEGMENT_GROWS, TIER_WORDS, valueByGroup, WIN_BACK } from './behaviourWords.ts';
 import {
   asksOverview, CHANGE_ASKED, COMPARE_WORDS, DEFINITION_ASKED, DRIVERS_ASKED, EXPLAIN, DECLINE_WORDS, PHRASAL_UP_DOWN, UP_DOWN, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations,
@@ -87,7 +87,7 @@ const WHICH_PERIOD = /^(?:which|what|best|worst|strongest|weakest|biggest|top) |
 const VERSUS = /\bvs\.?(?=\s|$)|\bversus\b|\bcompared?\b|\bcomparison\b|\band\b|\bor\b|对比|比较|和|与|跟|还是|相比/;
 
 /** A segment that grows the most ("which customer segment is growing fastest?", "哪个客群增长最快"). */
-const FASTEST_SEGMENT = /\b(?:segments?|groups?|tiers?)\b.{0,30}\b(?:grow\w*|grew|gain\w*|expand\w*|increas\w*|ris\w+)\b.{0,15}\b(?:fastest|the most|most)\b|(?:客群|分群|群体|层级).{0,10}(?:增长|增加)最(?:快|多)/;
+const FASTEST_SEGMENT = /\b(?:segments?|groups?|tiers?)\b.{0,30}\b(?:fastest|the most|most)\b|(?:客群|分群|群体|层级).{0,10}(?:增长|增加)最(?:快|多)/;
 
 /** Champions aliases that describe customers by value rather than name the tier ("top customers", "vip", 大客户). */
 const DESCRIPTIVE_TIER_WORDS = /best|top|vip|whales|spenders|value|valuable|最好|优质|核心|大客户/;
@@ -130,7 +130,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'clusters' && time && named && named.metric !== 'customers') analysis = null;
   // "上个季度流失了多少客户", "churned customers last month": customers already lost in a past period are a count of
   // that period (kpi_trend lost_customers); churn risk is about who may leave next
-  if (analysis === 'churn' && (time || MOST.test(rest) || CHURN_RATE.test(rest) || LOST_ALREADY.test(rest)) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
+  if (analysis === 'churn' && (time || MOST.test(rest) || CHURN_RATE.test(rest) || (LOST_ALREADY.test(rest) && !MEMBERS_ASKED.test(rest) && !WIN_BACK.test(rest))) && named?.metric === 'lost_customers' && !AT_RISK.test(rest)) analysis = null;
   const churnRate = !analysis && named?.metric === 'lost_customers' && CHURN_RATE.test(rest);
   // "customers who spent over 5000 but haven't ordered in 3 months", "90天没下单的客户": customers picked by how long
   // they have been silent are that segment; churn risk is the model's guess of who may leave next
@@ -165,9 +165,9 @@ export function parseQuestion(question: string, today: string, values: DataValue
 
   // dimension values (longest phrase first; a consumed span cannot match again)
   const ambiguous: Parsed['ambiguous'] = [];
-  // tiers: in feedback only names that are no topic word ("our Champions", 冠军客户; not "the new app"); alone in a short follow-up ("and Loyal?")
+  // feedback names a tier only by a name that is not also a topic word ("our Champions", 冠军客户; not "the new app")
   const feedbackTier = (analysis === 'feedback_search' || analysis === 'feedback_themes') && longestMatch(rest, FEEDBACK_TIER_WORDS) !== null;
-  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'clv' || feedbackTier || namesGroup || (text.length < 30 && FOLLOW_UP.test(text));
+  const tiers = analysis === 'rfm' || analysis === 'segment' || analysis === 'clusters' || analysis === 'clv' || feedbackTier || namesGroup;
   const matchers = buildMatchers(values, { tiers });
   let scan = rest;
   if (metricHit && !analysis) {
@@ -266,7 +266,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // against a year earlier (the segments every customer is in)
   if (analysis === 'segment' && FASTEST_SEGMENT.test(text) && Object.keys(slots.filter).length === 0 && !slots.ranges && !slots.tag && !topCustomers && !topShare) {
     analysis = 'rfm';
-    if (!slots.time) slots.yearAgo = true;
+    if (!slots.time && SEGMENT_GROWS.test(text)) slots.yearAgo = true;
   }
   if (topCustomers) slots.topCustomers = topCustomers;
   if (topShare) slots.topShare = { side: topShare.side, share: topShare.share, metric: topShare.metric };
@@ -275,7 +275,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   if (analysis === 'journey' && CHURN_PATH.test(text)) slots.journey = 'churn';
   if (analysis === 'churn' && WIN_BACK.test(text)) slots.winBack = true;
   if (analysis === 'describe' && IDENTITY_ASKED.test(text)) slots.identities = true;
-  if (!slots.filter.rfm_tier && valueByGroup(analysis, rest)) [analysis, slots.byTier] = ['clv', true];
+  if (!slots.filter.rfm_tier && valueByGroup(analysis, rest, slots.filter)) [analysis, slots.byTier] = ['clv', true];
   analysis = feedbackSlots(question, text, rest, analysis, slots);
   // (a product breakdown is a KPI's: not of an analysis the feedback words chose)
   if (analysis && slots.groupBy === 'product') [slots.groupBy, slots.mode] = [undefined, undefined];

@@ -280,6 +280,14 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect(lost.answer).toContain('was 1. That is a churn rate of 100% of the 1 customers who ordered in the previous period.');
     expect(lost.answer).toContain('No comparison with the previous period (2024-01-01 to 2024-01-31): the orders start on 2024-01-01, so the period before it, whose customers it would count as lost, is not loaded.');
     expect(lost.answer).not.toMatch(/\bup\b/);
+    // this year to date (to March 14): January not rated (December not loaded), February 100%, March under way and
+    // not rated either
+    const year = await ask('What is the monthly churn rate this year?');
+    expect(year.answer).toMatch(/^In February 2024 the churn rate was 100% \(1 of the 1 customers of the month before\)\./);
+    expect(year.answer).toContain('March 2024: only partly in the window, so not rated');
+    expect(year.table?.rows.map((r) => r[3])).toEqual([null, 1, null]);
+    // new customers in February against January, the first loaded month (everyone new there): not compared
+    expect((await ask('How many new customers did we get last month?')).answer).toContain('No comparison with the previous period (2024-01-01 to 2024-01-31)');
     // said in the past with no period: lost customers (the default window), not churn risk
     expect(tools(await ask('德国有多少客户流失了'))).toContain('kpi_trend');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRange, parseNumber, parseTimeRange } from './time.ts';
+import { describeRange, parseNumber, parseTimeRange, previousRange } from './time.ts';
 
 // Hand-worked expectations with a fixed today. 2011-12-10 is a Saturday; its ISO week starts Monday 2011-12-05.
 const TODAY = '2011-12-10';
@@ -152,5 +152,22 @@ describe('labels and numbers', () => {
 
   it('reads Chinese numerals', () => {
     expect([parseNumber('三'), parseNumber('十'), parseNumber('十一'), parseNumber('二十'), parseNumber('九十'), parseNumber('90')]).toEqual([3, 10, 11, 20, 90, 90]);
+  });
+});
+
+describe('previousRange: "and the month before?"', () => {
+  it('steps back from a period to date by the whole period, from a whole period by its length', () => {
+    const before = (q: string, today: string) => {
+      const r = previousRange(parseTimeRange(q, today)!);
+      return [r.from, r.to];
+    };
+    // "this month" on the 14th is November 1–13 so far: the month before is all of October
+    expect(before('this month', '2026-11-14')).toEqual(['2026-10-01', '2026-10-31']);
+    expect(before('this quarter', '2026-11-14')).toEqual(['2026-07-01', '2026-09-30']);
+    expect(before('this year', '2026-11-14')).toEqual(['2025-01-01', '2025-12-31']);
+    expect(before('this month', '2026-01-20')).toEqual(['2025-12-01', '2025-12-31']);
+    expect(before('last month', '2026-11-14')).toEqual(['2026-09-01', '2026-09-30']);
+    // a rolling window steps back by its own days
+    expect(before('last 7 days', '2026-11-14')).toEqual(['2026-10-31', '2026-11-06']);
   });
 });

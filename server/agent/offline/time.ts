@@ -268,6 +268,12 @@ const daysSpanned = (w: { from: string; to: string }) => daysBetween(w.from, w.t
 /** The period just before a window: the previous month/quarter/half/year for calendar periods, else the same number of days. */
 export function previousRange(r: TimeRange): TimeRange {
   const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];
+  // a period to date ("this month" on the 14th, "Q4 2026 to date"): the whole period before it, not its days
+  if (r.label?.en.endsWith('to date') && r.from.endsWith('-01') && (r.grain === 'month' || r.grain === 'quarter' || r.grain === 'year')) {
+    const from = ymd(y, m - (r.grain === 'month' ? 1 : r.grain === 'quarter' ? 3 : 12), 1);
+    const [py, pm] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))];
+    return r.grain === 'month' ? monthRange(py, pm, '') : r.grain === 'quarter' ? quarterRange(py, (pm + 2) / 3, '') : yearRange(py, '');
+  }
   if (wholeMonths(r)) {
     const months = monthsSpanned(r);
     const from = ymd(y, m - months, 1);

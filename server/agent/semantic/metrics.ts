@@ -136,7 +136,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'lost customers', zh: '流失客户数' },
     synonyms: {
       en: ['lost customers', 'customers lost', 'customers did we lose', 'customers we lost', 'customers have we lost', 'customers did we lost', 'churned customers', 'customers churned',
-        'customers who churned', 'customers that churned', 'customers have churned', 'customers have been lost', 'customers has churned', 'number of lost customers', 'lapsed customers count', 'customers did not come back', "customers didn't come back", 'lost buyers', 'buyers did we lose', 'lost the most customers', 'lost most customers', 'lose the most customers', 'lost more customers', 'customers were lost',
+        'customers who churned', 'customers that churned', 'customers have churned', 'customers have been lost', 'customers has churned', 'did we lose customers', 'have we lost customers', 'did we lose any customers', 'number of lost customers', 'lapsed customers count', 'customers did not come back', "customers didn't come back", 'lost buyers', 'buyers did we lose', 'lost the most customers', 'lost most customers', 'lose the most customers', 'lost more customers', 'customers were lost',
         'churn rate', 'churn rates', 'customer churn rate', 'attrition rate', 'customer attrition'],
       zh: ['流失客户数', '流失了多少客户', '流失了多少个客户', '流失了多少位客户', '流失了多少顾客', '流失了多少用户', '流失了多少', '流失了几个客户', '流失的客户', '流失客户', '丢了多少客户', '丢失了多少客户', '丢失客户', '流失掉的客户', '流失人数', '客户流失了', '顾客流失了', '用户流失了', '客户流失最多', '流失客户最多', '流失的客户最多', '流失最多', '流失率', '客户流失率'],
     },

@@ -58,7 +58,10 @@ export function churnTrend(
   const g = result.grain;
   const o = result.overall;
   const understated = new Set(result.lostCoverage?.periods ?? []);
-  const rated = o.points.filter((p) => p.churn && !understated.has(p.period));
+  // a period the window covers only in part is not rated: under way, everyone who has not ordered yet counts as lost
+  const partial = new Set(result.partialPeriods);
+  const isRated = (p: Point) => Boolean(p.churn) && !understated.has(p.period) && !partial.has(p.period);
+  const rated = o.points.filter(isRated);
   const [latest, before] = [rated.at(-1), rated.at(-2)];
   const of = (p: Point) => t(lang,
     `${pct(p.churn!.rate)} (${count(p.value)} of the ${count(p.churn!.previousCustomers)} customers of the ${g} before)`,
@@ -70,7 +73,9 @@ export function churnTrend(
     ? t(lang,
       `In ${label(latest.period)} the churn rate${scope} was ${of(latest)}${before ? `, ${direction} ${pct(before.churn!.rate)} in ${label(before.period)}` : ''}.`,
       `${label(latest.period)}的流失率${scope}为 ${of(latest)}${before ? `，${direction}${label(before.period)}的 ${pct(before.churn!.rate)}` : ''}。`)
-    : t(lang, `No period of ${window} has customers in the period before it, so there is no churn rate${scope}.`, `${window}没有哪个周期在其上一周期有客户，因此没有流失率${scope}。`);
+    : partial.size && o.points.every((p) => partial.has(p.period) || !p.churn)
+      ? t(lang, `${capitalise(window)} has no complete ${g} yet, so no ${g}'s churn rate${scope} is given.`, `${window}还没有完整的${GRAIN_ZH[g]}，因此不给出按${GRAIN_ZH[g]}的流失率${scope}。`)
+      : t(lang, `No period of ${window} has customers in the period before it, so there is no churn rate${scope}.`, `${window}没有哪个周期在其上一周期有客户，因此没有流失率${scope}。`);
   const byRate = [...rated].sort((a, b) => b.churn!.rate - a.churn!.rate || a.period.localeCompare(b.period));
   const extremes = byRate.length > 2
     ? t(lang,
@@ -85,7 +90,10 @@ export function churnTrend(
       ` ${capitalise(span)}: the ${g} before is not loaded (the orders start on ${result.lostCoverage.ordersFrom}), so not rated.`,
       `${span}：上一${GRAIN_ZH[g]}没有数据（订单从 ${result.lostCoverage.ordersFrom} 开始），不计流失率。`)
     : '';
-  const underWay = result.partialPeriods.length ? t(lang, ' A period still under way counts customers who have not ordered in it yet as lost.', '尚未结束的周期中，尚未下单的客户也计为流失。') : '';
+  const partly = o.points.filter((p) => partial.has(p.period)).map((p) => label(p.period));
+  const underWay = partly.length
+    ? t(lang, ` ${capitalise(partly.join(', '))}: only partly in the window, so not rated (customers who had not ordered in it yet would count as lost).`, `${partly.join('、')}：只有部分在时间段内，不计流失率（尚未下单的客户会被计为流失）。`)
+    : '';
   const whole = o.churn
     ? t(lang,
       ` Over ${window} as a whole, ${count(o.total)} customers were lost: ${pct(o.churn.rate)} of the ${count(o.churn.previousCustomers)} who ordered in the window of equal length before it.`,
@@ -93,7 +101,7 @@ export function churnTrend(
     : '';
   const wholeCaveat = result.lostCoverage?.window && whole ? t(lang, ' That count reaches back before the first order and is understated.', '该数字回溯到首笔订单之前，偏低。') : '';
   const name = t(lang, 'churn rate', '流失率');
-  const shown = o.points.filter((p) => p.churn && !understated.has(p.period));
+  const shown = o.points.filter(isRated);
   return {
     ...base,
     kind: 'answer',
@@ -103,7 +111,7 @@ export function churnTrend(
     chart: { type: 'line', title: t(lang, `${capitalise(name)} per ${g}`, `${name}（按${GRAIN_ZH[g]}）`), data: { categories: shown.map((p) => p.period), series: [{ name, values: shown.map((p) => p.churn!.rate) }] } },
     table: {
       columns: [t(lang, 'period', '周期'), t(lang, 'lost customers', '流失客户数'), t(lang, `customers of the ${g} before`, `上一${GRAIN_ZH[g]}客户数`), name],
-      rows: o.points.map((p) => [p.period, p.value, p.churn?.previousCustomers ?? null, understated.has(p.period) ? null : p.churn?.rate ?? null]),
+      rows: o.points.map((p) => [p.period, p.value, p.churn?.previousCustomers ?? null, isRated(p) ? p.churn!.rate : null]),
     },
   };
 }

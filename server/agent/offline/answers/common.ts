@@ -6,6 +6,7 @@ import type { ToolCaller } from '../calls.ts';
 import type { Slots } from '../parse.ts';
 import type { DataValues } from '../values.ts';
 import type { Grain } from '../time.ts';
+import { addDays } from '../../../../tools/lib/clock.ts';
 
 /** What an answer handler gets and gives back; index.ts turns a Draft into the AnswerPayload. */
 export interface HandlerInput {
@@ -94,10 +95,13 @@ export const metricValue = (input: HandlerInput, format: NumberKind, v: number, 
 const GRAIN_WORDS: Record<Grain, [string, string]> = { day: ['day', '天'], week: ['week', '周'], month: ['month', '月'], quarter: ['quarter', '季度'], year: ['year', '年'] };
 
 /**
- * "Q4 2026 to date is not over yet, so it is compared with the same days of the quarter before.": a period to date is
- * compared like for like (kpi_trend's previous window: the same part of the period before).
+ * "Q4 2026 to date is not over yet, so it is compared with the same days of the quarter before.": what kpi_trend
+ * compared a period to date with — the same part of the period before (like for like, not adjacent), or, when the
+ * call's grain does not make it one period to date (weeks of a month), the same number of days just before it.
  */
-export function toDateSentence(lang: Language, period: string, grain: Grain): string {
+export function toDateSentence(lang: Language, period: string, grain: Grain, window: { from: string }, previous: { to: string }): string {
   const [en, zh] = GRAIN_WORDS[grain]!;
-  return t(lang, `${capitalise(period)} is not over yet, so it is compared with the same days of the ${en} before.`, `${period}尚未结束，因此与上一${zh}的同期比较。`);
+  return addDays(window.from, -1) === previous.to
+    ? t(lang, `${capitalise(period)} is not over yet, so it is compared with the same number of days before it.`, `${period}尚未结束，因此与之前相同天数的时段比较。`)
+    : t(lang, `${capitalise(period)} is not over yet, so it is compared with the same days of the ${en} before.`, `${period}尚未结束，因此与上一${zh}的同期比较。`);
 }

@@ -189,13 +189,14 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
 }
 
 /**
- * New or returning customers in a previous period that starts on or before the first loaded order: everyone in it
- * looks new (no earlier orders are known), so it is not compared. null when the comparison holds.
+ * New or returning customers (a filter, or the new_customers metric) in a previous period that starts on or before the
+ * first loaded order: everyone in it looks new (no earlier orders are known), so it is not compared. null when the
+ * comparison holds.
  */
 function customerTypeUnknown(input: HandlerInput, previous: { from: string; to: string }): string | null {
   const described = input.caller.calls.find((c) => c.tool === 'describe_data' && c.result)?.result as { ranges?: { orders?: { from: string | null } } } | undefined;
   const first = described?.ranges?.orders?.from;
-  if (!input.slots.customerType || !first || previous.from > first) return null;
+  if (!(input.slots.customerType || input.slots.metric === 'new_customers') || !first || previous.from > first) return null;
   const prev = describeRange({ ...previous, label: null }, input.lang);
   return t(input.lang,
     `No comparison with the previous period (${prev}): the orders start on ${first}, so nobody can be told apart as new or returning in it.`,

@@ -50,7 +50,8 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const kpis: Called<KpiResult>[] = [first];
   for (const metric of KPIS.slice(1)) kpis.push(await kpi(metric));
   // "compared to last year": the same KPIs over the same days a year earlier (their values, not a computed change)
-  const yearAgo = slots.yearAgo ? { from: shiftYear(window.from), to: shiftYear(window.to) } : null;
+  // (a year to date is compared with last year to the same date already: not told twice)
+  const yearAgo = slots.yearAgo && first.result.overall.previous.from !== shiftYear(window.from) ? { from: shiftYear(window.from), to: shiftYear(window.to) } : null;
   const earlier: Called<KpiResult>[] = [];
   if (yearAgo) for (const metric of KPIS) earlier.push(await kpi(metric, yearAgo));
   // a churn rate of days against the days before says little: from a week up
@@ -74,7 +75,7 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
     themes ? feedbackSentence(input, themes, window, names.period) : '',
   ];
   // a period to date ("this month", "Q4 2026 to date"); not a rolling window whose edges cut the grain's periods
-  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date') ? toDateSentence(lang, names.period, first.result.grain) : '';
+  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date') ? toDateSentence(lang, names.period, first.result.grain, window, first.result.overall.previous) : '';
   // a tool this server does not have (feedback themes) is no failure: that part is simply not part of the overview
   const parts: [Called<unknown> | null, string, string][] = [
     ...KPIS.map((metric, i): [Called<unknown>, string, string] => [kpis[i]!, METRIC_BY_ID.get(metric)!.names.en, METRIC_BY_ID.get(metric)!.names.zh]),
