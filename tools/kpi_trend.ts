@@ -7,7 +7,7 @@ import { buildMeta, metaSchema } from './lib/meta.ts';
 import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.ts';
 import { lostAggregate, lostCalendar } from './lib/kpi_lost.ts';
 import { checkTag, tierScope } from './lib/kpi_filters.ts';
-import { churnByPeriod, churnSchema, lostCoverage, lostCoverageSchema, type LostCoverage } from './lib/kpi_churn.ts';
+import { churnByPeriod, churnOf, churnSchema, lostCoverage, lostCoverageSchema, type LostCoverage } from './lib/kpi_churn.ts';
 import { adjacentWindow, periodStart, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
@@ -192,7 +192,7 @@ function buildSeries(
     points: points.map(({ period, value }, i) => ({ period, value, ...(churn ? { churn: churn[i] } : {}) })),
     previous: { ...prevWindow, value: before, change: ROUND[metric](now - before), changePct: before ? rate((now - before) / before) : null },
     // lost customers are some of the previous window's customers (kpi_lost.ts): their share of them is the churn rate
-    churn: metric === 'lost_customers' && prev && prev.customers > 0 ? { rate: rate(now / prev.customers), previousCustomers: prev.customers } : null,
+    churn: metric === 'lost_customers' ? churnOf(now, prev?.customers ?? 0) : null,
     best: best && { period: best.period, value: best.value, ...(churn ? { churn: churn[points.indexOf(best)] } : {}) },
     worst: worst && { period: worst.period, value: worst.value, ...(churn ? { churn: churn[points.indexOf(worst)] } : {}) },
   };

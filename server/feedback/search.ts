@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../db/index.ts';
 import { rfmSql } from '../../tools/lib/rfm.ts';
-import { inSegmentSql } from '../../tools/lib/segments/embed.ts';
+import { appendStatement, inSegmentSql } from '../../tools/lib/segments/embed.ts';
 import { prepareSegment } from '../../tools/lib/segments/resolve.ts';
 import { assertModelName, vectorExpression, type StoredModel } from './store.ts';
 import { toVectorLiteral } from './vectors.ts';
@@ -82,9 +82,7 @@ async function customerConditions(
     where.push(inSegmentSql(await prepareSegment(q, { segment: filters.segment }, asOf), column, params));
   }
   if (filters.rfmTiers?.length) {
-    const offset = params.length;
-    params.push(asOf);
-    const sql = rfmSql('summary').replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    const sql = appendStatement(rfmSql('summary'), [asOf], params);
     params.push(filters.rfmTiers);
     where.push(`${column} IN (SELECT customer_id FROM (${sql}) AS rfm WHERE tier = ANY($${params.length}::text[]))`);
   }

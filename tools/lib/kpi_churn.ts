@@ -30,15 +30,15 @@ export const lostCoverageSchema = z
   .describe('lost_customers only: which values count lost customers from a period before the first loaded order (understated); null for other metrics or without orders');
 export type LostCoverage = z.infer<typeof lostCoverageSchema>;
 
-const ratio = (x: number) => Math.round(x * 10_000) / 10_000;
+/** The churn rate of `lost` customers out of the `base` who ordered in the period before (null when nobody did). */
+export function churnOf(lost: number, base: number): z.infer<typeof churnSchema> {
+  return base > 0 ? { rate: Math.round((lost / base) * 10_000) / 10_000, previousCustomers: base } : null;
+}
 
 /** Each period's churn rate: its lost customers over the customers of the period before (the first: `cal.prior`'s row). */
 export function churnByPeriod(periods: readonly string[], rows: readonly Agg[], prior: string): z.infer<typeof churnSchema>[] {
   const byPeriod = new Map(rows.map((r) => [r.bucket, r]));
-  return periods.map((period, i) => {
-    const base = byPeriod.get(i === 0 ? prior : periods[i - 1]!)?.customers ?? 0;
-    return base > 0 ? { rate: ratio((byPeriod.get(period)?.lost ?? 0) / base), previousCustomers: base } : null;
-  });
+  return periods.map((period, i) => churnOf(byPeriod.get(period)?.lost ?? 0, byPeriod.get(i === 0 ? prior : periods[i - 1]!)?.customers ?? 0));
 }
 
 /** The first order day, and which of the window's lost counts reach back before it. */

@@ -213,7 +213,7 @@ export function lostSource(s: KpiScope, cal: Calendar, rollupsFresh: boolean): S
 }
 
 /**
- * lost_customers' periods (kpi_lost.ts): the window's first calendar period and the one before it, and the window
+ * lost_customers' periods: the window's first calendar period and the one before it, and the window
  * before the previous one, taken as the previous one was (whole periods, or the same number of days).
  */
 export function lostCalendar(window: { from: string; to: string }, prev: { from: string; to: string }, grain: KpiGrain, periods: number): Calendar {

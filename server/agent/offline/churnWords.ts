@@ -20,8 +20,9 @@ const MOVING = /\b(?:worse|worsening|better|improv\w*|ris(?:e|es|ing)|increas\w*
 
 /**
  * "Is churn going up?", "Is churn getting worse in Germany?", "How is churn trending?", "流失率在上升吗": the churn rate
- * period by period; churn by a dimension ("which channel has the worst churn?") is the churn rate by it (kpi_trend lost_customers; the answer compares the latest period with the one before), not the
- * customers at risk now. Applies when churn is named with a direction or a trend, and no risk to come is asked.
+ * month by month (kpi_trend lost_customers; the answer compares the latest month with the one before), not the
+ * customers at risk now; churn by a dimension ("which channel has the worst churn?") is the churn rate by it. Applies
+ * when churn is named with a direction, a trend or a dimension, and neither a risk to come, a cause nor a list is asked.
  */
 export function churnTrendSlots(text: string, analysis: AnalysisId | null, slots: Slots): AnalysisId | null {
   if (analysis !== 'churn' && !(analysis === null && slots.metric === 'lost_customers')) return analysis;

@@ -229,7 +229,7 @@ export function parseTimeRange(text: string, today: string): TimeRange | null {
     const range = lower.length === text.length ? { ...built, matched: text.slice(m.index!, m.index! + m[0].length) } : built;
     // a period that has not ended yet is counted up to today ("in 2011" on 2011-12-10 = 2011-01-01 … 2011-12-10)
     if (range.to > today && range.from <= today) {
-      const toDateLabel = range.label && !range.label.en.endsWith('to date') ? { en: `${range.label.en} to date`, zh: `${range.label.zh}至今` } : range.label;
+      const toDateLabel = range.label && !isToDate(range) ? { en: `${range.label.en} to date`, zh: `${range.label.zh}至今` } : range.label;
       return { ...range, to: lastDay(range.from, today), label: toDateLabel };
     }
     return range;
@@ -265,11 +265,14 @@ const monthsSpanned = (w: { from: string; to: string }) => (Number(w.to.slice(0,
 /** Days of a window, both ends counted. */
 const daysSpanned = (w: { from: string; to: string }) => daysBetween(w.from, w.to) + 1;
 
+/** A period still under way, read up to today ("this month", "Q4 2026 to date"): its label says so. */
+export const isToDate = (r: TimeRange) => Boolean(r.label?.en.endsWith('to date'));
+
 /** The period just before a window: the previous month/quarter/half/year for calendar periods, else the same number of days. */
 export function previousRange(r: TimeRange): TimeRange {
   const [y, m] = [Number(r.from.slice(0, 4)), Number(r.from.slice(5, 7))];
   // a period to date ("this month" on the 14th, "Q4 2026 to date"): the whole period before it, not its days
-  if (r.label?.en.endsWith('to date') && r.from.endsWith('-01') && (r.grain === 'month' || r.grain === 'quarter' || r.grain === 'year')) {
+  if (isToDate(r) && r.from.endsWith('-01') && (r.grain === 'month' || r.grain === 'quarter' || r.grain === 'year')) {
     const from = ymd(y, m - (r.grain === 'month' ? 1 : r.grain === 'quarter' ? 3 : 12), 1);
     const [py, pm] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))];
     return r.grain === 'month' ? monthRange(py, pm, '') : r.grain === 'quarter' ? quarterRange(py, (pm + 2) / 3, '') : yearRange(py, '');

@@ -68,4 +68,3 @@ export async function prepareSegment(q: Queryable, filter: SegmentFilter, asOf: 
   const compiled = compileSegmentFilter(filters, asOf, source, storedRfm);
   return { ...compiled, filters };
 }
-

@@ -1,7 +1,7 @@
 import { formatNumber } from '../../format.ts';
 import type { Language } from '../../types.ts';
 import { describeRange, type Grain } from '../time.ts';
-import { capitalise, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, GRAIN_ZH, t, type Draft, type HandlerInput } from './common.ts';
 
 /**
  * Lost customers over time: each period's churn rate (kpi_trend's points[].churn: its lost customers ÷ the customers
@@ -21,7 +21,6 @@ interface LostSeries {
 }
 interface LostResult { grain: Grain; partialPeriods: string[]; overall: LostSeries; lostCoverage?: LostCoverage | null }
 
-const GRAIN_ZH: Record<Grain, string> = { day: '天', week: '周', month: '月', quarter: '季度', year: '年' };
 const pct = (v: number) => formatNumber(v, 'percent');
 const count = (v: number) => formatNumber(v, 'count');
 

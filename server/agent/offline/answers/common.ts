@@ -92,7 +92,8 @@ export const money = (input: HandlerInput, v: number, plus = false) => formatNum
 /** A metric's value in its format; money with the shop's currency. */
 export const metricValue = (input: HandlerInput, format: NumberKind, v: number, plus = false) => (format === 'money' ? money(input, v, plus) : formatNumber(v, format, { plus }));
 
-const GRAIN_WORDS: Record<Grain, [string, string]> = { day: ['day', '天'], week: ['week', '周'], month: ['month', '月'], quarter: ['quarter', '季度'], year: ['year', '年'] };
+/** A grain's Chinese name (its English name is the grain itself). */
+export const GRAIN_ZH: Record<Grain, string> = { day: '天', week: '周', month: '月', quarter: '季度', year: '年' };
 
 /**
  * "Q4 2026 to date is not over yet, so it is compared with the same days of the quarter before.": what kpi_trend
@@ -100,8 +101,7 @@ const GRAIN_WORDS: Record<Grain, [string, string]> = { day: ['day', '天'], week
  * call's grain does not make it one period to date (weeks of a month), the same number of days just before it.
  */
 export function toDateSentence(lang: Language, period: string, grain: Grain, window: { from: string }, previous: { to: string }): string {
-  const [en, zh] = GRAIN_WORDS[grain]!;
   return addDays(window.from, -1) === previous.to
     ? t(lang, `${capitalise(period)} is not over yet, so it is compared with the same number of days before it.`, `${period}尚未结束，因此与之前相同天数的时段比较。`)
-    : t(lang, `${capitalise(period)} is not over yet, so it is compared with the same days of the ${en} before.`, `${period}尚未结束，因此与上一${zh}的同期比较。`);
+    : t(lang, `${capitalise(period)} is not over yet, so it is compared with the same days of the ${grain} before.`, `${period}尚未结束，因此与上一${GRAIN_ZH[grain]}的同期比较。`);
 }

@@ -1,7 +1,7 @@
 import { formatNumber } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type DimensionId, type MetricDef, type MetricId } from '../../semantic/index.ts';
 import type { Slots } from '../slots.ts';
-import { askedLabel, describeWindow, previousRange, type Grain, type TimeRange } from '../time.ts';
+import { askedLabel, describeWindow, isToDate, previousRange, type Grain, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { overviewPeriod } from './overview.ts';
 import { capitalise, describeScope, failure, metricValue, receipt, t, toDateSentence, type Draft, type HandlerInput } from './common.ts';
@@ -132,7 +132,7 @@ function compose(input: HandlerInput, result: KpiResult, splits: Split[], failed
     : '';
   const left = failed.length ? t(lang, `Not split by ${failed.join(', ')}: its tool call reported an error.`, `未按${failed.join('、')}拆分：工具报错。`) : '';
   // a period to date is compared with the same days of the period before
-  const partial = result.partialPeriods.length && time.label?.en.endsWith('to date') ? toDateSentence(lang, periodShort, result.grain, result.window, result.overall.previous) : '';
+  const partial = result.partialPeriods.length && isToDate(time) ? toDateSentence(lang, periodShort, result.grain, result.window, result.overall.previous) : '';
   const how = t(lang, `Each value's change is its ${name} in ${periodShort} minus in ${beforeShort}; the largest changes, rises and falls alike, are listed first.`, `每项的变化＝其${periodShort}的${name}减去${beforeShort}的${name}；按变化幅度（升降皆计）从大到小列出。`);
   const definition = t(lang, `Definition: ${name} = ${metric.definition.en}.`, `口径：${name}＝${metric.definition.zh}。`);
   const shown = biggest?.s ?? splits[0];

@@ -3,7 +3,7 @@ import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDe
 import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, describeWindow, shiftYear, type Grain } from '../time.ts';
-import { capitalise, describeFilters, describeScope, failure, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, describeFilters, describeScope, failure, GRAIN_ZH, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
 import { churnTrend, lostCoverageSentences, type LostCoverage } from './churnTrend.ts';
 
@@ -55,13 +55,18 @@ function periodLabel(p: string, grain: Grain, lang: Language): string {
   return grain === 'year' ? (lang === 'zh' ? `${p.slice(0, 4)}年` : `year ${p.slice(0, 4)}`) : p;
 }
 
+/** The loaded orders' first and last day, from the question's describe_data call (null when unknown). */
+function loadedOrders(input: HandlerInput): { from: string | null; to: string | null } | null {
+  const described = input.caller.calls.find((c) => c.tool === 'describe_data' && c.result)?.result as { ranges?: { orders?: { from: string | null; to: string | null } } } | undefined;
+  return described?.ranges?.orders ?? null;
+}
+
 /**
  * When an empty window lies outside the loaded orders (e.g. "last month" on data that ended earlier), where the data
- * is: from the question's describe_data call. '' when the window overlaps the data (filters emptied it).
+ * is. '' when the window overlaps the data (filters emptied it).
  */
 export function outsideLoadedOrders(input: HandlerInput, window: { from: string; to: string }): string {
-  const described = input.caller.calls.find((c) => c.tool === 'describe_data' && c.result)?.result as { ranges?: { orders?: { from: string | null; to: string | null } } } | undefined;
-  const orders = described?.ranges?.orders;
+  const orders = loadedOrders(input);
   if (!orders?.from || !orders.to || (window.to >= orders.from && window.from <= orders.to)) return '';
   return t(input.lang, ` The loaded orders run from ${orders.from} to ${orders.to}.`, `已加载的订单日期为 ${orders.from} 至 ${orders.to}。`);
 }
@@ -194,8 +199,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
  * comparison holds.
  */
 function customerTypeUnknown(input: HandlerInput, previous: { from: string; to: string }): string | null {
-  const described = input.caller.calls.find((c) => c.tool === 'describe_data' && c.result)?.result as { ranges?: { orders?: { from: string | null } } } | undefined;
-  const first = described?.ranges?.orders?.from;
+  const first = loadedOrders(input)?.from;
   if (!(input.slots.customerType || input.slots.metric === 'new_customers') || !first || previous.from > first) return null;
   const prev = describeRange({ ...previous, label: null }, input.lang);
   return t(input.lang,
@@ -205,7 +209,6 @@ function customerTypeUnknown(input: HandlerInput, previous: { from: string; to: 
 
 /** Metrics whose window value is the sum of its periods. */
 const SUMS: ReadonlySet<string> = new Set(['revenue', 'orders', 'returns', 'new_customers']);
-const GRAIN_ZH: Record<Grain, string> = { day: '天', week: '周', month: '月', quarter: '季度', year: '年' };
 
 /** Same window a year earlier: a second kpi_trend call. Both values are tool output; the difference is not computed. */
 async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string, now: number): Promise<string> {

@@ -1,6 +1,6 @@
 import { formatNumber as n, formatRange } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
-import { askedLabel, describeRange, describeWindow, parseTimeRange, previousRange, shiftYear, wholeMonths, type Grain, type TimeRange } from '../time.ts';
+import { askedLabel, describeRange, describeWindow, isToDate, parseTimeRange, previousRange, shiftYear, wholeMonths, type Grain, type TimeRange } from '../time.ts';
 import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { isMissingTool } from '../calls.ts';
@@ -75,7 +75,7 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
     themes ? feedbackSentence(input, themes, window, names.period) : '',
   ];
   // a period to date ("this month", "Q4 2026 to date"); not a rolling window whose edges cut the grain's periods
-  const partial = first.result.partialPeriods.length && time.label?.en.endsWith('to date') ? toDateSentence(lang, names.period, first.result.grain, window, first.result.overall.previous) : '';
+  const partial = first.result.partialPeriods.length && isToDate(time) ? toDateSentence(lang, names.period, first.result.grain, window, first.result.overall.previous) : '';
   // a tool this server does not have (feedback themes) is no failure: that part is simply not part of the overview
   const parts: [Called<unknown> | null, string, string][] = [
     ...KPIS.map((metric, i): [Called<unknown>, string, string] => [kpis[i]!, METRIC_BY_ID.get(metric)!.names.en, METRIC_BY_ID.get(metric)!.names.zh]),
