@@ -77,14 +77,15 @@ describeEachDriver('kpi_trend', (use) => {
     expect(out.window).toEqual({ from: '2023-05-01', to: '2024-04-30' });
     expect(out.overall.points).toHaveLength(12);
     expect(values(out.overall)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 3, 2, 4, 0]);
-    expect(out.overall.best).toEqual({ period: '2024-03-01', value: 4 });
-    expect(out.overall.worst).toEqual({ period: '2023-05-01', value: 0 });
+    expect(out.overall.best).toEqual({ period: '2024-03-01', value: 4, change: 2, changePct: 1 });
+    expect(out.overall.worst).toEqual({ period: '2023-05-01', value: 0, change: null, changePct: null });
     expect(out.overall.previous).toEqual({ from: '2022-05-01', to: '2023-04-30', value: 0, change: 9, changePct: null });
     expect(out.partialPeriods).toEqual([]);
     expect(out.meta).toMatchObject({ tool: 'kpi_trend', asOf: '2024-05-15', args: { grain: 'month', top: 10, filters: {} } });
     // Ratios skip months without orders for best/worst: AOV Jan 11.67, Feb 5, Mar 13.75.
     const aov = await run({ metric: 'aov' });
-    expect([aov.overall.best, aov.overall.worst]).toEqual([{ period: '2024-03-01', value: 13.75 }, { period: '2024-02-01', value: 5 }]);
+    expect([aov.overall.best, aov.overall.worst]).toEqual([
+      { period: '2024-03-01', value: 13.75, change: 8.75, changePct: 1.75 }, { period: '2024-02-01', value: 5, change: -6.67, changePct: -0.5716 }]);
   });
 
   it('compares with the previous window: calendar months when whole, equal days otherwise', async () => {
@@ -120,10 +121,37 @@ describeEachDriver('kpi_trend', (use) => {
     expect((await run({ metric: 'lost_customers', from: '2024-03-01', to: '2024-03-21' })).overall.previous).toMatchObject({ from: '2024-02-09', to: '2024-02-29' });
   });
 
+  it('compares with the same days a year earlier (compareWith year_ago), by the group too; not for lost customers', async () => {
+    // Q1 2025 (nothing loaded) against Q1 2024: revenue 100 → change −100, −100%
+    const q1 = await run({ metric: 'revenue', from: '2025-01-01', to: '2025-03-31', compareWith: 'year_ago' });
+    expect(q1.overall.previous).toEqual({ from: '2024-01-01', to: '2024-03-31', value: 100, change: -100, changePct: -1 });
+    expect(q1.meta.args.compareWith).toBe('year_ago');
+    // January–February 2025 against the same days of 2024: o1–o5 = 5 orders; a leap day is Feb 28 a year earlier
+    const janFeb = await run({ metric: 'orders', from: '2025-01-01', to: '2025-02-28', compareWith: 'year_ago' });
+    expect(janFeb.overall.previous).toMatchObject({ from: '2024-01-01', to: '2024-02-28', value: 5 });
+    expect((await run({ metric: 'orders', from: '2024-02-29', to: '2024-03-31', compareWith: 'year_ago' })).overall.previous).toMatchObject({ from: '2023-02-28', to: '2023-03-31', value: 0 });
+    // by channel, each against its own year-ago value: January 2024 app o3 20, web o1 + o2 = 15
+    const byChannel = await run({ metric: 'revenue', from: '2025-01-01', to: '2025-01-31', compareWith: 'year_ago', groupBy: 'channel', rankGroupsBy: 'change' });
+    expect(byChannel.groups.map((g: any) => [g.group, g.previous.value, g.previous.change])).toEqual([['app', 20, -20], ['web', 15, -15]]);
+    await expect(run({ metric: 'lost_customers', ...Q1, compareWith: 'year_ago' })).rejects.toThrow(/year_ago is not available for lost_customers/);
+  });
+
+  it('gives each period its change against the period before (month over month)', async () => {
+    // revenue 35, 10, 55 (header): −25 (−71.43%), +45 (+450%); AOV 11.67 → 5 → 13.75: −6.67, +8.75
+    const revenue = await run({ metric: 'revenue', ...Q1 });
+    expect(revenue.overall.points.map((p: any) => [p.change, p.changePct])).toEqual([[null, null], [-25, -0.7143], [45, 4.5]]);
+    expect(revenue.overall.best).toMatchObject({ period: '2024-03-01', value: 55, change: 45 });
+    const aov = await run({ metric: 'aov', ...Q1 });
+    expect(aov.overall.points.map((p: any) => p.change)).toEqual([null, -6.67, 8.75]);
+    // from nothing: no percentage (April 2024 has no orders, May neither; March → April −55)
+    const spring = await run({ metric: 'revenue', from: '2024-03-01', to: '2024-04-30' });
+    expect(spring.overall.points.map((p: any) => [p.change, p.changePct])).toEqual([[null, null], [-55, -1]]);
+  });
+
   it('weeks start on Monday', async () => {
     // 2024-01-10 is a Wednesday: its week starts Monday 2024-01-08 and holds o3 (Thursday 01-11, 20).
     const out = await run({ metric: 'revenue', grain: 'week', from: '2024-01-10', to: '2024-01-21' });
-    expect(out.overall.points).toEqual([{ period: '2024-01-08', value: 20 }, { period: '2024-01-15', value: 0 }]);
+    expect(out.overall.points).toEqual([{ period: '2024-01-08', value: 20, change: null, changePct: null }, { period: '2024-01-15', value: 0, change: -20, changePct: -1 }]);
     expect(out.partialPeriods).toEqual(['2024-01-08']);
     const days = await run({ metric: 'orders', grain: 'day', from: '2024-01-01', to: '2024-01-02' });
     expect(values(days.overall)).toEqual([2, 0]);
@@ -307,9 +335,9 @@ describeEachDriver('kpi_trend', (use) => {
     // month: the lowest is March (0), not January (0, first in order).
     expect(monthly.lostCoverage).toEqual({ ordersFrom: '2024-01-01', window: true, previous: true, periods: ['2024-01-01'] });
     expect([monthly.overall.best, monthly.overall.worst]).toEqual([
-      { period: '2024-04-01', value: 3, churn: { rate: 1, previousCustomers: 3 } }, { period: '2024-03-01', value: 0, churn: { rate: 0, previousCustomers: 1 } }]);
+      { period: '2024-04-01', value: 3, churn: { rate: 1, previousCustomers: 3 }, change: 3, changePct: null }, { period: '2024-03-01', value: 0, churn: { rate: 0, previousCustomers: 1 }, change: -1, changePct: -1 }]);
     expect((await run({ ...janApr, metric: 'customers' })).lostCoverage).toBeNull();
-    expect((await run({ ...janApr, metric: 'customers' })).overall.points[0]).toEqual({ period: '2024-01-01', value: 1 });
+    expect((await run({ ...janApr, metric: 'customers' })).overall.points[0]).toEqual({ period: '2024-01-01', value: 1, change: null, changePct: null });
     // Q2 2024 against Q1: all three customers ordered in Q1 and nobody in Q2; Q1 against Q4 2023: nobody to lose
     const q2 = await run({ metric: 'lost_customers', grain: 'quarter', from: '2024-04-01', to: '2024-06-30' });
     expect([q2.overall.total, q2.overall.previous.value]).toEqual([3, 0]);

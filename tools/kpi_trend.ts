@@ -8,7 +8,7 @@ import { aggregateKpi, kpiSource, type Agg, type AggParts } from './lib/kpi_sql.
 import { lostAggregate, lostCalendar } from './lib/kpi_lost.ts';
 import { checkTag, tierScope } from './lib/kpi_filters.ts';
 import { churnByPeriod, churnOf, churnSchema, lostCoverage, lostCoverageSchema, type LostCoverage } from './lib/kpi_churn.ts';
-import { adjacentWindow, periodStart, previousWindow, shiftPeriods, STEP } from './lib/kpi_common.ts';
+import { adjacentWindow, periodStart, previousWindow, shiftPeriods, STEP, yearAgoWindow } from './lib/kpi_common.ts';
 import { MAX_ROWS, readOnly } from './lib/readonly.ts';
 import { rollupsFresh } from '../server/db/rollups.ts';
 import { RFM_TIERS } from './lib/rfm.ts';
@@ -69,6 +69,10 @@ const input = z
       .describe('restrict to matching orders; valid values: describe_data'),
     groupBy: z.enum(DIMENSIONS).optional().describe('one series per value of this dimension (top values by window total); product = the order lines\' product name (else code): revenue counts that product\'s lines, an order counts once for each product in it'),
     top: z.number().int().min(1).max(20).default(10).describe('with groupBy: how many values get a series (at most 20)'),
+    compareWith: z
+      .enum(['previous', 'year_ago'])
+      .default('previous')
+      .describe('what the window is compared with (`previous` of the output): the period before (previous), or the same days a year earlier (year_ago: "year over year", "compared to last year", 同比); lost_customers: previous only'),
     rankGroupsBy: z
       .enum(['value', 'change'])
       .default('value')
@@ -86,6 +90,8 @@ const GROUP_FILTERS = ['rfmTier', 'customerType', 'tag'] as const;
 const point = z.object({
   period: z.string().describe('first day of the period'),
   value: z.number().describe('metric value'),
+  change: z.number().nullable().describe('value − the value of the point before (month over month at grain month); null for the first point'),
+  changePct: z.number().nullable().describe('change ÷ the value of the point before; null for the first point or when that value is 0'),
   churn: churnSchema.optional().describe('lost_customers only: the period’s churn rate, its lost customers ÷ the customers who ordered in the period before (null when nobody did)'),
 });
 const series = z.object({
@@ -100,7 +106,7 @@ const series = z.object({
       change: z.number().describe('total − previous value'),
       changePct: z.number().nullable().describe('change ÷ previous value; null when the previous value is 0'),
     })
-    .describe('the window compared with: the same number of periods before (whole periods); for a period to date (this month, this year…) the same part of the period before (the same days of last month, last year to the same date); otherwise the same number of days just before. lost_customers: always the adjacent window of equal length'),
+    .describe('the window compared with (compareWith): the same days a year earlier (year_ago); else the same number of periods before (whole periods); for a period to date (this month, this year…) the same part of the period before (the same days of last month, last year to the same date); otherwise the same number of days just before. lost_customers: always the adjacent window of equal length'),
   churn: churnSchema.describe('lost_customers only, for the window total: the churn rate; null otherwise, or when nobody ordered in the previous window'),
   best: point.nullable().describe('period with the highest value (ratios: among periods with data; lost_customers: among periods not understated)'),
   worst: point.nullable().describe('period with the lowest value (ratios: among periods with data; lost_customers: among periods not understated)'),
@@ -177,10 +183,12 @@ function buildSeries(
   prevWindow: { from: string; to: string }, lost?: LostExtras,
 ): Series {
   const byPeriod = new Map(rows.map((r) => [r.bucket, r]));
-  const points = periods.map((period) => ({ period, ...valueOf(metric, byPeriod.get(period)) }));
+  const churn = lost ? churnByPeriod(periods, rows, lost.prior) : undefined;
+  const change = (now: number, before: number) => ({ change: ROUND[metric](now - before), changePct: before ? rate((now - before) / before) : null });
+  const points = periods.map((period, i) => ({ period, ...valueOf(metric, byPeriod.get(period)), ...(churn ? { churn: churn[i] } : {}) }));
+  const shown = points.map(({ base: _base, ...pt }, i) => ({ ...pt, ...(i ? change(pt.value, points[i - 1]!.value) : { change: null, changePct: null }) }));
   const understated = new Set(lost?.coverage?.periods);
   const ranked = points.filter((pt) => (!RATIOS.has(metric) || pt.base > 0) && !understated.has(pt.period));
-  const churn = lost ? churnByPeriod(periods, rows, lost.prior) : undefined;
   const pick = (better: (a: number, b: number) => boolean) =>
     ranked.reduce<(typeof points)[number] | null>((acc, pt) => (acc === null || better(pt.value, acc.value) ? pt : acc), null);
   const [best, worst] = [pick((a, b) => a > b), pick((a, b) => a < b)];
@@ -189,12 +197,12 @@ function buildSeries(
   return {
     group,
     total: now,
-    points: points.map(({ period, value }, i) => ({ period, value, ...(churn ? { churn: churn[i] } : {}) })),
-    previous: { ...prevWindow, value: before, change: ROUND[metric](now - before), changePct: before ? rate((now - before) / before) : null },
+    points: shown,
+    previous: { ...prevWindow, value: before, ...change(now, before) },
     // lost customers are some of the previous window's customers (kpi_lost.ts): their share of them is the churn rate
     churn: metric === 'lost_customers' ? churnOf(now, prev?.customers ?? 0) : null,
-    best: best && { period: best.period, value: best.value, ...(churn ? { churn: churn[points.indexOf(best)] } : {}) },
-    worst: worst && { period: worst.period, value: worst.value, ...(churn ? { churn: churn[points.indexOf(worst)] } : {}) },
+    best: best && shown[points.indexOf(best)]!,
+    worst: worst && shown[points.indexOf(worst)]!,
   };
 }
 
@@ -224,7 +232,7 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
       'A KPI over time: revenue, orders, customers, new_customers, lost_customers (ordered in the period before, not in this one), aov, ' +
       'repeat_rate, revenue_per_customer, returns or return_rate (returns ÷ orders) ' +
       '(definitions in docs/metrics.md) per day/week/month/quarter/year, with the window total, the change vs the ' +
-      'previous window (of equal length; a period to date such as this month or this year against the same part of the period before), and the best and worst period. Optional filters (country, channel, category, ' +
+      'previous window (of equal length; a period to date such as this month or this year against the same part of the period before) or, with compareWith year_ago, vs the same days a year earlier, each period’s change vs the one before (month over month), and the best and worst period. Optional filters (country, channel, category, ' +
       'tag, RFM tier, new or returning customers) and groupBy (country, channel, category, product: one series per top value). A category filter keeps orders with ' +
       'a line in that category and counts only those lines as revenue.',
     input,
@@ -245,7 +253,11 @@ export const kpiTrend: ToolFactory = ({ db, clock }) =>
         // like for like (previousWindow), whose totals a second statement reads. Lost customers always compare adjacent
         // windows (lost = in the one before, not in this one).
         const prevWindow = adjacentWindow(window, args.grain, periods.length);
-        const compared = args.metric === 'lost_customers' ? prevWindow : previousWindow(window, args.grain, periods.length);
+        if (args.compareWith === 'year_ago' && args.metric === 'lost_customers') {
+          throw new AppError('invalid_argument', 'invalid arguments for kpi_trend: compareWith: year_ago is not available for lost_customers (lost = in the window just before, not in this one)');
+        }
+        const compared = args.compareWith === 'year_ago' ? yearAgoWindow(window)
+          : args.metric === 'lost_customers' ? prevWindow : previousWindow(window, args.grain, periods.length);
         const likeForLike = compared.from !== prevWindow.from || compared.to !== prevWindow.to;
         const fresh = await rollupsFresh(q);
         const rfm = args.filters.rfmTier ? await tierScope(q, clock.today()) : undefined;

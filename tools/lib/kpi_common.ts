@@ -56,6 +56,11 @@ export function previousWindow(w: { from: string; to: string }, grain: KpiGrain,
   return toDate ? { from: shiftPeriods(w.from, grain, -1), to: sameDayBefore(w.to, grain) } : adjacentWindow(w, grain, periods);
 }
 
+/** The same days a year earlier ("year over year", 同比): each end the same day of the month, Feb 29 → Feb 28. */
+export function yearAgoWindow(w: { from: string; to: string }) {
+  return { from: sameDayBefore(w.from, 'year'), to: sameDayBefore(w.to, 'year') };
+}
+
 /** The same day one period earlier: the same weekday a week before, else the same day of the month, clamped to its end. */
 function sameDayBefore(day: string, grain: KpiGrain): string {
   if (grain === 'week' || grain === 'day') return addDays(day, grain === 'week' ? -7 : -1);

@@ -12,6 +12,25 @@ export const LOST_ALREADY = /\b(?:churned|lost|did we lose)\b|流失了|丢了/;
 /** Customers asked for by name or as a list ("which customers churned?", 哪些客户流失了): members, not a count. */
 export const MEMBERS_ASKED = /\b(?:which|who|list|show me)\b|哪些|哪几|名单|列出/;
 
+/** A breakdown or ranking by customer group ("by segment", "which tier", 按层级, 哪个客群). */
+const BY_GROUP = /\bby (?:rfm )?(?:tier|segment|group)s?\b|\b(?:which|each|every) (?:rfm )?(?:tier|segment|group)\b|按(?:rfm)?(?:层级|分层|客群|分群)|(?:哪个|各|每个)(?:rfm)?(?:层级|分层|客群|分群)/;
+const MOST = /\bmost\b|最多/;
+
+/**
+ * "Which RFM tier lost the most customers last quarter?", "How many lost customers by segment this year?",
+ * "上个季度哪个层级流失的客户最多": customers lost by a customer group. The Lost tier only shares the word (its customers have
+ * stopped ordering by definition: 100% of them "lost"), and lost_customers has no split by tier (tiers are scored as of
+ * a day, after the customers left), so this is the tiers that shrank, largest fall first (rfm_analysis on two days).
+ * Returns the analysis; `tierPhrase` = the phrase read as a tier, whose filter is dropped.
+ */
+export function lostByTier(text: string, analysis: AnalysisId | null, slots: Slots, tierPhrase: string | undefined): AnalysisId | null {
+  if (slots.metric !== 'lost_customers' || !(MOST.test(text) || BY_GROUP.test(text))) return analysis;
+  if (tierPhrase && /lost|流失/.test(tierPhrase)) delete slots.filter.rfm_tier;
+  if (slots.filter.rfm_tier || !BY_GROUP.test(text)) return analysis;
+  slots.change = 'down';
+  return 'rfm';
+}
+
 const CHURN = /\bchurn(?:ed|ing)?\b|\battrition\b|\blost customers\b|\bcustomers? (?:we )?lost\b|流失/;
 /** The worst churn is the highest rate. */
 const WORST = /\bworst\b|最严重|最差|最糟|最厉害/;

@@ -467,6 +467,13 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     const ranked = parse('哪个渠道的客户流失最多？');
     expect([ranked.analysis, ranked.slots.metric, ranked.slots.groupBy]).toEqual([null, 'lost_customers', 'channel']);
     expect(parse('Which country lost the most customers last quarter?').slots).toMatchObject({ metric: 'lost_customers', groupBy: 'country' });
+    // customers lost by tier: the tiers that shrank (no Lost-tier filter from the word "lost"); the tier asked by name stays
+    for (const q of ['Which RFM tier lost the most customers last quarter?', 'How many lost customers by segment this year?', '上个季度哪个层级流失的客户最多？']) {
+      const p = parse(q);
+      expect([p.analysis, p.slots.metric, p.slots.change, p.slots.filter], q).toEqual(['rfm', 'lost_customers', 'down', {}]);
+    }
+    expect(parse('How many lost customers do we have?').slots).toMatchObject({ metric: 'lost_customers', filter: {} });
+    expect(parse('How many customers are in the Lost tier?').slots.filter).toEqual({ rfm_tier: 'Lost' });
     // lost returning customers are lost customers (the tool takes no customer type for them)
     const old = parse('上个季度流失了多少老客户？');
     expect([old.slots.metric, old.slots.customerType]).toEqual(['lost_customers', undefined]);

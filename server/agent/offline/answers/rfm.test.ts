@@ -13,15 +13,28 @@ describe('monthsBefore (the earlier day of a tier comparison)', () => {
 
 describe('tier movement: the earlier day compared with', () => {
   const tiers = (champions: number) => ({ tiers: [{ tier: 'Champions', customers: champions, customerShare: champions / 100, revenue: 0, revenueShare: 0 }], asOf: '2026-11-01', meta: {} });
-  async function earlierDay(slots: Record<string, unknown>): Promise<unknown> {
+  async function days(slots: Record<string, unknown>, filter: Record<string, string> = { rfm_tier: 'Champions' }) {
     const calls: Record<string, unknown>[] = [];
     const caller = { calls: [], call: async (_tool: string, args: Record<string, unknown>) => (calls.push(args), { result: tiers(calls.length === 1 ? 20 : 10) }) } as unknown as ToolCaller;
-    await answerRfm({ lang: 'en', slots: { filter: { rfm_tier: 'Champions' }, ...slots }, caller, values: { country: [], channel: [], category: [], segment: [], currency: null }, today: '2026-11-01', role: 'analyst' });
-    return calls[1]?.asOf;
+    const draft = await answerRfm({ lang: 'en', slots: { filter, ...slots }, caller, values: { country: [], channel: [], category: [], segment: [], currency: null }, today: '2026-11-01', role: 'analyst' });
+    return { later: calls[0]?.asOf, earlier: calls[1]?.asOf, answer: draft.answer };
   }
+  const earlierDay = async (slots: Record<string, unknown>) => (await days(slots)).earlier;
   it('three months back by default, a year back when "compared to last year" is asked', async () => {
     expect(await earlierDay({ change: 'down' })).toBe('2026-08-01');
     expect(await earlierDay({ mode: 'compare', yearAgo: true })).toBe('2025-11-01');
+  });
+  it('"compared to last quarter": today against the quarter’s end', async () => {
+    const q3 = { from: '2026-07-01', to: '2026-09-30', grain: 'quarter', label: null, matched: 'last quarter' };
+    expect(await days({ mode: 'compare', time: q3 })).toMatchObject({ later: undefined, earlier: '2026-09-30' });
+  });
+  it('customers lost by tier in a quarter: the day before it starts against its last day (today for a period to date), said why', async () => {
+    const q3 = { from: '2026-07-01', to: '2026-09-30', grain: 'quarter', label: null, matched: 'last quarter' };
+    const lost = await days({ change: 'down', metric: 'lost_customers', time: q3 }, {});
+    expect(lost).toMatchObject({ later: '2026-09-30', earlier: '2026-06-30' });
+    expect(lost.answer).toContain('Customers lost in a period are not split by tier');
+    const ytd = { from: '2026-01-01', to: '2026-11-01', grain: 'year', label: null, matched: 'this year' };
+    expect(await days({ change: 'down', metric: 'lost_customers', time: ytd }, {})).toMatchObject({ later: undefined, earlier: '2025-12-31' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { addDays } from '../../../../tools/lib/clock.ts';
 import { formatNumber as n } from '../../format.ts';
 import { asOfFrom, describeFilters, failure, money, receipt, t, type Draft, type HandlerInput } from './common.ts';
 
@@ -94,9 +95,13 @@ export function monthsBefore(day: string, months: number): string {
  */
 async function tierMovement(input: HandlerInput): Promise<Draft> {
   const { lang, slots, caller, today } = input;
+  // customers lost by tier in a named period (churnWords.ts lostByTier): the tiers at its start against its end (today
+  // for a period to date); otherwise today against the end of the period named ("compared to last quarter"), and
   // "compared to last year" names no window (parse.ts sets yearAgo): a year back
-  const then = slots.time && slots.time.to < today ? slots.time.to : monthsBefore(today, slots.yearAgo ? 12 : LOOK_BACK_MONTHS);
-  const now = await caller.call<RfmResult>('rfm_analysis', {});
+  const within = slots.metric === 'lost_customers' && slots.time ? slots.time : undefined;
+  const then = within ? addDays(within.from, -1)
+    : slots.time && slots.time.to < today ? slots.time.to : monthsBefore(today, slots.yearAgo ? 12 : LOOK_BACK_MONTHS);
+  const now = await caller.call<RfmResult>('rfm_analysis', within && within.to < today ? { asOf: within.to } : {});
   if (!now.result) return failure(lang, 'rfm_analysis', now.error);
   const past = await caller.call<RfmResult>('rfm_analysis', { asOf: then });
   if (!past.result) return failure(lang, 'rfm_analysis', past.error);
@@ -132,7 +137,10 @@ async function tierMovement(input: HandlerInput): Promise<Draft> {
       `RFM tiers by share of customers, as of ${a} against ${b} (largest ${slots.change === 'down' ? 'fall' : 'rise'} first). ${parts.join(' ')}`,
       `RFM 各层级的客户占比（截至 ${a}，对比 ${b}，${slots.change === 'down' ? '下降' : '上升'}最多的在前）。${parts.join('')}`);
   }
-  const note = t(lang,
+  const lostNote = slots.metric === 'lost_customers' ? t(lang,
+    ' Customers lost in a period are not split by tier (a tier is scored as of a day, after they left), so this lists the tiers that shrank.',
+    '流失客户数无法按层级拆分（层级按某一天评分，那时他们已离开），因此这里列出缩小的层级。') : '';
+  const note = lostNote + t(lang,
     ' Tiers are quintile-based, so their shares move when customers gain or lose against everyone else; with a growing customer base most tiers gain customers.',
     '层级按五分位划分，客户相对于其他客户的变化会改变层级占比；客户总数增长时多数层级的人数都会增加。');
   return {
