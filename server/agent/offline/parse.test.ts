@@ -85,6 +85,13 @@ describe('intent and slots', () => {
     expect(parse('How did orders change last month compared to the month before?').slots.mode).toBe('compare');
     expect(parse('上个月收入环比变化').slots.mode).toBe('compare');
     expect(parse('revenue last month year over year').slots).toMatchObject({ mode: 'compare', yearAgo: true });
+    // month over month over a longer window: each month against the one before; over one month: the month before
+    expect(parse('How did revenue change month over month this year?').slots).toMatchObject({ mode: 'trend', grain: 'month', stepChange: true });
+    expect(parse('今年每个月的收入月环比').slots).toMatchObject({ mode: 'trend', grain: 'month', stepChange: true });
+    expect(parse('orders quarter over quarter in 2011').slots).toMatchObject({ mode: 'trend', grain: 'quarter', stepChange: true });
+    for (const q of ['revenue last month, month over month', 'What is our month-over-month revenue growth?']) {
+      expect([parse(q).slots.mode, parse(q).slots.stepChange], q).toEqual(['compare', undefined]);
+    }
   });
 
   it('analyses by their phrases', () => {

@@ -12,7 +12,7 @@ import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } fr
 import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, SEGMENT_GROWS, TIER_WORDS, valueByGroup, WIN_BACK } from './behaviourWords.ts';
 import {
   asksOverview, CHANGE_ASKED, COMPARE_WORDS, DEFINITION_ASKED, DRIVERS_ASKED, EXPLAIN, DECLINE_WORDS, PHRASAL_UP_DOWN, UP_DOWN, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
-  expandAbbreviations,
+  expandAbbreviations, stepGrain,
 } from './parseWords.ts';
 import type { GroupBy, Parsed, Slots } from './slots.ts';
 
@@ -221,6 +221,8 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "which month had more revenue, September or October?" compares the two months named, not the series
   const grainHit = GRAIN_WORDS.find(([, words]) => hasAny(scan, other ? words.filter((w) => !WHICH_PERIOD.test(w)) : words));
   if (grainHit) slots.grain = grainHit[0];
+  const step = stepGrain(scan, time);
+  if (step && (!grainHit || grainHit[0] === step)) [slots.grain, slots.stepChange] = [step, true];
   slots.top = detectTop(scan);
   if (hasAny(rest, MAX_WORDS)) slots.superlative = 'max';
   if (hasAny(rest, MIN_WORDS)) slots.superlative = 'min';
@@ -244,7 +246,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
     analysis = 'clv';
   }
   if (slots.groupBy && slots.groupBy !== 'month') slots.mode = 'breakdown';
-  else if (grainHit && !slots.yearAgo) slots.mode = 'trend';
+  else if ((grainHit && !slots.yearAgo) || slots.stepChange) slots.mode = 'trend';
   else if (slots.yearAgo || hasAny(scan, COMPARE_WORDS) || ZH_COMPARE.test(scan) || (other && !analysis && /\bthan\b|比(?!例|率)/.test(scan))) slots.mode = 'compare';
   else if (hasAny(scan, TREND_WORDS)) slots.mode = 'trend';
   // two periods compared: the later one is the window, compared with the period before it

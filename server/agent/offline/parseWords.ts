@@ -10,6 +10,25 @@ export const GRAIN_WORDS: [Grain, string[]][] = [
   ['quarter', ['quarterly', 'by quarter', 'per quarter', 'each quarter', 'quarter by quarter', 'quarter-by-quarter', 'which quarter', 'best quarter', 'worst quarter', 'strongest quarter', 'weakest quarter', 'busiest quarter', '每季度', '哪个季度', '每个季度', '每一季度', '分季度', '按季度', '季度趋势']],
   ['year', ['yearly', 'annually', 'by year', 'per year', 'each year', '每年', '按年', '年度趋势']],
 ];
+/** "month over month", "周环比": each period against the one before, when the window holds several of them (stepGrain). */
+const OVER_PERIOD: [Grain, RegExp][] = [
+  ['week', /\bweek[- ](?:over|on)[- ]week\b|\bwow\b(?= (?:growth|change))|周环比/],
+  ['month', /\bmonth[- ](?:over|on)[- ]month\b|\bmom\b|月环比|逐月环比/],
+  ['quarter', /\bquarter[- ](?:over|on)[- ]quarter\b|\bqoq\b|季度环比|季环比/],
+];
+const DAYS: Record<Grain, number> = { day: 1, week: 7, month: 31, quarter: 92, year: 366 };
+
+/**
+ * "How did revenue change month over month this year?": the grain whose periods are each compared with the one before,
+ * when the window named holds more than one of them; undefined otherwise ("revenue last month, month over month" is
+ * the month against the month before: the ordinary comparison).
+ */
+export function stepGrain(text: string, time: { from: string; to: string } | undefined): Grain | undefined {
+  const grain = OVER_PERIOD.find(([, re]) => re.test(text))?.[0];
+  if (!grain || !time) return undefined;
+  return (Date.parse(time.to) - Date.parse(time.from)) / 86_400_000 + 1 > DAYS[grain] ? grain : undefined;
+}
+
 export const TREND_WORDS = ['trend', 'over time', 'trending', 'time series', 'evolution', 'evolve', 'develop', '趋势', '走势', '变化趋势'];
 export const COMPARE_WORDS = [
   'compared', 'compare', 'comparison', 'vs', 'versus', 'change', 'changed', 'growth', 'grow', 'grew', 'increase', 'increased', 'decrease', 'decreased',

@@ -27,6 +27,8 @@ export interface Slots {
   shiftBack?: true | 'year';
   /** Customer-level ranges for segments: "spent more than 1,000", "10 orders or more", "下单10次及以上". */
   ranges?: { revenue?: { min?: number; max?: number }; orders?: { min?: number; max?: number }; recencyDays?: { min?: number; max?: number } };
+  /** "month over month this year": each period of the series against the one before (parseWords.ts stepGrain). */
+  stepChange?: boolean;
   /** Direction asked for in a ranking by change ("grew the most" / "declined the most"). */
   change?: 'up' | 'down';
   query?: string;

@@ -35,3 +35,27 @@ describe('a ranked breakdown', () => {
     expect(top.draft.answer).toContain('P3 1 (9 more not shown).');
   });
 });
+
+describe('month over month (stepChangeSentence)', () => {
+  const label = (p: string) => p.slice(0, 7);
+  const fmtChange = (v: number) => `${v > 0 ? '+' : ''}${v}`;
+  const points = [
+    { period: '2026-06-01', value: 0, change: null, changePct: null }, // before the loaded orders
+    { period: '2026-07-01', value: 100, change: 100, changePct: null }, // from nothing: left out
+    { period: '2026-08-01', value: 80, change: -20, changePct: -0.2 },
+    { period: '2026-09-01', value: 120, change: 40, changePct: 0.5 },
+    { period: '2026-10-01', value: 60, change: -60, changePct: -0.5 }, // partly covered: left out
+  ];
+  it('lists each change with its percentage, then the largest rise and fall; skips periods from nothing and partial ones', async () => {
+    const { stepChangeSentence } = await import('./kpiPeriods.ts');
+    expect(stepChangeSentence('en', points, { grain: 'month', partial: ['2026-10-01'], label, fmtChange, rate: false })).toBe(
+      ' Month over month: 2026-08 -20%, 2026-09 +50%; largest rise 2026-09 (+40, +50%); largest fall 2026-08 (-20, -20%).');
+    expect(stepChangeSentence('zh', points, { grain: 'month', partial: [], label, fmtChange, rate: false })).toBe(
+      '月环比：2026-08 -20%，2026-09 +50%，2026-10 -50%；增幅最大：2026-09（+40, +50%）；降幅最大：2026-10（-60, -50%）。');
+    // a rate changes in percentage points: the difference, no relative change
+    expect(stepChangeSentence('en', points.slice(0, 4), { grain: 'month', partial: [], label, fmtChange, rate: true })).toBe(
+      ' Month over month: 2026-08 -20, 2026-09 +40; largest rise 2026-09 (+40); largest fall 2026-08 (-20).');
+    // nothing to compare: no sentence
+    expect(stepChangeSentence('en', points.slice(0, 2), { grain: 'month', partial: [], label, fmtChange, rate: false })).toBe('');
+  });
+});

@@ -4,12 +4,12 @@ import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { describeRange, describeWindow, shiftYear, type Grain } from '../time.ts';
 import { capitalise, describeFilters, describeScope, failure, GRAIN_ZH, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
-import { breakdownOverPeriods, churnRateByGroup } from './kpiPeriods.ts';
+import { breakdownOverPeriods, churnRateByGroup, stepChangeSentence } from './kpiPeriods.ts';
 import { churnTrend, lostCoverageSentences, type LostCoverage } from './churnTrend.ts';
 
 /** kpi_trend answers: a metric's value in a window (with the previous window), its trend, or a breakdown. */
 
-interface Point { period: string; value: number; churn?: { rate: number; previousCustomers: number } | null }
+interface Point { period: string; value: number; change?: number | null; changePct?: number | null; churn?: { rate: number; previousCustomers: number } | null }
 interface Series {
   group: string | null;
   total: number;
@@ -164,17 +164,18 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
     const extremes = o.best && o.worst
       ? t(lang, ` Highest: ${periodLabel(o.best.period, g, lang)} (${fmt(o.best.value)}); lowest: ${periodLabel(o.worst.period, g, lang)} (${fmt(o.worst.value)}).`, `最高：${periodLabel(o.best.period, g, lang)}（${fmt(o.best.value)}）；最低：${periodLabel(o.worst.period, g, lang)}（${fmt(o.worst.value)}）。`)
       : '';
+    const steps = slots.stepChange ? stepChangeSentence(lang, o.points, { grain: g, partial: result.partialPeriods, label: (p) => periodLabel(p, g, lang), fmtChange, rate: metric.format === 'percent' }) : '';
     return {
       ...base,
       kind: 'answer',
-      answer: t(lang, `${Name} per ${g}${scope}, ${window}: ${total.en}.${extremes}${partial} ${comparison} ${definition}`, `${window}按${GRAIN_ZH[g]}的${name}${scope}：${total.zh}。${extremes}${partial}${comparison}${definition}`),
+      answer: t(lang, `${Name} per ${g}${scope}, ${window}: ${total.en}.${extremes}${steps}${partial} ${comparison} ${definition}`, `${window}按${GRAIN_ZH[g]}的${name}${scope}：${total.zh}。${extremes}${steps}${partial}${comparison}${definition}`),
       chart: { type: 'line', title: t(lang, `${Name} per ${g}`, `${name}（按${GRAIN_ZH[g]}）`), data: { categories: o.points.map((p) => p.period), series: [{ name, values: o.points.map((p) => p.value) }] } },
       table: { columns: [t(lang, 'period', '周期'), name], rows: o.points.map((p) => [p.period, p.value]) },
     };
   }
 
   // a year to date is compared with last year's already: no second call for the same window
-  const yearAgo = slots.yearAgo && o.previous.from !== shiftYear(result.window.from) ? await yearAgoSentence(input, args, fmt, o.total) : '';
+  const yearAgo = slots.yearAgo && o.previous.from !== shiftYear(result.window.from) ? await yearAgoSentence(input, args, fmt, fmtChange, o.total) : '';
   // a window still under way counts as lost everyone who has not ordered in it yet: said
   const underWay = result.partialPeriods.length ? t(lang, ' The period is still under way, so customers who have not ordered yet in it count as lost.', '该周期尚未结束，尚未在其中下单的客户也计为流失。') : '';
   const churn = o.churn ? t(lang,
@@ -210,16 +211,30 @@ function customerTypeUnknown(input: HandlerInput, previous: { from: string; to: 
 /** Metrics whose window value is the sum of its periods. */
 const SUMS: ReadonlySet<string> = new Set(['revenue', 'orders', 'returns', 'new_customers']);
 
-/** Same window a year earlier: a second kpi_trend call. Both values are tool output; the difference is not computed. */
-async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string, now: number): Promise<string> {
+/**
+ * The same days a year earlier ("year over year", 同比): a second kpi_trend call with compareWith year_ago, whose
+ * previous window is that one, so the change and its percentage are the tool's. Lost customers compare adjacent
+ * windows only: there the year-ago window is read on its own and said beside this one (no difference computed).
+ */
+async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string, fmtChange: (v: number) => string, now: number): Promise<string> {
   const { lang, caller } = input;
-  const w = { from: shiftYear(String(args.from ?? '')), to: shiftYear(String(args.to ?? '')) };
   if (!args.from || !args.to) return '';
-  const { result } = await caller.call<KpiResult>('kpi_trend', { ...args, ...w });
+  if (args.metric === 'lost_customers') {
+    const w = { from: shiftYear(String(args.from)), to: shiftYear(String(args.to)) };
+    const { result } = await caller.call<KpiResult>('kpi_trend', { ...args, ...w });
+    if (!result) return '';
+    const then = result.overall.total;
+    const word = now > then ? t(lang, 'higher than', '高于') : now < then ? t(lang, 'lower than', '低于') : t(lang, 'the same as', '等于');
+    return t(lang, ` The same window a year earlier (${w.from} to ${w.to}) had ${fmt(then)}, so this period is ${word} a year ago.`, `去年同期（${w.from} 至 ${w.to}）为 ${fmt(then)}，本期${word}去年同期。`);
+  }
+  const { result } = await caller.call<KpiResult>('kpi_trend', { ...args, compareWith: 'year_ago' });
   if (!result) return '';
-  const then = result.overall.total;
-  const word = now > then ? t(lang, 'higher than', '高于') : now < then ? t(lang, 'lower than', '低于') : t(lang, 'the same as', '等于');
-  return t(lang, ` The same window a year earlier (${w.from} to ${w.to}) had ${fmt(then)}, so this period is ${word} a year ago.`, `去年同期（${w.from} 至 ${w.to}）为 ${fmt(then)}，本期${word}去年同期。`);
+  const p = result.overall.previous;
+  const pct = p.changePct === null ? '' : ` (${formatNumber(p.changePct, 'percent', { plus: true })})`;
+  const direction = p.change > 0 ? t(lang, 'up', '增长') : p.change < 0 ? t(lang, 'down', '下降') : t(lang, 'unchanged', '持平');
+  return t(lang,
+    ` Year over year: the same days a year earlier (${p.from} to ${p.to}) had ${fmt(p.value)}, so ${direction}, a change of ${fmtChange(p.change)}${pct}.`,
+    `同比：去年同期（${p.from} 至 ${p.to}）为 ${fmt(p.value)}，${direction}，变化 ${fmtChange(p.change)}${pct}。`);
 }
 
 /** The same metric over the same window for all orders (a second call without the customer group): what the group's part is of. */

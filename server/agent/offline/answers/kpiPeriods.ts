@@ -3,7 +3,8 @@ import type { DimensionDef } from '../../semantic/dimensions.ts';
 import type { MetricDef } from '../../semantic/metrics.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { askedLabel, describeWindow, type TimeRange } from '../time.ts';
-import { capitalise, failure, t, type Draft, type HandlerInput } from './common.ts';
+import { capitalise, failure, GRAIN_ZH, t, type Draft, type HandlerInput } from './common.ts';
+import type { Grain } from '../time.ts';
 
 /**
  * A breakdown over two named periods ("revenue by channel this quarter vs last quarter", "各渠道Q2和Q3的订单数"):
@@ -88,4 +89,33 @@ export function churnRateByGroup(
     chart: { type: 'bar', title: t(lang, `Churn rate by ${dim.names.en}`, `各${dim.names.zh}流失率`), data: { categories: ranked.map((g) => g.group ?? ''), series: [{ name: t(lang, 'churn rate', '流失率'), values: ranked.map((g) => g.churn!.rate) }] } },
     table: { columns: [dim.names[lang], t(lang, 'lost', '流失'), t(lang, 'customers in the previous period', '上一周期客户'), t(lang, 'churn rate', '流失率')], rows: ranked.map((g) => [g.group, g.total, g.churn!.previousCustomers, g.churn!.rate]) },
   };
+}
+
+interface StepPoint { period: string; value: number; change?: number | null; changePct?: number | null }
+
+/**
+ * "How did revenue change month over month this year?": each period's change against the one before (kpi_trend's
+ * points carry it), then the largest rise and fall. A rate's change is in percentage points; a change from 0 has no
+ * percentage and is given as the difference. Partly covered periods, and periods after one with nothing, are left out.
+ */
+export function stepChangeSentence(
+  lang: 'en' | 'zh', points: readonly StepPoint[],
+  o: { grain: Grain; partial: readonly string[]; label: (period: string) => string; fmtChange: (v: number) => string; rate: boolean },
+): string {
+  const partial = new Set(o.partial);
+  // (from a period with nothing, usually one before the loaded orders, a change says nothing)
+  const steps = points.filter((p, i) => i > 0 && p.change != null && points[i - 1]!.value !== 0 && !partial.has(p.period) && !partial.has(points[i - 1]!.period));
+  if (steps.length === 0) return '';
+  const size = (p: StepPoint) => (o.rate || p.changePct == null ? o.fmtChange(p.change!) : formatNumber(p.changePct, 'percent', { plus: true }));
+  const full = (p: StepPoint) => (o.rate || p.changePct == null ? o.fmtChange(p.change!) : `${o.fmtChange(p.change!)}, ${formatNumber(p.changePct, 'percent', { plus: true })}`);
+  const list = steps.map((p) => `${o.label(p.period)} ${size(p)}`).join(t(lang, ', ', '，'));
+  const rise = steps.reduce((a, p) => (p.change! > a.change! ? p : a));
+  const fall = steps.reduce((a, p) => (p.change! < a.change! ? p : a));
+  const extremes = [
+    rise.change! > 0 ? t(lang, `largest rise ${o.label(rise.period)} (${full(rise)})`, `增幅最大：${o.label(rise.period)}（${full(rise)}）`) : '',
+    fall.change! < 0 ? t(lang, `largest fall ${o.label(fall.period)} (${full(fall)})`, `降幅最大：${o.label(fall.period)}（${full(fall)}）`) : '',
+  ].filter(Boolean).join(t(lang, '; ', '；'));
+  return t(lang,
+    ` ${capitalise(o.grain)} over ${o.grain}: ${list}${extremes ? `; ${extremes}` : ''}.`,
+    `${GRAIN_ZH[o.grain]}环比：${list}${extremes ? `；${extremes}` : ''}。`);
 }
