@@ -53,3 +53,23 @@ export const IDENTITY_ASKED = new RegExp([
   String.raw`\b(?:duplicate|duplicated|merged|unified) (?:customers?|customer records|records|profiles|accounts|ids)\b|\b(?:customers?|customer records|records|profiles|accounts|ids) (?:were |got |have been |are )?(?:merged|unified|deduplicated)\b|\bdid we (?:merge|unify|deduplicate)\b|\bdeduplicat\w* (?:customers|records|profiles)\b`,
   '数据源|来源系统|多个系统|多个来源|不同系统|(?:重复|合并)的?(?:客户|顾客|用户|记录|档案)|(?:客户|顾客|用户)(?:记录|档案)?(?:被)?合并|客户去重|身份识别|身份统一|id ?打通|统一身份|一人多号',
 ].join('|'));
+
+/** What a group buys ("what do our Champions buy?", "冠军客户都买什么"): its profile's main categories, not the tier sizes. */
+const WHAT_THEY_BUY = /\bwhat (?:do|does|did) (?:our |the |these )?[a-z' -]{1,30} (?:buy|purchase|order)\b|(?:都|主要|一般)?(?:买|购买)(?:了)?(?:什么|哪些)/;
+/** A share of the customers asked ("what percentage of customers are from China?", "来自中国的客户占多少"). */
+const SHARE_OF_CUSTOMERS = /\b(?:what|which) (?:percentage|percent|share|proportion|fraction) of (?:our |all |the )?(?:customers|clients|buyers)\b|\b(?:customers|clients|buyers) (?:make up|account for)\b|客户(?:中)?(?:占比|占多少|占几成|的比例|比例)|(?:占|是)(?:全部|所有)?客户的?(?:比例|多少|百分之几)/;
+
+/**
+ * A group of customers profiled: what it buys, or its share of all customers (customer_segments profile: main
+ * categories, and the group's size as a share of the customers with orders). Applies to a group named by a tier or a
+ * dimension value with no period (a share of a period's customers is a KPI); returns the analysis.
+ */
+export function profileAsked(text: string, analysis: AnalysisId | null, slots: { filter: Record<string, unknown>; groupBy?: string }, hasTime: boolean): AnalysisId | null {
+  const { filter } = slots;
+  if (analysis !== null && analysis !== 'rfm') return analysis;
+  // (products or categories bought most are a KPI breakdown already: purchases.ts)
+  if (Object.keys(filter).length === 0 || hasTime || slots.groupBy) return analysis;
+  // (a tier's share of the customers is the RFM answer's already)
+  if (analysis === 'rfm') return filter.rfm_tier && WHAT_THEY_BUY.test(text) ? 'segment' : analysis;
+  return WHAT_THEY_BUY.test(text) || SHARE_OF_CUSTOMERS.test(text) ? 'segment' : analysis;
+}

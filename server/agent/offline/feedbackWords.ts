@@ -112,7 +112,7 @@ export const RATING_ASKED = /\baverage (?:rating|score|stars?|review score)s?\b|
 const LIST_ASKED = /\b(?:show|list|give me|display|pull up|latest|newest|most recent)\b|有哪些|列出|看看|看一下|最新/;
 
 /** Themes asked for ("主要有哪些主题", "pain points"): the themes answer, not a list of rows. */
-const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issues|problems)|top complaints|mostly about|mainly about)\b|主题|痛点|话题|主要问题|哪些方面|什么方面|集中在|主要是关于|主要关于/;
+const THEMES_ASKED = /\b(?:themes?|topics?|pain points?|main (?:complaints|issues|problems)|top complaints|mostly about|mainly about)\b|主题|痛点|话题|主要问题|主要是什么问题|主要有什么问题|主要有哪些问题|哪些方面|什么方面|集中在|主要是关于|主要关于/;
 
 /**
  * What a feedback question without a topic asks for: a count or a monthly trend of the feedback under its filters

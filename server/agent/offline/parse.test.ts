@@ -489,6 +489,31 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     }
   });
 
+  it('reads the repeat rate of new or returning customers as that group’s repeat rate', () => {
+    for (const q of ['What is the repeat rate of new customers?', '新客户的复购率是多少？', "What share of last month's new customers ordered again?"]) {
+      expect([parse(q).slots.metric, parse(q).slots.customerType], q).toEqual(['repeat_rate', 'new']);
+    }
+    expect([parse('repeat rate of returning customers').slots.metric, parse('repeat rate of returning customers').slots.customerType]).toEqual(['repeat_rate', 'returning']);
+    // the customers themselves stay the metric
+    expect([parse('How many new customers did we get?').slots.metric, parse('How many new customers did we get?').slots.customerType]).toEqual(['new_customers', undefined]);
+  });
+
+  it('reads what a group buys and its share of the customers as its profile; a tier’s share stays the RFM answer', () => {
+    for (const q of ['What percentage of customers are from China?', 'What do our Champions buy?', '冠军客户都买什么？', '来自德国的客户占比是多少？']) {
+      expect(parse(q).analysis, q).toBe('segment');
+    }
+    expect(parse('What share of customers are in the At Risk tier?').analysis).toBe('rfm');
+    // a period named: the period's customers (kpi_trend)
+    expect(parse('What percentage of customers are from China last year?').analysis).toBeNull();
+  });
+
+  it('reads a first order as new customers, 多久下一次单 as the time between orders, 沉睡客户 as Hibernating, 差评主要是什么问题 as themes', () => {
+    expect(parse('How many customers placed their first order in Q3?').slots.metric).toBe('new_customers');
+    expect(parse('客户平均多久下一次单？').slots.intervals).toBe('gap');
+    expect(parse('我们有多少沉睡客户？').slots.filter).toEqual({ rfm_tier: 'Hibernating' });
+    expect(parse('最近三个月的差评主要是什么问题？').analysis).toBe('feedback_themes');
+  });
+
   it('reads 新增 as the verb of the metric after it, and as new customers alone', () => {
     expect(parse('上个月新增了多少收入').slots.metric).toBe('revenue');
     expect(parse('上个月新增了多少订单').slots.metric).toBe('orders');

@@ -9,7 +9,7 @@ import { detectTopCustomers, detectTopShare } from './topCustomers.ts';
 import { purchaseSlots } from './purchases.ts';
 import { AT_RISK, churnTrendSlots, LOST_ALREADY, lostByTier, MEMBERS_ASKED } from './churnWords.ts';
 import { asksOneOrder, detectMetric, detectTop, intervalsAsked, parseRanges } from './quantities.ts';
-import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, SEGMENT_GROWS, TIER_WORDS, valueByGroup, WIN_BACK } from './behaviourWords.ts';
+import { CHURN_PATH, CLV_WORDS, IDENTITY_ASKED, profileAsked, SEGMENT_GROWS, TIER_WORDS, valueByGroup, WIN_BACK } from './behaviourWords.ts';
 import {
   asksOverview, CHANGE_ASKED, COMPARE_WORDS, DEFINITION_ASKED, DRIVERS_ASKED, EXPLAIN, DECLINE_WORDS, PHRASAL_UP_DOWN, UP_DOWN, FILLER, FOLLOW_UP, FUTURE, GRAIN_WORDS, GROWTH_WORDS, MAX_WORDS, MIN_WORDS, SHIFT_BACK, TREND_WORDS, VAGUE, VAGUE_SHAPES, YEAR_AGO_WORDS, ZH_COMPARE,
   expandAbbreviations, stepGrain,
@@ -286,7 +286,7 @@ export function parseQuestion(question: string, today: string, values: DataValue
   // "why are sales down?", "revenue is up": a direction said with up / down after a verb
   const upDown = scan.match(UP_DOWN);
   if (!slots.change && upDown && !PHRASAL_UP_DOWN.test(upDown[1]!) && !/\bup or down\b|\bdown or up\b|\bwhat is up\b/.test(scan)) slots.change = upDown[2] === 'down' ? 'down' : 'up';
-  analysis = lostByTier(text, churnTrendSlots(text, analysis, slots), slots, tierPhrase);
+  analysis = profileAsked(text, lostByTier(text, churnTrendSlots(text, analysis, slots), slots, tierPhrase), slots, Boolean(time));
   if (analysis === 'funnel') {
     const steps = EVENT_STEPS.filter((s) => hasAny(text, [...s.en, ...s.zh])).map((s) => s.type);
     // naming the first and last default steps ("visit to purchase") is the default funnel itself

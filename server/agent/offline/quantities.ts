@@ -112,7 +112,7 @@ export function parseRanges(text: string): Slots['ranges'] {
  * "客户的复购周期是多少天？"): customer_segments' intervals mode. Not when the usual gap is the yardstick of a churn
  * question ("quiet for twice their usual gap between orders": churn risk).
  */
-const INTERVAL_WORDS = /\b(?:time|days|weeks|gap|gaps|interval|intervals) between (?:orders|purchases|order days)\b|\b(?:purchase|order|inter-?purchase|reorder|repurchase|buying) (?:interval|cycle|gap|frequency)s?\b|\bhow (?:often|frequently) do (?:(?:our|the|most|these|[a-z]+) )*(?:customers|clients|buyers|shoppers|they|people|champions)(?: [a-z]+){0,3} (?:buy|order|purchase|shop|come back)\b|\bhow long (?:until|before|do|does|between)\b.*\b(?:next|second|another|repeat) (?:order|purchase)\b|复购周期|回购周期|购买间隔|下单间隔|购买周期|复购间隔|多久(?:买|下单|复购|回购|购买)一次|隔多久(?:买|下单|复购|回购|购买)|多久(?:才)?(?:会)?(?:第二次|再次)(?:购买|下单)/;
+const INTERVAL_WORDS = /\b(?:time|days|weeks|gap|gaps|interval|intervals) between (?:orders|purchases|order days)\b|\b(?:purchase|order|inter-?purchase|reorder|repurchase|buying) (?:interval|cycle|gap|frequency)s?\b|\bhow (?:often|frequently) do (?:(?:our|the|most|these|[a-z]+) )*(?:customers|clients|buyers|shoppers|they|people|champions)(?: [a-z]+){0,3} (?:buy|order|purchase|shop|come back)\b|\bhow long (?:until|before|do|does|between)\b.*\b(?:next|second|another|repeat) (?:order|purchase)\b|复购周期|回购周期|购买间隔|下单间隔|购买周期|复购间隔|多久(?:买|下单|复购|回购|购买)一次|隔多久(?:买|下单|复购|回购|购买)|多久(?:才)?(?:会)?(?:第二次|再次)(?:购买|下单)|多久(?:才|会|再)?(?:下|买)(?:一次|一)?单/;
 const USES_GAP = /\b(?:risk|churn\w*|quiet|inactive|lapsed|overdue|twice|times)\b|流失|风险|没回来|不活跃|两倍|倍/;
 
 /** 'second' when the time to the second purchase is what is asked (answered with the gap, said to be the closest). */

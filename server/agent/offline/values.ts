@@ -76,8 +76,11 @@ const RETURNING = ['returning customers', 'returning customer', 'existing custom
 /** Words for customers whose first order is in the window (customer nouns only: 新增订单 is not a group). */
 const NEW = ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers',
   'new shoppers', 'new clients', '新客户', '新客', '新顾客', '新买家', '首购客户', '新用户'];
-/** Metrics about the customers themselves: with these, "new customers" is the metric, not a group. */
-const OF_CUSTOMERS: ReadonlySet<MetricId> = new Set(['customers', 'new_customers', 'lost_customers', 'repeat_rate']);
+/**
+ * Metrics about the customers themselves: with these, "new customers" is the metric, not a group. The repeat rate is a
+ * share of a group of customers: "the repeat rate of new customers" (新客户的复购率) is the new customers' own.
+ */
+const OF_CUSTOMERS: ReadonlySet<MetricId> = new Set(['customers', 'new_customers', 'lost_customers']);
 
 /**
  * New or returning customers named as the group another metric is asked for ("how much revenue came from new

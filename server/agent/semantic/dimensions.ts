@@ -116,7 +116,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
       ['about to sleep', '即将沉睡', '快要沉睡'],
       ['at risk', 'at-risk tier', '风险客户层'],
       ["can't lose", 'cant lose', 'can’t lose', 'cannot lose', '不能流失', '不能失去'],
-      ['hibernating', '休眠', '休眠客户'],
+      ['hibernating', 'hibernating customers', 'sleeping customers', '休眠', '休眠客户', '沉睡客户'],
       ['lost', 'lost customers', '已流失', '流失客户层'],
     ],
   },

@@ -64,7 +64,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'new customers', zh: '新客户数' },
     synonyms: {
       en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers', 'first-time shoppers', 'first time shoppers', 'new customer count', 'new customers count', 'number of new customers', 'new shoppers', 'acquired customers', 'customer acquisition', 'new clients',
-        'first-timer', 'first timer', 'newcomer', 'for the first time', 'first purchase', 'first-ever order', 'first ever order', 'new user', 'new accounts buying', 'new purchasers', 'brand new customer', 'new faces', 'acquisitions', 'new sign-ups who bought'],
+        'first-timer', 'first timer', 'newcomer', 'for the first time', 'first purchase', 'first-ever order', 'first ever order', 'placed their first order', 'made their first order', 'made their first purchase', 'their first order', 'new user', 'new accounts buying', 'new purchasers', 'brand new customer', 'new faces', 'acquisitions', 'new sign-ups who bought'],
       zh: ['新客户', '新客', '新增客户', '新增了', '新增', '新顾客', '首次购买', '首次下单', '新买家', '拉新', '新用户', '新增用户', '新下单用户', '首购客户', '第一次买', '第一次下单', '新人'],
     },
     format: 'count',
@@ -96,10 +96,10 @@ export const METRICS: readonly MetricDef[] = [
     id: 'repeat_rate',
     names: { en: 'repeat rate', zh: '复购率' },
     synonyms: {
-      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within', 'came back to buy', 'come back to buy', 'bought again', 'buy again', 'returning customers',
+      en: ['repeat rate', 'repeat purchase rate', 'repurchase rate', 'repeat customers', 'repeat buyers', 'ordered more than once', 'bought more than once', 'purchased more than once', 'more than one order', 'ordered again within', 'ordered again', 'order again', 'bought a second time', 'came back to buy', 'come back to buy', 'bought again', 'buy again', 'returning customers',
         'repeat customer', 'repeat buyer', 'repeat purchase', 'returning customer', 'returning buyer', 'came back for more', 'second order', 'reorder rate',
         'two or more times', 'twice or more', 'at least twice', 'more than once', 'multiple times', 'two or more orders', 'at least two orders', 'more than one purchase'],
-      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次', '回头客', '再次购买', '老客复购', '回购', '二次购买', '重复下单', '返购', '两次及以上', '两次以上', '至少两次', '不止一次', '多次购买'],
+      zh: ['复购率', '回购率', '重复购买率', '复购', '下单不止一次', '多次下单', '买了不止一次', '回头客', '再次购买', '再次下单', '又下单', '老客复购', '回购', '二次购买', '重复下单', '返购', '两次及以上', '两次以上', '至少两次', '不止一次', '多次购买'],
     },
     format: 'percent',
     definition: {

@@ -153,7 +153,9 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
       followUps,
     };
   }
-  const note = month ? t(lang, ` The monthly series has no feedback for ${label} (it covers whole months before today), so these are the themes over all feedback.`, `月度序列中没有${label}的反馈（只包含今天之前的完整月份），以下为全部反馈的主题。`) : '';
+  // a longer window: the themes' sizes are over all feedback (the tool takes no date range): said, not hidden
+  const note = month ? t(lang, ` The monthly series has no feedback for ${label} (it covers whole months before today), so these are the themes over all feedback.`, `月度序列中没有${label}的反馈（只包含今天之前的完整月份），以下为全部反馈的主题。`)
+    : period ? t(lang, ` The counts are over all feedback, not only ${period}.`, `条数基于全部反馈，而不仅是${period}。`) : '';
   const top = themes.slice(0, 5).map((th) => `${th.name} (${n(th.size, 'count')}, ${n(th.share, 'percent')}${direction(th)})`);
   return {
     ...meta,

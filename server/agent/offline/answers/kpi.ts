@@ -250,6 +250,12 @@ async function wholeWindowSentence(input: HandlerInput, args: Record<string, unk
   const { rfmTier: _tier, customerType: _type, tag: _tag, ...filters } = (args.filters ?? {}) as Record<string, unknown>;
   const { result } = await input.caller.call<KpiResult>('kpi_trend', { ...args, filters });
   if (!result) return '';
+  // a rate of customers (repeat rate, revenue per customer) is over identified customers only: guests are not in it
+  if (args.metric === 'repeat_rate' || args.metric === 'revenue_per_customer') {
+    return t(input.lang,
+      ` All customers in the same window${scope ? ` for ${scope}` : ''}: ${fmt(result.overall.total)}.`,
+      `同期${scope ? `（${scope}）` : ''}全部客户为 ${fmt(result.overall.total)}。`);
+  }
   return t(input.lang,
     ` All orders in the same window${scope ? ` for ${scope}` : ''}, any customer or guest: ${fmt(result.overall.total)}.`,
     `同期${scope ? `（${scope}）` : ''}全部订单（任何客户及游客）为 ${fmt(result.overall.total)}。`);
