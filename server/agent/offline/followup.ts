@@ -3,7 +3,7 @@ import type { Turn } from '../types.ts';
 import type { Parsed, Slots } from './parse.ts';
 import { findPhrase } from './text.ts';
 import { previousRange, yearBefore } from './time.ts';
-import { buildMatchers } from './values.ts';
+import { buildMatchers, customerTypeNamed } from './values.ts';
 
 /**
  * Follow-ups: a question that only changes one thing ("and in Germany?", "那法国呢？", "what about last year?",
@@ -90,21 +90,26 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
   // "compared to Q2?" / "跟上上个月比呢" after a question about Q3 / last month: the earlier period is the baseline of a
   // comparison, the window stays
   const baseline = s.mode === 'compare' && s.time && base.time && s.time.to < base.time.from;
+  // "and returning customers?" after the new customers' repeat rate: the other customer type, the same measure
+  const otherType = base.customerType ? customerTypeNamed(p.text) : undefined;
   const slots: Slots = {
-    metric: s.metric ?? base.metric,
+    metric: otherType ? base.metric : s.metric ?? base.metric,
     time: baseline ? base.time : s.time ?? (s.shiftBack && base.time ? (s.shiftBack === 'year' ? yearBefore : previousRange)(base.time) : base.time),
     filter,
     groupBy,
     grain: s.grain ?? (s.time && !baseline ? undefined : base.grain),
     top: s.top ?? base.top,
     mode,
-    yearAgo: s.yearAgo,
+    // "and orders?" after a year-over-year question stays year over year; a breakdown or a trend asked does not
+    yearAgo: s.yearAgo ?? (s.mode || s.groupBy ? undefined : base.yearAgo),
+    // "and orders?" after "revenue month over month this year": month over month again, while the window stays
+    stepChange: s.stepChange ?? (mode === 'trend' && !s.time && !s.grain ? base.stepChange : undefined),
     superlative: s.superlative ?? (groupBy ? base.superlative : undefined),
     change: s.change ?? (groupBy ? base.change : undefined),
     // the values compared stay while the follow-up keeps the dimension ("and orders?")
     versus: s.versus ?? (groupBy === base.groupBy ? base.versus : undefined),
     // a follow-up naming another metric on its own ("what about all customers?") drops the customer type and a tag
-    customerType: s.customerType ?? (s.metric ? undefined : base.customerType),
+    customerType: otherType ?? s.customerType ?? (s.metric ? undefined : base.customerType),
     tag: s.tag ?? (s.metric ? undefined : base.tag),
     // a churn rate stays one while the measure stays lost customers ("and last quarter?")
     churnRate: s.churnRate ?? (s.metric && s.metric !== 'lost_customers' ? undefined : base.churnRate),

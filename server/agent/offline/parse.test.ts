@@ -326,6 +326,15 @@ describe('follow-ups', () => {
     expect(merged.slots.time).toMatchObject({ from: '2011-11-01', to: '2011-11-30' });
   });
 
+  it('"and orders?" keeps month over month and year over year; "and returning customers?" switches the customer type', () => {
+    const merge = (first: string, then: string) => mergeFollowUp(parse(then), previousState(turn(first))!).slots;
+    expect(merge('How did revenue change month over month in 2011?', 'and orders?')).toMatchObject({ metric: 'orders', mode: 'trend', grain: 'month', stepChange: true });
+    expect(merge('How is revenue this quarter compared to last year?', 'and orders?')).toMatchObject({ metric: 'orders', yearAgo: true });
+    // a breakdown asked is no year-over-year comparison
+    expect(merge('How is revenue this quarter compared to last year?', 'by country?').yearAgo).toBeUndefined();
+    expect(merge('What is the repeat rate of new customers?', 'and returning customers?')).toMatchObject({ metric: 'repeat_rate', customerType: 'returning' });
+  });
+
   it('"那法国呢？" replaces the country; "what about last year?" replaces the window', () => {
     const prev = previousState(turn('德国上个月的订单数'))!;
     expect(mergeFollowUp(parse('那法国呢？'), prev).slots).toMatchObject({ metric: 'orders', filter: { country: 'France' } });

@@ -82,6 +82,13 @@ const NEW = ['new customers', 'new customer', 'new buyers', 'first-time customer
  */
 const OF_CUSTOMERS: ReadonlySet<MetricId> = new Set(['customers', 'new_customers', 'lost_customers']);
 
+/** New or returning customers named at all ("and returning customers?"); undefined when neither is. */
+export function customerTypeNamed(text: string): 'new' | 'returning' | undefined {
+  const [n, r] = [longestMatch(text, NEW), longestMatch(text, RETURNING)];
+  if (n && (!r || n.phrase.length >= r.phrase.length)) return 'new';
+  return r ? 'returning' : undefined;
+}
+
 /**
  * New or returning customers named as the group another metric is asked for ("how much revenue came from new
  * customers last month?"): that metric and the customer type; null when the phrase is the metric itself ("how many
