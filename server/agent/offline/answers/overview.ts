@@ -36,10 +36,10 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   const { lang, caller, slots } = input;
   const time = overviewPeriod(slots.time, lang, input.today);
   const grain = chooseGrain({ ...input, slots: { ...slots, time } });
-  const kpi = (metric: MetricId, w: { from: string; to: string } = time) => {
-    const filled: Record<string, unknown> = { metric: METRIC_BY_ID.get(metric)!.toolMetric, grain, 'time.from': w.from, 'time.to': w.to };
+  const kpi = (metric: MetricId, extra: Record<string, unknown> = {}) => {
+    const filled: Record<string, unknown> = { metric: METRIC_BY_ID.get(metric)!.toolMetric, grain, 'time.from': time.from, 'time.to': time.to };
     for (const [dim, value] of Object.entries(slots.filter)) filled[`filter.${dim}`] = value;
-    return caller.call<KpiResult>('kpi_trend', buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled));
+    return caller.call<KpiResult>('kpi_trend', { ...buildArgs(ANALYSIS_BY_ID.get('kpi')!, filled), ...extra });
   };
   // one after another: the calls share the question's connection, and the receipt lists them in the order told
   const first = await kpi(KPIS[0]!);
@@ -49,11 +49,11 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   if (first.result.note) return nothingToSay(input, window, time);
   const kpis: Called<KpiResult>[] = [first];
   for (const metric of KPIS.slice(1)) kpis.push(await kpi(metric));
-  // "compared to last year": the same KPIs over the same days a year earlier (their values, not a computed change)
-  // (a year to date is compared with last year to the same date already: not told twice)
+  // "compared to last year": the same KPIs against the same days a year earlier (compareWith year_ago: the change is
+  // the tool's) (a year to date is compared with last year to the same date already: not told twice)
   const yearAgo = slots.yearAgo && first.result.overall.previous.from !== shiftYear(window.from) ? { from: shiftYear(window.from), to: shiftYear(window.to) } : null;
   const earlier: Called<KpiResult>[] = [];
-  if (yearAgo) for (const metric of KPIS) earlier.push(await kpi(metric, yearAgo));
+  if (yearAgo) for (const metric of KPIS) earlier.push(await kpi(metric, { compareWith: 'year_ago' }));
   // a churn rate of days against the days before says little: from a week up
   const lost = daysBetween(window.from, window.to) >= 6 ? await kpi('lost_customers') : null;
   const filtered = describeFilters(slots.filter, lang) !== '';
@@ -194,14 +194,16 @@ function feedbackSentence(input: HandlerInput, call: Called<{ themes?: Theme[]; 
 function yearAgoSentence(input: HandlerInput, kpis: Called<KpiResult>[], earlier: Called<KpiResult>[], w: { from: string; to: string }): string {
   const { lang } = input;
   const parts = KPIS.flatMap((metric, i) => {
-    const [now, then] = [kpis[i]!.result?.overall.total, earlier[i]?.result?.overall.total];
-    if (now === undefined || then === undefined) return [];
+    const then = earlier[i]?.result?.overall.previous;
+    if (!kpis[i]!.result || !then) return [];
     const def = METRIC_BY_ID.get(metric)!;
-    const word = now > then ? t(lang, 'now higher', '现在更高') : now < then ? t(lang, 'now lower', '现在更低') : t(lang, 'the same', '持平');
-    return [t(lang, `${def.names.en} ${metricValue(input, def.format, then)} (${word})`, `${def.names.zh} ${metricValue(input, def.format, then)}（${word}）`)];
+    const now = kpis[i]!.result!.overall.total;
+    const word = now > then.value ? t(lang, 'now higher', '现在更高') : now < then.value ? t(lang, 'now lower', '现在更低') : t(lang, 'the same', '持平');
+    const pct = then.changePct === null ? '' : t(lang, `, ${n(then.changePct, 'percent', { plus: true })}`, `，${n(then.changePct, 'percent', { plus: true })}`);
+    return [t(lang, `${def.names.en} ${metricValue(input, def.format, then.value)} (${word}${pct})`, `${def.names.zh} ${metricValue(input, def.format, then.value)}（${word}${pct}）`)];
   });
   if (parts.length === 0) return '';
-  const none = earlier.every((c) => c.result?.note);
+  const none = earlier.every((c) => c.result && c.result.overall.previous.value === 0);
   // (a year earlier than the loaded orders: said so, not "no orders")
   return none ? t(lang, `The same days a year earlier (${w.from} to ${w.to}) had no orders.`, `去年同期（${w.from} 至 ${w.to}）没有订单。`) + outsideLoadedOrders(input, w)
     : t(lang, `The same days a year earlier (${w.from} to ${w.to}): ${parts.join(', ')}.`, `去年同期（${w.from} 至 ${w.to}）：${parts.join('，')}。`);
