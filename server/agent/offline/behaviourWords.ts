@@ -59,6 +59,9 @@ const WHAT_THEY_BUY = /\bwhat (?:do|does|did) (?:our |the |these )?[a-z' -]{1,30
 /** A share of the customers asked ("what percentage of customers are from China?", "来自中国的客户占多少"). */
 const SHARE_OF_CUSTOMERS = /\b(?:what|which) (?:percentage|percent|share|proportion|fraction) of (?:our |all |the )?(?:customers|clients|buyers)\b|\b(?:customers|clients|buyers) (?:make up|account for)\b|客户(?:中)?(?:占比|占多少|占几成|的比例|比例)|(?:占|是)(?:全部|所有)?客户的?(?:比例|多少|百分之几)/;
 
+/** Orders per customer ("how many orders per customer on average?", 平均每个客户下几单): the profile's frequency. */
+export const ORDERS_PER_CUSTOMER = /\b(?:orders?|purchases?) per (?:customer|client|buyer|head)\b|\bhow many (?:orders|times) (?:does|do) (?:a|each|the average|our) (?:customer|client|buyer)s? (?:place|order|buy|make)\b|每个(?:客户|顾客|用户)(?:平均)?(?:下|买)?(?:几|多少)(?:单|次)|人均(?:订单|下单)(?:数|量)|人均(?:几|多少)单/;
+
 /**
  * A group of customers profiled: what it buys, or its share of all customers (customer_segments profile: main
  * categories, and the group's size as a share of the customers with orders). Applies to a group named by a tier or a
@@ -67,6 +70,8 @@ const SHARE_OF_CUSTOMERS = /\b(?:what|which) (?:percentage|percent|share|proport
 export function profileAsked(text: string, analysis: AnalysisId | null, slots: { filter: Record<string, unknown>; groupBy?: string }, hasTime: boolean): AnalysisId | null {
   const { filter } = slots;
   if (analysis !== null && analysis !== 'rfm') return analysis;
+  // all customers' orders per customer, all time (kpi_trend has no such metric; a period named stays a KPI question)
+  if (analysis === null && !hasTime && ORDERS_PER_CUSTOMER.test(text)) return 'segment';
   // (products or categories bought most are a KPI breakdown already: purchases.ts)
   if (Object.keys(filter).length === 0 || hasTime || slots.groupBy) return analysis;
   // (a tier's share of the customers is the RFM answer's already)

@@ -4,6 +4,7 @@ import { joinList } from '../format.ts';
 import { t } from './answers/common.ts';
 import type { Parsed, Slots } from './parse.ts';
 import type { DataValues } from './values.ts';
+import { ORDERS_PER_CUSTOMER } from './behaviourWords.ts';
 
 /**
  * When a question can't be answered without guessing, ask exactly one question back. The cases: the same word names
@@ -39,7 +40,7 @@ export function clarifyQuestion(parsed: Parsed, analysis: string | null, slots: 
     }
     return null;
   }
-  if (analysis === 'segment' && Object.keys(slots.filter).length === 0 && !slots.tag && !slots.ranges && !slots.topCustomers && !slots.topShare && !slots.intervals && !parsed.text.match(/all customers|所有客户|全部客户|our customers|我们的客户/)) {
+  if (analysis === 'segment' && Object.keys(slots.filter).length === 0 && !slots.tag && !slots.ranges && !slots.topCustomers && !slots.topShare && !slots.intervals && !parsed.text.match(/all customers|所有客户|全部客户|our customers|我们的客户/) && !ORDERS_PER_CUSTOMER.test(parsed.text)) {
     const saved = values.segment.slice(0, 8);
     const options = saved.length ? t(lang, ` Saved segments: ${saved.join(', ')}.`, `已保存的客群：${saved.join('、')}。`) : '';
     return t(lang, `Which customers should I profile — a saved segment, an RFM tier (e.g. Champions) or a country?${options}`, `要分析哪些客户——已保存的客群、RFM 层级（如 Champions）还是某个国家？${options}`);

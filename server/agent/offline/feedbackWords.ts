@@ -106,7 +106,7 @@ export function starsAsked(text: string): { min?: number; max?: number } | undef
 }
 
 /** The average rating asked ("what's our average rating this month?", "平均评分"). */
-export const RATING_ASKED = /\baverage (?:rating|score|stars?|review score)s?\b|\bmean rating\b|\bratings? (?:trend|over time|by month)\b|\bhow (?:are|is) (?:our|the) ratings?\b|平均评分|平均分|平均星级|评分(?:趋势|怎么样|如何)/;
+export const RATING_ASKED = /\b(?:what|which) (?:percentage|percent|share|proportion|fraction) of (?:our |the |all )?(?:feedback|reviews|comments|ratings)\b|差评率|差评占比|负面反馈(?:的)?占比|好评率|\baverage (?:rating|score|stars?|review score)s?\b|\bmean rating\b|\bratings? (?:trend|over time|by month)\b|\bhow (?:are|is) (?:our|the) ratings?\b|平均评分|平均分|平均星级|评分(?:趋势|怎么样|如何)/;
 
 /** A list of feedback asked without a topic ("show negative reviews from last week", "最近一周的差评有哪些"). */
 const LIST_ASKED = /\b(?:show|list|give me|display|pull up|latest|newest|most recent)\b|有哪些|列出|看看|看一下|最新/;

@@ -433,6 +433,11 @@ describe('refusals', () => {
     }
     // lifetime value and how often customers buy are measured
     for (const q of ['What is the customer lifetime value?', 'How often do customers buy?', '客户生命周期价值是多少']) expect(refusalFor(q, 'en', 'analyst'), q).toBeNull();
+    // the hour of the day and the weekday are not periods kpi_trend has (they were answered as a daily series or a count)
+    for (const q of ['Which day of the week has the most orders?', 'What time of day do customers order most?', '客户一般几点下单？', '星期几的订单最多？']) {
+      expect(refusalFor(q, /[一-龥]/.test(q) ? 'zh' : 'en', 'analyst'), q).toMatchObject({ reason: 'not_measured', text: expect.stringMatching(/hour of the day or by weekday|时段或星期几/) });
+    }
+    for (const q of ['Show orders per day last month', '平均每周几个订单？', 'What was the best day last week?']) expect(refusalFor(q, 'en', 'analyst'), q).toBeNull();
   });
 
   it('does not refuse ordinary analysis questions that share words with refusals', () => {
@@ -514,6 +519,11 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     expect(parse('What share of customers are in the At Risk tier?').analysis).toBe('rfm');
     // a period named: the period's customers (kpi_trend)
     expect(parse('What percentage of customers are from China last year?').analysis).toBeNull();
+  });
+
+  it('reads orders per customer as the customers’ profile, and a share of feedback as the feedback counts', () => {
+    for (const q of ['How many orders per customer on average?', '平均每个客户下几单？']) expect(parse(q).analysis, q).toBe('segment');
+    expect(parse('What percentage of feedback is negative?')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'count' } });
   });
 
   it('reads a first order as new customers, 多久下一次单 as the time between orders, 沉睡客户 as Hibernating, 差评主要是什么问题 as themes', () => {

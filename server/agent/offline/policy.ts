@@ -28,6 +28,12 @@ const NOT_MEASURED: { re: RegExp; en: string; zh: string }[] = [
     en: "Sorry, I can't measure how long customers stay yet: nobody cancels in a shop, so when a customer's life ended is only a guess. Close to it: customers' days since their first order in a segment profile (\"profile our customers\"), the time between purchases, customers at risk of churning, or predicted customer lifetime value.",
     zh: '抱歉，目前还不能统计客户能留多久：零售客户不会“注销”，何时流失只能推测。相近的有：客群画像中的首单至今天数（“客户画像”）、购买间隔、流失风险客户或预测的客户生命周期价值。',
   },
+  {
+    // kpi_trend's periods are calendar days, weeks, months…: no hour of the day, no weekday across weeks
+    re: /\b(?:time|times|hours?) of (?:the )?day\b|\bwhat (?:time|hour)s? (?:do|does|did|of)\b|\bby hour\b|\bhourly\b|\bpeak hours?\b|\b(?:day|days) of (?:the )?week\b|\bwhich weekday\b|\bweekdays? (?:vs|or|versus) weekends?\b|几点(?:下单|买|购买|最多|最少)|哪个时段|什么时段|哪个时间段|高峰时段|每小时|按小时|星期几|周几(?:下单|买|购买|最多|最少)|工作日和周末/,
+    en: "Sorry, I can't split orders by hour of the day or by weekday yet: periods are calendar days, weeks, months, quarters and years. Close to it: orders day by day (\"orders per day last month\") or week by week.",
+    zh: '抱歉，目前还不能按一天中的时段或星期几拆分订单：周期只有日、周、月、季度和年。相近的有：按天的订单数（“上个月每天的订单数”）或按周的订单数。',
+  },
 ];
 
 const OUT_OF_SCOPE = [
