@@ -128,6 +128,16 @@ export function withoutTopic(text: string, narrowed: boolean, rating: boolean): 
   return narrowed && LIST_ASKED.test(text) ? 'list' : undefined;
 }
 
+/** A theme asked for by name of the noun ("which theme", "哪个主题"). */
+const WHICH_THEME = /\bwhich (?:theme|topic|issue|problem|complaint theme)s?\b|哪个主题|哪些主题|哪个话题|哪类问题|哪个问题/;
+
+/** Most complaints (1–2 ratings) or the lowest average rating asked; undefined for other rankings ("the biggest"). */
+function themesByRating(text: string, slots: Slots): 'complaints' | 'low' | undefined {
+  if (feedbackTone(text, 'feedback_themes') === 'negative' && slots.superlative === 'max') return 'complaints';
+  const lowest = slots.superlative === 'min' || /\bworst\b|最差|最低/.test(text);
+  return lowest && /\brat(?:ing|ed)s?\b|\breviews?\b|\bscores?\b|\bstars?\b|评分|评价|星/.test(text) ? 'low' : undefined;
+}
+
 /** (Un)happiness of customers ("which country's customers are unhappiest?", "哪个国家的客户最不满意"): their ratings. */
 export const UNHAPPY = /\b(?:unhappiest|least (?:satisfied|happy)|most (?:dissatisfied|unhappy)|lowest ratings?|worst ratings?)\b|最不满意|满意度最低|评分最低|差评率最高/;
 export const HAPPY = /\b(?:happiest|most (?:satisfied|happy)|highest ratings?|best ratings?)\b|最满意|满意度最高|评分最高/;
@@ -184,6 +194,13 @@ export function feedbackSlots(question: string, text: string, rest: string, anal
     slots.risingThemes = true;
     slots.tone = feedbackTone(text, 'feedback_themes');
     return 'feedback_themes';
+  }
+  // "which theme has the most complaints / the lowest rating?", "哪个主题的差评最多": themes ranked by their ratings
+  const byRating = analysis === 'feedback_themes' && WHICH_THEME.test(text) ? themesByRating(text, slots) : undefined;
+  if (byRating) {
+    slots.themesByRating = byRating;
+    delete slots.superlative;
+    return analysis;
   }
   const feedback = analysis === 'feedback_search' || analysis === 'feedback_themes';
   if (feedback) {

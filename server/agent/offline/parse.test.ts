@@ -526,6 +526,13 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     expect(parse('What percentage of feedback is negative?')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'count' } });
   });
 
+  it('reads which theme has the most complaints or the lowest rating as themes ranked by their ratings', () => {
+    for (const [q, by] of [['Which theme has the most complaints?', 'complaints'], ['哪个主题的差评最多？', 'complaints'], ['Which theme has the lowest rating?', 'low'], ['Which topic gets the worst reviews?', 'low'], ['哪个主题评分最低？', 'low']] as const) {
+      expect([parse(q).analysis, parse(q).slots.themesByRating], q).toEqual(['feedback_themes', by]);
+    }
+    expect(parse('Which theme is the biggest?').slots.themesByRating).toBeUndefined();
+  });
+
   it('reads a first order as new customers, 多久下一次单 as the time between orders, 沉睡客户 as Hibernating, 差评主要是什么问题 as themes', () => {
     expect(parse('How many customers placed their first order in Q3?').slots.metric).toBe('new_customers');
     expect(parse('客户平均多久下一次单？').slots.intervals).toBe('gap');

@@ -66,6 +66,8 @@ export interface Slots {
   risingThemes?: boolean;
   /** "which complaints cost us the most revenue?": themes ranked by the revenue of the customers behind them. */
   themesByValue?: boolean;
+  /** "which theme has the most complaints?" (complaints: most 1–2 ratings) / "which theme has the lowest rating?" (low). */
+  themesByRating?: 'complaints' | 'low';
   /** "feedback in Chinese about delivery": only feedback written in this language. */
   feedbackLanguage?: 'en' | 'zh';
   /** How customer records were unified across sources asked for ("how many duplicate customers were merged?"). */

@@ -1,4 +1,4 @@
-import { themesByValue } from './feedbackValue.ts';
+import { themesByRating, themesByValue } from './feedbackValue.ts';
 import { formatNumber as n } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs } from '../../semantic/index.ts';
 import { isMissingTool } from '../calls.ts';
@@ -52,7 +52,7 @@ interface Theme {
   name: string;
   size: number;
   share: number;
-  ratings?: { rated: number; low: number; lowShare: number | null };
+  ratings?: { rated: number; average?: number | null; low: number; lowShare: number | null };
   trend?: { direction?: string; recentShare?: number; baselineShare?: number; periods?: { period: string; count: number; share: number }[] };
   quotes?: { text: string }[];
   breakdown?: Record<string, { value: string; count: number; share: number }[]>;
@@ -109,6 +109,8 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   // (a group's rising themes are not measured: the trend is over all feedback, said so below)
   const overAll = group ? t(lang, ` The rising flags are over all feedback, not only that of customers in ${group.scope}.`, `上升标记基于全部反馈，而非仅${group.scope}客户的反馈。`) : '';
   if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule: `${rule}${overAll}`, what });
+  // "which theme has the most complaints / the lowest rating?": every theme by its ratings (all feedback)
+  if (slots.themesByRating) return themesByRating(input, all, slots.themesByRating, { ...meta, followUps });
   // themes by their writers' revenue: all feedback and all writers (a period or a group named is said, not applied)
   if (slots.themesByValue) {
     const scope = [slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : ''), group?.scope ?? ''].filter(Boolean).join(t(lang, ', ', '、'));

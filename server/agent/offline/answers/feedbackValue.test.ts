@@ -35,3 +35,19 @@ describe('themes ranked by the revenue behind them', () => {
     expect(none.answer).toMatch(/^None of the feedback themes was written by a known customer/);
   });
 });
+
+describe('themes ranked by their ratings', () => {
+  // averages: late delivery 1.6, great value 4.8, broken on arrival 1.3, guest notes (6 rated, all 1–2) 1.0, thin (3 rated) 1.0
+  const rated = (id: number, name: string, rated: number, low: number, average: number) => ({ id, name, size: rated, share: 0.1, ratings: { rated, low, lowShare: low / rated, average }, quotes: [] });
+  const THEMES_RATED = [
+    rated(1, 'late delivery', 20, 15, 1.6), rated(2, 'great value', 30, 0, 4.8), rated(3, 'broken on arrival', 10, 9, 1.3),
+    rated(4, 'guest notes', 6, 6, 1), rated(5, 'thin', 3, 3, 1),
+  ];
+  it('most complaints: by rows rated 1–2; lowest rating: by average; fewer than 5 rated rows left out', async () => {
+    const most = await ask({ themesByRating: 'complaints' }, THEMES_RATED as never);
+    expect(most.answer).toMatch(/^late delivery has the most complaints\. Themes by their feedback rated 1–2: late delivery: 15 rated 1–2 \(75% of 20 rated\), average 1\.6; broken on arrival: 9 rated 1–2 \(90% of 10 rated\), average 1\.3; guest notes: 6 rated 1–2 \(100% of 6 rated\), average 1; great value: 0 rated 1–2 \(0% of 30 rated\), average 4\.8\./);
+    const lowest = await ask({ themesByRating: 'low' }, THEMES_RATED as never);
+    expect(lowest.answer).toMatch(/^guest notes has the lowest average rating\. Themes by average rating, lowest first: guest notes: .*; broken on arrival: .*; late delivery: .*; great value: /);
+    expect(lowest.answer).not.toContain('thin');
+  });
+});

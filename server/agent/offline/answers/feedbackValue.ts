@@ -46,3 +46,45 @@ export function themesByValue(input: HandlerInput, themes: ValuedTheme[], words:
     },
   };
 }
+
+/** What a theme carries about its ratings (feedback_themes `ratings`). */
+export interface RatedTheme {
+  name: string;
+  ratings?: { rated: number; average?: number | null; low: number; lowShare: number | null };
+}
+/** Fewer rated rows than this make an average or a share of complaints too thin to rank a theme by. */
+const MIN_RATED = 5;
+
+/**
+ * "Which theme has the most complaints?", "哪个主题的差评最多" (most rows rated 1–2) and "which theme has the lowest
+ * rating?" (lowest average rating): every theme ranked by its ratings (themes with at least MIN_RATED rated rows).
+ * Every number is the tool's.
+ */
+export function themesByRating(input: HandlerInput, themes: RatedTheme[], by: 'complaints' | 'low', meta: Omit<Draft, 'kind' | 'answer'>): Draft {
+  const { lang } = input;
+  const rated = themes.filter((th) => th.ratings && th.ratings.rated >= MIN_RATED && (by === 'complaints' || th.ratings.average != null));
+  const key = (th: RatedTheme) => (by === 'complaints' ? -th.ratings!.low : th.ratings!.average!);
+  const ranked = rated.sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name)).slice(0, 5);
+  if (ranked.length === 0) return { ...meta, kind: 'answer', answer: t(lang, 'No theme has enough rated feedback to rank by its ratings.', '没有主题有足够的评分反馈可供排序。') };
+  const row = (th: RatedTheme) => {
+    const r = th.ratings!;
+    const average = r.average == null ? '' : t(lang, `, average ${n(r.average, 'decimal')}`, `，平均 ${n(r.average, 'decimal')} 分`);
+    const share = r.lowShare == null ? '' : t(lang, ` (${n(r.lowShare, 'percent')} of ${n(r.rated, 'count')} rated)`, `（占 ${n(r.rated, 'count')} 条有评分的 ${n(r.lowShare, 'percent')}）`);
+    return t(lang, `${th.name}: ${n(r.low, 'count')} rated 1–2${share}${average}`, `${th.name}：${n(r.low, 'count')} 条 1–2 分${share}${average}`);
+  };
+  const lead = by === 'complaints'
+    ? t(lang, `${ranked[0]!.name} has the most complaints.`, `差评最多的主题是 ${ranked[0]!.name}。`)
+    : t(lang, `${ranked[0]!.name} has the lowest average rating.`, `平均评分最低的主题是 ${ranked[0]!.name}。`);
+  const how = by === 'complaints' ? t(lang, 'Themes by their feedback rated 1–2', '按 1–2 分反馈数排序的主题') : t(lang, 'Themes by average rating, lowest first', '按平均评分从低到高排序的主题');
+  return {
+    ...meta,
+    kind: 'answer',
+    answer: t(lang,
+      `${lead} ${how}: ${ranked.map(row).join('; ')}. Ratings are 1–5; themes with fewer than ${MIN_RATED} rated rows are left out.`,
+      `${lead}${how}：${ranked.map(row).join('；')}。评分为 1–5 分；有评分的反馈少于 ${MIN_RATED} 条的主题不参与排序。`),
+    chart: {
+      type: 'bar', title: how,
+      data: { categories: ranked.map((th) => th.name), series: [{ name: by === 'complaints' ? t(lang, 'rated 1–2', '1–2 分') : t(lang, 'average rating', '平均评分'), values: ranked.map((th) => (by === 'complaints' ? th.ratings!.low : th.ratings!.average!)) }] },
+    },
+  };
+}
