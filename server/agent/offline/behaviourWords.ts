@@ -70,11 +70,15 @@ export const ORDERS_PER_CUSTOMER = /\b(?:orders?|purchases?) per (?:customer|cli
 export function profileAsked(text: string, analysis: AnalysisId | null, slots: { filter: Record<string, unknown>; groupBy?: string }, hasTime: boolean): AnalysisId | null {
   const { filter } = slots;
   if (analysis !== null && analysis !== 'rfm') return analysis;
+  // (a breakdown asked is no profile: products or categories bought most are a KPI breakdown already, purchases.ts)
+  if (hasTime || slots.groupBy) return analysis;
   // all customers' orders per customer, all time (kpi_trend has no such metric; a period named stays a KPI question)
-  if (analysis === null && !hasTime && ORDERS_PER_CUSTOMER.test(text)) return 'segment';
-  // (products or categories bought most are a KPI breakdown already: purchases.ts)
-  if (Object.keys(filter).length === 0 || hasTime || slots.groupBy) return analysis;
+  if (analysis === null && ORDERS_PER_CUSTOMER.test(text)) return 'segment';
+  if (Object.keys(filter).length === 0) return analysis;
   // (a tier's share of the customers is the RFM answer's already)
   if (analysis === 'rfm') return filter.rfm_tier && WHAT_THEY_BUY.test(text) ? 'segment' : analysis;
-  return WHAT_THEY_BUY.test(text) || SHARE_OF_CUSTOMERS.test(text) ? 'segment' : analysis;
+  // a share by country or tier only: a segment's channel and category are the customer's main ones, which would
+  // understate "what share of customers use the app / buy Electronics"
+  const byCustomer = Object.keys(filter).every((k) => k === 'country' || k === 'rfm_tier');
+  return WHAT_THEY_BUY.test(text) || (byCustomer && SHARE_OF_CUSTOMERS.test(text)) ? 'segment' : analysis;
 }

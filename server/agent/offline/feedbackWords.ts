@@ -199,6 +199,7 @@ export function feedbackSlots(question: string, text: string, rest: string, anal
   const byRating = analysis === 'feedback_themes' && WHICH_THEME.test(text) ? themesByRating(text, slots) : undefined;
   if (byRating) {
     slots.themesByRating = byRating;
+    slots.tone = feedbackTone(text, 'feedback_themes');
     delete slots.superlative;
     return analysis;
   }

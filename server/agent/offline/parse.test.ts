@@ -89,6 +89,7 @@ describe('intent and slots', () => {
     expect(parse('How did revenue change month over month this year?').slots).toMatchObject({ mode: 'trend', grain: 'month', stepChange: true });
     expect(parse('今年每个月的收入月环比').slots).toMatchObject({ mode: 'trend', grain: 'month', stepChange: true });
     expect(parse('orders quarter over quarter in 2011').slots).toMatchObject({ mode: 'trend', grain: 'quarter', stepChange: true });
+    expect(parse('Revenue from mom and baby products this year').slots.stepChange).toBeUndefined();
     for (const q of ['revenue last month, month over month', 'What is our month-over-month revenue growth?']) {
       expect([parse(q).slots.mode, parse(q).slots.stepChange], q).toEqual(['compare', undefined]);
     }
@@ -437,7 +438,7 @@ describe('refusals', () => {
     for (const q of ['Which day of the week has the most orders?', 'What time of day do customers order most?', '客户一般几点下单？', '星期几的订单最多？']) {
       expect(refusalFor(q, /[一-龥]/.test(q) ? 'zh' : 'en', 'analyst'), q).toMatchObject({ reason: 'not_measured', text: expect.stringMatching(/hour of the day or by weekday|时段或星期几/) });
     }
-    for (const q of ['Show orders per day last month', '平均每周几个订单？', 'What was the best day last week?']) expect(refusalFor(q, 'en', 'analyst'), q).toBeNull();
+    for (const q of ['Show orders per day last month', '平均每周几个订单？', 'What was the best day last week?', 'What time did the last order come in?']) expect(refusalFor(q, 'en', 'analyst'), q).toBeNull();
   });
 
   it('does not refuse ordinary analysis questions that share words with refusals', () => {
@@ -524,6 +525,10 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
   it('reads orders per customer as the customers’ profile, and a share of feedback as the feedback counts', () => {
     for (const q of ['How many orders per customer on average?', '平均每个客户下几单？']) expect(parse(q).analysis, q).toBe('segment');
     expect(parse('What percentage of feedback is negative?')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'count' } });
+    // not a profile: a breakdown asked, or a channel / category (a segment's are the customers' main ones)
+    for (const q of ['Orders per customer by country', 'What percentage of customers use the mobile app?', 'What share of customers buy Electronics?']) {
+      expect(parse(q).analysis, q).not.toBe('segment');
+    }
   });
 
   it('reads which theme has the most complaints or the lowest rating as themes ranked by their ratings', () => {
@@ -531,6 +536,8 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
       expect([parse(q).analysis, parse(q).slots.themesByRating], q).toEqual(['feedback_themes', by]);
     }
     expect(parse('Which theme is the biggest?').slots.themesByRating).toBeUndefined();
+    // complaints of a group: its complaint themes (the answer keeps the group's own counts)
+    expect(parse('Which theme has the most complaints in Germany?').slots).toMatchObject({ themesByRating: 'complaints', tone: 'negative', filter: { country: 'Germany' } });
   });
 
   it('reads a first order as new customers, 多久下一次单 as the time between orders, 沉睡客户 as Hibernating, 差评主要是什么问题 as themes', () => {

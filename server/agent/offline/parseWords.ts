@@ -13,7 +13,7 @@ export const GRAIN_WORDS: [Grain, string[]][] = [
 /** "month over month", "周环比": each period against the one before, when the window holds several of them (stepGrain). */
 const OVER_PERIOD: [Grain, RegExp][] = [
   ['week', /\bweek[- ](?:over|on)[- ]week\b|\bwow\b(?= (?:growth|change))|周环比/],
-  ['month', /\bmonth[- ](?:over|on)[- ]month\b|\bmom\b|月环比|逐月环比/],
+  ['month', /\bmonth[- ](?:over|on)[- ]month\b|\bmom (?:growth|change)\b|月环比|逐月环比/],
   ['quarter', /\bquarter[- ](?:over|on)[- ]quarter\b|\bqoq\b|季度环比|季环比/],
 ];
 const DAYS: Record<Grain, number> = { day: 1, week: 7, month: 31, quarter: 92, year: 366 };

@@ -64,7 +64,7 @@ export const METRICS: readonly MetricDef[] = [
     names: { en: 'new customers', zh: '新客户数' },
     synonyms: {
       en: ['new customers', 'new customer', 'new buyers', 'first-time customers', 'first time customers', 'first-time buyers', 'first time buyers', 'first-time shoppers', 'first time shoppers', 'new customer count', 'new customers count', 'number of new customers', 'new shoppers', 'acquired customers', 'customer acquisition', 'new clients',
-        'first-timer', 'first timer', 'newcomer', 'for the first time', 'first purchase', 'first-ever order', 'first ever order', 'placed their first order', 'made their first order', 'made their first purchase', 'their first order', 'new user', 'new accounts buying', 'new purchasers', 'brand new customer', 'new faces', 'acquisitions', 'new sign-ups who bought'],
+        'first-timer', 'first timer', 'newcomer', 'for the first time', 'first purchase', 'first-ever order', 'first ever order', 'placed their first order', 'made their first order', 'made their first purchase', 'new user', 'new accounts buying', 'new purchasers', 'brand new customer', 'new faces', 'acquisitions', 'new sign-ups who bought'],
       zh: ['新客户', '新客', '新增客户', '新增了', '新增', '新顾客', '首次购买', '首次下单', '新买家', '拉新', '新用户', '新增用户', '新下单用户', '首购客户', '第一次买', '第一次下单', '新人'],
     },
     format: 'count',

@@ -109,8 +109,12 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   // (a group's rising themes are not measured: the trend is over all feedback, said so below)
   const overAll = group ? t(lang, ` The rising flags are over all feedback, not only that of customers in ${group.scope}.`, `上升标记基于全部反馈，而非仅${group.scope}客户的反馈。`) : '';
   if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule: `${rule}${overAll}`, what });
-  // "which theme has the most complaints / the lowest rating?": every theme by its ratings (all feedback)
-  if (slots.themesByRating) return themesByRating(input, all, slots.themesByRating, { ...meta, followUps });
+  // "which theme has the most complaints / the lowest rating?": every theme by its ratings (all feedback: a period
+  // named is said; a group of customers keeps its own themes below, whose breakdown counts them)
+  if (slots.themesByRating && !group) {
+    const period = slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : '');
+    return themesByRating(input, all, slots.themesByRating, { ...meta, followUps }, period);
+  }
   // themes by their writers' revenue: all feedback and all writers (a period or a group named is said, not applied)
   if (slots.themesByValue) {
     const scope = [slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : ''), group?.scope ?? ''].filter(Boolean).join(t(lang, ', ', '、'));

@@ -60,7 +60,7 @@ const MIN_RATED = 5;
  * rating?" (lowest average rating): every theme ranked by its ratings (themes with at least MIN_RATED rated rows).
  * Every number is the tool's.
  */
-export function themesByRating(input: HandlerInput, themes: RatedTheme[], by: 'complaints' | 'low', meta: Omit<Draft, 'kind' | 'answer'>): Draft {
+export function themesByRating(input: HandlerInput, themes: RatedTheme[], by: 'complaints' | 'low', meta: Omit<Draft, 'kind' | 'answer'>, period = ''): Draft {
   const { lang } = input;
   const rated = themes.filter((th) => th.ratings && th.ratings.rated >= MIN_RATED && (by === 'complaints' || th.ratings.average != null));
   const key = (th: RatedTheme) => (by === 'complaints' ? -th.ratings!.low : th.ratings!.average!);
@@ -80,8 +80,8 @@ export function themesByRating(input: HandlerInput, themes: RatedTheme[], by: 'c
     ...meta,
     kind: 'answer',
     answer: t(lang,
-      `${lead} ${how}: ${ranked.map(row).join('; ')}. Ratings are 1–5; themes with fewer than ${MIN_RATED} rated rows are left out.`,
-      `${lead}${how}：${ranked.map(row).join('；')}。评分为 1–5 分；有评分的反馈少于 ${MIN_RATED} 条的主题不参与排序。`),
+      `${lead} ${how}: ${ranked.map(row).join('; ')}. Ratings are 1–5; themes with fewer than ${MIN_RATED} rated rows are left out.${period ? ` The counts are over all feedback, not only ${period}.` : ''}`,
+      `${lead}${how}：${ranked.map(row).join('；')}。评分为 1–5 分；有评分的反馈少于 ${MIN_RATED} 条的主题不参与排序。${period ? `条数基于全部反馈，而不仅是${period}。` : ''}`),
     chart: {
       type: 'bar', title: how,
       data: { categories: ranked.map((th) => th.name), series: [{ name: by === 'complaints' ? t(lang, 'rated 1–2', '1–2 分') : t(lang, 'average rating', '平均评分'), values: ranked.map((th) => (by === 'complaints' ? th.ratings!.low : th.ratings!.average!)) }] },

