@@ -13,7 +13,7 @@ export const LOST_ALREADY = /\b(?:churned|lost|did we lose)\b|流失了|丢了/;
 export const MEMBERS_ASKED = /\b(?:which|who|list|show me)\b|哪些|哪几|名单|列出/;
 
 /** A breakdown or ranking by customer group ("by segment", "which tier", 按层级, 哪个客群). */
-const BY_GROUP = /\bby (?:rfm )?(?:tier|segment|group)s?\b|\b(?:which|each|every) (?:rfm )?(?:tier|segment|group)\b|按(?:rfm)?(?:层级|分层|客群|分群)|(?:哪个|各|每个)(?:rfm)?(?:层级|分层|客群|分群)/;
+const BY_GROUP = /\b(?:by|per) (?:rfm )?(?:tier|segment|group)s?\b|\b(?:which|each|every) (?:rfm )?(?:tier|segment|group)\b|按(?:rfm)?(?:层级|分层|客群|分群)|(?:哪个|各|每个)(?:rfm)?(?:层级|分层|客群|分群)/;
 const MOST = /\bmost\b|最多/;
 
 /**

@@ -129,7 +129,7 @@ export function withoutTopic(text: string, narrowed: boolean, rating: boolean): 
 }
 
 /** A theme asked for by name of the noun ("which theme", "哪个主题"). */
-const WHICH_THEME = /\bwhich (?:theme|topic|issue|problem|complaint theme)s?\b|哪个主题|哪些主题|哪个话题|哪类问题|哪个问题/;
+const WHICH_THEME = /\bwhich (?:theme|topic|issue|problem|complaint theme)s?\b|\b(?:worst|lowest|best|highest)[- ]rated (?:theme|topic)s?\b|哪个主题|哪些主题|哪个话题|哪类问题|哪个问题|(?:评分|评价)最(?:差|低|高|好)的(?:主题|话题)/;
 
 /** Most complaints (1–2 ratings) or the lowest average rating asked; undefined for other rankings ("the biggest"). */
 function themesByRating(text: string, slots: Slots): 'complaints' | 'low' | undefined {

@@ -490,7 +490,7 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     expect([ranked.analysis, ranked.slots.metric, ranked.slots.groupBy]).toEqual([null, 'lost_customers', 'channel']);
     expect(parse('Which country lost the most customers last quarter?').slots).toMatchObject({ metric: 'lost_customers', groupBy: 'country' });
     // customers lost by tier: the tiers that shrank (no Lost-tier filter from the word "lost"); the tier asked by name stays
-    for (const q of ['Which RFM tier lost the most customers last quarter?', 'How many lost customers by segment this year?', '上个季度哪个层级流失的客户最多？']) {
+    for (const q of ['Which RFM tier lost the most customers last quarter?', 'How many lost customers by segment this year?', '上个季度哪个层级流失的客户最多？', 'Lost customers per tier this year']) {
       const p = parse(q);
       expect([p.analysis, p.slots.metric, p.slots.change, p.slots.filter], q).toEqual(['rfm', 'lost_customers', 'down', {}]);
     }
@@ -532,7 +532,7 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
   });
 
   it('reads which theme has the most complaints or the lowest rating as themes ranked by their ratings', () => {
-    for (const [q, by] of [['Which theme has the most complaints?', 'complaints'], ['哪个主题的差评最多？', 'complaints'], ['Which theme has the lowest rating?', 'low'], ['Which topic gets the worst reviews?', 'low'], ['哪个主题评分最低？', 'low']] as const) {
+    for (const [q, by] of [['Which theme has the most complaints?', 'complaints'], ['哪个主题的差评最多？', 'complaints'], ['Which theme has the lowest rating?', 'low'], ['Which topic gets the worst reviews?', 'low'], ['哪个主题评分最低？', 'low'], ['What is the worst rated theme?', 'low'], ['评分最差的主题', 'low']] as const) {
       expect([parse(q).analysis, parse(q).slots.themesByRating], q).toEqual(['feedback_themes', by]);
     }
     expect(parse('Which theme is the biggest?').slots.themesByRating).toBeUndefined();
