@@ -126,9 +126,10 @@ describeEachDriver('kpi_trend', (use) => {
     const q1 = await run({ metric: 'revenue', from: '2025-01-01', to: '2025-03-31', compareWith: 'year_ago' });
     expect(q1.overall.previous).toEqual({ from: '2024-01-01', to: '2024-03-31', value: 100, change: -100, changePct: -1 });
     expect(q1.meta.args.compareWith).toBe('year_ago');
-    // January–February 2025 against the same days of 2024: o1–o5 = 5 orders; a leap day is Feb 28 a year earlier
+    // January–February 2025 against January–February 2024 (to its month's end, the 29th): o1–o5 = 5 orders; a leap day
+    // itself is Feb 28 a year earlier
     const janFeb = await run({ metric: 'orders', from: '2025-01-01', to: '2025-02-28', compareWith: 'year_ago' });
-    expect(janFeb.overall.previous).toMatchObject({ from: '2024-01-01', to: '2024-02-28', value: 5 });
+    expect(janFeb.overall.previous).toMatchObject({ from: '2024-01-01', to: '2024-02-29', value: 5 });
     expect((await run({ metric: 'orders', from: '2024-02-29', to: '2024-03-31', compareWith: 'year_ago' })).overall.previous).toMatchObject({ from: '2023-02-28', to: '2023-03-31', value: 0 });
     // by channel, each against its own year-ago value: January 2024 app o3 20, web o1 + o2 = 15
     const byChannel = await run({ metric: 'revenue', from: '2025-01-01', to: '2025-01-31', compareWith: 'year_ago', groupBy: 'channel', rankGroupsBy: 'change' });
@@ -146,6 +147,9 @@ describeEachDriver('kpi_trend', (use) => {
     // from nothing: no percentage (April 2024 has no orders, May neither; March → April −55)
     const spring = await run({ metric: 'revenue', from: '2024-03-01', to: '2024-04-30' });
     expect(spring.overall.points.map((p: any) => [p.change, p.changePct])).toEqual([[null, null], [-55, -1]]);
+    // a ratio has no value in April (no orders): no change to it
+    const aovSpring = await run({ metric: 'aov', from: '2024-03-01', to: '2024-04-30' });
+    expect(aovSpring.overall.points.map((p: any) => [p.value, p.change])).toEqual([[13.75, null], [0, null]]);
   });
 
   it('weeks start on Monday', async () => {

@@ -90,7 +90,7 @@ const GROUP_FILTERS = ['rfmTier', 'customerType', 'tag'] as const;
 const point = z.object({
   period: z.string().describe('first day of the period'),
   value: z.number().describe('metric value'),
-  change: z.number().nullable().describe('value − the value of the point before (month over month at grain month); null for the first point'),
+  change: z.number().nullable().describe('value − the value of the point before (month over month at grain month); null for the first point, and for a ratio when either period has no orders or customers'),
   changePct: z.number().nullable().describe('change ÷ the value of the point before; null for the first point or when that value is 0'),
   churn: churnSchema.optional().describe('lost_customers only: the period’s churn rate, its lost customers ÷ the customers who ordered in the period before (null when nobody did)'),
 });
@@ -186,7 +186,9 @@ function buildSeries(
   const churn = lost ? churnByPeriod(periods, rows, lost.prior) : undefined;
   const change = (now: number, before: number) => ({ change: ROUND[metric](now - before), changePct: before ? rate((now - before) / before) : null });
   const points = periods.map((period, i) => ({ period, ...valueOf(metric, byPeriod.get(period)), ...(churn ? { churn: churn[i] } : {}) }));
-  const shown = points.map(({ base: _base, ...pt }, i) => ({ ...pt, ...(i ? change(pt.value, points[i - 1]!.value) : { change: null, changePct: null }) }));
+  // (a ratio of a period without orders or customers has no value: no change to or from it)
+  const comparable = (i: number) => i > 0 && (!RATIOS.has(metric) || (points[i]!.base > 0 && points[i - 1]!.base > 0));
+  const shown = points.map(({ base: _base, ...pt }, i) => ({ ...pt, ...(comparable(i) ? change(pt.value, points[i - 1]!.value) : { change: null, changePct: null }) }));
   const understated = new Set(lost?.coverage?.periods);
   const ranked = points.filter((pt) => (!RATIOS.has(metric) || pt.base > 0) && !understated.has(pt.period));
   const pick = (better: (a: number, b: number) => boolean) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjacentWindow, previousWindow } from './kpi_common.ts';
+import { adjacentWindow, previousWindow, yearAgoWindow } from './kpi_common.ts';
 
 describe('previousWindow: what a window is compared with', () => {
   it('whole periods: as many calendar periods before', () => {
@@ -22,5 +22,15 @@ describe('previousWindow: what a window is compared with', () => {
     // a span over two months ending inside the second is no period to date
     expect(previousWindow({ from: '2026-09-01', to: '2026-10-14' }, 'month', 2)).toEqual({ from: '2026-07-19', to: '2026-08-31' });
     expect(adjacentWindow({ from: '2024-02-01', to: '2024-02-10' }, 'month', 1)).toEqual({ from: '2024-01-22', to: '2024-01-31' });
+  });
+});
+
+describe('yearAgoWindow: the same days a year earlier', () => {
+  it('keeps the days of the month; a month’s last day stays its last day; a leap day is Feb 28', () => {
+    expect(yearAgoWindow({ from: '2026-10-01', to: '2026-10-14' })).toEqual({ from: '2025-10-01', to: '2025-10-14' });
+    expect(yearAgoWindow({ from: '2025-02-01', to: '2025-02-28' })).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(yearAgoWindow({ from: '2025-01-01', to: '2025-12-31' })).toEqual({ from: '2024-01-01', to: '2024-12-31' });
+    expect(yearAgoWindow({ from: '2024-02-29', to: '2024-03-31' })).toEqual({ from: '2023-02-28', to: '2023-03-31' });
+    expect(yearAgoWindow({ from: '2024-03-01', to: '2024-03-15' })).toEqual({ from: '2023-03-01', to: '2023-03-15' });
   });
 });

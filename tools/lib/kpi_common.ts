@@ -56,9 +56,15 @@ export function previousWindow(w: { from: string; to: string }, grain: KpiGrain,
   return toDate ? { from: shiftPeriods(w.from, grain, -1), to: sameDayBefore(w.to, grain) } : adjacentWindow(w, grain, periods);
 }
 
-/** The same days a year earlier ("year over year", 同比): each end the same day of the month, Feb 29 → Feb 28. */
+/**
+ * The same days a year earlier ("year over year", 同比): each end the same day of the month (Feb 29 → Feb 28); a
+ * window ending on a month's last day ends on that month's last day a year earlier (February 2025 against all of
+ * February 2024, 29 days).
+ */
 export function yearAgoWindow(w: { from: string; to: string }) {
-  return { from: sameDayBefore(w.from, 'year'), to: sameDayBefore(w.to, 'year') };
+  const next = addDays(w.to, 1);
+  const monthEnd = next.endsWith('-01');
+  return { from: sameDayBefore(w.from, 'year'), to: monthEnd ? addDays(`${Number(next.slice(0, 4)) - 1}${next.slice(4)}`, -1) : sameDayBefore(w.to, 'year') };
 }
 
 /** The same day one period earlier: the same weekday a week before, else the same day of the month, clamped to its end. */

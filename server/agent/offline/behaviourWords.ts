@@ -67,7 +67,7 @@ export const ORDERS_PER_CUSTOMER = /\b(?:orders?|purchases?) per (?:customer|cli
  * categories, and the group's size as a share of the customers with orders). Applies to a group named by a tier or a
  * dimension value with no period (a share of a period's customers is a KPI); returns the analysis.
  */
-export function profileAsked(text: string, analysis: AnalysisId | null, slots: { filter: Record<string, unknown>; groupBy?: string }, hasTime: boolean): AnalysisId | null {
+export function profileAsked(text: string, analysis: AnalysisId | null, slots: { filter: Record<string, unknown>; groupBy?: string; metric?: string; customerType?: string }, hasTime: boolean): AnalysisId | null {
   const { filter } = slots;
   if (analysis !== null && analysis !== 'rfm') return analysis;
   // (a breakdown asked is no profile: products or categories bought most are a KPI breakdown already, purchases.ts)
@@ -79,6 +79,7 @@ export function profileAsked(text: string, analysis: AnalysisId | null, slots: {
   if (analysis === 'rfm') return filter.rfm_tier && WHAT_THEY_BUY.test(text) ? 'segment' : analysis;
   // a share by country or tier only: a segment's channel and category are the customer's main ones, which would
   // understate "what share of customers use the app / buy Electronics"
-  const byCustomer = Object.keys(filter).every((k) => k === 'country' || k === 'rfm_tier');
+  // (and a share of the customers themselves: "what share of customers in Germany are repeat customers?" is a rate)
+  const byCustomer = Object.keys(filter).every((k) => k === 'country' || k === 'rfm_tier') && (!slots.metric || slots.metric === 'customers') && !slots.customerType;
   return WHAT_THEY_BUY.test(text) || (byCustomer && SHARE_OF_CUSTOMERS.test(text)) ? 'segment' : analysis;
 }

@@ -90,8 +90,11 @@ export function mergeFollowUp(p: Parsed, prev: PlannerState): { analysis: Analys
   // "compared to Q2?" / "跟上上个月比呢" after a question about Q3 / last month: the earlier period is the baseline of a
   // comparison, the window stays
   const baseline = s.mode === 'compare' && s.time && base.time && s.time.to < base.time.from;
-  // "and returning customers?" after the new customers' repeat rate: the other customer type, the same measure
-  const otherType = base.customerType ? customerTypeNamed(p.text) : undefined;
+  // "and returning customers?" after the new customers' repeat rate: the other customer type, the same measure (only
+  // when the type is all it names: "returning customers" alone also reads as the repeat rate; "how many new customers"
+  // and "revenue from returning customers" name their own measure)
+  const typeOnly = !s.customerType && (!s.metric || (s.metric === 'repeat_rate' && !/\brepeat rate|\brepurchase|复购率|回购率/.test(p.text)));
+  const otherType = base.customerType && typeOnly ? customerTypeNamed(p.text) : undefined;
   const slots: Slots = {
     metric: otherType ? base.metric : s.metric ?? base.metric,
     time: baseline ? base.time : s.time ?? (s.shiftBack && base.time ? (s.shiftBack === 'year' ? yearBefore : previousRange)(base.time) : base.time),

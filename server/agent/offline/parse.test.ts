@@ -334,6 +334,9 @@ describe('follow-ups', () => {
     // a breakdown asked is no year-over-year comparison
     expect(merge('How is revenue this quarter compared to last year?', 'by country?').yearAgo).toBeUndefined();
     expect(merge('What is the repeat rate of new customers?', 'and returning customers?')).toMatchObject({ metric: 'repeat_rate', customerType: 'returning' });
+    // a measure of its own stays: the count of new customers, revenue from returning customers
+    expect(merge('Revenue from new customers last month', 'and how many new customers did we get?')).toMatchObject({ metric: 'new_customers' });
+    expect(merge('What is the repeat rate of new customers?', 'what about revenue from returning customers?')).toMatchObject({ metric: 'revenue', customerType: 'returning' });
   });
 
   it('"那法国呢？" replaces the country; "what about last year?" replaces the window', () => {
@@ -438,7 +441,7 @@ describe('refusals', () => {
     for (const q of ['Which day of the week has the most orders?', 'What time of day do customers order most?', '客户一般几点下单？', '星期几的订单最多？']) {
       expect(refusalFor(q, /[一-龥]/.test(q) ? 'zh' : 'en', 'analyst'), q).toMatchObject({ reason: 'not_measured', text: expect.stringMatching(/hour of the day or by weekday|时段或星期几/) });
     }
-    for (const q of ['Show orders per day last month', '平均每周几个订单？', 'What was the best day last week?', 'What time did the last order come in?']) expect(refusalFor(q, 'en', 'analyst'), q).toBeNull();
+    for (const q of ['Show orders per day last month', '平均每周几个订单？', 'What was the best day last week?', 'What time did the last order come in?', '哪个时间段的收入最高？']) expect(refusalFor(q, 'en', 'analyst'), q).toBeNull();
   });
 
   it('does not refuse ordinary analysis questions that share words with refusals', () => {
@@ -526,7 +529,7 @@ describe('customers lost, top customers, complaint rankings (executive wordings)
     for (const q of ['How many orders per customer on average?', '平均每个客户下几单？']) expect(parse(q).analysis, q).toBe('segment');
     expect(parse('What percentage of feedback is negative?')).toMatchObject({ analysis: 'feedback_search', slots: { tone: 'negative', mentions: 'count' } });
     // not a profile: a breakdown asked, or a channel / category (a segment's are the customers' main ones)
-    for (const q of ['Orders per customer by country', 'What percentage of customers use the mobile app?', 'What share of customers buy Electronics?']) {
+    for (const q of ['Orders per customer by country', 'What percentage of customers use the mobile app?', 'What share of customers buy Electronics?', 'What percentage of customers in Germany are repeat customers?']) {
       expect(parse(q).analysis, q).not.toBe('segment');
     }
   });

@@ -30,7 +30,7 @@ const NOT_MEASURED: { re: RegExp; en: string; zh: string }[] = [
   },
   {
     // kpi_trend's periods are calendar days, weeks, months…: no hour of the day, no weekday across weeks
-    re: /\b(?:time|times|hours?) of (?:the )?day\b|\bwhat (?:time|hour)s? (?:do|does) (?:customers|people|users|buyers|shoppers) (?:usually |mostly )?(?:order|buy|shop|purchase)\b|\bby hour\b|\bhourly\b|\bpeak hours?\b|\b(?:day|days) of (?:the )?week\b|\bwhich weekday\b|\bweekdays? (?:vs|or|versus) weekends?\b|几点(?:下单|买|购买|最多|最少)|哪个时段|什么时段|哪个时间段|高峰时段|每小时|按小时|星期几|周几(?:下单|买|购买|最多|最少)|工作日和周末/,
+    re: /\b(?:time|times|hours?) of (?:the )?day\b|\bwhat (?:time|hour)s? (?:do|does) (?:customers|people|users|buyers|shoppers) (?:usually |mostly )?(?:order|buy|shop|purchase)\b|\bby hour\b|\bhourly\b|\bpeak hours?\b|\b(?:day|days) of (?:the )?week\b|\bwhich weekday\b|\bweekdays? (?:vs|or|versus) weekends?\b|几点(?:下单|买|购买|最多|最少)|一天中的?(?:哪个|什么)时(?:段|间段)|高峰时段|每小时|按小时|星期几|周几(?:下单|买|购买|最多|最少)|工作日和周末/,
     en: "Sorry, I can't split orders by hour of the day or by weekday yet: periods are calendar days, weeks, months, quarters and years. Close to it: orders day by day (\"orders per day last month\") or week by week.",
     zh: '抱歉，目前还不能按一天中的时段或星期几拆分订单：周期只有日、周、月、季度和年。相近的有：按天的订单数（“上个月每天的订单数”）或按周的订单数。',
   },

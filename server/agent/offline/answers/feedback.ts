@@ -111,7 +111,9 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   if (slots.risingThemes) return risingThemesAnswer(input, result, themes, { ...meta, followUps, rule: `${rule}${overAll}`, what });
   // "which theme has the most complaints / the lowest rating?": every theme by its ratings (all feedback: a period
   // named is said; a group of customers keeps its own themes below, whose breakdown counts them)
-  if (slots.themesByRating && !group) {
+  // (one month of the series named: its complaint themes by that month's counts, below)
+  const oneMonth = slots.time !== undefined && slots.time.from.slice(0, 7) === slots.time.to.slice(0, 7);
+  if (slots.themesByRating && !group && !oneMonth) {
     const period = slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : '');
     return themesByRating(input, all, slots.themesByRating, { ...meta, followUps }, period);
   }

@@ -59,3 +59,39 @@ describe('month over month (stepChangeSentence)', () => {
     expect(stepChangeSentence('en', points.slice(0, 2), { grain: 'month', partial: [], label, fmtChange, rate: false })).toBe('');
   });
 });
+
+describe('year over year (yearAgoSentence)', () => {
+  const series = (total: number, previous: { from: string; to: string; value: number; change: number; changePct: number | null }) => ({
+    grain: 'month', window: { from: '2025-03-01', to: '2025-03-31' }, partialPeriods: [], note: null, ofAll: null, meta: {}, groups: null, otherGroups: 0,
+    overall: { group: null, total, points: [], previous, best: null, worst: null },
+  });
+  async function yoy(slots: Partial<Slots>, ordersFrom: string) {
+    const calls: Record<string, unknown>[] = [];
+    const describe = { tool: 'describe_data', args: {}, result: { ranges: { orders: { from: ordersFrom, to: '2026-10-31' } } } };
+    const caller = {
+      calls: [describe],
+      call: async (_t: string, args: Record<string, unknown>) => {
+        calls.push(args);
+        return { result: args.compareWith === 'year_ago'
+          ? series(120, { from: '2024-03-01', to: '2024-03-31', value: 100, change: 20, changePct: 0.2 })
+          : series(120, { from: '2025-02-01', to: '2025-02-28', value: 90, change: 30, changePct: 0.3333 }) };
+      },
+    } as unknown as ToolCaller;
+    const time = { from: '2025-03-01', to: '2025-03-31', grain: 'month' as const, label: null, matched: 'march 2025' };
+    const draft = await answerKpi({ lang: 'en', slots: { filter: {}, metric: 'orders', mode: 'compare', yearAgo: true, time, ...slots }, caller, values: { country: [], channel: [], category: [], segment: [], currency: null }, today: '2026-11-01', role: 'analyst' });
+    return { answer: draft.answer, yearAgoCalled: calls.some((a) => a.compareWith === 'year_ago') };
+  }
+  it('states the tool’s change against the same days a year earlier', async () => {
+    const { answer, yearAgoCalled } = await yoy({}, '2024-01-01');
+    expect(yearAgoCalled).toBe(true);
+    expect(answer).toContain('Year over year: the same days a year earlier (2024-03-01 to 2024-03-31) had 100, so up, a change of +20 (+20%).');
+  });
+  it('says there is no comparison when the year-ago days are before (or partly before) the loaded orders, or new customers cannot be told apart', async () => {
+    const before = await yoy({}, '2024-11-01');
+    expect(before.yearAgoCalled).toBe(false);
+    expect(before.answer).toContain('No year-over-year comparison: the same days a year earlier (2024-03-01 to 2024-03-31) are not comparable, as they are before the loaded orders (first order 2024-11-01).');
+    expect((await yoy({}, '2024-03-15')).answer).toContain('as the loaded orders start inside them');
+    const newOnes = await yoy({ metric: 'new_customers' }, '2024-03-01');
+    expect(newOnes.answer).toContain('No year-over-year comparison: the orders start on 2024-03-01, so nobody can be told apart as new or returning');
+  });
+});

@@ -168,7 +168,8 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
     return {
       ...base,
       kind: 'answer',
-      answer: t(lang, `${Name} per ${g}${scope}, ${window}: ${total.en}.${extremes}${steps}${partial} ${comparison} ${definition}`, `${window}按${GRAIN_ZH[g]}的${name}${scope}：${total.zh}。${extremes}${steps}${partial}${comparison}${definition}`),
+      // (period over period asked: each period is compared already; the window before would be an adjacent span)
+      answer: t(lang, `${Name} per ${g}${scope}, ${window}: ${total.en}.${extremes}${steps}${partial} ${steps ? '' : `${comparison} `}${definition}`, `${window}按${GRAIN_ZH[g]}的${name}${scope}：${total.zh}。${extremes}${steps}${partial}${steps ? '' : comparison}${definition}`),
       chart: { type: 'line', title: t(lang, `${Name} per ${g}`, `${name}（按${GRAIN_ZH[g]}）`), data: { categories: o.points.map((p) => p.period), series: [{ name, values: o.points.map((p) => p.value) }] } },
       table: { columns: [t(lang, 'period', '周期'), name], rows: o.points.map((p) => [p.period, p.value]) },
     };
@@ -226,6 +227,20 @@ async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown
     const then = result.overall.total;
     const word = now > then ? t(lang, 'higher than', '高于') : now < then ? t(lang, 'lower than', '低于') : t(lang, 'the same as', '等于');
     return t(lang, ` The same window a year earlier (${w.from} to ${w.to}) had ${fmt(then)}, so this period is ${word} a year ago.`, `去年同期（${w.from} 至 ${w.to}）为 ${fmt(then)}，本期${word}去年同期。`);
+  }
+  // a year earlier than the loaded orders: nothing to compare with; partly loaded, or new customers in it: not comparable
+  const first = loadedOrders(input)?.from;
+  const w = { from: shiftYear(String(args.from)), to: shiftYear(String(args.to)) };
+  if (first && w.from < first) {
+    const why = w.to < first ? t(lang, 'they are before the loaded orders', '早于已加载的订单') : t(lang, 'the loaded orders start inside them', '已加载的订单从其中开始');
+    return t(lang,
+      ` No year-over-year comparison: the same days a year earlier (${w.from} to ${w.to}) are not comparable, as ${why} (first order ${first}).`,
+      `无法同比：去年同期（${w.from} 至 ${w.to}）${why}（首笔订单 ${first}），不可比较。`);
+  }
+  if (first && w.from === first && (input.slots.customerType || args.metric === 'new_customers')) {
+    return t(lang,
+      ` No year-over-year comparison: the orders start on ${first}, so nobody can be told apart as new or returning in the same days a year earlier.`,
+      `无法同比：订单从 ${first} 开始，去年同期无法区分新老客户。`);
   }
   const { result } = await caller.call<KpiResult>('kpi_trend', { ...args, compareWith: 'year_ago' });
   if (!result) return '';

@@ -15,7 +15,7 @@ describe('tier movement: the earlier day compared with', () => {
   const tiers = (champions: number) => ({ tiers: [{ tier: 'Champions', customers: champions, customerShare: champions / 100, revenue: 0, revenueShare: 0 }], asOf: '2026-11-01', meta: {} });
   async function days(slots: Record<string, unknown>, filter: Record<string, string> = { rfm_tier: 'Champions' }) {
     const calls: Record<string, unknown>[] = [];
-    const caller = { calls: [], call: async (_tool: string, args: Record<string, unknown>) => (calls.push(args), { result: tiers(calls.length === 1 ? 20 : 10) }) } as unknown as ToolCaller;
+    const caller = { calls: [], call: async (_tool: string, args: Record<string, unknown>) => (calls.push(args), { result: { ...tiers(calls.length === 1 ? 20 : 10), asOf: args.asOf ?? '2026-11-01' } }) } as unknown as ToolCaller;
     const draft = await answerRfm({ lang: 'en', slots: { filter, ...slots }, caller, values: { country: [], channel: [], category: [], segment: [], currency: null }, today: '2026-11-01', role: 'analyst' });
     return { later: calls[0]?.asOf, earlier: calls[1]?.asOf, answer: draft.answer };
   }
@@ -33,6 +33,8 @@ describe('tier movement: the earlier day compared with', () => {
     const lost = await days({ change: 'down', metric: 'lost_customers', time: q3 }, {});
     expect(lost).toMatchObject({ later: '2026-09-30', earlier: '2026-06-30' });
     expect(lost.answer).toContain('Customers lost in a period are not split by tier');
+    // the stub's Champions: 10 customers then, 20 now — more in number, so no tier has fewer
+    expect(lost.answer).toContain('No tier has fewer customers on 2026-09-30 than on 2026-06-30');
     const ytd = { from: '2026-01-01', to: '2026-11-01', grain: 'year', label: null, matched: 'this year' };
     expect(await days({ change: 'down', metric: 'lost_customers', time: ytd }, {})).toMatchObject({ later: undefined, earlier: '2025-12-31' });
   });

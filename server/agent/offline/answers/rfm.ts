@@ -137,9 +137,18 @@ async function tierMovement(input: HandlerInput): Promise<Draft> {
       `RFM tiers by share of customers, as of ${a} against ${b} (largest ${slots.change === 'down' ? 'fall' : 'rise'} first). ${parts.join(' ')}`,
       `RFM 各层级的客户占比（截至 ${a}，对比 ${b}，${slots.change === 'down' ? '下降' : '上升'}最多的在前）。${parts.join('')}`);
   }
-  const lostNote = slots.metric === 'lost_customers' ? t(lang,
-    ' Customers lost in a period are not split by tier (a tier is scored as of a day, after they left), so this lists the tiers that shrank.',
-    '流失客户数无法按层级拆分（层级按某一天评分，那时他们已离开），因此这里列出缩小的层级。') : '';
+  // customers lost by tier: which tiers have fewer customers (in number, not only in share), said first
+  let lostNote = '';
+  if (slots.metric === 'lost_customers') {
+    const fewer = [...rows].filter((r) => r.now.customers < r.then.customers).sort((x, y) => (x.now.customers - x.then.customers) - (y.now.customers - y.then.customers));
+    const counts = (r: Row) => t(lang, `${r.tier} ${n(r.then.customers, 'count')} → ${n(r.now.customers, 'count')}`, `${r.tier} ${n(r.then.customers, 'count')} → ${n(r.now.customers, 'count')}`);
+    const inNumber = fewer.length
+      ? t(lang, ` Tiers with fewer customers on ${a} than on ${b}: ${fewer.map(counts).join(', ')}.`, `${a} 比 ${b} 客户更少的层级：${fewer.map(counts).join('，')}。`)
+      : t(lang, ` No tier has fewer customers on ${a} than on ${b}: "shrinking" above means a smaller share of a growing customer base.`, `没有层级在 ${a} 的客户数少于 ${b}：上文的“下降”指在增长的客户总数中占比变小。`);
+    lostNote = inNumber + t(lang,
+      ' Customers lost in a period are not split by tier (a tier is scored as of a day, after they left), so this compares the tiers on the two days.',
+      '流失客户数无法按层级拆分（层级按某一天评分，那时他们已离开），因此这里比较两天的层级。');
+  }
   const note = lostNote + t(lang,
     ' Tiers are quintile-based, so their shares move when customers gain or lose against everyone else; with a growing customer base most tiers gain customers.',
     '层级按五分位划分，客户相对于其他客户的变化会改变层级占比；客户总数增长时多数层级的人数都会增加。');
