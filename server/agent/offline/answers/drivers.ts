@@ -2,7 +2,8 @@ import { formatNumber } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type DimensionId, type MetricDef, type MetricId } from '../../semantic/index.ts';
 import type { Slots } from '../slots.ts';
 import { askedLabel, describeWindow, isToDate, previousRange, type Grain, type TimeRange } from '../time.ts';
-import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
+import { chooseGrain } from './kpi.ts';
+import { outsideLoadedOrders } from './kpiCompare.ts';
 import { overviewPeriod } from './overview.ts';
 import { capitalise, describeScope, failure, metricValue, receipt, t, toDateSentence, type Draft, type HandlerInput } from './common.ts';
 

@@ -1,7 +1,8 @@
 import { formatNumber as n, formatRange } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
 import { askedLabel, describeRange, describeWindow, isToDate, parseTimeRange, previousRange, shiftYear, wholeMonths, type Grain, type TimeRange } from '../time.ts';
-import { chooseGrain, outsideLoadedOrders } from './kpi.ts';
+import { chooseGrain } from './kpi.ts';
+import { outsideLoadedOrders } from './kpiCompare.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
 import { isMissingTool } from '../calls.ts';
 import { asOfFrom, capitalise, describeFilters, failure, metricValue, money, plural, receipt, t, toDateSentence, type Draft, type HandlerInput } from './common.ts';
