@@ -240,12 +240,15 @@ describeEachDriver('offline planner on the tiny shop', (use) => {
     expect((await ask('Why did the average order value drop in February 2024?')).toolCalls.filter((c) => c.tool === 'kpi_trend')).toHaveLength(1);
   });
 
-  it('an overview against the same days a year earlier adds their values (not a computed change)', async () => {
+  it('an overview against the same days a year earlier adds their values (the change is the tool’s: compareWith year_ago)', async () => {
     // February 2024 (10.00, 2 orders, 1 customer, 1 new) against February 2023, before the data: no orders then
     const p = await ask('How did we do in February 2024 compared to the same month last year?');
     expect(p.kind).toBe('answer');
-    const windows = p.toolCalls.filter((c) => c.tool === 'kpi_trend').map((c) => `${c.args.metric} ${c.args.from}`);
-    expect(windows).toEqual(expect.arrayContaining(['revenue 2024-02-01', 'revenue 2023-02-01', 'new_customers 2023-02-01']));
+    const windows = p.toolCalls.filter((c) => c.tool === 'kpi_trend').map((c) => `${c.args.metric} ${c.args.from}${c.args.compareWith === 'year_ago' ? ' year_ago' : ''}`);
+    expect(windows).toEqual(expect.arrayContaining(['revenue 2024-02-01', 'revenue 2024-02-01 year_ago', 'new_customers 2024-02-01 year_ago']));
+    // each year-ago call compares with February 2023 (to its last day)
+    const yearAgo = p.toolCalls.filter((c) => c.args.compareWith === 'year_ago').map((c) => (c.result as { overall: { previous: { from: string; to: string } } }).overall.previous);
+    expect(yearAgo.every((w) => w.from === '2023-02-01' && w.to === '2023-02-28')).toBe(true);
     expect(p.answer).toContain('The same days a year earlier (2023-02-01 to 2023-02-28) had no orders.');
     const zh = await ask('2024年3月整体表现和去年同期比怎么样');
     // March 2024 has no orders in the tiny shop: nothing to summarise, no year-ago call
