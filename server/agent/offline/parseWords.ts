@@ -1,3 +1,4 @@
+import { daysBetween } from '../../../tools/lib/clock.ts';
 import type { Grain } from './time.ts';
 
 /** The word lists the question parser (parse.ts) reads: grains, comparisons, growth, superlatives, follow-ups, vague questions. */
@@ -26,7 +27,7 @@ const DAYS: Record<Grain, number> = { day: 1, week: 7, month: 31, quarter: 92, y
 export function stepGrain(text: string, time: { from: string; to: string } | undefined): Grain | undefined {
   const grain = OVER_PERIOD.find(([, re]) => re.test(text))?.[0];
   if (!grain || !time) return undefined;
-  return (Date.parse(time.to) - Date.parse(time.from)) / 86_400_000 + 1 > DAYS[grain] ? grain : undefined;
+  return daysBetween(time.from, time.to) + 1 > DAYS[grain] ? grain : undefined;
 }
 
 export const TREND_WORDS = ['trend', 'over time', 'trending', 'time series', 'evolution', 'evolve', 'develop', '趋势', '走势', '变化趋势'];

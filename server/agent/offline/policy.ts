@@ -114,6 +114,7 @@ const TEXTS: Record<Exclude<Refusal['reason'], 'not_measured'>, Record<Language,
 /** The refusal for a question, or null when it is in scope as far as the words go. */
 export function refusalFor(question: string, lang: Language, role: Role): Refusal | null {
   const text = normalize(question);
+  const unmeasured = NOT_MEASURED.find((m) => m.re.test(text));
   const reason: Refusal['reason'] | null = INJECTION.some((re) => re.test(text))
     ? 'injection'
     : SQL.some((re) => re.test(text))
@@ -122,13 +123,13 @@ export function refusalFor(question: string, lang: Language, role: Role): Refusa
       ? 'write'
       : (PII_WORDS.test(text) && (NAMED_PERSON.test(question.replace(NOT_PEOPLE, '')) || BULK_EXPORT.test(text))) || CUSTOMER_LIST.test(text)
         ? 'personal_data'
-        : NOT_MEASURED.some((m) => m.re.test(text))
+        : unmeasured
           ? 'not_measured'
           : OUT_OF_SCOPE.some((re) => re.test(text))
             ? 'out_of_scope'
             : null;
   if (!reason) return null;
-  let message = reason === 'not_measured' ? NOT_MEASURED.find((m) => m.re.test(text))![lang] : TEXTS[reason][lang];
+  let message = reason === 'not_measured' ? unmeasured![lang] : TEXTS[reason][lang];
   if (reason === 'personal_data' && (role === 'admin' || role === 'support')) {
     message += lang === 'zh' ? '（即使是管理员，个人详情也请在客户页面查看。）' : ' (Even for your role, individual records are viewed in the customer screen, not through the assistant.)';
   }

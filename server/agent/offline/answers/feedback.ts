@@ -113,18 +113,15 @@ export async function answerThemes(input: HandlerInput): Promise<Draft> {
   // named is said; a group of customers keeps its own themes below, whose breakdown counts them)
   // (one month of the series named: its complaint themes by that month's counts, below)
   const oneMonth = slots.time !== undefined && slots.time.from.slice(0, 7) === slots.time.to.slice(0, 7);
-  if (slots.themesByRating && !group && !oneMonth) {
-    const period = slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : '');
-    return themesByRating(input, all, slots.themesByRating, { ...meta, followUps }, period);
-  }
+  const period = slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : '');
+  if (slots.themesByRating && !group && !oneMonth) return themesByRating(input, all, slots.themesByRating, { ...meta, followUps }, period);
   // themes by their writers' revenue: all feedback and all writers (a period or a group named is said, not applied)
   if (slots.themesByValue) {
-    const scope = [slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : ''), group?.scope ?? ''].filter(Boolean).join(t(lang, ', ', '、'));
+    const scope = [period, group?.scope ?? ''].filter(Boolean).join(t(lang, ', ', '、'));
     const unapplied = scope ? t(lang, ` The ranking is over all feedback and all its writers, not only ${scope}.`, `排序基于全部反馈及其全部客户，而不仅是${scope}。`) : '';
     return themesByValue(input, themes, { ...meta, followUps, rule: rule + unapplied, what });
   }
   // a group's counts come from each theme's breakdown, which is over all feedback: a period named is said, not applied
-  const period = slots.time?.label?.[lang] ?? (slots.time ? `${slots.time.from} – ${slots.time.to}` : '');
   const allTime = period ? t(lang, ` The counts are over all their feedback, not only ${period}.`, `条数基于其全部反馈，而不仅是${period}。`) : '';
   if (group) return groupThemes(input, themes, group, { ...meta, followUps, rule: rule + allTime, what });
   // a saved segment has no theme breakdown (themes break down by tag): said, not silently dropped

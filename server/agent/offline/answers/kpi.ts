@@ -2,7 +2,8 @@ import { formatNumber, formatMonth } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, DIMENSION_BY_ID, METRIC_BY_ID, type MetricDef } from '../../semantic/index.ts';
 import type { Language } from '../../types.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
-import { describeRange, describeWindow, shiftYear, type Grain } from '../time.ts';
+import { describeRange, describeWindow, type Grain } from '../time.ts';
+import { yearAgoWindow } from '../../../../tools/lib/kpi_common.ts';
 import { capitalise, describeScope, failure, GRAIN_ZH, metricValue, receipt, t, type Draft, type HandlerInput } from './common.ts';
 import { breakdownOverPeriods, churnRateByGroup, stepChangeSentence } from './kpiPeriods.ts';
 import { customerTypeUnknown, outsideLoadedOrders, wholeWindowSentence, yearAgoSentence } from './kpiCompare.ts';
@@ -161,7 +162,7 @@ export async function answerKpi(input: HandlerInput): Promise<Draft> {
   }
 
   // a year to date is compared with last year's already: no second call for the same window
-  const yearAgo = slots.yearAgo && o.previous.from !== shiftYear(result.window.from) ? await yearAgoSentence(input, args, fmt, fmtChange, o.total) : '';
+  const yearAgo = slots.yearAgo && o.previous.from !== yearAgoWindow(result.window).from ? await yearAgoSentence(input, args, fmt, fmtChange, o.total) : '';
   // a window still under way counts as lost everyone who has not ordered in it yet: said
   const underWay = result.partialPeriods.length ? t(lang, ' The period is still under way, so customers who have not ordered yet in it count as lost.', '该周期尚未结束，尚未在其中下单的客户也计为流失。') : '';
   const churn = o.churn ? t(lang,

@@ -1,5 +1,6 @@
 import { formatNumber } from '../../format.ts';
-import { describeRange, shiftYear } from '../time.ts';
+import { yearAgoWindow } from '../../../../tools/lib/kpi_common.ts';
+import { describeRange } from '../time.ts';
 import { describeFilters, t, type HandlerInput } from './common.ts';
 
 /**
@@ -51,8 +52,9 @@ export function customerTypeUnknown(input: HandlerInput, previous: { from: strin
 export async function yearAgoSentence(input: HandlerInput, args: Record<string, unknown>, fmt: (v: number) => string, fmtChange: (v: number) => string, now: number): Promise<string> {
   const { lang, caller } = input;
   if (!args.from || !args.to) return '';
+  // the window kpi_trend compares with (compareWith year_ago), also where this reads it on its own
+  const w = yearAgoWindow({ from: String(args.from), to: String(args.to) });
   if (args.metric === 'lost_customers') {
-    const w = { from: shiftYear(String(args.from)), to: shiftYear(String(args.to)) };
     const { result } = await caller.call<KpiTotals>('kpi_trend', { ...args, ...w });
     if (!result) return '';
     const then = result.overall.total;
@@ -61,7 +63,6 @@ export async function yearAgoSentence(input: HandlerInput, args: Record<string, 
   }
   // a year earlier than the loaded orders: nothing to compare with; partly loaded, or new customers in it: not comparable
   const first = loadedOrders(input)?.from;
-  const w = { from: shiftYear(String(args.from)), to: shiftYear(String(args.to)) };
   if (first && w.from < first) {
     const why = w.to < first ? t(lang, 'they are before the loaded orders', '早于已加载的订单') : t(lang, 'the loaded orders start inside them', '已加载的订单从其中开始');
     return t(lang,

@@ -1,6 +1,7 @@
 import { formatNumber as n, formatRange } from '../../format.ts';
 import { ANALYSIS_BY_ID, buildArgs, METRIC_BY_ID, type MetricId } from '../../semantic/index.ts';
-import { askedLabel, describeRange, describeWindow, isToDate, parseTimeRange, previousRange, shiftYear, wholeMonths, type Grain, type TimeRange } from '../time.ts';
+import { askedLabel, describeRange, describeWindow, isToDate, parseTimeRange, previousRange, wholeMonths, type Grain, type TimeRange } from '../time.ts';
+import { yearAgoWindow } from '../../../../tools/lib/kpi_common.ts';
 import { chooseGrain } from './kpi.ts';
 import { outsideLoadedOrders } from './kpiCompare.ts';
 import { daysBetween } from '../../../../tools/lib/clock.ts';
@@ -52,7 +53,8 @@ export async function answerOverview(input: HandlerInput): Promise<Draft> {
   for (const metric of KPIS.slice(1)) kpis.push(await kpi(metric));
   // "compared to last year": the same KPIs against the same days a year earlier (compareWith year_ago: the change is
   // the tool's) (a year to date is compared with last year to the same date already: not told twice)
-  const yearAgo = slots.yearAgo && first.result.overall.previous.from !== shiftYear(window.from) ? { from: shiftYear(window.from), to: shiftYear(window.to) } : null;
+  const yearAgoDays = yearAgoWindow(window);
+  const yearAgo = slots.yearAgo && first.result.overall.previous.from !== yearAgoDays.from ? yearAgoDays : null;
   const earlier: Called<KpiResult>[] = [];
   if (yearAgo) for (const metric of KPIS) earlier.push(await kpi(metric, { compareWith: 'year_ago' }));
   // a churn rate of days against the days before says little: from a week up

@@ -141,7 +141,7 @@ async function tierMovement(input: HandlerInput): Promise<Draft> {
   let lostNote = '';
   if (slots.metric === 'lost_customers') {
     const fewer = [...rows].filter((r) => r.now.customers < r.then.customers).sort((x, y) => (x.now.customers - x.then.customers) - (y.now.customers - y.then.customers));
-    const counts = (r: Row) => t(lang, `${r.tier} ${n(r.then.customers, 'count')} → ${n(r.now.customers, 'count')}`, `${r.tier} ${n(r.then.customers, 'count')} → ${n(r.now.customers, 'count')}`);
+    const counts = (r: Row) => `${r.tier} ${n(r.then.customers, 'count')} → ${n(r.now.customers, 'count')}`;
     const inNumber = fewer.length
       ? t(lang, ` Tiers with fewer customers on ${a} than on ${b}: ${fewer.map(counts).join(', ')}.`, `${a} 比 ${b} 客户更少的层级：${fewer.map(counts).join('，')}。`)
       : t(lang, ` No tier has fewer customers on ${a} than on ${b}: "shrinking" above means a smaller share of a growing customer base.`, `没有层级在 ${a} 的客户数少于 ${b}：上文的“下降”指在增长的客户总数中占比变小。`);
